@@ -1,0 +1,17 @@
+import { defineConfig } from 'tsup';
+
+/** One entry per public subpath; `scripts/check-package.mjs` fails when these and `exports` drift. */
+export const entries = {
+  index: 'src/index.ts',
+};
+
+export default defineConfig({
+  entry: entries,
+  format: ['esm', 'cjs'],
+  dts: true,
+  sourcemap: true,
+  clean: true,
+  target: 'node20',
+  splitting: true,
+  treeshake: true,
+});
