@@ -3,6 +3,7 @@ import { defineConfig } from 'tsup';
 /** One entry per public subpath; `scripts/check-package.mjs` fails when these and `exports` drift. */
 export const entries = {
   index: 'src/index.ts',
+  'testing/index': 'src/testing/index.ts',
 };
 
 export default defineConfig({

@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import { ValidationError } from '../errors.js';
+import { CONSENT_SOURCES, type ConsentAction, type ConsentEvidence, type ConsentSource } from './types.js';
+
+/** A moment as callers give it: a Date, an ISO 8601 string or epoch milliseconds. */
+export type TimeInput = Date | string | number;
+
+/** An inbound text as the manager takes it from any provider. */
+export interface InboundMessage {
+  /** The sender, in any format `normalizePhone` accepts. */
+  readonly from: string;
+  /** The tenant's number it was sent to. */
+  readonly to?: string;
+  readonly body: string;
+  /** Provider message id; the idempotency key of the event it causes. */
+  readonly messageId?: string;
+  /** When the provider received it; defaults to now. */
+  readonly receivedAt?: TimeInput;
+  readonly tenantId?: string;
+  /** Twilio `OptOutType` (STOP, START or HELP): the provider's own verdict, trusted when present. */
+  readonly optOutType?: string;
+  /** Provider account id (Twilio `AccountSid`), kept as evidence. */
+  readonly accountId?: string;
+}
+
+/** A consent change from anywhere but an inbound text (admin, CRM, form, import, delivery error). */
+export interface RecordInput {
+  readonly phone: string;
+  readonly action: ConsentAction;
+  readonly source: ConsentSource;
+  readonly occurredAt?: TimeInput;
+  readonly tenantId?: string;
+  /** Who acted; kept in the evidence. */
+  readonly actor?: string;
+  readonly evidence?: ConsentEvidence;
+  /** A second call with the same key in the tenant records nothing and returns `duplicate: true`. */
+  readonly idempotencyKey?: string;
+}
+
+const time = z.union([z.date(), z.string().min(1), z.number().finite()]);
+const text = z.string().max(10_000);
+
+const evidenceSchema = z
+  .object({
+    messageId: text,
+    body: z.string().max(100_000),
+    keyword: text,
+    match: text,
+    from: text,
+    to: text,
+    errorCode: z.number().int(),
+    actor: text,
+    note: text,
+    consentText: z.string().max(100_000),
+    contactId: text,
+    accountId: text,
+  })
+  .partial()
+  .strict();
+
+const recordSchema = z
+  .object({
+    phone: z.string(),
+    action: z.enum(['opt_out', 'opt_in']),
+    source: z.enum(CONSENT_SOURCES as [ConsentSource, ...ConsentSource[]]),
+    occurredAt: time.optional(),
+    tenantId: z.string().min(1).max(200).optional(),
+    actor: text.optional(),
+    evidence: evidenceSchema.optional(),
+    idempotencyKey: z.string().min(1).max(500).optional(),
+  })
+  .strict();
+
+const inboundSchema = z.object({
+  from: z.string(),
+  to: z.string().optional(),
+  body: z.string(),
+  messageId: z.string().min(1).max(500).optional(),
+  receivedAt: time.optional(),
+  tenantId: z.string().min(1).max(200).optional(),
+  optOutType: z.string().max(100).optional(),
+  accountId: z.string().max(500).optional(),
+});
+
+/** Validates what `record` received; throws {@link ValidationError} naming every bad field. */
+export function parseRecordInput(input: unknown): RecordInput {
+  return parse(recordSchema, input, 'record') as RecordInput;
+}
+
+/** Validates what `handleInbound` received. */
+export function parseInboundMessage(input: unknown): InboundMessage {
+  return parse(inboundSchema, input, 'handleInbound') as InboundMessage;
+}
+
+function parse<T>(schema: z.ZodType<T>, input: unknown, where: string): T {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((issue) => ({ path: issue.path.join('.') || '(input)', message: issue.message }));
+  throw new ValidationError(
+    `Invalid ${where} input: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`,
+    issues,
+  );
+}
+
+/** A {@link TimeInput} as ISO 8601 UTC; throws {@link ValidationError} for a date that does not exist. */
+export function toIso(value: TimeInput, field: string): string {
+  const date = value instanceof Date ? value : new Date(value);
+  if (Number.isNaN(date.getTime())) {
+    throw new ValidationError(`Invalid ${field}: ${String(value)}`, [{ path: field, message: 'not a valid date' }]);
+  }
+  return date.toISOString();
+}

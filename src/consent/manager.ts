@@ -1,0 +1,434 @@
+import { type Classification, type ClassifyOptions, createClassifier } from '../classify/index.js';
+import { InvalidPhoneNumberError, OptedOutError } from '../errors.js';
+import { type CountryCode, type E164, isE164, normalizePhone, tryNormalizePhone } from '../phone.js';
+import type { ConsentStore } from '../store/contract.js';
+import { type ApplyOutcome, applyEvent, type EventDraft } from './apply.js';
+import { type AuditResult, verifyChain } from './audit.js';
+import { explainStatus } from './explain.js';
+import { type ExportFormat, exportRows, type OptOutRecord, toOptOutRecord } from './export.js';
+import { type Clock, createIdGenerator, type IdGenerator, systemClock } from './ids.js';
+import { type InboundMessage, parseInboundMessage, parseRecordInput, type RecordInput, toIso } from './inputs.js';
+import { compareEvents } from './rules.js';
+import type { ConsentEvent, ConsentSource, ConsentStatus, ConsentStatusValue, NotAppliedReason } from './types.js';
+
+/** The tenant used when a call names none. */
+export const DEFAULT_TENANT = 'default';
+
+/** How long the one FCC-allowed confirmation may follow an opt-out (47 CFR 64.1200(a)(12)). */
+export const CONFIRMATION_WINDOW_MS = 5 * 60 * 1000;
+
+/** Replies the manager hands back for the app to send. `false` turns one off. */
+export interface ReplyTexts {
+  /** Sent once after an opt-out the provider did not confirm itself. No marketing allowed. */
+  readonly optOutConfirmation?: string | false;
+  /** Sent after an opt-in keyword the provider did not confirm itself. */
+  readonly optInConfirmation?: string | false;
+  /** Sent after a help request the provider did not answer itself. */
+  readonly help?: string | false;
+}
+
+/** The default confirmation: no marketing, says how to come back. */
+export const DEFAULT_OPT_OUT_CONFIRMATION =
+  'You have been unsubscribed and will receive no more messages from us. Reply START to resubscribe.';
+
+/** A status change, as `onChange` listeners receive it (after the commit). */
+export interface ConsentChange {
+  readonly tenantId: string;
+  readonly phone: E164;
+  readonly previous: ConsentStatusValue;
+  readonly status: ConsentStatus;
+  readonly event: ConsentEvent;
+}
+
+/** Options of {@link createConsentManager}. */
+export interface ConsentManagerOptions {
+  readonly store: ConsentStore;
+  /** Classification policy for inbound texts (default `reasonable`). */
+  readonly policy?: ClassifyOptions['policy'];
+  /** Extra keyword languages, e.g. `['es', 'fr']` (English is always on). */
+  readonly languages?: ClassifyOptions['languages'];
+  /** Custom keywords, added to the defaults. */
+  readonly keywords?: ClassifyOptions['keywords'];
+  /** Country of national-format numbers such as "(415) 555-2671". */
+  readonly defaultCountry?: CountryCode;
+  readonly clock?: Clock;
+  readonly ids?: IdGenerator;
+  readonly replies?: ReplyTexts;
+  /** Called after every status change; errors it throws go to `onError`. */
+  readonly onChange?: (change: ConsentChange) => void;
+  /** Receives errors of listeners (default: `console.error`). */
+  readonly onError?: (error: unknown) => void;
+  /** Outbox job kinds to enqueue with every applied change (the CRM sync sets `crm_sync`). */
+  readonly jobsFor?: (event: ConsentEvent, changed: boolean) => readonly string[];
+}
+
+/** Options every per-number call takes. */
+export interface TenantOption {
+  readonly tenantId?: string;
+}
+
+/** What `handleInbound` decided about one text. */
+export interface InboundResult extends Classification {
+  /** Whether the number's status changed. */
+  readonly changed: boolean;
+  /** The provider delivered this message id before: nothing new was recorded. */
+  readonly duplicate: boolean;
+  readonly status: ConsentStatus;
+  /** Text the app must send back now (the one allowed confirmation), if any. */
+  readonly reply?: string;
+  /** The event recorded (or, for a duplicate, recorded the first time). */
+  readonly event?: ConsentEvent;
+}
+
+/** What `record` did. */
+export interface RecordResult {
+  readonly event: ConsentEvent;
+  readonly applied: boolean;
+  readonly reason?: NotAppliedReason;
+  readonly changed: boolean;
+  readonly duplicate: boolean;
+  readonly status: ConsentStatus;
+}
+
+/** Whether a message may go out. */
+export interface SendCheck {
+  readonly allowed: boolean;
+  readonly status: ConsentStatusValue;
+  /** `opted_out` when refused; `opt_out_confirmation` when only the one confirmation is let through. */
+  readonly reason?: 'opted_out' | 'opt_out_confirmation';
+}
+
+/** Options of `canSend` and `assertCanSend`. */
+export interface SendOptions extends TenantOption {
+  /** The text about to be sent: lets the one pending opt-out confirmation through. */
+  readonly body?: string;
+}
+
+/** The outcome of `partitionRecipients`. */
+export interface RecipientPartition {
+  readonly sendable: E164[];
+  readonly blocked: E164[];
+  readonly invalid: { readonly input: string; readonly reason: InvalidPhoneNumberError['reason'] }[];
+}
+
+/** The consent manager: every operation of the library on one store. */
+export interface ConsentManager {
+  handleInbound(message: InboundMessage): Promise<InboundResult>;
+  record(input: RecordInput): Promise<RecordResult>;
+  getStatus(phone: string, options?: TenantOption): Promise<ConsentStatus>;
+  canSend(phone: string, options?: SendOptions): Promise<SendCheck>;
+  assertCanSend(phone: string, options?: SendOptions): Promise<void>;
+  partitionRecipients(phones: Iterable<string>, options?: TenantOption): Promise<RecipientPartition>;
+  history(phone: string, options?: TenantOption): Promise<ConsentEvent[]>;
+  explain(phone: string, options?: TenantOption): Promise<string>;
+  exportOptOuts(options: TenantOption & { readonly format: ExportFormat; readonly pageSize?: number }): AsyncIterable<string>;
+  verifyAuditTrail(options?: TenantOption): Promise<AuditResult>;
+  /** Adds a change listener; returns the function that removes it. */
+  onChange(listener: (change: ConsentChange) => void): () => void;
+  /** Normalizes with the manager's default country. */
+  normalize(phone: string): E164;
+  readonly store: ConsentStore;
+  readonly clock: Clock;
+  /** Writes an event exactly like `record` after validation: for integrations (backfill, CRM import). */
+  apply(draft: EventDraft): Promise<ApplyOutcome>;
+}
+
+/**
+ * Creates the consent manager: records inbound texts and other consent changes in the store's
+ * ledger, answers whether a number may be texted, explains and exports.
+ *
+ * @example
+ * const consent = createConsentManager({ store: createMemoryStore(), defaultCountry: 'US' });
+ * await consent.handleInbound({ from: '+14155552671', to: '+18005550100', body: 'STOP', messageId: 'SM1' });
+ * await consent.canSend('(415) 555-2671'); // { allowed: false, status: 'opted_out', reason: 'opted_out' }
+ */
+export function createConsentManager(options: ConsentManagerOptions): ConsentManager {
+  const { store } = options;
+  const clock = options.clock ?? systemClock;
+  const ids = options.ids ?? createIdGenerator(clock);
+  const classify = createClassifier({
+    ...(options.policy ? { policy: options.policy } : {}),
+    ...(options.languages ? { languages: options.languages } : {}),
+    ...(options.keywords ? { keywords: options.keywords } : {}),
+  });
+  const replies = {
+    optOutConfirmation: options.replies?.optOutConfirmation ?? DEFAULT_OPT_OUT_CONFIRMATION,
+    optInConfirmation: options.replies?.optInConfirmation ?? false,
+    help: options.replies?.help ?? false,
+  };
+  const normalizeOptions = options.defaultCountry ? { defaultCountry: options.defaultCountry } : {};
+  const listeners = new Set<(change: ConsentChange) => void>();
+  if (options.onChange) listeners.add(options.onChange);
+  const reportError = options.onError ?? ((error: unknown) => console.error('sms-consent: change listener failed', error));
+
+  const normalize = (phone: string): E164 => normalizePhone(phone, normalizeOptions);
+  const tenantOf = (value?: TenantOption): string => value?.tenantId ?? DEFAULT_TENANT;
+
+  function notify(outcome: ApplyOutcome): void {
+    if (outcome.duplicate || !outcome.changed) return;
+    const change: ConsentChange = {
+      tenantId: outcome.event.tenantId,
+      phone: outcome.event.phone,
+      previous: outcome.previous,
+      status: outcome.status,
+      event: outcome.event,
+    };
+    for (const listener of listeners) {
+      try {
+        listener(change);
+      } catch (error) {
+        reportError(error);
+      }
+    }
+  }
+
+  async function apply(draft: EventDraft, allowConfirmation = false): Promise<ApplyOutcome> {
+    const confirmationText = replies.optOutConfirmation;
+    const outcome = await applyEvent(store, ids, clock, draft, {
+      confirmationFor: (event, changed) =>
+        allowConfirmation && changed && confirmationText !== false && event.action === 'opt_out'
+          ? { text: confirmationText, until: new Date(clock.now().getTime() + CONFIRMATION_WINDOW_MS).toISOString() }
+          : undefined,
+      ...(options.jobsFor ? { jobsFor: options.jobsFor } : {}),
+    });
+    notify(outcome);
+    return outcome;
+  }
+
+  async function getStatus(phone: string, value?: TenantOption): Promise<ConsentStatus> {
+    const tenantId = tenantOf(value);
+    const key = normalize(phone);
+    const stored = await store.getStatus(tenantId, key);
+    if (!stored) return { tenantId, phone: key, status: 'unknown' };
+    const { confirmation: _confirmation, ...status } = stored;
+    return status;
+  }
+
+  async function canSend(phone: string, value?: SendOptions): Promise<SendCheck> {
+    const stored = await store.getStatus(tenantOf(value), normalize(phone));
+    if (stored?.status !== 'opted_out') return { allowed: true, status: stored?.status ?? 'unknown' };
+    const { confirmation } = stored;
+    const isConfirmation =
+      value?.body !== undefined &&
+      confirmation !== undefined &&
+      confirmation.text === value.body &&
+      clock.now().getTime() <= Date.parse(confirmation.until);
+    return isConfirmation
+      ? { allowed: true, status: 'opted_out', reason: 'opt_out_confirmation' }
+      : { allowed: false, status: 'opted_out', reason: 'opted_out' };
+  }
+
+  function classifyInbound(message: InboundMessage): { classification: Classification; source: ConsentSource } {
+    const classification = classify(message.body);
+    const signal = message.optOutType?.trim().toUpperCase();
+    const intent = signal === 'STOP' ? 'opt_out' : signal === 'START' ? 'opt_in' : signal === 'HELP' ? 'help' : undefined;
+    if (intent === undefined) return { classification, source: 'sms' };
+    if (intent === classification.intent) {
+      return { classification: { ...classification, providerBlocks: true }, source: 'sms' };
+    }
+    return {
+      classification: { intent, match: 'exact', keyword: message.body.trim(), providerBlocks: true },
+      source: 'provider',
+    };
+  }
+
+  const manager: ConsentManager = {
+    store,
+    clock,
+    normalize,
+    apply: (draft) => apply(draft),
+
+    async handleInbound(input) {
+      const message = looksLikeInbound(input) ? input : parseInboundMessage(input);
+      const tenantId = tenantOf(message);
+      const phone = normalize(message.from);
+      const { classification, source } = classifyInbound(message);
+      const { intent, providerBlocks } = classification;
+      if (intent !== 'opt_out' && intent !== 'opt_in') {
+        const reply = intent === 'help' && !providerBlocks && replies.help !== false ? replies.help : undefined;
+        return {
+          ...classification,
+          changed: false,
+          duplicate: false,
+          status: await getStatus(phone, { tenantId }),
+          ...(reply === undefined ? {} : { reply }),
+        };
+      }
+      const outcome = await apply(
+        {
+          tenantId,
+          phone,
+          action: intent,
+          source,
+          occurredAt: message.receivedAt === undefined ? clock.now().toISOString() : toIso(message.receivedAt, 'receivedAt'),
+          evidence: compact({
+            messageId: message.messageId,
+            body: message.body,
+            keyword: classification.keyword,
+            match: classification.match ?? undefined,
+            from: message.from,
+            to: message.to,
+            accountId: message.accountId,
+          }),
+          ...(message.messageId === undefined ? {} : { idempotencyKey: `msg:${message.messageId}` }),
+        },
+        !providerBlocks,
+      );
+      const reply =
+        intent === 'opt_out'
+          ? outcome.pendingConfirmation && outcome.status.cause?.id === outcome.event.id
+            ? outcome.pendingConfirmation.text
+            : undefined
+          : !providerBlocks && outcome.changed && replies.optInConfirmation !== false
+            ? replies.optInConfirmation
+            : undefined;
+      return {
+        ...classification,
+        changed: outcome.changed,
+        duplicate: outcome.duplicate,
+        status: outcome.status,
+        event: outcome.event,
+        ...(reply === undefined ? {} : { reply }),
+      };
+    },
+
+    async record(input) {
+      const parsed = parseRecordInput(input);
+      const evidence = compact({ ...parsed.evidence, actor: parsed.actor ?? parsed.evidence?.actor });
+      const outcome = await apply({
+        tenantId: tenantOf(parsed),
+        phone: normalize(parsed.phone),
+        action: parsed.action,
+        source: parsed.source,
+        occurredAt: parsed.occurredAt === undefined ? clock.now().toISOString() : toIso(parsed.occurredAt, 'occurredAt'),
+        evidence,
+        ...(parsed.idempotencyKey === undefined ? {} : { idempotencyKey: parsed.idempotencyKey }),
+      });
+      return {
+        event: outcome.event,
+        applied: outcome.applied,
+        ...(outcome.reason ? { reason: outcome.reason } : {}),
+        changed: outcome.changed,
+        duplicate: outcome.duplicate,
+        status: outcome.status,
+      };
+    },
+
+    getStatus,
+    canSend,
+
+    async assertCanSend(phone, value) {
+      const check = await canSend(phone, value);
+      const tenantId = tenantOf(value);
+      const key = normalize(phone);
+      if (!check.allowed) throw new OptedOutError(key, tenantId);
+      if (check.reason !== 'opt_out_confirmation' || value?.body === undefined) return;
+      if (!(await store.consumeConfirmation(tenantId, key, value.body, clock.now().toISOString()))) {
+        throw new OptedOutError(key, tenantId, `${key} has opted out of SMS; its one confirmation was already sent`);
+      }
+    },
+
+    async partitionRecipients(phones, value) {
+      const tenantId = tenantOf(value);
+      const invalid: RecipientPartition['invalid'] = [];
+      const unique = new Set<E164>();
+      for (const raw of phones) {
+        const phone = tryNormalizePhone(raw, normalizeOptions);
+        if (phone !== null) {
+          unique.add(phone);
+          continue;
+        }
+        try {
+          normalize(raw);
+        } catch (error) {
+          if (error instanceof InvalidPhoneNumberError) invalid.push({ input: raw, reason: error.reason });
+          else throw error;
+        }
+      }
+      const all = [...unique];
+      const sendable: E164[] = [];
+      const blocked: E164[] = [];
+      for (let start = 0; start < all.length; start += PARTITION_CHUNK) {
+        const chunk = all.slice(start, start + PARTITION_CHUNK);
+        const statuses = await store.getStatuses(tenantId, chunk);
+        for (const phone of chunk) (statuses.get(phone) === 'opted_out' ? blocked : sendable).push(phone);
+      }
+      return { sendable, blocked, invalid };
+    },
+
+    async history(phone, value) {
+      const events = await store.getEvents(tenantOf(value), normalize(phone));
+      return events.sort(compareEvents);
+    },
+
+    async explain(phone, value) {
+      const tenantId = tenantOf(value);
+      const status = await getStatus(phone, { tenantId });
+      return explainStatus(status, await store.getEvents(tenantId, status.phone));
+    },
+
+    exportOptOuts({ format, pageSize = 1000, ...value }) {
+      const tenantId = tenantOf(value);
+      async function* records(): AsyncGenerator<OptOutRecord> {
+        let after: string | undefined;
+        do {
+          const page = await store.listStatuses(tenantId, {
+            status: 'opted_out',
+            limit: pageSize,
+            ...(after === undefined ? {} : { after }),
+          });
+          for (const status of page.items) yield toOptOutRecord(status);
+          after = page.next;
+        } while (after !== undefined);
+      }
+      return exportRows(records(), format);
+    },
+
+    async verifyAuditTrail(value) {
+      const tenantId = tenantOf(value);
+      async function* ledger(): AsyncGenerator<ConsentEvent> {
+        let afterSeq = 0;
+        for (;;) {
+          const page = await store.readLedger(tenantId, { afterSeq, limit: 1000 });
+          yield* page;
+          const last = page.at(-1);
+          if (!last || page.length < 1000) return;
+          afterSeq = last.seq;
+        }
+      }
+      return verifyChain(ledger());
+    },
+
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+  return manager;
+}
+
+/** How many numbers one `getStatuses` call asks about. */
+const PARTITION_CHUNK = 10_000;
+
+function looksLikeInbound(input: unknown): input is InboundMessage {
+  if (typeof input !== 'object' || input === null) return false;
+  const message = input as Record<string, unknown>;
+  return (
+    typeof message.from === 'string' &&
+    typeof message.body === 'string' &&
+    message.body.length <= 100_000 &&
+    (message.messageId === undefined || typeof message.messageId === 'string') &&
+    (message.tenantId === undefined || typeof message.tenantId === 'string') &&
+    (message.to === undefined || typeof message.to === 'string') &&
+    (message.optOutType === undefined || typeof message.optOutType === 'string') &&
+    (message.accountId === undefined || typeof message.accountId === 'string') &&
+    (message.receivedAt === undefined || message.receivedAt instanceof Date || typeof message.receivedAt === 'string' || typeof message.receivedAt === 'number')
+  );
+}
+
+/** Drops undefined fields, so optional properties stay absent (exactOptionalPropertyTypes). */
+function compact<T extends Record<string, unknown>>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  const result: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value)) if (field !== undefined) result[key] = field;
+  return result as { [K in keyof T]?: Exclude<T[K], undefined> };
+}

@@ -1,0 +1,106 @@
+import type { E164 } from '../phone.js';
+
+/** What a consent event does to a number. */
+export type ConsentAction = 'opt_out' | 'opt_in';
+
+/**
+ * Where a consent event came from.
+ * - `sms`: a text from the person (keyword or plain-language phrase); the only source, with
+ *   `provider`, that lifts an opt-out.
+ * - `provider`: the SMS provider's own signal (Twilio `OptOutType` STOP/START).
+ * - `delivery_error`: the provider refused a send because the recipient unsubscribed (Twilio 21610).
+ * - `crm`, `import`, `admin`, `api`, `form`: everything else; they can opt out, but an opt-in from
+ *   them never lifts a prior opt-out.
+ */
+export type ConsentSource = 'sms' | 'provider' | 'delivery_error' | 'crm' | 'import' | 'admin' | 'api' | 'form';
+
+/** Every {@link ConsentSource}, for validation and docs. */
+export const CONSENT_SOURCES: readonly ConsentSource[] = [
+  'sms',
+  'provider',
+  'delivery_error',
+  'crm',
+  'import',
+  'admin',
+  'api',
+  'form',
+];
+
+/** The consent state of a number: `unknown` until the ledger holds an event for it. */
+export type ConsentStatusValue = 'opted_out' | 'opted_in' | 'unknown';
+
+/** Why an event was recorded without changing the status. */
+export type NotAppliedReason = 'requires_sms_opt_in';
+
+/** What proves an event: the message, the provider error, the admin, the form text. All optional. */
+export interface ConsentEvidence {
+  /** Provider message id (Twilio `MessageSid`). */
+  readonly messageId?: string;
+  /** The raw body of the message that caused the event. */
+  readonly body?: string;
+  /** The keyword or phrase that matched, as the classifier reported it. */
+  readonly keyword?: string;
+  /** How the classifier matched: `exact`, `folded` or `phrase`. */
+  readonly match?: string;
+  /** The number the message came from, as the provider sent it. */
+  readonly from?: string;
+  /** The number the message was sent to (one of the tenant's numbers). */
+  readonly to?: string;
+  /** Provider error code, e.g. 21610 (recipient unsubscribed). */
+  readonly errorCode?: number;
+  /** Who acted, for admin and api events (an email, a user id). */
+  readonly actor?: string;
+  /** Free text: an admin's note, an import's file name. */
+  readonly note?: string;
+  /** The consent language shown with a form, for form opt-ins. */
+  readonly consentText?: string;
+  /** CRM contact id, for CRM events. */
+  readonly contactId?: string;
+  /** Provider account id (Twilio `AccountSid`). */
+  readonly accountId?: string;
+}
+
+/**
+ * One immutable entry of the consent ledger. Ids are prefixed (`evt_`) and time-ordered; `seq`,
+ * `prevHash` and `hash` chain every event of a tenant so the trail can be verified.
+ */
+export interface ConsentEvent {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly phone: E164;
+  readonly action: ConsentAction;
+  readonly source: ConsentSource;
+  /** When the person (or system) acted, ISO 8601 UTC. Status is folded in this order. */
+  readonly occurredAt: string;
+  /** When the ledger recorded it, ISO 8601 UTC. */
+  readonly recordedAt: string;
+  /** Whether the event took effect when it was recorded (false: an opt-in that could not lift an opt-out). */
+  readonly applied: boolean;
+  /** Why `applied` is false. */
+  readonly reason?: NotAppliedReason;
+  /** Claimed once per tenant; a second event with the same key is a duplicate. */
+  readonly idempotencyKey?: string;
+  readonly evidence: ConsentEvidence;
+  /** Position in the tenant's audit chain, from 1. */
+  readonly seq: number;
+  /** Hash of the tenant's previous event, or null for the first. */
+  readonly prevHash: string | null;
+  /** SHA-256 (hex) of this event's content and `prevHash`. */
+  readonly hash: string;
+}
+
+/** A consent event before the audit chain seals it. */
+export type UnsealedEvent = Omit<ConsentEvent, 'seq' | 'prevHash' | 'hash'>;
+
+/** The current consent of one number in one tenant, as the fold of its ledger gives it. */
+export interface ConsentStatus {
+  readonly tenantId: string;
+  readonly phone: E164;
+  readonly status: ConsentStatusValue;
+  /** When the current status began (`occurredAt` of `cause`). */
+  readonly since?: string;
+  /** The event that put the number into its current status. */
+  readonly cause?: ConsentEvent;
+  /** The latest event of the number by `occurredAt`, whatever it did. */
+  readonly lastEvent?: ConsentEvent;
+}

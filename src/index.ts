@@ -1,0 +1,76 @@
+export {
+  type Classification,
+  type ClassifyOptions,
+  type CustomKeywords,
+  classifyMessage,
+  createClassifier,
+  DEFAULT_KEYWORDS,
+  foldText,
+  type Intent,
+  type MatchKind,
+  type Policy,
+} from './classify/index.js';
+export type { ApplyOutcome, EventDraft } from './consent/apply.js';
+export { type AuditResult, type ChainHead, hashEvent, sealEvent, verifyChain } from './consent/audit.js';
+export { type ComposeState, type ComposeTexts, composeState, DEFAULT_COMPOSE_TEXTS } from './consent/compose.js';
+export { describeEvent, explainStatus, formatUtc } from './consent/explain.js';
+export { EXPORT_COLUMNS, type ExportFormat, type OptOutRecord } from './consent/export.js';
+export { type Clock, createIdGenerator, type IdGenerator, systemClock } from './consent/ids.js';
+export type { InboundMessage, RecordInput, TimeInput } from './consent/inputs.js';
+export {
+  CONFIRMATION_WINDOW_MS,
+  type ConsentChange,
+  type ConsentManager,
+  type ConsentManagerOptions,
+  createConsentManager,
+  DEFAULT_OPT_OUT_CONFIRMATION,
+  DEFAULT_TENANT,
+  type InboundResult,
+  type RecipientPartition,
+  type RecordResult,
+  type ReplyTexts,
+  type SendCheck,
+  type SendOptions,
+  type TenantOption,
+} from './consent/manager.js';
+export { compareEvents, type FoldableEvent, type FoldResult, foldConsent, liftsOptOut } from './consent/rules.js';
+export {
+  CONSENT_SOURCES,
+  type ConsentAction,
+  type ConsentEvent,
+  type ConsentEvidence,
+  type ConsentSource,
+  type ConsentStatus,
+  type ConsentStatusValue,
+  type NotAppliedReason,
+  type UnsealedEvent,
+} from './consent/types.js';
+export {
+  ConsentError,
+  type ConsentErrorCode,
+  ERROR_CODES,
+  InvalidPhoneNumberError,
+  type InvalidPhoneReason,
+  OptedOutError,
+  ValidationError,
+} from './errors.js';
+export { type CountryCode, type E164, isE164, type NormalizeOptions, normalizePhone, tryNormalizePhone } from './phone.js';
+export type {
+  ClaimJobsOptions,
+  ConsentStore,
+  KeyClaim,
+  NewOutboxJob,
+  OutboxJob,
+  PendingConfirmation,
+  PhoneTransaction,
+  StatusPage,
+  StatusWrite,
+  StoredStatus,
+} from './store/contract.js';
+export {
+  createMemoryStore,
+  type MemoryConsentStore,
+  type MemoryStatusRow,
+  type MemoryStoreInternals,
+  type MemoryTenantData,
+} from './store/memory.js';

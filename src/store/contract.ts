@@ -1,0 +1,167 @@
+import type { ChainHead } from '../consent/audit.js';
+import type { ConsentEvent, ConsentStatus, ConsentStatusValue } from '../consent/types.js';
+import type { E164 } from '../phone.js';
+
+/**
+ * The one FCC-allowed confirmation text after an opt-out the provider did not confirm itself: the
+ * send guard lets exactly this body through, once, until `until`.
+ */
+export interface PendingConfirmation {
+  readonly text: string;
+  /** ISO 8601 UTC; five minutes after the opt-out. */
+  readonly until: string;
+}
+
+/** What a transaction writes as the status row of its number. */
+export interface StatusWrite {
+  readonly status: ConsentStatusValue;
+  readonly since?: string;
+  readonly causeEventId?: string;
+  readonly lastEventId?: string;
+  /** Set to allow the confirmation; `null` clears one; absent keeps what is there. */
+  readonly confirmation?: PendingConfirmation | null;
+}
+
+/** A stored status with what the send guard needs. */
+export interface StoredStatus extends ConsentStatus {
+  readonly confirmation?: PendingConfirmation;
+}
+
+/** Outcome of {@link PhoneTransaction.claimKey}. */
+export type KeyClaim = { readonly claimed: true } | { readonly claimed: false; readonly eventId: string };
+
+/** A durable job for the CRM sync (or any other follow-up of a change). */
+export interface NewOutboxJob {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly phone: E164;
+  /** What the job does, e.g. `crm_sync`. */
+  readonly kind: string;
+  /** The event that caused it. */
+  readonly eventId: string;
+  /** ISO 8601 UTC. */
+  readonly createdAt: string;
+}
+
+/** A job as the outbox keeps it. */
+export interface OutboxJob extends NewOutboxJob {
+  /** `pending` jobs are claimed by workers; `dead` ones failed too often and wait for a person. */
+  readonly state: 'pending' | 'dead';
+  readonly attempts: number;
+  /** ISO 8601 UTC: not claimed before this. */
+  readonly availableAt: string;
+  readonly lastError?: string;
+  /** Set while a worker holds the job; only that worker may complete or retry it. */
+  readonly leaseToken?: string;
+  /** ISO 8601 UTC: the lease ends; after it another worker may claim the job. */
+  readonly leaseUntil?: string;
+}
+
+/**
+ * The writes of one (tenant, phone), applied together or not at all.
+ *
+ * Rules every adapter MUST follow:
+ * - Everything written through one transaction becomes visible at once when `transact` resolves, and
+ *   none of it when the callback or the commit throws.
+ * - `claimKey` MUST be atomic: of any number of concurrent transactions claiming the same key in one
+ *   tenant, exactly one receives `{ claimed: true }`; the others wait for it to commit and then
+ *   receive `{ claimed: false, eventId }` naming its event (or claim it themselves if it rolled back).
+ *   A check followed by an insert is not atomic.
+ * - `chainHead` MUST lock the tenant's audit chain until the transaction ends, so no other
+ *   transaction of the tenant can append between this read and this transaction's `append`.
+ * - `append` MUST refuse an event whose `seq` is not the head's `seq + 1` or whose `prevHash` is not
+ *   the head's hash. The ledger is append-only: no adapter offers an update or delete of an event.
+ */
+export interface PhoneTransaction {
+  readonly tenantId: string;
+  readonly phone: E164;
+  /** This number's events, in any order. */
+  events(): Promise<ConsentEvent[]>;
+  /** Claims an idempotency key for `eventId` (see the rules above). */
+  claimKey(key: string, eventId: string): Promise<KeyClaim>;
+  /** Locks the tenant's chain and returns its last event, or null for an empty ledger. */
+  chainHead(): Promise<ChainHead | null>;
+  /** Appends a sealed event (after `chainHead`). */
+  append(event: ConsentEvent): Promise<void>;
+  /** Replaces the status row of this number. */
+  putStatus(row: StatusWrite): Promise<void>;
+  /** Adds a job to the outbox, committed with the event that caused it. */
+  enqueue(job: NewOutboxJob): Promise<void>;
+}
+
+/** Paging through the statuses of a tenant, ordered by phone. */
+export interface StatusPage {
+  readonly items: readonly StoredStatus[];
+  /** Pass as `after` for the next page; absent on the last page. */
+  readonly next?: string;
+}
+
+/** How a worker claims outbox jobs. */
+export interface ClaimJobsOptions {
+  readonly limit: number;
+  /** How long the lease lasts; an unfinished job is claimable again after it. */
+  readonly leaseMs: number;
+  /** ISO 8601 UTC: the worker's now. */
+  readonly now: string;
+  /** Unique per claim; only its holder may complete or retry the job. */
+  readonly leaseToken: string;
+  readonly kind?: string;
+}
+
+/**
+ * Storage for the consent ledger, the status of every number, idempotency keys and the outbox.
+ * Every method returns a Promise; every read and write is scoped to one tenant, and an adapter MUST
+ * NOT return another tenant's rows from any method (tenant scoping fails closed).
+ *
+ * Rules every adapter MUST follow (proved by `runConsentStoreTests` from `sms-consent/testing`):
+ * - `transact(tenant, phone, fn)` MUST serialize transactions of the same (tenant, phone): while one
+ *   runs, another for the same number waits, across every process that shares the store. Under
+ *   any number of concurrent writers no event is lost and the status row always equals the fold of
+ *   the ledger.
+ * - The event, its status row, its idempotency claim and its outbox jobs MUST be committed in one
+ *   atomic step: after a failure nothing of the transaction is visible.
+ * - Transient failures (lost connection, serialization failure, deadlock) MAY be retried by
+ *   re-running `fn` from the start; `fn` is written to be re-run. Other failures MUST reject with a
+ *   `ConsentError` (code `STORE_FAILURE`) carrying the original error as `cause`.
+ * - Under concurrent `claimJobs`, a job MUST be handed to exactly one worker until its lease ends.
+ */
+export interface ConsentStore {
+  /** Runs `fn` in a transaction that holds the (tenant, phone) lock. */
+  transact<T>(tenantId: string, phone: E164, fn: (tx: PhoneTransaction) => Promise<T>): Promise<T>;
+  /** The status of one number, with the events it points to; null when the ledger has none. */
+  getStatus(tenantId: string, phone: E164): Promise<StoredStatus | null>;
+  /** The status of many numbers at once (absent: unknown). One or few round trips, not one per number. */
+  getStatuses(tenantId: string, phones: readonly E164[]): Promise<Map<E164, ConsentStatusValue>>;
+  /** Statuses of a tenant ordered by phone, optionally only one status value. */
+  listStatuses(
+    tenantId: string,
+    options: { readonly status?: ConsentStatusValue; readonly after?: string; readonly limit: number },
+  ): Promise<StatusPage>;
+  /** The events of one number, in any order. */
+  getEvents(tenantId: string, phone: E164): Promise<ConsentEvent[]>;
+  /** One event by id, or null. */
+  getEvent(tenantId: string, eventId: string): Promise<ConsentEvent | null>;
+  /** The tenant's events with `seq > afterSeq`, in `seq` order, at most `limit`. */
+  readLedger(tenantId: string, options: { readonly afterSeq: number; readonly limit: number }): Promise<ConsentEvent[]>;
+  /**
+   * Uses up the pending confirmation of a number. Of concurrent callers with the same `text` before
+   * its `until`, exactly one MUST receive true; every later call receives false.
+   */
+  consumeConfirmation(tenantId: string, phone: E164, text: string, now: string): Promise<boolean>;
+  /** Leases up to `limit` pending jobs whose `availableAt` has passed and whose lease, if any, has ended. */
+  claimJobs(options: ClaimJobsOptions): Promise<OutboxJob[]>;
+  /** Removes a finished job; false when the lease was lost (another worker owns it now). */
+  completeJob(jobId: string, leaseToken: string): Promise<boolean>;
+  /** Releases a failed job for a later attempt, or marks it `dead`; false when the lease was lost. */
+  retryJob(
+    jobId: string,
+    leaseToken: string,
+    outcome: { readonly availableAt: string; readonly error: string; readonly dead?: boolean },
+  ): Promise<boolean>;
+  /** Jobs of a tenant (every tenant when omitted) in one state, oldest first, for reports. */
+  listJobs(options: { readonly state: OutboxJob['state']; readonly tenantId?: string; readonly limit: number }): Promise<OutboxJob[]>;
+  /** Every tenant that has an event. */
+  listTenants(): Promise<string[]>;
+  /** Releases connections the store opened itself. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,264 @@
+import type { ChainHead } from '../consent/audit.js';
+import type { ConsentEvent, ConsentStatusValue } from '../consent/types.js';
+import { ConsentError } from '../errors.js';
+import type { E164 } from '../phone.js';
+import type {
+  ConsentStore,
+  NewOutboxJob,
+  OutboxJob,
+  PendingConfirmation,
+  PhoneTransaction,
+  StatusWrite,
+  StoredStatus,
+} from './contract.js';
+import { createKeyedMutex, type Release } from './keyed-mutex.js';
+
+/** A status row as the memory store keeps it: ids, not events. */
+export interface MemoryStatusRow extends StatusWrite {
+  readonly tenantId: string;
+  readonly phone: E164;
+}
+
+/** The memory store's data, one object per tenant. */
+export interface MemoryTenantData {
+  /** The ledger in `seq` order (index = seq - 1). */
+  readonly events: ConsentEvent[];
+  readonly eventsById: Map<string, ConsentEvent>;
+  readonly eventsByPhone: Map<E164, ConsentEvent[]>;
+  readonly statuses: Map<E164, MemoryStatusRow>;
+  readonly keys: Map<string, string>;
+}
+
+/**
+ * The memory store's raw data, for tests that must look past the adapter (or tamper with the
+ * ledger to prove the audit check). Changing it breaks every guarantee of the store.
+ */
+export interface MemoryStoreInternals {
+  readonly tenants: Map<string, MemoryTenantData>;
+  readonly jobs: Map<string, OutboxJob>;
+}
+
+/** The memory store: a {@link ConsentStore} plus its raw data. */
+export interface MemoryConsentStore extends ConsentStore {
+  readonly internals: MemoryStoreInternals;
+}
+
+/**
+ * The reference {@link ConsentStore}: everything in this process's memory, lost when it ends. For
+ * development and tests; production wants `sms-consent/postgres`.
+ *
+ * @example
+ * const consent = createConsentManager({ store: createMemoryStore(), defaultCountry: 'US' });
+ */
+export function createMemoryStore(): MemoryConsentStore {
+  const tenants = new Map<string, MemoryTenantData>();
+  const jobs = new Map<string, OutboxJob>();
+  const locks = createKeyedMutex();
+
+  function tenant(tenantId: string): MemoryTenantData {
+    let data = tenants.get(tenantId);
+    if (!data) {
+      data = { events: [], eventsById: new Map(), eventsByPhone: new Map(), statuses: new Map(), keys: new Map() };
+      tenants.set(tenantId, data);
+    }
+    return data;
+  }
+
+  function toStatus(data: MemoryTenantData, row: MemoryStatusRow): StoredStatus {
+    const cause = row.causeEventId === undefined ? undefined : data.eventsById.get(row.causeEventId);
+    const lastEvent = row.lastEventId === undefined ? undefined : data.eventsById.get(row.lastEventId);
+    return {
+      tenantId: row.tenantId,
+      phone: row.phone,
+      status: row.status,
+      ...(row.since === undefined ? {} : { since: row.since }),
+      ...(cause === undefined ? {} : { cause }),
+      ...(lastEvent === undefined ? {} : { lastEvent }),
+      ...(row.confirmation ? { confirmation: row.confirmation } : {}),
+    };
+  }
+
+  async function transact<T>(tenantId: string, phone: E164, fn: (tx: PhoneTransaction) => Promise<T>): Promise<T> {
+    const releases: Release[] = [await locks.acquire(`phone\u0000${tenantId}\u0000${phone}`)];
+    const data = tenant(tenantId);
+    const appended: ConsentEvent[] = [];
+    const claims = new Map<string, string>();
+    const queued: NewOutboxJob[] = [];
+    let statusWrite: StatusWrite | undefined;
+    let head: ChainHead | null | undefined;
+    const tx: PhoneTransaction = {
+      tenantId,
+      phone,
+      async events() {
+        return [...(data.eventsByPhone.get(phone) ?? []), ...appended];
+      },
+      async claimKey(key, eventId) {
+        releases.push(await locks.acquire(`key\u0000${tenantId}\u0000${key}`));
+        const owner = data.keys.get(key) ?? claims.get(key);
+        if (owner !== undefined) return { claimed: false, eventId: owner };
+        claims.set(key, eventId);
+        return { claimed: true };
+      },
+      async chainHead() {
+        if (head === undefined) {
+          releases.push(await locks.acquire(`chain\u0000${tenantId}`));
+          const last = data.events.at(-1);
+          head = last ? { seq: last.seq, hash: last.hash } : null;
+        }
+        const latest = appended.at(-1);
+        return latest ? { seq: latest.seq, hash: latest.hash } : head;
+      },
+      async append(event) {
+        if (head === undefined) throw new ConsentError('STORE_FAILURE', 'append() before chainHead()');
+        const previous = appended.at(-1) ?? head;
+        if (event.seq !== (previous?.seq ?? 0) + 1 || event.prevHash !== (previous?.hash ?? null)) {
+          throw new ConsentError('STORE_FAILURE', `event ${event.id} does not follow the chain head`);
+        }
+        if (event.tenantId !== tenantId || event.phone !== phone) {
+          throw new ConsentError('STORE_FAILURE', `event ${event.id} belongs to another transaction`);
+        }
+        appended.push(event);
+      },
+      async putStatus(row) {
+        statusWrite = row;
+      },
+      async enqueue(job) {
+        queued.push(job);
+      },
+    };
+    try {
+      const result = await fn(tx);
+      commit();
+      return result;
+    } finally {
+      for (const release of releases.reverse()) release();
+    }
+
+    function commit(): void {
+      for (const event of appended) {
+        data.events.push(event);
+        data.eventsById.set(event.id, event);
+        const ofPhone = data.eventsByPhone.get(phone);
+        if (ofPhone) ofPhone.push(event);
+        else data.eventsByPhone.set(phone, [event]);
+      }
+      for (const [key, eventId] of claims) data.keys.set(key, eventId);
+      if (statusWrite) {
+        const previous = data.statuses.get(phone);
+        const confirmation: PendingConfirmation | null | undefined =
+          statusWrite.confirmation === undefined ? previous?.confirmation : statusWrite.confirmation;
+        data.statuses.set(phone, {
+          ...withoutConfirmation(statusWrite),
+          tenantId,
+          phone,
+          ...(confirmation ? { confirmation } : {}),
+        });
+      }
+      for (const job of queued) {
+        jobs.set(job.id, { ...job, state: 'pending', attempts: 0, availableAt: job.createdAt });
+      }
+    }
+  }
+
+  const store: MemoryConsentStore = {
+    internals: { tenants, jobs },
+    transact,
+    async getStatus(tenantId, phone) {
+      const data = tenants.get(tenantId);
+      const row = data?.statuses.get(phone);
+      return data && row ? toStatus(data, row) : null;
+    },
+    async getStatuses(tenantId, phones) {
+      const result = new Map<E164, ConsentStatusValue>();
+      const statuses = tenants.get(tenantId)?.statuses;
+      if (!statuses) return result;
+      for (const phone of phones) {
+        const row = statuses.get(phone);
+        if (row) result.set(phone, row.status);
+      }
+      return result;
+    },
+    async listStatuses(tenantId, { status, after, limit }) {
+      const data = tenants.get(tenantId);
+      if (!data) return { items: [] };
+      const phones = [...data.statuses.keys()].filter((phone) => after === undefined || phone > after).sort();
+      const items: StoredStatus[] = [];
+      for (const phone of phones) {
+        const row = data.statuses.get(phone);
+        if (!row || (status !== undefined && row.status !== status)) continue;
+        if (items.length === limit) return { items, next: items.at(-1)?.phone ?? phone };
+        items.push(toStatus(data, row));
+      }
+      return { items };
+    },
+    async getEvents(tenantId, phone) {
+      return [...(tenants.get(tenantId)?.eventsByPhone.get(phone) ?? [])];
+    },
+    async getEvent(tenantId, eventId) {
+      return tenants.get(tenantId)?.eventsById.get(eventId) ?? null;
+    },
+    async readLedger(tenantId, { afterSeq, limit }) {
+      const events = tenants.get(tenantId)?.events ?? [];
+      return events.filter((event) => event.seq > afterSeq).slice(0, limit);
+    },
+    async consumeConfirmation(tenantId, phone, text, now) {
+      const statuses = tenants.get(tenantId)?.statuses;
+      const row = statuses?.get(phone);
+      if (!statuses || !row?.confirmation) return false;
+      if (row.confirmation.text !== text || Date.parse(row.confirmation.until) < Date.parse(now)) return false;
+      statuses.set(phone, withoutConfirmation(row));
+      return true;
+    },
+    async claimJobs({ limit, leaseMs, now, leaseToken, kind }) {
+      const nowMs = Date.parse(now);
+      const leaseUntil = new Date(nowMs + leaseMs).toISOString();
+      const claimable = [...jobs.values()]
+        .filter(
+          (job) =>
+            job.state === 'pending' &&
+            (kind === undefined || job.kind === kind) &&
+            Date.parse(job.availableAt) <= nowMs &&
+            (job.leaseUntil === undefined || Date.parse(job.leaseUntil) <= nowMs),
+        )
+        .sort((a, b) => compareJobs(a, b))
+        .slice(0, limit);
+      return claimable.map((job) => {
+        const leased: OutboxJob = { ...job, leaseToken, leaseUntil };
+        jobs.set(job.id, leased);
+        return leased;
+      });
+    },
+    async completeJob(jobId, leaseToken) {
+      if (jobs.get(jobId)?.leaseToken !== leaseToken) return false;
+      jobs.delete(jobId);
+      return true;
+    },
+    async retryJob(jobId, leaseToken, { availableAt, error, dead }) {
+      const job = jobs.get(jobId);
+      if (!job || job.leaseToken !== leaseToken) return false;
+      const { leaseToken: _token, leaseUntil: _until, ...rest } = job;
+      jobs.set(jobId, { ...rest, attempts: job.attempts + 1, availableAt, lastError: error, state: dead ? 'dead' : 'pending' });
+      return true;
+    },
+    async listJobs({ state, tenantId, limit }) {
+      return [...jobs.values()]
+        .filter((job) => job.state === state && (tenantId === undefined || job.tenantId === tenantId))
+        .sort(compareJobs)
+        .slice(0, limit);
+    },
+    async listTenants() {
+      return [...tenants.entries()].filter(([, data]) => data.events.length > 0).map(([tenantId]) => tenantId);
+    },
+    async close() {},
+  };
+  return store;
+}
+
+function withoutConfirmation<T extends { readonly confirmation?: unknown }>(row: T): Omit<T, 'confirmation'> {
+  const { confirmation: _confirmation, ...rest } = row;
+  return rest;
+}
+
+function compareJobs(a: OutboxJob, b: OutboxJob): number {
+  return a.availableAt < b.availableAt ? -1 : a.availableAt > b.availableAt ? 1 : a.id < b.id ? -1 : 1;
+}
