@@ -1,0 +1,152 @@
+import type { IncomingMessage } from 'node:http';
+import { paramsToRecord } from '../twilio/params.js';
+
+/** A request body, read and decoded. */
+export interface WebhookBody {
+  /** The fields: decoded form parameters, or the parsed JSON object. */
+  readonly params: Readonly<Record<string, unknown>>;
+  /** Form parameters for the signature; null for a JSON body (signed through `bodySHA256`). */
+  readonly signedParams: Readonly<Record<string, string | string[]>> | null;
+  /** The raw bytes, when the request still had them. */
+  readonly raw: Buffer | undefined;
+  readonly json: boolean;
+}
+
+/** A request the handler answers with an error instead of processing it. */
+export interface BodyProblem {
+  readonly status: 400 | 413 | 415 | 500;
+  readonly message: string;
+}
+
+type Outcome =
+  | { readonly ok: true; readonly body: WebhookBody }
+  | { readonly ok: false; readonly problem: BodyProblem };
+
+/** The request as Express hands it over: maybe already parsed by a body parser mounted earlier. */
+type MaybeParsed = IncomingMessage & { body?: unknown; rawBody?: unknown };
+
+/**
+ * Reads and decodes a webhook body, at most `limit` bytes. Works on a fresh request stream, and on
+ * a request a body parser already consumed (using its `req.body`, and `req.rawBody` when set).
+ */
+export async function readWebhookBody(req: MaybeParsed, limit: number): Promise<Outcome> {
+  const type = mediaType(req.headers['content-type']);
+  const json = type === 'application/json' || type.endsWith('+json');
+  if (!json && type !== 'application/x-www-form-urlencoded' && type !== '') {
+    return fail(
+      415,
+      `Unsupported Content-Type ${JSON.stringify(type)}: expected application/x-www-form-urlencoded or application/json`,
+    );
+  }
+  const encoding = req.headers['content-encoding'];
+  if (encoding !== undefined && encoding.toLowerCase() !== 'identity') {
+    return fail(415, `Unsupported Content-Encoding ${JSON.stringify(encoding)}`);
+  }
+
+  let raw: Buffer | undefined;
+  if (req.body !== undefined && req.readableEnded) {
+    raw = Buffer.isBuffer(req.rawBody)
+      ? req.rawBody
+      : typeof req.rawBody === 'string'
+        ? Buffer.from(req.rawBody)
+        : undefined;
+    if (raw === undefined) return fromParsedBody(req.body, json);
+  } else {
+    const read = await readRaw(req, limit);
+    if (!read.ok) return read;
+    raw = read.raw;
+  }
+  return decode(raw, json);
+}
+
+function decode(raw: Buffer, json: boolean): Outcome {
+  if (!json) {
+    const params = paramsToRecord(new URLSearchParams(raw.toString('utf8')));
+    return { ok: true, body: { params, signedParams: params, raw, json } };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw.toString('utf8'));
+  } catch (error) {
+    return fail(400, `Malformed JSON body: ${(error as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return fail(400, 'Malformed JSON body: expected an object of Twilio fields');
+  }
+  return { ok: true, body: { params: parsed as Record<string, unknown>, signedParams: null, raw, json } };
+}
+
+function fromParsedBody(body: unknown, json: boolean): Outcome {
+  if (json) {
+    return fail(
+      500,
+      'The JSON body was consumed by a body parser before the webhook: mount the webhook before express.json(), or keep req.rawBody',
+    );
+  }
+  if (typeof body !== 'object' || body === null) return fail(400, 'Malformed form body');
+  const params: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(body)) {
+    if (typeof value === 'string') params[name] = value;
+    else if (Array.isArray(value) && value.every((item) => typeof item === 'string')) params[name] = value;
+    else
+      return fail(
+        400,
+        `Malformed form body: field ${name} is not text (use express.urlencoded({ extended: false }))`,
+      );
+  }
+  return { ok: true, body: { params, signedParams: params, raw: undefined, json } };
+}
+
+function readRaw(
+  req: IncomingMessage,
+  limit: number,
+): Promise<{ ok: true; raw: Buffer } | { ok: false; problem: BodyProblem }> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) return Promise.resolve(tooLarge(limit));
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (outcome: { ok: true; raw: Buffer } | { ok: false; problem: BodyProblem }): void => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+      resolve(outcome);
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limit) {
+        // Keep reading to the end without storing, so the 413 reaches the client.
+        req.off('data', onData);
+        req.resume();
+        finish(tooLarge(limit));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = (): void =>
+      finish({ ok: true, raw: chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks) });
+    const onError = (error: Error): void =>
+      finish({ ok: false, problem: { status: 400, message: `Could not read the body: ${error.message}` } });
+    const onClose = (): void =>
+      finish({ ok: false, problem: { status: 400, message: 'The request was aborted' } });
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
+  });
+}
+
+function tooLarge(limit: number): { ok: false; problem: BodyProblem } {
+  return { ok: false, problem: { status: 413, message: `Body larger than ${limit} bytes` } };
+}
+
+function fail(status: BodyProblem['status'], message: string): Outcome {
+  return { ok: false, problem: { status, message } };
+}
+
+function mediaType(header: string | undefined): string {
+  if (header === undefined) return '';
+  const end = header.indexOf(';');
+  return (end === -1 ? header : header.slice(0, end)).trim().toLowerCase();
+}

@@ -1,0 +1,9 @@
+export {
+  createTwilioWebhook,
+  type InboundWebhookEvent,
+  type StatusWebhookEvent,
+  type TenantContext,
+  type TenantResolver,
+  type TwilioWebhook,
+  type TwilioWebhookOptions,
+} from './webhook.js';

@@ -1,0 +1,242 @@
+import type { Request, RequestHandler, Response } from 'express';
+import type { ConsentManager, InboundResult, RecordResult } from '../consent/manager.js';
+import { ConsentError, InvalidPhoneNumberError, OptedOutError, ValidationError } from '../errors.js';
+import { parseTwilioInbound, type TwilioInboundMessage } from '../twilio/inbound.js';
+import { validateTwilioSignature } from '../twilio/signature.js';
+import {
+  parseTwilioStatusCallback,
+  recordDeliveryFailure,
+  type TwilioStatusCallback,
+} from '../twilio/status-callback.js';
+import { EMPTY_TWIML, twimlResponse } from '../twilio/twiml.js';
+import { readWebhookBody, type WebhookBody } from './body.js';
+import { createUrlResolver } from './url.js';
+
+/** What a `tenant` function learns about a request, to pick the tenant it belongs to. */
+export interface TenantContext {
+  /** Which handler asks. */
+  readonly kind: 'inbound' | 'status';
+  /** The tenant's own number: `To` of an inbound message, `From` of a status callback (when sent). */
+  readonly number?: string;
+  /** `AccountSid`, when sent. */
+  readonly accountSid?: string;
+  /** `MessagingServiceSid`, when sent. */
+  readonly messagingServiceSid?: string;
+  readonly request: Request;
+}
+
+/** Maps a request to a tenant id; `undefined` means the manager's default tenant. */
+export type TenantResolver = (context: TenantContext) => string | undefined | Promise<string | undefined>;
+
+/** What `onInbound` receives. */
+export interface InboundWebhookEvent {
+  readonly message: TwilioInboundMessage;
+  /**
+   * What the manager recorded. `duplicate` is true for a retry of a message already handled;
+   * `reply`, when present, is the confirmation the answer carries unless it was already sent.
+   */
+  readonly result: InboundResult;
+  readonly tenantId: string | undefined;
+  readonly request: Request;
+}
+
+/** What `onStatus` receives. */
+export interface StatusWebhookEvent {
+  readonly callback: TwilioStatusCallback;
+  /** The opt-out recorded for error 21610, or null when the callback changed nothing. */
+  readonly recorded: RecordResult | null;
+  readonly tenantId: string | undefined;
+  readonly request: Request;
+}
+
+/** Options of {@link createTwilioWebhook}. */
+export interface TwilioWebhookOptions {
+  readonly consent: Pick<ConsentManager, 'handleInbound' | 'assertCanSend' | 'record'>;
+  /** The auth token of the Twilio account that signs the webhooks. */
+  readonly authToken: string;
+  /**
+   * The origin Twilio calls, e.g. `https://app.example.com` (plus any path prefix a proxy strips);
+   * the request's path and query are appended. Set it behind a TLS-terminating proxy or tunnel.
+   */
+  readonly publicUrl?: string;
+  /** Trust `X-Forwarded-Proto` and `X-Forwarded-Host` for the URL Twilio called (when no `publicUrl`). */
+  readonly trustProxy?: boolean;
+  /** A fixed tenant id, or a function mapping a request to one (by `To` number or `AccountSid`). */
+  readonly tenant?: string | TenantResolver;
+  /** Largest body accepted, in bytes (default 100 KiB); larger ones get 413. */
+  readonly maxBodyBytes?: number;
+  /**
+   * Runs after an inbound text is recorded and before the answer: store the message in the app.
+   * Throwing answers 500 so Twilio retries (recording is idempotent: the retry is a `duplicate`).
+   */
+  readonly onInbound?: (event: InboundWebhookEvent) => void | Promise<void>;
+  /** Runs after a status callback is handled; throwing answers 500 so Twilio retries. */
+  readonly onStatus?: (event: StatusWebhookEvent) => void | Promise<void>;
+  /** Receives failures answered with 500 (default `console.error`). */
+  readonly onError?: (error: unknown, request: Request) => void;
+}
+
+/** The two Express handlers of {@link createTwilioWebhook}. */
+export interface TwilioWebhook {
+  /** For the number's (or Messaging Service's) "A message comes in" webhook. */
+  readonly inbound: RequestHandler;
+  /** For the status callback URL of outbound messages. */
+  readonly status: RequestHandler;
+}
+
+const DEFAULT_MAX_BODY_BYTES = 100 * 1024;
+
+/**
+ * Creates the Twilio webhook handlers for Express 5. Each reads its own body (form-encoded or JSON,
+ * at most `maxBodyBytes`), checks `X-Twilio-Signature` against the URL Twilio called, validates the
+ * fields and records through the consent manager:
+ * - `inbound` answers TwiML: empty `<Response/>`, or the one opt-out confirmation as a `<Message>`
+ *   when Twilio did not confirm the opt-out itself (consumed from the send guard, so a retried
+ *   webhook never sends a second one). A duplicate `MessageSid` records nothing new.
+ * - `status` records an opt-out for `ErrorCode=21610`; other statuses change nothing.
+ *
+ * Answers: 403 bad or missing signature (nothing recorded), 400 malformed fields (the message names
+ * them), 413 too large, 415 unsupported content type, 500 store failure (Twilio retries), 200 once
+ * recorded.
+ *
+ * @example
+ * const hook = createTwilioWebhook({ consent, authToken: process.env.TWILIO_AUTH_TOKEN!, publicUrl: 'https://app.example.com' });
+ * app.post('/twilio/inbound', hook.inbound);
+ * app.post('/twilio/status', hook.status);
+ */
+export function createTwilioWebhook(options: TwilioWebhookOptions): TwilioWebhook {
+  const { consent, authToken } = options;
+  if (typeof authToken !== 'string' || authToken === '') {
+    throw new ConsentError('CONFIG', 'createTwilioWebhook: authToken is required to check Twilio signatures');
+  }
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes <= 0) {
+    throw new ConsentError(
+      'CONFIG',
+      `createTwilioWebhook: maxBodyBytes must be a positive integer, got ${maxBodyBytes}`,
+    );
+  }
+  const urlOf = createUrlResolver(options);
+  const tenantOf = tenantResolver(options.tenant);
+  const reportError =
+    options.onError ??
+    ((error: unknown) => console.error('sms-consent: Twilio webhook failed; answered 500', error));
+
+  /** Reads the body and checks the signature; answers and returns undefined when the request stops here. */
+  async function authenticate(req: Request, res: Response): Promise<WebhookBody | undefined> {
+    const read = await readWebhookBody(req, maxBodyBytes);
+    if (!read.ok) {
+      answer(res, read.problem.status, read.problem.message);
+      return undefined;
+    }
+    const url = urlOf(req);
+    const signature = req.headers['x-twilio-signature'];
+    const valid = validateTwilioSignature({
+      authToken,
+      url,
+      signature: typeof signature === 'string' ? signature : undefined,
+      ...(read.body.signedParams ? { params: read.body.signedParams } : {}),
+      ...(read.body.raw ? { rawBody: read.body.raw } : {}),
+    });
+    if (!valid) {
+      answer(
+        res,
+        403,
+        signature
+          ? `X-Twilio-Signature does not match ${url}; behind a proxy or tunnel, set publicUrl or trustProxy`
+          : 'Missing X-Twilio-Signature header',
+      );
+      return undefined;
+    }
+    return read.body;
+  }
+
+  function failed(req: Request, res: Response, error: unknown): void {
+    if (error instanceof ValidationError) {
+      answer(res, 400, error.message);
+    } else if (error instanceof InvalidPhoneNumberError) {
+      answer(res, 400, error.message);
+    } else {
+      reportError(error, req);
+      answer(res, 500, 'Could not record the message; Twilio will retry');
+    }
+  }
+
+  const inbound: RequestHandler = async (req, res) => {
+    try {
+      const body = await authenticate(req, res);
+      if (!body) return;
+      const message = parseTwilioInbound(body.params);
+      const tenantId = await tenantOf({
+        kind: 'inbound',
+        number: message.to,
+        accountSid: message.accountId,
+        ...(message.messagingServiceSid === undefined
+          ? {}
+          : { messagingServiceSid: message.messagingServiceSid }),
+        request: req,
+      });
+      const result = await consent.handleInbound(tenantId === undefined ? message : { ...message, tenantId });
+      await options.onInbound?.({ message, result, tenantId, request: req });
+      answer(res, 200, twimlResponse(await claimReply(result.reply, message.from, tenantId)));
+    } catch (error) {
+      failed(req, res, error);
+    }
+  };
+
+  /** Uses up the pending confirmation; undefined when it was already sent (a retry, a race). */
+  async function claimReply(reply: string | undefined, from: string, tenantId: string | undefined) {
+    if (reply === undefined) return undefined;
+    try {
+      await consent.assertCanSend(from, { body: reply, ...(tenantId === undefined ? {} : { tenantId }) });
+      return reply;
+    } catch (error) {
+      if (error instanceof OptedOutError) return undefined;
+      throw error;
+    }
+  }
+
+  const status: RequestHandler = async (req, res) => {
+    try {
+      const body = await authenticate(req, res);
+      if (!body) return;
+      const callback = parseTwilioStatusCallback(body.params);
+      const tenantId = await tenantOf({
+        kind: 'status',
+        ...(callback.from === undefined ? {} : { number: callback.from }),
+        ...(callback.accountId === undefined ? {} : { accountSid: callback.accountId }),
+        ...(callback.messagingServiceSid === undefined
+          ? {}
+          : { messagingServiceSid: callback.messagingServiceSid }),
+        request: req,
+      });
+      const recorded = await recordDeliveryFailure(
+        consent,
+        callback,
+        tenantId === undefined ? {} : { tenantId },
+      );
+      await options.onStatus?.({ callback, recorded, tenantId, request: req });
+      answer(res, 200, EMPTY_TWIML);
+    } catch (error) {
+      failed(req, res, error);
+    }
+  };
+
+  return { inbound, status };
+}
+
+function tenantResolver(tenant: TwilioWebhookOptions['tenant']): TenantResolver {
+  if (tenant === undefined) return () => undefined;
+  if (typeof tenant === 'string') return () => tenant;
+  return tenant;
+}
+
+/** Answers with plain Node calls: TwiML for 200, text for errors. */
+function answer(res: Response, status: number, body: string): void {
+  if (res.headersSent) return;
+  res.statusCode = status;
+  res.setHeader('Content-Type', status === 200 ? 'text/xml; charset=utf-8' : 'text/plain; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  if (status === 413) res.setHeader('Connection', 'close');
+  res.end(body);
+}

@@ -1,0 +1,122 @@
+import { type ConsentManager, DEFAULT_TENANT } from '../consent/manager.js';
+import { OptedOutError, ValidationError } from '../errors.js';
+import { TWILIO_UNSUBSCRIBED_RECIPIENT } from './status-callback.js';
+
+/** The parameters the guard reads from `messages.create`; everything else is passed through. */
+export interface GuardableMessageParams {
+  /** The recipient: any format the manager normalizes, optionally with a `whatsapp:` channel prefix. */
+  readonly to: string;
+  readonly body?: string;
+  readonly from?: string;
+}
+
+/**
+ * The part of a Twilio client the guard wraps: `client.messages.create`. The official client
+ * (`twilio(accountSid, authToken)`) fits, and so does any fake with the same shape.
+ */
+export interface TwilioMessagesClient<P extends GuardableMessageParams, R> {
+  readonly messages: { create(params: P): Promise<R> };
+}
+
+/** A client whose `messages.create` checks consent first. */
+export interface GuardedTwilioClient<P extends GuardableMessageParams, R> {
+  readonly messages: {
+    /**
+     * Sends like `client.messages.create`, to the normalized recipient. Rejects with
+     * `OptedOutError` before any network call when the recipient opted out (except the one pending
+     * opt-out confirmation, which passes once), and when Twilio answers 21610.
+     */
+    create(params: P): Promise<R>;
+  };
+}
+
+/** Options of {@link guardTwilioClient}. */
+export interface GuardTwilioClientOptions {
+  /** The tenant whose consent applies (default: the manager's default tenant). */
+  readonly tenantId?: string;
+  /**
+   * Receives a failure to record the opt-out Twilio reported with 21610 (default `console.error`).
+   * The send still rejects with `OptedOutError`; the next attempt gets 21610 again and records it.
+   */
+  readonly onRecordError?: (error: unknown) => void;
+}
+
+const CHANNEL_PREFIX = /^\s*(whatsapp):/i;
+
+/**
+ * Wraps a Twilio client so that nothing can be sent to a number that opted out: `create` normalizes
+ * `to`, runs `consent.assertCanSend(to, { body })` before any network call, and when Twilio itself
+ * refuses the send with error 21610 (the recipient texted STOP to Twilio) records the opt-out
+ * (`source: 'delivery_error'`) and rejects with `OptedOutError` whose `cause` is Twilio's error.
+ * The one FCC-allowed confirmation after an opt-out passes once, when `body` is exactly that text.
+ *
+ * @example
+ * const sms = guardTwilioClient(twilio(accountSid, authToken), consent, { tenantId: 'acme' });
+ * try {
+ *   await sms.messages.create({ to: lead.phone, from: '+18005550100', body: 'See you at 3' });
+ * } catch (error) {
+ *   if (error instanceof OptedOutError) showOptedOut(lead);
+ *   else throw error;
+ * }
+ */
+export function guardTwilioClient<P extends GuardableMessageParams, R>(
+  client: TwilioMessagesClient<P, R>,
+  consent: Pick<ConsentManager, 'normalize' | 'assertCanSend' | 'record'>,
+  options: GuardTwilioClientOptions = {},
+): GuardedTwilioClient<P, R> {
+  const tenant = options.tenantId === undefined ? {} : { tenantId: options.tenantId };
+  const reportRecordError =
+    options.onRecordError ??
+    ((error: unknown) => console.error('sms-consent: could not record the opt-out of a 21610 answer', error));
+
+  return {
+    messages: {
+      async create(params) {
+        if (typeof params?.to !== 'string' || params.to.trim() === '') {
+          throw new ValidationError('messages.create: `to` is required', [
+            { path: 'to', message: 'is required' },
+          ]);
+        }
+        const channel = CHANNEL_PREFIX.exec(params.to)?.[1]?.toLowerCase();
+        const phone = consent.normalize(params.to);
+        await consent.assertCanSend(phone, {
+          ...tenant,
+          ...(params.body === undefined ? {} : { body: params.body }),
+        });
+        const to = channel ? `${channel}:${phone}` : phone;
+        try {
+          return await client.messages.create({ ...params, to });
+        } catch (error) {
+          if (!isUnsubscribedRecipient(error)) throw error;
+          try {
+            await consent.record({
+              ...tenant,
+              phone,
+              action: 'opt_out',
+              source: 'delivery_error',
+              evidence: {
+                errorCode: TWILIO_UNSUBSCRIBED_RECIPIENT,
+                to,
+                ...(params.from === undefined ? {} : { from: params.from }),
+              },
+            });
+          } catch (recordError) {
+            reportRecordError(recordError);
+          }
+          throw new OptedOutError(
+            phone,
+            options.tenantId ?? DEFAULT_TENANT,
+            `${phone} has unsubscribed at Twilio (error ${TWILIO_UNSUBSCRIBED_RECIPIENT}); nothing was sent`,
+            { cause: error },
+          );
+        }
+      },
+    },
+  };
+}
+
+/** Twilio's RestException for 21610 (`code` 21610, `status` 400), or anything shaped like it. */
+function isUnsubscribedRecipient(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  return Number((error as { code?: unknown }).code) === TWILIO_UNSUBSCRIBED_RECIPIENT;
+}

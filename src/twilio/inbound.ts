@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import type { InboundMessage } from '../consent/inputs.js';
+import { field, integerText, parseParams, sid, type TwilioParamsInput } from './params.js';
+
+/** An inbound Twilio message as the consent manager takes it, plus the Twilio fields apps often need. */
+export interface TwilioInboundMessage extends InboundMessage {
+  readonly from: string;
+  readonly to: string;
+  readonly body: string;
+  /** `MessageSid`: the idempotency key, so a retried webhook records nothing twice. */
+  readonly messageId: string;
+  /** `AccountSid`. */
+  readonly accountId: string;
+  /** `NumMedia`: attachments of an MMS (0 when absent). */
+  readonly numMedia: number;
+  /** `MessagingServiceSid`, when the receiving number belongs to a Messaging Service. */
+  readonly messagingServiceSid?: string;
+  /** `OptOutType` (STOP, START or HELP), upper-cased; sent only with Advanced Opt-Out. */
+  readonly optOutType?: string;
+}
+
+const LONGEST_BODY = 100_000;
+
+const inboundSchema = z.object({
+  MessageSid: sid(['SM', 'MM']),
+  AccountSid: sid(['AC']),
+  From: field().trim().min(1, 'is required').max(200, 'is too long'),
+  To: field().trim().min(1, 'is required').max(200, 'is too long'),
+  Body: field().max(LONGEST_BODY, 'is too long'),
+  NumMedia: integerText().optional(),
+  MessagingServiceSid: sid(['MG']).optional(),
+  OptOutType: field().trim().max(100, 'is too long').optional(),
+});
+
+/**
+ * Validates the parameters of Twilio's inbound message webhook (form fields or a JSON object) and
+ * maps them to the consent manager's inbound message. Missing or malformed fields throw a
+ * `ValidationError` whose message and `issues` name each field (`MessageSid must be SM or MM
+ * followed by 32 hex digits`). Phone numbers are kept as sent: the manager normalizes them.
+ *
+ * @example
+ * const message = parseTwilioInbound(new URLSearchParams(rawBody));
+ * const result = await consent.handleInbound(message);
+ */
+export function parseTwilioInbound(params: TwilioParamsInput): TwilioInboundMessage {
+  const parsed = parseParams(inboundSchema, params, 'inbound message');
+  const optOutType = parsed.OptOutType?.toUpperCase();
+  return {
+    from: parsed.From,
+    to: parsed.To,
+    body: parsed.Body,
+    messageId: parsed.MessageSid,
+    accountId: parsed.AccountSid,
+    numMedia: parsed.NumMedia ?? 0,
+    ...(parsed.MessagingServiceSid === undefined ? {} : { messagingServiceSid: parsed.MessagingServiceSid }),
+    ...(optOutType ? { optOutType } : {}),
+  };
+}

@@ -1,0 +1,25 @@
+export {
+  type GuardableMessageParams,
+  type GuardedTwilioClient,
+  type GuardTwilioClientOptions,
+  guardTwilioClient,
+  type TwilioMessagesClient,
+} from './guard.js';
+export { parseTwilioInbound, type TwilioInboundMessage } from './inbound.js';
+export type { TwilioParamsInput } from './params.js';
+export {
+  signTwilioRequest,
+  type TwilioParams,
+  type TwilioSignatureAlgorithm,
+  type TwilioSignatureInput,
+  type TwilioSigningInput,
+  twilioBodyHash,
+  validateTwilioSignature,
+} from './signature.js';
+export {
+  parseTwilioStatusCallback,
+  recordDeliveryFailure,
+  TWILIO_UNSUBSCRIBED_RECIPIENT,
+  type TwilioStatusCallback,
+} from './status-callback.js';
+export { EMPTY_TWIML, escapeXml, twimlResponse } from './twiml.js';

@@ -1,0 +1,81 @@
+import type { AddressInfo } from 'node:net';
+import express, { type Express } from 'express';
+import twilio from 'twilio';
+
+export const AUTH_TOKEN = 'test-auth-token-0123456789abcdef';
+
+/** A running Express 5 app on an ephemeral loopback port. */
+export interface RunningApp {
+  readonly origin: string;
+  close(): Promise<void>;
+}
+
+/** Starts `configure`'s app on 127.0.0.1, port 0. */
+export async function startApp(configure: (app: Express) => void): Promise<RunningApp> {
+  const app = express();
+  configure(app);
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
+
+/** What {@link postSigned} sends. */
+export interface SignedPost {
+  /** Where the request goes (the app's own address). */
+  readonly target: string;
+  /** The URL signed, as Twilio would have called it (default: `target`). */
+  readonly signedUrl?: string;
+  readonly params: Record<string, string>;
+  readonly authToken?: string;
+  readonly headers?: Record<string, string>;
+  /** Replaces the computed signature (`null` sends none). */
+  readonly signature?: string | null;
+}
+
+/** POSTs form parameters signed with the official twilio helper, as Twilio does. */
+export function postSigned({
+  target,
+  signedUrl = target,
+  params,
+  authToken = AUTH_TOKEN,
+  headers = {},
+  signature,
+}: SignedPost) {
+  const computed = twilio.getExpectedTwilioSignature(authToken, signedUrl, params);
+  const sent = signature === undefined ? computed : signature;
+  return fetch(target, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      ...(sent === null ? {} : { 'X-Twilio-Signature': sent }),
+      ...headers,
+    },
+    body: new URLSearchParams(params),
+  });
+}
+
+/** POSTs a JSON body the way Twilio signs one: `bodySHA256` in the URL, the URL signed alone. */
+export function postSignedJson(
+  target: string,
+  body: string,
+  options: { signedBody?: string; authToken?: string } = {},
+) {
+  const url = `${target}${target.includes('?') ? '&' : '?'}bodySHA256=${twilio.getExpectedBodyHash(options.signedBody ?? body)}`;
+  const signature = twilio.getExpectedTwilioSignature(options.authToken ?? AUTH_TOKEN, url, {});
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-Twilio-Signature': signature },
+    body,
+  });
+}
