@@ -1,0 +1,269 @@
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type Request, type Response } from 'express';
+import {
+  type ConsentManager,
+  type ConsentStore,
+  composeState,
+  createConsentManager,
+  OptedOutError,
+} from 'sms-consent';
+import { createTwilioWebhook } from 'sms-consent/express';
+import { signTwilioRequest } from 'sms-consent/twilio';
+import { LIVE_SCRIPT, STYLESHEET } from './assets.js';
+import { type DemoData, type Lead, openDemoData } from './data.js';
+import { createOutbound, type TwilioCredentials } from './outbound.js';
+import { createDemoStore } from './store.js';
+import { errorPage, inboxPage, type LeadRow, threadPage } from './views.js';
+
+/** The auth token the demo signs and checks webhooks with when `TWILIO_AUTH_TOKEN` is not set. */
+export const DEMO_AUTH_TOKEN = 'sms-consent-demo-auth-token';
+const DEMO_ACCOUNT_SID = `AC${'0'.repeat(32)}`;
+
+/** Options of {@link startDemo}. */
+export interface DemoOptions {
+  /** Port to listen on; 0 picks a free one. */
+  readonly port: number;
+  /** Folder of the demo's data (consent store and app data). */
+  readonly dataDir: string;
+  /** Consent store to use instead of the embedded default. */
+  readonly store?: ConsentStore;
+  /** Interface to listen on (default 127.0.0.1). */
+  readonly host?: string;
+  /** Token webhooks are signed with (default {@link DEMO_AUTH_TOKEN}). */
+  readonly authToken?: string;
+  /** The origin Twilio calls (default `http://localhost:<port>`). */
+  readonly publicUrl?: string;
+  /** Real Twilio sending; without it a local stand-in records outbound texts. */
+  readonly twilio?: TwilioCredentials;
+}
+
+/** A running demo. */
+export interface RunningDemo {
+  /** Where to open the inbox. */
+  readonly url: string;
+  readonly port: number;
+  readonly publicUrl: string;
+  readonly authToken: string;
+  readonly storeDescription: string;
+  readonly mode: 'twilio' | 'stand-in';
+  readonly consent: ConsentManager;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the demo inbox: leads across events and campaigns, their threads, the Twilio webhook at
+ * `/twilio/inbound` and `/twilio/status`, a form that sends signed test texts to that webhook, and
+ * live updates over server-sent events.
+ */
+export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
+  const authToken = options.authToken ?? DEMO_AUTH_TOKEN;
+  const demoStore = options.store
+    ? { store: options.store, persistent: false, description: 'store given by the caller' }
+    : await createDemoStore(options.dataDir);
+  const consent = createConsentManager({ store: demoStore.store, defaultCountry: 'US' });
+  const data = await openDemoData(options.dataDir, demoStore.persistent);
+  const outbound = await createOutbound(consent, options.twilio);
+
+  const app = express();
+  app.disable('x-powered-by');
+  const server: Server = app.listen(options.port, options.host ?? '127.0.0.1');
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const publicUrl = (options.publicUrl ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  const localUrl = `http://127.0.0.1:${port}`;
+
+  const hook = createTwilioWebhook({
+    consent,
+    authToken,
+    publicUrl,
+    async onInbound({ message, result }) {
+      const phone = consent.normalize(message.from);
+      await data.addMessage({
+        phone,
+        direction: 'inbound',
+        body: message.body,
+        at: new Date().toISOString(),
+        sid: message.messageId,
+      });
+      if (result.reply !== undefined) {
+        await data.addMessage({
+          phone,
+          direction: 'outbound',
+          body: result.reply,
+          at: new Date().toISOString(),
+          sid: `reply:${message.messageId}`,
+        });
+      }
+    },
+  });
+  app.post('/twilio/inbound', hook.inbound);
+  app.post('/twilio/status', hook.status);
+
+  const live = createLiveUpdates(consent, data);
+  app.get('/events', live.handler);
+  app.get('/assets/style.css', (_req, res) => void res.type('text/css').send(STYLESHEET));
+  app.get('/assets/live.js', (_req, res) => void res.type('text/javascript').send(LIVE_SCRIPT));
+
+  async function rowsFor(leads: readonly Lead[]): Promise<LeadRow[]> {
+    const statuses = new Map<string, Awaited<ReturnType<ConsentManager['getStatus']>>['status']>();
+    for (const lead of leads) {
+      const phone = consent.normalize(lead.phone);
+      if (!statuses.has(phone)) statuses.set(phone, (await consent.getStatus(phone)).status);
+    }
+    return leads.map((lead) => {
+      const status = statuses.get(consent.normalize(lead.phone)) ?? 'unknown';
+      return { lead, status, compose: composeState(status) };
+    });
+  }
+
+  function findLead(req: Request, res: Response): Lead | undefined {
+    const lead = data.leads.find((candidate) => candidate.id === req.params.id);
+    if (!lead) res.status(404).type('html').send(errorPage(404, 'No lead with that id.'));
+    return lead;
+  }
+
+  app.get('/', async (_req, res) => {
+    res.type('html').send(inboxPage(await rowsFor(data.leads)));
+  });
+
+  app.get('/leads/:id', async (req, res) => {
+    const lead = findLead(req, res);
+    if (!lead) return;
+    const phone = consent.normalize(lead.phone);
+    const [row] = await rowsFor([lead]);
+    if (!row) return;
+    const flash = typeof req.query.flash === 'string' ? FLASHES[req.query.flash] : undefined;
+    res.type('html').send(
+      threadPage({
+        ...row,
+        messages: data.listMessages(phone),
+        related: data.leads.filter(
+          (other) => other.id !== lead.id && consent.normalize(other.phone) === phone,
+        ),
+        mode: outbound.mode,
+        ...(flash ? { flash } : {}),
+      }),
+    );
+  });
+
+  const form = express.urlencoded({ extended: false, limit: '16kb' });
+
+  app.post('/leads/:id/messages', form, async (req, res) => {
+    const lead = findLead(req, res);
+    if (!lead) return;
+    const body = typeof req.body?.body === 'string' ? req.body.body.trim() : '';
+    const back = `/leads/${encodeURIComponent(lead.id)}`;
+    if (!body) return res.redirect(303, `${back}?flash=empty`);
+    try {
+      const sent = await outbound.client.messages.create({
+        to: lead.phone,
+        from: outbound.from,
+        body,
+        ...(outbound.mode === 'twilio' ? { statusCallback: `${publicUrl}/twilio/status` } : {}),
+      });
+      await data.addMessage({
+        phone: consent.normalize(lead.phone),
+        direction: 'outbound',
+        body,
+        at: new Date().toISOString(),
+        sid: sent.sid,
+      });
+      res.redirect(303, back);
+    } catch (error) {
+      if (error instanceof OptedOutError) return res.redirect(303, `${back}?flash=opted-out`);
+      console.error('demo: sending failed', error);
+      res.redirect(303, `${back}?flash=send-failed`);
+    }
+  });
+
+  app.post('/leads/:id/simulate', form, async (req, res) => {
+    const lead = findLead(req, res);
+    if (!lead) return;
+    const preset = typeof req.body?.preset === 'string' ? req.body.preset : undefined;
+    const body = preset ?? (typeof req.body?.body === 'string' ? req.body.body : '');
+    const back = `/leads/${encodeURIComponent(lead.id)}`;
+    if (!body.trim()) return res.redirect(303, `${back}?flash=empty`);
+    const params = {
+      MessageSid: `SM${randomBytes(16).toString('hex')}`,
+      AccountSid: options.twilio?.accountSid ?? DEMO_ACCOUNT_SID,
+      From: consent.normalize(lead.phone),
+      To: outbound.from,
+      Body: body,
+      NumMedia: '0',
+      ApiVersion: '2010-04-01',
+    };
+    // The real path: sign as Twilio does for the public URL, deliver to this server's own webhook.
+    const signature = signTwilioRequest({ authToken, url: `${publicUrl}/twilio/inbound`, params });
+    const answer = await fetch(`${localUrl}/twilio/inbound`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': signature },
+      body: new URLSearchParams(params),
+    });
+    if (!answer.ok) console.error(`demo: webhook answered ${answer.status}: ${await answer.text()}`);
+    res.redirect(303, answer.ok ? back : `${back}?flash=webhook-failed`);
+  });
+
+  return {
+    url: `http://localhost:${port}`,
+    port,
+    publicUrl,
+    authToken,
+    storeDescription: demoStore.description,
+    mode: outbound.mode,
+    consent,
+    async close() {
+      live.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (!options.store) await demoStore.store.close();
+    },
+  };
+}
+
+const FLASHES: Readonly<Record<string, string>> = {
+  'opted-out': 'Not sent: this lead has opted out of SMS.',
+  'send-failed': 'Not sent: the SMS provider refused the message. See the server log.',
+  'webhook-failed': 'The webhook refused the simulated text. See the server log.',
+  empty: 'Type a message first.',
+};
+
+/** Server-sent events: one `change` event per consent change or new message. */
+function createLiveUpdates(consent: ConsentManager, data: DemoData) {
+  const clients = new Set<Response>();
+  const broadcast = (payload: object): void => {
+    const frame = `event: change\ndata: ${JSON.stringify(payload)}\n\n`;
+    for (const client of clients) client.write(frame);
+  };
+  const stopConsent = consent.onChange((change) =>
+    broadcast({ phone: change.phone, status: change.status.status }),
+  );
+  const stopMessages = data.onMessage((message) => broadcast({ phone: message.phone, message: message.id }));
+  const heartbeat = setInterval(() => {
+    for (const client of clients) client.write(': keep-alive\n\n');
+  }, 25_000);
+  heartbeat.unref();
+  return {
+    handler(req: Request, res: Response) {
+      res.writeHead(200, {
+        'Content-Type': 'text/event-stream',
+        'Cache-Control': 'no-store',
+        Connection: 'keep-alive',
+      });
+      res.write('retry: 2000\n\n');
+      clients.add(res);
+      req.on('close', () => clients.delete(res));
+    },
+    close() {
+      clearInterval(heartbeat);
+      stopConsent();
+      stopMessages();
+      for (const client of clients) client.end();
+      clients.clear();
+    },
+  };
+}
