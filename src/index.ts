@@ -26,6 +26,7 @@ export {
   DEFAULT_OPT_OUT_CONFIRMATION,
   DEFAULT_TENANT,
   type InboundResult,
+  type PartitionOptions,
   type RecipientPartition,
   type RecordResult,
   type ReplyTexts,

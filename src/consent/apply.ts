@@ -1,4 +1,5 @@
 import { ConsentError } from '../errors.js';
+import type { E164 } from '../phone.js';
 import type { ConsentStore, PendingConfirmation, StatusWrite } from '../store/contract.js';
 import { sealEvent } from './audit.js';
 import type { Clock, IdGenerator } from './ids.js';
@@ -13,7 +14,6 @@ import type {
   NotAppliedReason,
   UnsealedEvent,
 } from './types.js';
-import type { E164 } from '../phone.js';
 
 /** A consent change about to be written. */
 export interface EventDraft {
@@ -110,12 +110,13 @@ export async function applyEvent(
   });
 
   if ('duplicateOf' in outcome) {
-    const [event, status] = await Promise.all([
-      store.getEvent(draft.tenantId, outcome.duplicateOf),
-      store.getStatus(draft.tenantId, draft.phone),
-    ]);
+    const event = await store.getEvent(draft.tenantId, outcome.duplicateOf);
+    const status = event && (await store.getStatus(draft.tenantId, event.phone));
     if (!event || !status) {
-      throw new ConsentError('STORE_FAILURE', `Idempotency key ${draft.idempotencyKey} points to missing event ${outcome.duplicateOf}`);
+      throw new ConsentError(
+        'STORE_FAILURE',
+        `Idempotency key ${draft.idempotencyKey} points to missing event ${outcome.duplicateOf}`,
+      );
     }
     const { confirmation, ...plain } = status;
     return {

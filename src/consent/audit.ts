@@ -56,20 +56,34 @@ export interface AuditResult {
  * fails its own hash, a removed one leaves a gap in `seq`, a reordered or replaced one breaks
  * `prevHash`.
  */
-export async function verifyChain(events: AsyncIterable<ConsentEvent> | Iterable<ConsentEvent>): Promise<AuditResult> {
+export async function verifyChain(
+  events: AsyncIterable<ConsentEvent> | Iterable<ConsentEvent>,
+): Promise<AuditResult> {
   let checked = 0;
   let previous: ChainHead | null = null;
   for await (const event of events) {
     const expectedSeq: number = (previous?.seq ?? 0) + 1;
     if (event.seq !== expectedSeq) {
-      return { ok: false, checked, brokenAt: { seq: expectedSeq, eventId: event.id, problem: 'sequence_gap' } };
+      return {
+        ok: false,
+        checked,
+        brokenAt: { seq: expectedSeq, eventId: event.id, problem: 'sequence_gap' },
+      };
     }
     if (event.prevHash !== (previous?.hash ?? null)) {
-      return { ok: false, checked, brokenAt: { seq: event.seq, eventId: event.id, problem: 'chain_mismatch' } };
+      return {
+        ok: false,
+        checked,
+        brokenAt: { seq: event.seq, eventId: event.id, problem: 'chain_mismatch' },
+      };
     }
     const { seq, prevHash, hash, ...content } = event;
     if (hashEvent(content, seq, prevHash) !== hash) {
-      return { ok: false, checked, brokenAt: { seq: event.seq, eventId: event.id, problem: 'hash_mismatch' } };
+      return {
+        ok: false,
+        checked,
+        brokenAt: { seq: event.seq, eventId: event.id, problem: 'hash_mismatch' },
+      };
     }
     checked++;
     previous = { seq: event.seq, hash: event.hash };

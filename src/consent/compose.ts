@@ -18,7 +18,8 @@ export interface ComposeTexts {
 /** The English texts of the product brief. */
 export const DEFAULT_COMPOSE_TEXTS: ComposeTexts = {
   optedOutBadge: 'Opted out of SMS',
-  optedOutNotice: "This lead has opted out of SMS. You can't send messages until they text START to opt back in.",
+  optedOutNotice:
+    "This lead has opted out of SMS. You can't send messages until they text START to opt back in.",
 };
 
 /**

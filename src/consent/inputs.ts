@@ -95,7 +95,10 @@ export function parseInboundMessage(input: unknown): InboundMessage {
 function parse<T>(schema: z.ZodType<T>, input: unknown, where: string): T {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => ({ path: issue.path.join('.') || '(input)', message: issue.message }));
+  const issues = result.error.issues.map((issue) => ({
+    path: issue.path.join('.') || '(input)',
+    message: issue.message,
+  }));
   throw new ValidationError(
     `Invalid ${where} input: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`,
     issues,
@@ -106,7 +109,9 @@ function parse<T>(schema: z.ZodType<T>, input: unknown, where: string): T {
 export function toIso(value: TimeInput, field: string): string {
   const date = value instanceof Date ? value : new Date(value);
   if (Number.isNaN(date.getTime())) {
-    throw new ValidationError(`Invalid ${field}: ${String(value)}`, [{ path: field, message: 'not a valid date' }]);
+    throw new ValidationError(`Invalid ${field}: ${String(value)}`, [
+      { path: field, message: 'not a valid date' },
+    ]);
   }
   return date.toISOString();
 }

@@ -1,4 +1,10 @@
-import type { ConsentAction, ConsentEvent, ConsentSource, ConsentStatusValue, NotAppliedReason } from './types.js';
+import type {
+  ConsentAction,
+  ConsentEvent,
+  ConsentSource,
+  ConsentStatusValue,
+  NotAppliedReason,
+} from './types.js';
 
 /** The sources whose opt-in lifts a prior opt-out: only the person, by text (or the provider relaying it). */
 const LIFTING_SOURCES: ReadonlySet<ConsentSource> = new Set(['sms', 'provider']);
@@ -9,9 +15,7 @@ export function liftsOptOut(source: ConsentSource): boolean {
 }
 
 /** The fields the fold needs; a stored {@link ConsentEvent} has them all. */
-export type FoldableEvent = Pick<ConsentEvent, 'action' | 'source' | 'occurredAt' | 'id'> & {
-  readonly idempotencyKey?: string;
-};
+export type FoldableEvent = Pick<ConsentEvent, 'action' | 'source' | 'occurredAt' | 'recordedAt' | 'id'>;
 
 /** The outcome of folding one number's ledger. */
 export interface FoldResult<E extends FoldableEvent> {
@@ -27,19 +31,17 @@ export interface FoldResult<E extends FoldableEvent> {
 const ACTION_ORDER: Record<ConsentAction, number> = { opt_in: 0, opt_out: 1 };
 
 /**
- * The total order of the fold: by `occurredAt`; at the same instant an opt-in sorts before an
- * opt-out (so the opt-out wins, the safe side), then by source, idempotency key and id, so that any
- * arrival order of the same events gives the same result.
+ * The total order of the fold: by `occurredAt`; at the same instant by `recordedAt` (the order the
+ * ledger learned of them) and then by id, which is time-ordered; the last tie-break puts an opt-out
+ * after an opt-in (the opt-out wins, the safe side). The order depends only on the events, so any
+ * arrival order of the same events folds to the same result.
  */
 export function compareEvents(a: FoldableEvent, b: FoldableEvent): number {
-  const time = Date.parse(a.occurredAt) - Date.parse(b.occurredAt);
-  if (time !== 0) return time;
-  const action = ACTION_ORDER[a.action] - ACTION_ORDER[b.action];
-  if (action !== 0) return action;
   return (
-    compareText(a.source, b.source) ||
-    compareText(a.idempotencyKey ?? '', b.idempotencyKey ?? '') ||
-    compareText(a.id, b.id)
+    Date.parse(a.occurredAt) - Date.parse(b.occurredAt) ||
+    Date.parse(a.recordedAt) - Date.parse(b.recordedAt) ||
+    compareText(a.id, b.id) ||
+    ACTION_ORDER[a.action] - ACTION_ORDER[b.action]
   );
 }
 

@@ -12,7 +12,15 @@ export type ConsentAction = 'opt_out' | 'opt_in';
  * - `crm`, `import`, `admin`, `api`, `form`: everything else; they can opt out, but an opt-in from
  *   them never lifts a prior opt-out.
  */
-export type ConsentSource = 'sms' | 'provider' | 'delivery_error' | 'crm' | 'import' | 'admin' | 'api' | 'form';
+export type ConsentSource =
+  | 'sms'
+  | 'provider'
+  | 'delivery_error'
+  | 'crm'
+  | 'import'
+  | 'admin'
+  | 'api'
+  | 'form';
 
 /** Every {@link ConsentSource}, for validation and docs. */
 export const CONSENT_SOURCES: readonly ConsentSource[] = [

@@ -142,7 +142,10 @@ export interface ConsentStore {
   /** One event by id, or null. */
   getEvent(tenantId: string, eventId: string): Promise<ConsentEvent | null>;
   /** The tenant's events with `seq > afterSeq`, in `seq` order, at most `limit`. */
-  readLedger(tenantId: string, options: { readonly afterSeq: number; readonly limit: number }): Promise<ConsentEvent[]>;
+  readLedger(
+    tenantId: string,
+    options: { readonly afterSeq: number; readonly limit: number },
+  ): Promise<ConsentEvent[]>;
   /**
    * Uses up the pending confirmation of a number. Of concurrent callers with the same `text` before
    * its `until`, exactly one MUST receive true; every later call receives false.
@@ -159,7 +162,11 @@ export interface ConsentStore {
     outcome: { readonly availableAt: string; readonly error: string; readonly dead?: boolean },
   ): Promise<boolean>;
   /** Jobs of a tenant (every tenant when omitted) in one state, oldest first, for reports. */
-  listJobs(options: { readonly state: OutboxJob['state']; readonly tenantId?: string; readonly limit: number }): Promise<OutboxJob[]>;
+  listJobs(options: {
+    readonly state: OutboxJob['state'];
+    readonly tenantId?: string;
+    readonly limit: number;
+  }): Promise<OutboxJob[]>;
   /** Every tenant that has an event. */
   listTenants(): Promise<string[]>;
   /** Releases connections the store opened itself. */

@@ -58,7 +58,13 @@ export function createMemoryStore(): MemoryConsentStore {
   function tenant(tenantId: string): MemoryTenantData {
     let data = tenants.get(tenantId);
     if (!data) {
-      data = { events: [], eventsById: new Map(), eventsByPhone: new Map(), statuses: new Map(), keys: new Map() };
+      data = {
+        events: [],
+        eventsById: new Map(),
+        eventsByPhone: new Map(),
+        statuses: new Map(),
+        keys: new Map(),
+      };
       tenants.set(tenantId, data);
     }
     return data;
@@ -78,7 +84,11 @@ export function createMemoryStore(): MemoryConsentStore {
     };
   }
 
-  async function transact<T>(tenantId: string, phone: E164, fn: (tx: PhoneTransaction) => Promise<T>): Promise<T> {
+  async function transact<T>(
+    tenantId: string,
+    phone: E164,
+    fn: (tx: PhoneTransaction) => Promise<T>,
+  ): Promise<T> {
     const releases: Release[] = [await locks.acquire(`phone\u0000${tenantId}\u0000${phone}`)];
     const data = tenant(tenantId);
     const appended: ConsentEvent[] = [];
@@ -205,7 +215,8 @@ export function createMemoryStore(): MemoryConsentStore {
       const statuses = tenants.get(tenantId)?.statuses;
       const row = statuses?.get(phone);
       if (!statuses || !row?.confirmation) return false;
-      if (row.confirmation.text !== text || Date.parse(row.confirmation.until) < Date.parse(now)) return false;
+      if (row.confirmation.text !== text || Date.parse(row.confirmation.until) < Date.parse(now))
+        return false;
       statuses.set(phone, withoutConfirmation(row));
       return true;
     },
@@ -237,7 +248,13 @@ export function createMemoryStore(): MemoryConsentStore {
       const job = jobs.get(jobId);
       if (!job || job.leaseToken !== leaseToken) return false;
       const { leaseToken: _token, leaseUntil: _until, ...rest } = job;
-      jobs.set(jobId, { ...rest, attempts: job.attempts + 1, availableAt, lastError: error, state: dead ? 'dead' : 'pending' });
+      jobs.set(jobId, {
+        ...rest,
+        attempts: job.attempts + 1,
+        availableAt,
+        lastError: error,
+        state: dead ? 'dead' : 'pending',
+      });
       return true;
     },
     async listJobs({ state, tenantId, limit }) {
@@ -247,7 +264,9 @@ export function createMemoryStore(): MemoryConsentStore {
         .slice(0, limit);
     },
     async listTenants() {
-      return [...tenants.entries()].filter(([, data]) => data.events.length > 0).map(([tenantId]) => tenantId);
+      return [...tenants.entries()]
+        .filter(([, data]) => data.events.length > 0)
+        .map(([tenantId]) => tenantId);
     },
     async close() {},
   };

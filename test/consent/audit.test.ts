@@ -1,6 +1,6 @@
-import { describe, expect, test } from 'vitest';
 import { type ConsentEvent, createConsentManager, createMemoryStore } from 'sms-consent';
 import { createFixedClock } from 'sms-consent/testing';
+import { describe, expect, test } from 'vitest';
 
 async function ledgerOfFive() {
   const store = createMemoryStore();
@@ -8,7 +8,11 @@ async function ledgerOfFive() {
   const consent = createConsentManager({ store, clock, defaultCountry: 'US' });
   for (let index = 0; index < 5; index++) {
     clock.advance(60_000);
-    await consent.handleInbound({ from: `+1415555267${index}`, body: index % 2 ? 'START' : 'STOP', messageId: `SM${index}` });
+    await consent.handleInbound({
+      from: `+1415555267${index}`,
+      body: index % 2 ? 'START' : 'STOP',
+      messageId: `SM${index}`,
+    });
   }
   const events = store.internals.tenants.get('default')?.events as ConsentEvent[];
   return { consent, events };
@@ -42,7 +46,11 @@ describe('verifyAuditTrail', () => {
   test('a removed event leaves a gap', async () => {
     const { consent, events } = await ledgerOfFive();
     events.splice(3, 1);
-    expect(await consent.verifyAuditTrail()).toMatchObject({ ok: false, checked: 3, brokenAt: { seq: 4, problem: 'sequence_gap' } });
+    expect(await consent.verifyAuditTrail()).toMatchObject({
+      ok: false,
+      checked: 3,
+      brokenAt: { seq: 4, problem: 'sequence_gap' },
+    });
   });
 
   test('reordered events break the chain', async () => {
@@ -51,6 +59,10 @@ describe('verifyAuditTrail', () => {
     // Swap two events and renumber them: their prevHash no longer matches.
     events[0] = { ...second, seq: 1 };
     events[1] = { ...first, seq: 2 };
-    expect(await consent.verifyAuditTrail()).toMatchObject({ ok: false, checked: 0, brokenAt: { seq: 1, problem: 'chain_mismatch' } });
+    expect(await consent.verifyAuditTrail()).toMatchObject({
+      ok: false,
+      checked: 0,
+      brokenAt: { seq: 1, problem: 'chain_mismatch' },
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
-import { describe, expect, test } from 'vitest';
 import { createConsentManager, createMemoryStore } from 'sms-consent';
 import { createFixedClock } from 'sms-consent/testing';
+import { describe, expect, test } from 'vitest';
 
 async function collect(lines: AsyncIterable<string>): Promise<string> {
   let text = '';
@@ -21,7 +21,12 @@ async function seeded() {
     evidence: { messageId: 'SM2', body: 'Stop, "please", I mean it,\r\nno more' },
   });
   await consent.handleInbound({ from: '+16175550100', body: 'START', messageId: 'SM3' });
-  await consent.record({ phone: '+12125550100', action: 'opt_out', source: 'delivery_error', evidence: { errorCode: 21610 } });
+  await consent.record({
+    phone: '+12125550100',
+    action: 'opt_out',
+    source: 'delivery_error',
+    evidence: { errorCode: 21610 },
+  });
   await consent.handleInbound({ from: '+13125550100', body: 'STOP', messageId: 'SM4', tenantId: 'other' });
   return consent;
 }
@@ -38,14 +43,21 @@ describe('exportOptOuts', () => {
       message_id: 'SM2',
       body: 'Stop, "please", I mean it,\r\nno more',
     });
-    expect(rows[2]).toMatchObject({ keyword: 'STOP', message_id: 'SM1', body: 'STOP', opted_out_at: '2026-03-02T14:03:22.000Z' });
+    expect(rows[2]).toMatchObject({
+      keyword: 'STOP',
+      message_id: 'SM1',
+      body: 'STOP',
+      opted_out_at: '2026-03-02T14:03:22.000Z',
+    });
     expect(rows[0]).toMatchObject({ source: 'delivery_error', body: '' });
     expect(text.startsWith('phone,opted_out_at,source,keyword,message_id,body,event_id\r\n')).toBe(true);
   });
 
   test('JSONL has one object per line', async () => {
     const consent = await seeded();
-    const lines = (await collect(consent.exportOptOuts({ format: 'jsonl', tenantId: 'other' }))).trimEnd().split('\n');
+    const lines = (await collect(consent.exportOptOuts({ format: 'jsonl', tenantId: 'other' })))
+      .trimEnd()
+      .split('\n');
     expect(lines.map((line) => JSON.parse(line).phone)).toEqual(['+13125550100']);
   });
 

@@ -1,4 +1,3 @@
-import { describe, expect, test } from 'vitest';
 import {
   type ConsentChange,
   composeState,
@@ -9,6 +8,7 @@ import {
   ValidationError,
 } from 'sms-consent';
 import { createFixedClock } from 'sms-consent/testing';
+import { describe, expect, test } from 'vitest';
 
 const LEAD = '+14155552671';
 const FIRM = '+18005550100';
@@ -24,12 +24,24 @@ describe('handleInbound', () => {
   test('STOP opts the number out at once, in every format, and only in its tenant', async () => {
     const { consent } = setup();
     const result = await consent.handleInbound({ from: LEAD, to: FIRM, body: 'STOP', messageId: 'SM1' });
-    expect(result).toMatchObject({ intent: 'opt_out', changed: true, duplicate: false, providerBlocks: true });
+    expect(result).toMatchObject({
+      intent: 'opt_out',
+      changed: true,
+      duplicate: false,
+      providerBlocks: true,
+    });
     expect(result.status.status).toBe('opted_out');
     for (const format of ['(415) 555-2671', '+1 415 555 2671', 'tel:+14155552671', '415.555.2671']) {
-      expect(await consent.canSend(format)).toEqual({ allowed: false, status: 'opted_out', reason: 'opted_out' });
+      expect(await consent.canSend(format)).toEqual({
+        allowed: false,
+        status: 'opted_out',
+        reason: 'opted_out',
+      });
     }
-    expect(await consent.canSend(LEAD, { tenantId: 'other-firm' })).toEqual({ allowed: true, status: 'unknown' });
+    expect(await consent.canSend(LEAD, { tenantId: 'other-firm' })).toEqual({
+      allowed: true,
+      status: 'unknown',
+    });
   });
 
   test('START, UNSTOP and YES from the person opt back in', async () => {
@@ -72,8 +84,18 @@ describe('handleInbound', () => {
 
   test('a late STOP that occurred before a newer START leaves the number opted in', async () => {
     const { consent } = setup();
-    await consent.handleInbound({ from: LEAD, body: 'START', messageId: 'SM2', receivedAt: '2026-03-02T10:05:00Z' });
-    const late = await consent.handleInbound({ from: LEAD, body: 'STOP', messageId: 'SM1', receivedAt: '2026-03-02T10:00:00Z' });
+    await consent.handleInbound({
+      from: LEAD,
+      body: 'START',
+      messageId: 'SM2',
+      receivedAt: '2026-03-02T10:05:00Z',
+    });
+    const late = await consent.handleInbound({
+      from: LEAD,
+      body: 'STOP',
+      messageId: 'SM1',
+      receivedAt: '2026-03-02T10:00:00Z',
+    });
     expect(late.changed).toBe(false);
     expect(late.status.status).toBe('opted_in');
     expect((await consent.history(LEAD)).map((event) => event.evidence.messageId)).toEqual(['SM1', 'SM2']);
@@ -81,11 +103,21 @@ describe('handleInbound', () => {
 
   test('Twilio OptOutType is trusted even for a custom keyword the classifier does not know', async () => {
     const { consent } = setup();
-    const result = await consent.handleInbound({ from: LEAD, body: 'HALT', optOutType: 'STOP', messageId: 'SM1' });
+    const result = await consent.handleInbound({
+      from: LEAD,
+      body: 'HALT',
+      optOutType: 'STOP',
+      messageId: 'SM1',
+    });
     expect(result).toMatchObject({ intent: 'opt_out', providerBlocks: true, changed: true });
     expect(result.event?.source).toBe('provider');
     expect(result.reply).toBeUndefined();
-    const back = await consent.handleInbound({ from: LEAD, body: 'RESUME', optOutType: 'START', messageId: 'SM2' });
+    const back = await consent.handleInbound({
+      from: LEAD,
+      body: 'RESUME',
+      optOutType: 'START',
+      messageId: 'SM2',
+    });
     expect(back.status.status).toBe('opted_in');
   });
 
@@ -98,12 +130,21 @@ describe('handleInbound', () => {
 
   test('an opt-out the provider did not catch gets the one confirmation, and the guard lets only it through', async () => {
     const { consent, clock } = setup();
-    const result = await consent.handleInbound({ from: LEAD, body: 'Please stop texting me', messageId: 'SM1' });
+    const result = await consent.handleInbound({
+      from: LEAD,
+      body: 'Please stop texting me',
+      messageId: 'SM1',
+    });
     expect(result).toMatchObject({ intent: 'opt_out', match: 'phrase', providerBlocks: false });
     expect(result.reply).toMatch(/unsubscribed/);
     const reply = result.reply as string;
-    await expect(consent.assertCanSend(LEAD, { body: 'Big sale this weekend!' })).rejects.toBeInstanceOf(OptedOutError);
-    expect(await consent.canSend(LEAD, { body: reply })).toMatchObject({ allowed: true, reason: 'opt_out_confirmation' });
+    await expect(consent.assertCanSend(LEAD, { body: 'Big sale this weekend!' })).rejects.toBeInstanceOf(
+      OptedOutError,
+    );
+    expect(await consent.canSend(LEAD, { body: reply })).toMatchObject({
+      allowed: true,
+      reason: 'opt_out_confirmation',
+    });
     clock.advance(60_000);
     await expect(consent.assertCanSend(LEAD, { body: reply })).resolves.toBeUndefined();
     await expect(consent.assertCanSend(LEAD, { body: reply })).rejects.toBeInstanceOf(OptedOutError);
@@ -113,20 +154,28 @@ describe('handleInbound', () => {
     const { consent, clock } = setup();
     const { reply } = await consent.handleInbound({ from: LEAD, body: 'Stop.', messageId: 'SM1' });
     clock.advance(5 * 60_000 + 1000);
-    await expect(consent.assertCanSend(LEAD, { body: reply as string })).rejects.toMatchObject({ code: 'OPTED_OUT' });
+    await expect(consent.assertCanSend(LEAD, { body: reply as string })).rejects.toMatchObject({
+      code: 'OPTED_OUT',
+    });
   });
 
   test('a second opt-out while opted out asks for no second confirmation', async () => {
     const { consent } = setup();
     await consent.handleInbound({ from: LEAD, body: 'stop texting me', messageId: 'SM1' });
-    const again = await consent.handleInbound({ from: LEAD, body: 'please remove me from your list', messageId: 'SM2' });
+    const again = await consent.handleInbound({
+      from: LEAD,
+      body: 'please remove me from your list',
+      messageId: 'SM2',
+    });
     expect(again.reply).toBeUndefined();
     expect(again.changed).toBe(false);
   });
 
   test('an invalid sender is a typed error and records nothing', async () => {
     const { consent, store } = setup();
-    await expect(consent.handleInbound({ from: 'not a phone', body: 'STOP' })).rejects.toBeInstanceOf(InvalidPhoneNumberError);
+    await expect(consent.handleInbound({ from: 'not a phone', body: 'STOP' })).rejects.toBeInstanceOf(
+      InvalidPhoneNumberError,
+    );
     await expect(consent.handleInbound({ from: LEAD } as never)).rejects.toBeInstanceOf(ValidationError);
     expect(await store.listTenants()).toEqual([]);
   });
@@ -146,33 +195,57 @@ describe('record', () => {
 
   test('an opt-in from a form applies when the number never opted out', async () => {
     const { consent } = setup();
-    const result = await consent.record({ phone: LEAD, action: 'opt_in', source: 'form', evidence: { consentText: 'I agree to texts' } });
+    const result = await consent.record({
+      phone: LEAD,
+      action: 'opt_in',
+      source: 'form',
+      evidence: { consentText: 'I agree to texts' },
+    });
     expect(result).toMatchObject({ applied: true, changed: true });
     expect((await consent.getStatus(LEAD)).status).toBe('opted_in');
   });
 
   test('delivery error 21610 opts the number out', async () => {
     const { consent } = setup();
-    await consent.record({ phone: LEAD, action: 'opt_out', source: 'delivery_error', evidence: { errorCode: 21610, messageId: 'SM9' } });
+    await consent.record({
+      phone: LEAD,
+      action: 'opt_out',
+      source: 'delivery_error',
+      evidence: { errorCode: 21610, messageId: 'SM9' },
+    });
     expect((await consent.canSend(LEAD)).allowed).toBe(false);
-    expect(await consent.explain(LEAD)).toBe('Opted out since 2026-03-02 14:03:22 UTC: delivery failed with Twilio error 21610 (SM9).');
+    expect(await consent.explain(LEAD)).toBe(
+      'Opted out since 2026-03-02 14:03:22 UTC: delivery failed with Twilio error 21610 (SM9).',
+    );
   });
 
   test('rejects bad input with a ValidationError naming the field', async () => {
     const { consent } = setup();
-    await expect(consent.record({ phone: LEAD, action: 'opt_out', source: 'pigeon' } as never)).rejects.toMatchObject({
+    await expect(
+      consent.record({ phone: LEAD, action: 'opt_out', source: 'pigeon' } as never),
+    ).rejects.toMatchObject({
       code: 'INVALID_INPUT',
       issues: [expect.objectContaining({ path: 'source' })],
     });
-    await expect(consent.record({ phone: LEAD, action: 'opt_out', source: 'api', occurredAt: 'yesterday-ish' })).rejects.toBeInstanceOf(
-      ValidationError,
-    );
+    await expect(
+      consent.record({ phone: LEAD, action: 'opt_out', source: 'api', occurredAt: 'yesterday-ish' }),
+    ).rejects.toBeInstanceOf(ValidationError);
   });
 
   test('the same idempotency key twice records one event', async () => {
     const { consent } = setup();
-    const first = await consent.record({ phone: LEAD, action: 'opt_out', source: 'crm', idempotencyKey: 'crm:42' });
-    const second = await consent.record({ phone: LEAD, action: 'opt_out', source: 'crm', idempotencyKey: 'crm:42' });
+    const first = await consent.record({
+      phone: LEAD,
+      action: 'opt_out',
+      source: 'crm',
+      idempotencyKey: 'crm:42',
+    });
+    const second = await consent.record({
+      phone: LEAD,
+      action: 'opt_out',
+      source: 'crm',
+      idempotencyKey: 'crm:42',
+    });
     expect(second).toMatchObject({ duplicate: true, changed: false });
     expect(second.event.id).toBe(first.event.id);
   });
@@ -187,13 +260,13 @@ describe('reading', () => {
       '+1 415 555 2671',
       '+14155550123',
       '415-555-0123',
-      'garbage',
+      'call me maybe?',
       '',
       '+16175550100',
     ]);
     expect(result.blocked).toEqual(['+14155552671']);
     expect(result.sendable).toEqual(['+14155550123', '+16175550100']);
-    expect(result.invalid.map((item) => item.input)).toEqual(['garbage', '']);
+    expect(result.invalid.map((item) => item.input)).toEqual(['call me maybe?', '']);
     expect(result.invalid.map((item) => item.reason)).toEqual(['not_a_number', 'empty']);
   });
 
@@ -217,13 +290,25 @@ describe('reading', () => {
 
   test('explain of a number with no events says so', async () => {
     const { consent } = setup();
-    expect(await consent.explain(LEAD)).toBe('No consent events for +14155552671: never opted out or in, so sending is allowed.');
+    expect(await consent.explain(LEAD)).toBe(
+      'No consent events for +14155552671: never opted out or in, so sending is allowed.',
+    );
   });
 
   test('history lists the ledger of a number oldest first', async () => {
     const { consent } = setup();
-    await consent.handleInbound({ from: LEAD, body: 'START', messageId: 'SM2', receivedAt: '2026-03-02T11:00:00Z' });
-    await consent.handleInbound({ from: LEAD, body: 'STOP', messageId: 'SM1', receivedAt: '2026-03-02T10:00:00Z' });
+    await consent.handleInbound({
+      from: LEAD,
+      body: 'START',
+      messageId: 'SM2',
+      receivedAt: '2026-03-02T11:00:00Z',
+    });
+    await consent.handleInbound({
+      from: LEAD,
+      body: 'STOP',
+      messageId: 'SM1',
+      receivedAt: '2026-03-02T10:00:00Z',
+    });
     const history = await consent.history('(415) 555-2671');
     expect(history.map((event) => event.action)).toEqual(['opt_out', 'opt_in']);
   });
@@ -263,7 +348,12 @@ describe('composeState and change hooks', () => {
 
   test('a failing listener does not fail the call', async () => {
     const errors: unknown[] = [];
-    const { consent } = setup({ onChange: () => { throw new Error('listener broke'); }, onError: (error) => errors.push(error) });
+    const { consent } = setup({
+      onChange: () => {
+        throw new Error('listener broke');
+      },
+      onError: (error) => errors.push(error),
+    });
     const result = await consent.handleInbound({ from: LEAD, body: 'STOP', messageId: 'SM1' });
     expect(result.changed).toBe(true);
     expect(errors).toHaveLength(1);

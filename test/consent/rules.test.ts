@@ -1,20 +1,39 @@
 import fc from 'fast-check';
-import { describe, expect, test } from 'vitest';
 import { type ConsentSource, foldConsent, liftsOptOut } from 'sms-consent';
+import { describe, expect, test } from 'vitest';
 
-const SOURCES: ConsentSource[] = ['sms', 'provider', 'delivery_error', 'crm', 'import', 'admin', 'api', 'form'];
+const SOURCES: ConsentSource[] = [
+  'sms',
+  'provider',
+  'delivery_error',
+  'crm',
+  'import',
+  'admin',
+  'api',
+  'form',
+];
 
 const eventArbitrary = fc.record({
-  id: fc.uuid(),
+  id: fc.string({ minLength: 1, maxLength: 3 }),
   action: fc.constantFrom('opt_out' as const, 'opt_in' as const),
   source: fc.constantFrom(...SOURCES),
   // Few distinct instants, so ties are common and the tie-break is exercised.
-  occurredAt: fc.integer({ min: 0, max: 5 }).map((minute) => new Date(Date.UTC(2026, 2, 2, 10, minute)).toISOString()),
-  idempotencyKey: fc.option(fc.string({ maxLength: 4 }), { nil: undefined }),
+  occurredAt: fc
+    .integer({ min: 0, max: 5 })
+    .map((minute) => new Date(Date.UTC(2026, 2, 2, 10, minute)).toISOString()),
+  recordedAt: fc
+    .integer({ min: 0, max: 2 })
+    .map((second) => new Date(Date.UTC(2026, 2, 2, 11, 0, second)).toISOString()),
 });
 
-function event(action: 'opt_out' | 'opt_in', source: ConsentSource, time: string, id = `${action}-${source}-${time}`) {
-  return { id, action, source, occurredAt: `2026-03-02T${time}:00.000Z` };
+function event(
+  action: 'opt_out' | 'opt_in',
+  source: ConsentSource,
+  time: string,
+  id = `${action}-${source}-${time}`,
+) {
+  const occurredAt = `2026-03-02T${time}:00.000Z`;
+  return { id, action, source, occurredAt, recordedAt: occurredAt };
 }
 
 describe('foldConsent', () => {
@@ -23,7 +42,8 @@ describe('foldConsent', () => {
   });
 
   test('an opt-out from any source applies', () => {
-    for (const source of SOURCES) expect(foldConsent([event('opt_out', source, '10:00')]).status).toBe('opted_out');
+    for (const source of SOURCES)
+      expect(foldConsent([event('opt_out', source, '10:00')]).status).toBe('opted_out');
   });
 
   test('only a text from the person lifts an opt-out', () => {
@@ -39,7 +59,9 @@ describe('foldConsent', () => {
   });
 
   test('an opt-in from a form applies when there was no opt-out before it', () => {
-    expect(foldConsent([event('opt_in', 'form', '09:00'), event('opt_out', 'sms', '10:00')]).status).toBe('opted_out');
+    expect(foldConsent([event('opt_in', 'form', '09:00'), event('opt_out', 'sms', '10:00')]).status).toBe(
+      'opted_out',
+    );
     expect(foldConsent([event('opt_in', 'form', '09:00')]).status).toBe('opted_in');
   });
 
@@ -50,9 +72,21 @@ describe('foldConsent', () => {
     expect(foldConsent([start, stop]).cause).toBe(start);
   });
 
-  test('an opt-out and an opt-in at the same instant resolve to opted out', () => {
-    expect(foldConsent([event('opt_out', 'sms', '10:00'), event('opt_in', 'sms', '10:00')]).status).toBe('opted_out');
-    expect(foldConsent([event('opt_in', 'sms', '10:00'), event('opt_out', 'sms', '10:00')]).status).toBe('opted_out');
+  test('at the same instant the event recorded later wins, whatever the arrival order', () => {
+    const stop = { ...event('opt_out', 'sms', '10:00'), recordedAt: '2026-03-02T10:00:01.000Z' };
+    const start = { ...event('opt_in', 'sms', '10:00'), recordedAt: '2026-03-02T10:00:02.000Z' };
+    expect(foldConsent([stop, start]).status).toBe('opted_in');
+    expect(foldConsent([start, stop]).status).toBe('opted_in');
+  });
+
+  test('at the same instant, recorded together, the later id wins; a full tie goes to the opt-out', () => {
+    expect(
+      foldConsent([event('opt_in', 'sms', '10:00', 'evt_2'), event('opt_out', 'sms', '10:00', 'evt_1')])
+        .status,
+    ).toBe('opted_in');
+    expect(
+      foldConsent([event('opt_out', 'sms', '10:00', 'same'), event('opt_in', 'sms', '10:00', 'same')]).status,
+    ).toBe('opted_out');
   });
 
   test('the cause is the first event of the current run, the last event the latest', () => {
