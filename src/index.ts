@@ -12,7 +12,12 @@ export {
 } from './classify/index.js';
 export type { ApplyOutcome, EventDraft } from './consent/apply.js';
 export { type AuditResult, type ChainHead, hashEvent, sealEvent, verifyChain } from './consent/audit.js';
-export { type ComposeState, type ComposeTexts, composeState, DEFAULT_COMPOSE_TEXTS } from './consent/compose.js';
+export {
+  type ComposeState,
+  type ComposeTexts,
+  composeState,
+  DEFAULT_COMPOSE_TEXTS,
+} from './consent/compose.js';
 export { describeEvent, explainStatus, formatUtc } from './consent/explain.js';
 export { EXPORT_COLUMNS, type ExportFormat, type OptOutRecord } from './consent/export.js';
 export { type Clock, createIdGenerator, type IdGenerator, systemClock } from './consent/ids.js';
@@ -34,7 +39,13 @@ export {
   type SendOptions,
   type TenantOption,
 } from './consent/manager.js';
-export { compareEvents, type FoldableEvent, type FoldResult, foldConsent, liftsOptOut } from './consent/rules.js';
+export {
+  compareEvents,
+  type FoldableEvent,
+  type FoldResult,
+  foldConsent,
+  liftsOptOut,
+} from './consent/rules.js';
 export {
   CONSENT_SOURCES,
   type ConsentAction,
@@ -55,7 +66,14 @@ export {
   OptedOutError,
   ValidationError,
 } from './errors.js';
-export { type CountryCode, type E164, isE164, type NormalizeOptions, normalizePhone, tryNormalizePhone } from './phone.js';
+export {
+  type CountryCode,
+  type E164,
+  isE164,
+  type NormalizeOptions,
+  normalizePhone,
+  tryNormalizePhone,
+} from './phone.js';
 export type {
   ClaimJobsOptions,
   ConsentStore,
