@@ -4,6 +4,7 @@ import { defineConfig } from 'tsup';
 export const entries = {
   index: 'src/index.ts',
   'testing/index': 'src/testing/index.ts',
+  'postgres/index': 'src/postgres/index.ts',
   'twilio/index': 'src/twilio/index.ts',
   'express/index': 'src/express/index.ts',
 };

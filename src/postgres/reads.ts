@@ -1,0 +1,130 @@
+import type { ConsentEvent, ConsentStatusValue } from '../consent/types.js';
+import type { E164 } from '../phone.js';
+import type { StatusPage, StoredStatus } from '../store/contract.js';
+import { read, type StoreContext } from './context.js';
+import {
+  type EventJson,
+  eventJson,
+  type StatusRow,
+  statusColumns,
+  statusJoins,
+  toEvent,
+  toStoredStatus,
+} from './rows.js';
+
+/** The status row of one number with its cause and last event, or null. */
+export async function getStatus(
+  context: StoreContext,
+  tenantId: string,
+  phone: E164,
+): Promise<StoredStatus | null> {
+  const { t } = context;
+  const [row] = await read<StatusRow>(
+    context,
+    `SELECT ${statusColumns()} FROM ${t.statuses} s ${statusJoins(t.events)} WHERE s.tenant_id = $1 AND s.phone = $2`,
+    [tenantId, phone],
+  );
+  return row ? toStoredStatus(row) : null;
+}
+
+/** Statuses of many numbers: one statement per chunk of `statusChunkSize` numbers, an array parameter each. */
+export async function getStatuses(
+  context: StoreContext,
+  tenantId: string,
+  phones: readonly E164[],
+): Promise<Map<E164, ConsentStatusValue>> {
+  const result = new Map<E164, ConsentStatusValue>();
+  for (let start = 0; start < phones.length; start += context.statusChunkSize) {
+    const chunk = phones.slice(start, start + context.statusChunkSize);
+    const rows = await read<{ phone: E164; status: ConsentStatusValue }>(
+      context,
+      `SELECT phone, status FROM ${context.t.statuses} WHERE tenant_id = $1 AND phone = ANY($2::text[])`,
+      [tenantId, chunk],
+    );
+    for (const row of rows) result.set(row.phone, row.status);
+  }
+  return result;
+}
+
+/** Keyset paging through a tenant's statuses by phone; `next` is set when more rows follow. */
+export async function listStatuses(
+  context: StoreContext,
+  tenantId: string,
+  options: { readonly status?: ConsentStatusValue; readonly after?: string; readonly limit: number },
+): Promise<StatusPage> {
+  const { t } = context;
+  const params: unknown[] = [tenantId];
+  const filters = ['s.tenant_id = $1'];
+  if (options.status !== undefined) {
+    params.push(options.status);
+    filters.push(`s.status = $${params.length}`);
+  }
+  if (options.after !== undefined) {
+    params.push(options.after);
+    filters.push(`s.phone > $${params.length}`);
+  }
+  const limit = Math.max(0, Math.floor(options.limit));
+  params.push(limit + 1);
+  const rows = await read<StatusRow>(
+    context,
+    `SELECT ${statusColumns()} FROM ${t.statuses} s ${statusJoins(t.events)}
+     WHERE ${filters.join(' AND ')} ORDER BY s.phone LIMIT $${params.length}`,
+    params,
+  );
+  const items = rows.slice(0, limit).map(toStoredStatus);
+  const last = items.at(-1);
+  return rows.length > limit && last ? { items, next: last.phone } : { items };
+}
+
+/** The events of one number in `seq` order. */
+export async function getEvents(
+  context: StoreContext,
+  tenantId: string,
+  phone: E164,
+): Promise<ConsentEvent[]> {
+  const rows = await read<{ event: EventJson | string }>(
+    context,
+    `SELECT ${eventJson('e')} AS event FROM ${context.t.events} e WHERE e.tenant_id = $1 AND e.phone = $2 ORDER BY e.seq`,
+    [tenantId, phone],
+  );
+  return rows.map((row) => toEvent(row.event));
+}
+
+/** One event of a tenant by id, or null. */
+export async function getEvent(
+  context: StoreContext,
+  tenantId: string,
+  eventId: string,
+): Promise<ConsentEvent | null> {
+  const [row] = await read<{ event: EventJson | string }>(
+    context,
+    `SELECT ${eventJson('e')} AS event FROM ${context.t.events} e WHERE e.tenant_id = $1 AND e.id = $2`,
+    [tenantId, eventId],
+  );
+  return row ? toEvent(row.event) : null;
+}
+
+/** A page of the tenant's ledger in `seq` order. */
+export async function readLedger(
+  context: StoreContext,
+  tenantId: string,
+  options: { readonly afterSeq: number; readonly limit: number },
+): Promise<ConsentEvent[]> {
+  const rows = await read<{ event: EventJson | string }>(
+    context,
+    `SELECT ${eventJson('e')} AS event FROM ${context.t.events} e WHERE e.tenant_id = $1 AND e.seq > $2
+     ORDER BY e.seq LIMIT $3`,
+    [tenantId, options.afterSeq, Math.max(0, Math.floor(options.limit))],
+  );
+  return rows.map((row) => toEvent(row.event));
+}
+
+/** Every tenant whose chain holds an event. */
+export async function listTenants(context: StoreContext): Promise<string[]> {
+  const rows = await read<{ tenant_id: string }>(
+    context,
+    `SELECT tenant_id FROM ${context.t.heads} WHERE seq > 0 ORDER BY tenant_id`,
+    [],
+  );
+  return rows.map((row) => row.tenant_id);
+}

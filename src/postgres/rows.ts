@@ -1,0 +1,121 @@
+import type { ConsentEvent, ConsentStatusValue, NotAppliedReason } from '../consent/types.js';
+import type { E164 } from '../phone.js';
+import type { OutboxJob, StoredStatus } from '../store/contract.js';
+import { isoText } from './schema.js';
+
+/**
+ * SQL building one event (table alias `a`) as a JSON object with the core's field names. Timestamps
+ * come back as the exact ISO text the core sealed, so re-hashing a read event gives its hash.
+ */
+export function eventJson(a: string): string {
+  return `json_build_object('id', ${a}.id, 'tenantId', ${a}.tenant_id, 'phone', ${a}.phone, 'action', ${a}.action,
+    'source', ${a}.source, 'occurredAt', ${isoText(`${a}.occurred_at`)}, 'recordedAt', ${isoText(`${a}.recorded_at`)},
+    'applied', ${a}.applied, 'reason', ${a}.reason, 'idempotencyKey', ${a}.idempotency_key, 'evidence', ${a}.evidence,
+    'seq', ${a}.seq, 'prevHash', ${a}.prev_hash, 'hash', ${a}.hash)`;
+}
+
+/** An event as {@link eventJson} builds it (absent optional fields are null). */
+export type EventJson = Omit<ConsentEvent, 'reason' | 'idempotencyKey'> & {
+  readonly reason: NotAppliedReason | null;
+  readonly idempotencyKey: string | null;
+};
+
+/** Turns a row's JSON event into a {@link ConsentEvent}, leaving absent fields absent. */
+export function toEvent(json: EventJson | string): ConsentEvent {
+  const { reason, idempotencyKey, seq, ...rest } = (
+    typeof json === 'string' ? JSON.parse(json) : json
+  ) as EventJson;
+  return {
+    ...rest,
+    seq: Number(seq),
+    ...(reason === null ? {} : { reason }),
+    ...(idempotencyKey === null ? {} : { idempotencyKey }),
+  };
+}
+
+/** Columns of a status row joined with its cause and last event (aliases s, c, l). */
+export function statusColumns(): string {
+  return `s.tenant_id, s.phone, s.status, ${isoText('s.since')} AS since, s.confirmation_text,
+    ${isoText('s.confirmation_until')} AS confirmation_until,
+    CASE WHEN c.id IS NULL THEN NULL ELSE ${eventJson('c')} END AS cause,
+    CASE WHEN l.id IS NULL THEN NULL ELSE ${eventJson('l')} END AS last_event`;
+}
+
+/** The joins that go with {@link statusColumns}. */
+export function statusJoins(events: string): string {
+  return `LEFT JOIN ${events} c ON c.tenant_id = s.tenant_id AND c.id = s.cause_event_id
+    LEFT JOIN ${events} l ON l.tenant_id = s.tenant_id AND l.id = s.last_event_id`;
+}
+
+/** A row selected with {@link statusColumns}. */
+export interface StatusRow {
+  readonly tenant_id: string;
+  readonly phone: string;
+  readonly status: ConsentStatusValue;
+  readonly since: string | null;
+  readonly confirmation_text: string | null;
+  readonly confirmation_until: string | null;
+  readonly cause: EventJson | string | null;
+  readonly last_event: EventJson | string | null;
+}
+
+/** Turns a {@link StatusRow} into a {@link StoredStatus}. */
+export function toStoredStatus(row: StatusRow): StoredStatus {
+  return {
+    tenantId: row.tenant_id,
+    phone: row.phone as E164,
+    status: row.status,
+    ...(row.since === null ? {} : { since: row.since }),
+    ...(row.cause === null ? {} : { cause: toEvent(row.cause) }),
+    ...(row.last_event === null ? {} : { lastEvent: toEvent(row.last_event) }),
+    ...(row.confirmation_text === null || row.confirmation_until === null
+      ? {}
+      : { confirmation: { text: row.confirmation_text, until: row.confirmation_until } }),
+  };
+}
+
+/** Columns of an outbox job (table alias `a`), timestamps as ISO text. */
+export function jobColumns(a: string): string {
+  return `${a}.id, ${a}.tenant_id, ${a}.phone, ${a}.kind, ${a}.event_id, ${isoText(`${a}.created_at`)} AS created_at,
+    ${a}.state, ${a}.attempts, ${isoText(`${a}.available_at`)} AS available_at, ${a}.last_error, ${a}.lease_token,
+    ${isoText(`${a}.lease_until`)} AS lease_until`;
+}
+
+/** A row selected with {@link jobColumns}. */
+export interface JobRow {
+  readonly id: string;
+  readonly tenant_id: string;
+  readonly phone: string;
+  readonly kind: string;
+  readonly event_id: string;
+  readonly created_at: string;
+  readonly state: OutboxJob['state'];
+  readonly attempts: number;
+  readonly available_at: string;
+  readonly last_error: string | null;
+  readonly lease_token: string | null;
+  readonly lease_until: string | null;
+}
+
+/** Turns a {@link JobRow} into an {@link OutboxJob}. */
+export function toJob(row: JobRow): OutboxJob {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    phone: row.phone as E164,
+    kind: row.kind,
+    eventId: row.event_id,
+    createdAt: row.created_at,
+    state: row.state,
+    attempts: Number(row.attempts),
+    availableAt: row.available_at,
+    ...(row.last_error === null ? {} : { lastError: row.last_error }),
+    ...(row.lease_token === null ? {} : { leaseToken: row.lease_token }),
+    ...(row.lease_until === null ? {} : { leaseUntil: row.lease_until }),
+  };
+}
+
+/** Orders jobs as the memory store does: by `availableAt`, then id. */
+export function compareJobs(a: OutboxJob, b: OutboxJob): number {
+  return a.availableAt < b.availableAt ? -1 : a.availableAt > b.availableAt ? 1 : a.id < b.id ? -1 : 1;
+}

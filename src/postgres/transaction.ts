@@ -1,0 +1,189 @@
+import type { ChainHead } from '../consent/audit.js';
+import type { ConsentEvent } from '../consent/types.js';
+import { ConsentError } from '../errors.js';
+import type { E164 } from '../phone.js';
+import type { NewOutboxJob, PhoneTransaction, StatusWrite } from '../store/contract.js';
+import type { Session } from './client.js';
+import { type EventJson, eventJson, toEvent } from './rows.js';
+import type { TableNames } from './schema.js';
+
+/** Serializes the transactions of one (tenant, phone) across every process sharing the database. */
+export const PHONE_LOCK_SQL = 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))';
+
+/** The advisory lock key text of one number; a hash collision only costs some needless waiting. */
+export function phoneLockKey(schema: string, tenantId: string, phone: E164): string {
+  return JSON.stringify(['sms-consent', schema, tenantId, phone]);
+}
+
+/** A {@link PhoneTransaction} on one session, and the write that ends it. */
+export interface PendingTransaction {
+  readonly tx: PhoneTransaction;
+  /** Writes what the callback appended, put and enqueued in one statement; call before COMMIT. */
+  flush(): Promise<void>;
+}
+
+/**
+ * The transaction object handed to `transact` callbacks. Reads and the key claim go to the database
+ * at once; the event, status and job writes are kept until {@link PendingTransaction.flush}, which
+ * writes them in one round trip while the chain head is locked.
+ */
+export function createPhoneTransaction(
+  session: Session,
+  t: TableNames,
+  tenantId: string,
+  phone: E164,
+): PendingTransaction {
+  const appended: ConsentEvent[] = [];
+  const jobs: NewOutboxJob[] = [];
+  let statusWrite: StatusWrite | undefined;
+  let head: ChainHead | null | undefined;
+
+  async function lockHead(): Promise<ChainHead | null> {
+    const select = `SELECT seq, hash FROM ${t.heads} WHERE tenant_id = $1 FOR UPDATE`;
+    let [row] = await session.query<{ seq: string | number; hash: string | null }>(select, [tenantId]);
+    if (!row) {
+      await session.query(
+        `INSERT INTO ${t.heads} (tenant_id, seq, hash) VALUES ($1, 0, NULL) ON CONFLICT DO NOTHING`,
+        [tenantId],
+      );
+      [row] = await session.query<{ seq: string | number; hash: string | null }>(select, [tenantId]);
+    }
+    const seq = Number(row?.seq ?? 0);
+    return seq === 0 ? null : { seq, hash: row?.hash ?? '' };
+  }
+
+  const tx: PhoneTransaction = {
+    tenantId,
+    phone,
+    async events() {
+      const rows = await session.query<{ event: EventJson | string }>(
+        `SELECT ${eventJson('e')} AS event FROM ${t.events} e WHERE e.tenant_id = $1 AND e.phone = $2 ORDER BY e.seq`,
+        [tenantId, phone],
+      );
+      return [...rows.map((row) => toEvent(row.event)), ...appended];
+    },
+    async claimKey(key, eventId) {
+      const [inserted] = await session.query<{ event_id: string }>(
+        `INSERT INTO ${t.keys} (tenant_id, key, event_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING event_id`,
+        [tenantId, key, eventId],
+      );
+      if (inserted) return { claimed: true };
+      // ON CONFLICT waited for a concurrent claimer to commit; this new statement sees its row.
+      const [owner] = await session.query<{ event_id: string }>(
+        `SELECT event_id FROM ${t.keys} WHERE tenant_id = $1 AND key = $2`,
+        [tenantId, key],
+      );
+      if (!owner)
+        throw new ConsentError('STORE_FAILURE', `Idempotency key ${key} conflicted but has no owner`);
+      return { claimed: false, eventId: owner.event_id };
+    },
+    async chainHead() {
+      if (head === undefined) head = await lockHead();
+      const latest = appended.at(-1);
+      return latest ? { seq: latest.seq, hash: latest.hash } : head;
+    },
+    async append(event) {
+      if (head === undefined) throw new ConsentError('STORE_FAILURE', 'append() before chainHead()');
+      const previous = appended.at(-1) ?? head;
+      if (event.seq !== (previous?.seq ?? 0) + 1 || event.prevHash !== (previous?.hash ?? null)) {
+        throw new ConsentError('STORE_FAILURE', `event ${event.id} does not follow the chain head`);
+      }
+      if (event.tenantId !== tenantId || event.phone !== phone) {
+        throw new ConsentError('STORE_FAILURE', `event ${event.id} belongs to another transaction`);
+      }
+      assertExactTime(event.occurredAt, 'occurredAt');
+      assertExactTime(event.recordedAt, 'recordedAt');
+      appended.push(event);
+    },
+    async putStatus(row) {
+      if (row.since !== undefined) assertExactTime(row.since, 'since');
+      if (row.confirmation) assertExactTime(row.confirmation.until, 'confirmation.until');
+      statusWrite = row;
+    },
+    async enqueue(job) {
+      assertExactTime(job.createdAt, 'createdAt');
+      jobs.push(job);
+    },
+  };
+
+  async function flush(): Promise<void> {
+    const values: unknown[] = [tenantId, phone];
+    const param = (value: unknown): string => {
+      values.push(value);
+      return `$${values.length}`;
+    };
+    const parts: string[] = [];
+    const last = appended.at(-1);
+    if (last) {
+      const rows = appended.map((event) => ({
+        seq: event.seq,
+        id: event.id,
+        action: event.action,
+        source: event.source,
+        occurred_at: event.occurredAt,
+        recorded_at: event.recordedAt,
+        applied: event.applied,
+        reason: event.reason ?? null,
+        idempotency_key: event.idempotencyKey ?? null,
+        evidence: event.evidence,
+        prev_hash: event.prevHash,
+        hash: event.hash,
+      }));
+      parts.push(`appended AS (
+        INSERT INTO ${t.events} (tenant_id, seq, id, phone, action, source, occurred_at, recorded_at, applied, reason,
+          idempotency_key, evidence, prev_hash, hash)
+        SELECT $1, e.seq, e.id, $2, e.action, e.source, e.occurred_at, e.recorded_at, e.applied, e.reason,
+          e.idempotency_key, e.evidence, e.prev_hash, e.hash
+        FROM jsonb_to_recordset(${param(JSON.stringify(rows))}::text::jsonb) AS e(seq bigint, id text, action text,
+          source text, occurred_at timestamptz, recorded_at timestamptz, applied boolean, reason text,
+          idempotency_key text, evidence jsonb, prev_hash text, hash text))`);
+      parts.push(
+        `head AS (UPDATE ${t.heads} SET seq = ${param(last.seq)}::bigint, hash = ${param(last.hash)}::text WHERE tenant_id = $1)`,
+      );
+    }
+    if (statusWrite) {
+      const keep = statusWrite.confirmation === undefined;
+      const confirmation = statusWrite.confirmation ?? null;
+      parts.push(`status AS (
+        INSERT INTO ${t.statuses} AS cur (tenant_id, phone, status, since, cause_event_id, last_event_id,
+          confirmation_text, confirmation_until)
+        VALUES ($1, $2, ${param(statusWrite.status)}::text, ${param(statusWrite.since ?? null)}::timestamptz,
+          ${param(statusWrite.causeEventId ?? null)}::text, ${param(statusWrite.lastEventId ?? null)}::text,
+          ${param(confirmation?.text ?? null)}::text, ${param(confirmation?.until ?? null)}::timestamptz)
+        ON CONFLICT (tenant_id, phone) DO UPDATE SET status = EXCLUDED.status, since = EXCLUDED.since,
+          cause_event_id = EXCLUDED.cause_event_id, last_event_id = EXCLUDED.last_event_id,
+          confirmation_text = CASE WHEN ${param(keep)}::boolean THEN cur.confirmation_text ELSE EXCLUDED.confirmation_text END,
+          confirmation_until = CASE WHEN ${param(keep)}::boolean THEN cur.confirmation_until ELSE EXCLUDED.confirmation_until END,
+          updated_at = now())`);
+    }
+    if (jobs.length > 0) {
+      const rows = jobs.map((job) => ({
+        id: job.id,
+        tenant_id: job.tenantId,
+        phone: job.phone,
+        kind: job.kind,
+        event_id: job.eventId,
+        created_at: job.createdAt,
+      }));
+      parts.push(`jobs AS (
+        INSERT INTO ${t.jobs} (id, tenant_id, phone, kind, event_id, created_at, available_at)
+        SELECT j.id, j.tenant_id, j.phone, j.kind, j.event_id, j.created_at, j.created_at
+        FROM jsonb_to_recordset(${param(JSON.stringify(rows))}::text::jsonb) AS j(id text, tenant_id text, phone text,
+          kind text, event_id text, created_at timestamptz))`);
+    }
+    if (parts.length > 0) await session.query(`WITH ${parts.join(',\n')} SELECT 1`, values);
+  }
+
+  return { tx, flush };
+}
+
+/** Timestamps are stored as timestamptz (ms precision); only the core's canonical ISO text survives the trip exactly. */
+function assertExactTime(value: string, field: string): void {
+  const time = Date.parse(value);
+  if (Number.isNaN(time) || new Date(time).toISOString() !== value) {
+    throw new ConsentError(
+      'STORE_FAILURE',
+      `${field} ${JSON.stringify(value)} is not canonical ISO 8601 UTC with milliseconds (YYYY-MM-DDTHH:mm:ss.sssZ)`,
+    );
+  }
+}

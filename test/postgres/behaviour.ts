@@ -1,0 +1,202 @@
+import { ConsentError, type ConsentEvent, createConsentManager, type E164, sealEvent } from 'sms-consent';
+import { createPostgresStore, type PostgresClient, type PostgresConsentStore } from 'sms-consent/postgres';
+import { createFixedClock } from 'sms-consent/testing';
+import { expect, test } from 'vitest';
+import { createInspector, type RawQuery, randomSchema } from './helpers.js';
+
+/** How the shared PostgreSQL tests reach one backend. */
+export interface Backend {
+  /** The client the stores are built on. */
+  readonly client: () => PostgresClient;
+  /** Raw SQL outside the store. */
+  readonly raw: () => RawQuery;
+  /** Runs SQL on the store's own connection, when it has exactly one (PGlite, a single pg Client). */
+  readonly sameSession?: () => RawQuery;
+  /** Told every schema a test creates, to drop it afterwards. */
+  readonly track?: (schema: string) => void;
+}
+
+const PHONE = '+14155552671' as E164;
+
+/**
+ * Behaviour of the PostgreSQL adapter beyond the conformance suite, run the same way on PGlite and
+ * on a real server: exact round trips, the append-only ledger, tamper detection, migrations, errors.
+ */
+export function runPostgresBehaviourTests(backend: Backend): void {
+  function newSchema(): string {
+    const schema = randomSchema();
+    backend.track?.(schema);
+    return schema;
+  }
+
+  async function setup(): Promise<{
+    store: PostgresConsentStore;
+    raw: RawQuery;
+    table: (name: string) => string;
+  }> {
+    const store = createPostgresStore({ client: backend.client(), schema: newSchema() });
+    await store.migrate();
+    return { store, raw: backend.raw(), table: (name) => `"${store.schema}"."${name}"` };
+  }
+
+  test('events round-trip exactly: timestamps, unicode evidence, numbers; the chain verifies', async () => {
+    const { store, raw } = await setup();
+    if (backend.sameSession) await backend.sameSession()("SET TIME ZONE 'America/Los_Angeles'");
+    const clock = createFixedClock('2026-03-02T14:00:00.987Z');
+    const consent = createConsentManager({ store, clock, defaultCountry: 'US' });
+    const inbound = await consent.handleInbound({
+      from: '(415) 555-2671',
+      to: '+18005550100',
+      body: 'ＳＴＯＰ',
+      messageId: 'SM-ünïcode-🛑',
+      receivedAt: new Date(Date.UTC(2026, 2, 2, 9, 59, 59, 1)),
+    });
+    expect(inbound).toMatchObject({ intent: 'opt_out', changed: true });
+    const recorded = await consent.record({
+      phone: PHONE,
+      action: 'opt_in',
+      source: 'form',
+      occurredAt: '2026-03-02T12:00:00.5+02:00',
+      evidence: {
+        body: '  "ARRÊT" \\ back\\slash\n new line \t tab 🛑 ＳＴＯＰ  ',
+        consentText: 'Yes – text me ✓ <b>&amp;</b>',
+        errorCode: 21610,
+        note: 'it\'s "quoted" {"json": [1, 2]}',
+        contactId: '0',
+      },
+      actor: 'ops@example.com',
+    });
+    const events = [inbound.event as ConsentEvent, recorded.event];
+    expect(recorded.event.occurredAt).toBe('2026-03-02T10:00:00.500Z');
+    for (const event of events) expect(await store.getEvent('default', event.id)).toEqual(event);
+    expect(await store.getEvents('default', PHONE)).toEqual(events);
+    expect(await createInspector(raw, store.schema).events('default')).toEqual(events);
+    const status = await store.getStatus('default', PHONE);
+    expect(status?.since).toBe(inbound.event?.occurredAt);
+    expect(status?.cause).toEqual(inbound.event);
+    expect(status?.lastEvent).toEqual(recorded.event);
+    expect(status?.confirmation?.until).toBe('2026-03-02T14:05:00.987Z');
+    expect(await consent.verifyAuditTrail()).toEqual({ ok: true, checked: 2 });
+  });
+
+  test('refuses a timestamp it could not give back exactly, and writes nothing', async () => {
+    const { store } = await setup();
+    const attempt = store.transact('default', PHONE, async (tx) => {
+      const draft = {
+        id: 'evt_micro',
+        tenantId: 'default',
+        phone: PHONE,
+        action: 'opt_out' as const,
+        source: 'api' as const,
+        occurredAt: '2026-03-02T14:00:00.123456Z',
+        recordedAt: '2026-03-02T14:00:00.123Z',
+        applied: true,
+        evidence: {},
+      };
+      await tx.append(sealEvent(draft, await tx.chainHead()));
+    });
+    await expect(attempt).rejects.toMatchObject({
+      code: 'STORE_FAILURE',
+      message: expect.stringContaining('occurredAt'),
+    });
+    expect(await store.readLedger('default', { afterSeq: 0, limit: 10 })).toEqual([]);
+  });
+
+  test('the ledger refuses UPDATE, DELETE and TRUNCATE from raw SQL', async () => {
+    const { store, raw, table } = await setup();
+    const consent = createConsentManager({ store, defaultCountry: 'US' });
+    const { event } = await consent.record({ phone: PHONE, action: 'opt_out', source: 'admin' });
+    await expect(
+      raw(`UPDATE ${table('events')} SET action = 'opt_in' WHERE id = $1`, [event.id]),
+    ).rejects.toThrow(/append-only/);
+    await expect(raw(`DELETE FROM ${table('events')} WHERE id = $1`, [event.id])).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(raw(`TRUNCATE ${table('events')}`)).rejects.toThrow(/append-only/);
+    expect(await store.getEvents('default', PHONE)).toEqual([event]);
+    expect(await consent.verifyAuditTrail()).toEqual({ ok: true, checked: 1 });
+  });
+
+  test('tampering past the trigger (edit, delete) is caught by verifyAuditTrail', async () => {
+    const { store, raw, table } = await setup();
+    const clock = createFixedClock('2026-03-02T14:00:00Z');
+    const consent = createConsentManager({ store, clock, defaultCountry: 'US' });
+    for (let index = 0; index < 4; index++) {
+      clock.advance(1000);
+      await consent.record({ phone: PHONE, action: index % 2 ? 'opt_in' : 'opt_out', source: 'sms' });
+    }
+    expect(await consent.verifyAuditTrail()).toEqual({ ok: true, checked: 4 });
+    const tamper = async (sql: string) => {
+      await raw(`ALTER TABLE ${table('events')} DISABLE TRIGGER events_append_only`);
+      try {
+        await raw(sql);
+      } finally {
+        await raw(`ALTER TABLE ${table('events')} ENABLE TRIGGER events_append_only`);
+      }
+    };
+    await tamper(`UPDATE ${table('events')} SET evidence = evidence || '{"note": "edited"}' WHERE seq = 3`);
+    expect(await consent.verifyAuditTrail()).toMatchObject({
+      ok: false,
+      checked: 2,
+      brokenAt: { seq: 3, problem: 'hash_mismatch' },
+    });
+    await tamper(
+      `UPDATE ${table('events')} SET occurred_at = occurred_at + interval '1 millisecond' WHERE seq = 2`,
+    );
+    expect(await consent.verifyAuditTrail()).toMatchObject({
+      ok: false,
+      brokenAt: { seq: 2, problem: 'hash_mismatch' },
+    });
+    await tamper(`DELETE FROM ${table('events')} WHERE seq = 1`);
+    expect(await consent.verifyAuditTrail()).toMatchObject({
+      ok: false,
+      checked: 0,
+      brokenAt: { seq: 1, problem: 'sequence_gap' },
+    });
+  });
+
+  test('migrate() is idempotent and records each version once', async () => {
+    const { store, raw, table } = await setup();
+    expect(await store.migrate()).toEqual({ version: 1, applied: [] });
+    const again = createPostgresStore({ client: backend.client(), schema: store.schema });
+    expect(await again.migrate()).toEqual({ version: 1, applied: [] });
+    expect(await raw(`SELECT version FROM ${table('schema_migrations')}`)).toEqual([{ version: 1 }]);
+  });
+
+  test('migrate() refuses a schema newer than the release', async () => {
+    const { store, raw, table } = await setup();
+    await raw(`INSERT INTO ${table('schema_migrations')} (version, name) VALUES (99, 'from the future')`);
+    await expect(store.migrate()).rejects.toMatchObject({ code: 'CONFIG' });
+  });
+
+  test('database errors surface as STORE_FAILURE with the original error as cause', async () => {
+    const store = createPostgresStore({ client: backend.client(), schema: newSchema() });
+    const failure = await store.getStatus('default', PHONE).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ConsentError);
+    expect(failure).toMatchObject({ code: 'STORE_FAILURE', cause: { code: '42P01' } });
+    const consent = createConsentManager({ store, defaultCountry: 'US' });
+    await expect(consent.record({ phone: PHONE, action: 'opt_out', source: 'api' })).rejects.toMatchObject({
+      code: 'STORE_FAILURE',
+    });
+  });
+
+  test('schema names are validated and the client is recognized by its shape', () => {
+    for (const schema of [
+      'Public',
+      'a-b',
+      'x"; drop table y; --',
+      '1abc',
+      'pg_catalog',
+      'a'.repeat(64),
+      '',
+    ]) {
+      expect(() => createPostgresStore({ client: backend.client(), schema })).toThrow(
+        expect.objectContaining({ code: 'CONFIG' }),
+      );
+    }
+    expect(() => createPostgresStore({ client: {} as PostgresClient })).toThrow(
+      expect.objectContaining({ code: 'CONFIG' }),
+    );
+    expect(createPostgresStore({ client: backend.client() }).schema).toBe('sms_consent');
+  });
+}

@@ -1,0 +1,41 @@
+import { PGlite } from '@electric-sql/pglite';
+import { createPostgresStore } from 'sms-consent/postgres';
+import { runConsentStoreTests } from 'sms-consent/testing';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { runPostgresBehaviourTests } from './behaviour.js';
+import { createInspector, pgliteRaw, randomSchema } from './helpers.js';
+
+// One PGlite for the whole file (it takes seconds to start); every test gets its own schema.
+let db: PGlite;
+beforeAll(async () => {
+  db = await PGlite.create();
+});
+afterAll(async () => {
+  await db?.close();
+});
+
+describe('PostgreSQL store on PGlite: conformance', () => {
+  runConsentStoreTests({
+    test,
+    expect,
+    createStore: async () => {
+      const store = createPostgresStore({ client: db, schema: randomSchema() });
+      await store.migrate();
+      return store;
+    },
+    inspect: (store) => createInspector(pgliteRaw(db), store.schema),
+  });
+});
+
+describe('PostgreSQL store on PGlite: behaviour', () => {
+  runPostgresBehaviourTests({ client: () => db, raw: () => pgliteRaw(db), sameSession: () => pgliteRaw(db) });
+
+  test('concurrent migrate() calls apply each version once', async () => {
+    const schema = randomSchema();
+    const results = await Promise.all(
+      Array.from({ length: 4 }, () => createPostgresStore({ client: db, schema }).migrate()),
+    );
+    expect(results.flatMap((result) => result.applied)).toEqual([1]);
+    expect(results.every((result) => result.version === 1)).toBe(true);
+  });
+});
