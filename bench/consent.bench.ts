@@ -26,7 +26,7 @@ function makeMessages(): InboundMessage[] {
     const keyword = random() < 0.01;
     const pool = keyword ? KEYWORDS : CHATTER;
     messages.push({
-      from: `+1415${String(1_000_000 + Math.floor(random() * NUMBERS)).slice(1)}`,
+      from: `+1415${2_000_000 + Math.floor(random() * NUMBERS)}`,
       to: '+18005550100',
       body: pool[Math.floor(random() * pool.length)] as string,
       messageId: `SM${index.toString(16).padStart(32, '0')}`,

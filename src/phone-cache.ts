@@ -37,28 +37,67 @@ export function createLruCache<V extends LruEntry>(capacity: number): LruCache<V
   const entries = new Map<string, V>();
   const promoteAfter = Math.max(1, Math.floor(capacity / 2));
   let clock = 0;
+  // Recency order lives in a queue of (key, stamp) beside the Map: evicting through
+  // `entries.keys().next()` would skip every tombstone the Map keeps at its front, which made each
+  // eviction cost O(capacity) under a stream of distinct keys. A queued pair whose stamp no longer
+  // matches its entry was superseded by a later use and is skipped.
+  let queueKeys: string[] = [];
+  let queueStamps: number[] = [];
+  let head = 0;
+
+  function touch(key: string, entry: V): void {
+    entry.stamp = ++clock;
+    queueKeys.push(key);
+    queueStamps.push(entry.stamp);
+    // Uses without evictions only add pairs: drop the superseded ones once they outnumber the live.
+    if (queueKeys.length - head > 2 * capacity + 1024) compact();
+  }
+
+  function compact(): void {
+    const keys: string[] = [];
+    const stamps: number[] = [];
+    for (let index = head; index < queueKeys.length; index++) {
+      const key = queueKeys[index] as string;
+      const stamp = queueStamps[index] as number;
+      if (entries.get(key)?.stamp === stamp) {
+        keys.push(key);
+        stamps.push(stamp);
+      }
+    }
+    queueKeys = keys;
+    queueStamps = stamps;
+    head = 0;
+  }
+
+  function evictOldest(): void {
+    while (head < queueKeys.length) {
+      const key = queueKeys[head] as string;
+      const stamp = queueStamps[head] as number;
+      head++;
+      if (entries.get(key)?.stamp === stamp) {
+        entries.delete(key);
+        break;
+      }
+    }
+    if (head > 1024 && head * 2 > queueKeys.length) compact();
+  }
 
   return {
     get(key) {
       const entry = entries.get(key);
-      if (entry !== undefined && clock - entry.stamp >= promoteAfter) {
-        entries.delete(key);
-        entry.stamp = ++clock;
-        entries.set(key, entry);
-      }
+      if (entry !== undefined && clock - entry.stamp >= promoteAfter) touch(key, entry);
       return entry;
     },
     set(key, entry) {
-      entries.delete(key);
-      entry.stamp = ++clock;
       entries.set(key, entry);
-      if (entries.size > capacity) {
-        const oldest = entries.keys().next();
-        if (oldest.done !== true) entries.delete(oldest.value);
-      }
+      touch(key, entry);
+      if (entries.size > capacity) evictOldest();
     },
     clear() {
       entries.clear();
+      queueKeys = [];
+      queueStamps = [];
+      head = 0;
     },
     get size() {
       return entries.size;

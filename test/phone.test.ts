@@ -286,6 +286,19 @@ describe('createLruCache', () => {
     expect(cache.size).toBe(0);
   });
 
+  it('keeps the least recently used order under a long stream of hits and distinct keys', () => {
+    const cache = createLruCache<Item>(1_000);
+    for (let round = 0; round < 50; round++) {
+      for (let index = 0; index < 1_000; index++)
+        read(cache, `hot-${index % 400}`) ?? cache.set(`hot-${index % 400}`, item('h'));
+      for (let index = 0; index < 500; index++) cache.set(`cold-${round}-${index}`, item('c'));
+    }
+    expect(cache.size).toBe(1_000);
+    for (let index = 0; index < 400; index++) expect(read(cache, `hot-${index}`)).toBe('h');
+    expect(read(cache, 'cold-48-0')).toBeUndefined();
+    expect(read(cache, 'cold-49-499')).toBe('c');
+  });
+
   it('rejects a capacity that is not a positive integer', () => {
     expect(() => createLruCache(0)).toThrow(RangeError);
     expect(() => createLruCache(1.5)).toThrow(RangeError);
