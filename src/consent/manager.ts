@@ -224,8 +224,10 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
   }
 
   async function getStatus(phone: string, value?: TenantOption): Promise<ConsentStatus> {
-    const tenantId = tenantOf(value);
-    const key = normalize(phone);
+    return statusOf(tenantOf(value), normalize(phone));
+  }
+
+  async function statusOf(tenantId: string, key: E164): Promise<ConsentStatus> {
     const stored = await store.getStatus(tenantId, key);
     if (!stored) return { tenantId, phone: key, status: 'unknown' };
     const { confirmation: _confirmation, ...status } = stored;
@@ -283,7 +285,7 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
           ...classification,
           changed: false,
           duplicate: false,
-          status: await getStatus(phone, { tenantId }),
+          status: await statusOf(tenantId, phone),
           ...(reply === undefined ? {} : { reply }),
         };
       }
@@ -411,7 +413,7 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
 
     async explain(phone, value) {
       const tenantId = tenantOf(value);
-      const status = await getStatus(phone, { tenantId });
+      const status = await statusOf(tenantId, normalize(phone));
       return explainStatus(status, await store.getEvents(tenantId, status.phone));
     },
 
