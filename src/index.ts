@@ -12,6 +12,13 @@ export {
 } from './classify/index.js';
 export type { ApplyOutcome, EventDraft } from './consent/apply.js';
 export { type AuditResult, type ChainHead, hashEvent, sealEvent, verifyChain } from './consent/audit.js';
+export type {
+  BackfillOptions,
+  BackfillProgress,
+  BackfillResult,
+  HistoryMessage,
+  HistorySource,
+} from './consent/backfill.js';
 export {
   type ComposeState,
   type ComposeTexts,
@@ -22,6 +29,7 @@ export { describeEvent, explainStatus, formatUtc } from './consent/explain.js';
 export { EXPORT_COLUMNS, type ExportFormat, type OptOutRecord } from './consent/export.js';
 export { type Clock, createIdGenerator, type IdGenerator, systemClock } from './consent/ids.js';
 export type { InboundMessage, RecordInput, TimeInput } from './consent/inputs.js';
+export type { ConsentIntegrations, IntegrationOptions } from './consent/integrations.js';
 export {
   CONFIRMATION_WINDOW_MS,
   type ConsentChange,
@@ -57,6 +65,23 @@ export {
   type NotAppliedReason,
   type UnsealedEvent,
 } from './consent/types.js';
+export type {
+  CrmAdapter,
+  CrmConsentChange,
+  CrmConsentValue,
+  CrmContact,
+  CrmContactPage,
+  CrmListOptions,
+  CrmRateLimit,
+  CrmResolver,
+  CrmWriteOptions,
+} from './crm/adapter.js';
+export { CrmRequestError, type CrmRequestErrorDetails, parseRetryAfter } from './crm/errors.js';
+export type { CrmImportOptions, CrmImportResult } from './crm/import.js';
+export { CRM_SYNC_JOB, type CrmCorrection, type CrmSyncOptions } from './crm/options.js';
+export { createTokenBucket, type TokenBucket, type TokenBucketOptions } from './crm/rate-limit.js';
+export type { ReconcileOptions, ReconcileResult } from './crm/reconcile.js';
+export type { CrmSyncFailure, CrmSyncResult, CrmSyncRunOptions } from './crm/sync.js';
 export {
   ConsentError,
   type ConsentErrorCode,

@@ -14,6 +14,7 @@ import {
   type RecordInput,
   toIso,
 } from './inputs.js';
+import { type ConsentIntegrations, createIntegrations, type IntegrationOptions } from './integrations.js';
 import { compareEvents } from './rules.js';
 import type {
   ConsentEvent,
@@ -53,7 +54,7 @@ export interface ConsentChange {
 }
 
 /** Options of {@link createConsentManager}. */
-export interface ConsentManagerOptions {
+export interface ConsentManagerOptions extends IntegrationOptions {
   readonly store: ConsentStore;
   /** Classification policy for inbound texts (default `reasonable`). */
   readonly policy?: ClassifyOptions['policy'];
@@ -134,7 +135,7 @@ export interface RecipientPartition {
 }
 
 /** The consent manager: every operation of the library on one store. */
-export interface ConsentManager {
+export interface ConsentManager extends ConsentIntegrations {
   handleInbound(message: InboundMessage): Promise<InboundResult>;
   record(input: RecordInput): Promise<RecordResult>;
   getStatus(phone: string, options?: TenantOption): Promise<ConsentStatus>;
@@ -188,6 +189,18 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
 
   const normalize = (phone: string): E164 => normalizePhone(phone, normalizeOptions);
   const tenantOf = (value?: TenantOption): string => value?.tenantId ?? DEFAULT_TENANT;
+  const integrations = createIntegrations(
+    {
+      store,
+      clock,
+      ids,
+      classify,
+      normalizeOptions,
+      defaultTenant: DEFAULT_TENANT,
+      apply: (draft) => apply(draft),
+    },
+    options,
+  );
 
   function notify(outcome: ApplyOutcome): void {
     if (outcome.duplicate || !outcome.changed) return;
@@ -217,7 +230,7 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
               until: new Date(clock.now().getTime() + CONFIRMATION_WINDOW_MS).toISOString(),
             }
           : undefined,
-      ...(options.jobsFor ? { jobsFor: options.jobsFor } : {}),
+      ...(integrations.jobsFor ? { jobsFor: integrations.jobsFor } : {}),
     });
     notify(outcome);
     return outcome;
@@ -271,6 +284,7 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
     clock,
     normalize,
     apply: (draft) => apply(draft),
+    ...integrations.methods,
 
     async handleInbound(input) {
       const message = looksLikeInbound(input) ? input : parseInboundMessage(input);

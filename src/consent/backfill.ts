@@ -1,0 +1,257 @@
+import type { Classification } from '../classify/index.js';
+import type { E164 } from '../phone.js';
+import type { ApplyOutcome, EventDraft } from './apply.js';
+import { forEachLimit } from './each-limit.js';
+import type { TimeInput } from './inputs.js';
+import type { ConsentEvidence } from './types.js';
+
+/** Twilio's error for a send to a recipient who opted out ("Attempt to send to unsubscribed recipient"). */
+const UNSUBSCRIBED_RECIPIENT = 21610;
+
+/**
+ * One message of an SMS account's history, whatever the provider: what `backfill` replays. The
+ * Twilio sources in `sms-consent/twilio` produce these.
+ */
+export interface HistoryMessage {
+  /** The provider's message id (Twilio `sid`): the idempotency key, as with live handling. */
+  readonly id: string;
+  /** `inbound`: from the person; `outbound`: from the tenant (bodies are never classified). */
+  readonly direction: 'inbound' | 'outbound';
+  readonly from: string;
+  readonly to: string;
+  readonly body?: string | null;
+  /** When it was sent or received (Twilio `date_sent`, else `date_created`). */
+  readonly sentAt: TimeInput;
+  /** Provider error of an outbound message; 21610 is evidence of an opt-out at `sentAt`. */
+  readonly errorCode?: number | null;
+  /** Provider account id (Twilio `AccountSid`), kept as evidence. */
+  readonly accountId?: string;
+  /** Tenant of the message (default: the `tenantId` option, else the default tenant). */
+  readonly tenantId?: string;
+}
+
+/** A history source: any iterable of messages, in any order (streams welcome). */
+export type HistorySource = Iterable<HistoryMessage> | AsyncIterable<HistoryMessage>;
+
+/** Where a backfill is, as `onProgress` hears it. */
+export interface BackfillProgress {
+  /** `read`: scanning the source; `apply`: writing the consent events found, in time order. */
+  readonly phase: 'read' | 'apply';
+  /** Messages read so far. */
+  readonly read: number;
+  /** Consent events found so far (opt-outs, opt-ins, delivery errors). */
+  readonly events: number;
+  /** Events written or found already written. */
+  readonly applied: number;
+}
+
+/** Options of `consent.backfill()`. */
+export interface BackfillOptions {
+  /** Tenant of messages that name none (default: the default tenant). */
+  readonly tenantId?: string;
+  /** Events per batch between progress reports (default 500). */
+  readonly batchSize?: number;
+  /** Numbers written at once (each number's events stay in time order); default 4. */
+  readonly concurrency?: number;
+  /** Progress after every 50,000 messages read and after every batch written; may be async. */
+  readonly onProgress?: (progress: BackfillProgress) => void | Promise<void>;
+  /** Stops between batches; run the backfill again to finish (it is idempotent). */
+  readonly signal?: AbortSignal;
+}
+
+/** What a backfill did. Counts by intent are of inbound messages, as live handling would classify them. */
+export interface BackfillResult {
+  readonly read: number;
+  readonly inbound: number;
+  readonly outbound: number;
+  /** Inbound messages by the classifier's intent. */
+  readonly intents: {
+    readonly opt_out: number;
+    readonly opt_in: number;
+    readonly help: number;
+    readonly none: number;
+  };
+  /** Inbound messages left as `none` but flagged for a person to review. */
+  readonly needsReview: number;
+  /** Outbound messages refused with 21610, recorded as opt-outs (`delivery_error`). */
+  readonly deliveryErrors: number;
+  /** Events written now. */
+  readonly recorded: number;
+  /** Events the ledger already had (same message id): live handling or an earlier backfill. */
+  readonly duplicates: number;
+  /** Events that changed a number's status when written. */
+  readonly changed: number;
+  /** Messages whose person's number is not a valid number (short codes, sender ids): skipped. */
+  readonly invalidPhones: number;
+  /** Messages without a readable time: skipped. */
+  readonly invalidRecords: number;
+}
+
+/** What a backfill needs from the manager: the same classifier, normalization and writes as live handling. */
+export interface BackfillContext {
+  readonly classify: (body: string) => Classification;
+  readonly normalize: (raw: string) => E164 | null;
+  readonly apply: (draft: EventDraft) => Promise<ApplyOutcome>;
+  readonly defaultTenant: string;
+}
+
+/** A consent event found in the history, waiting for its turn in time order. */
+interface Pending {
+  readonly at: number;
+  readonly order: number;
+  readonly draft: EventDraft;
+}
+
+const READ_PROGRESS_EVERY = 50_000;
+
+/**
+ * Replays an account's message history through the rules of live handling: every inbound text is
+ * classified by the manager's own classifier, and opt-outs and opt-ins are recorded from the `sms`
+ * source with the live idempotency key `msg:<id>` — so messages handled live are duplicates here, and
+ * a second run records nothing new. Outbound messages refused with 21610 become `delivery_error`
+ * opt-outs keyed like the status callback (`twilio-status:<id>`); outbound bodies are never read.
+ *
+ * The source is read to the end first, keeping only the consent events (about 1% of a typical
+ * history), which are then written in time order (ties keep the source's order), in batches, several
+ * numbers at once but each number's events one after another. The ledger folds by `occurredAt`, so
+ * the end state equals live handling of the same messages; an interrupted backfill run again ends in
+ * the same state as an uninterrupted one.
+ */
+export async function runBackfill(
+  context: BackfillContext,
+  source: HistorySource,
+  options: BackfillOptions = {},
+): Promise<BackfillResult> {
+  const batchSize = Math.max(1, Math.floor(options.batchSize ?? 500));
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? 4));
+  const defaultTenant = options.tenantId ?? context.defaultTenant;
+  const tally = {
+    read: 0,
+    inbound: 0,
+    outbound: 0,
+    needsReview: 0,
+    deliveryErrors: 0,
+    recorded: 0,
+    duplicates: 0,
+    changed: 0,
+    invalidPhones: 0,
+    invalidRecords: 0,
+  };
+  const intents = { opt_out: 0, opt_in: 0, help: 0, none: 0 };
+  const pending: Pending[] = [];
+  const progress = async (phase: BackfillProgress['phase'], applied: number) =>
+    options.onProgress?.({ phase, read: tally.read, events: pending.length, applied });
+
+  for await (const message of source) {
+    tally.read++;
+    if (tally.read % READ_PROGRESS_EVERY === 0) await progress('read', 0);
+    const found = message.direction === 'inbound' ? readInbound(message) : readOutbound(message);
+    if (found) pending.push(found);
+  }
+  await progress('read', 0);
+  options.signal?.throwIfAborted();
+
+  pending.sort((a, b) => a.at - b.at || a.order - b.order);
+  let applied = 0;
+  for (let start = 0; start < pending.length; start += batchSize) {
+    options.signal?.throwIfAborted();
+    const batch = pending.slice(start, start + batchSize);
+    await forEachLimit(groupByNumber(batch), concurrency, async (drafts) => {
+      for (const draft of drafts) {
+        const outcome = await context.apply(draft);
+        if (outcome.duplicate) tally.duplicates++;
+        else tally.recorded++;
+        if (outcome.changed) tally.changed++;
+      }
+    });
+    applied += batch.length;
+    await progress('apply', applied);
+  }
+  return { ...tally, intents };
+
+  function readInbound(message: HistoryMessage): Pending | undefined {
+    tally.inbound++;
+    const body = message.body ?? '';
+    const classification = context.classify(body);
+    intents[classification.intent]++;
+    if (classification.needsReview) tally.needsReview++;
+    if (classification.intent !== 'opt_out' && classification.intent !== 'opt_in') return undefined;
+    const phone = context.normalize(message.from);
+    if (phone === null) {
+      tally.invalidPhones++;
+      return undefined;
+    }
+    return pendingEvent(message, {
+      tenantId: message.tenantId ?? defaultTenant,
+      phone,
+      action: classification.intent,
+      source: 'sms',
+      evidence: compact({
+        messageId: message.id,
+        body,
+        keyword: classification.keyword,
+        match: classification.match ?? undefined,
+        from: message.from,
+        to: message.to,
+        accountId: message.accountId,
+      }),
+      idempotencyKey: `msg:${message.id}`,
+    });
+  }
+
+  function readOutbound(message: HistoryMessage): Pending | undefined {
+    tally.outbound++;
+    if (Number(message.errorCode) !== UNSUBSCRIBED_RECIPIENT) return undefined;
+    tally.deliveryErrors++;
+    const phone = context.normalize(message.to);
+    if (phone === null) {
+      tally.invalidPhones++;
+      return undefined;
+    }
+    return pendingEvent(message, {
+      tenantId: message.tenantId ?? defaultTenant,
+      phone,
+      action: 'opt_out',
+      source: 'delivery_error',
+      evidence: compact({
+        errorCode: UNSUBSCRIBED_RECIPIENT,
+        messageId: message.id,
+        to: message.to,
+        from: message.from,
+        accountId: message.accountId,
+      }),
+      idempotencyKey: `twilio-status:${message.id}`,
+    });
+  }
+
+  function pendingEvent(message: HistoryMessage, draft: Omit<EventDraft, 'occurredAt'>): Pending | undefined {
+    const at = timeOf(message.sentAt);
+    if (at === undefined) {
+      tally.invalidRecords++;
+      return undefined;
+    }
+    return { at, order: pending.length, draft: { ...draft, occurredAt: new Date(at).toISOString() } };
+  }
+}
+
+function timeOf(value: TimeInput): number | undefined {
+  const ms = value instanceof Date ? value.getTime() : typeof value === 'number' ? value : Date.parse(value);
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+function groupByNumber(batch: readonly Pending[]): EventDraft[][] {
+  const groups = new Map<string, EventDraft[]>();
+  for (const { draft } of batch) {
+    const key = `${draft.tenantId}\u0000${draft.phone}`;
+    const group = groups.get(key);
+    if (group) group.push(draft);
+    else groups.set(key, [draft]);
+  }
+  return [...groups.values()];
+}
+
+function compact(evidence: Record<string, string | number | undefined>): ConsentEvidence {
+  const result: Record<string, string | number> = {};
+  for (const [key, value] of Object.entries(evidence)) if (value !== undefined) result[key] = value;
+  return result as ConsentEvidence;
+}

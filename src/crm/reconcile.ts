@@ -1,0 +1,249 @@
+import type { E164 } from '../phone.js';
+import type { StoredStatus } from '../store/contract.js';
+import type { CrmAdapter, CrmConsentChange, CrmConsentValue, CrmContact } from './adapter.js';
+import type { CrmContext } from './context.js';
+import { CrmRequestError, toCrmError } from './errors.js';
+import { type CrmCorrection, desiredCrmValue } from './options.js';
+import { crmWriteKey } from './sync.js';
+
+/** Options of `consent.reconcile()`. */
+export interface ReconcileOptions {
+  /**
+   * Only re-check what changed since this moment (ISO 8601 or Date): CRM contacts updated since
+   * (when the adapter can filter so) and ledger statuses whose last event was recorded since. The
+   * hourly job passes the start of its previous run; without it everything is checked.
+   */
+  readonly since?: string | Date;
+  readonly tenantId?: string;
+  /** Report drift without writing to the CRM. */
+  readonly dryRun?: boolean;
+  /** Give up (throw) after this many failed CRM requests (default 10). */
+  readonly maxFailures?: number;
+}
+
+/** What `reconcile()` found and did. */
+export interface ReconcileResult {
+  readonly tenantId: string;
+  /** CRM contacts compared with the ledger. */
+  readonly contactsChecked: number;
+  /** Ledger numbers whose contacts were looked up. */
+  readonly numbersChecked: number;
+  /** Contacts already holding the ledger's value. */
+  readonly inStep: number;
+  /** Contacts whose field was corrected (or would be, in a dry run). */
+  readonly corrected: number;
+  /** Contacts opted out in the CRM with no status in the ledger: run `importFromCrm()` for them. */
+  readonly crmOnlyOptOuts: number;
+  /** Contacts whose phone is not a valid number. */
+  readonly invalidPhones: number;
+  /** Every correction, with the contact id (also passed to `crmSync.onCorrection`). */
+  readonly corrections: readonly CrmCorrection[];
+  /** CRM requests that failed (the walk went on). */
+  readonly failures: readonly {
+    readonly contactId?: string;
+    readonly phone?: string;
+    readonly error: string;
+  }[];
+}
+
+const PAGE = 100;
+const STATUS_PAGE = 500;
+
+/**
+ * Re-checks the CRM against the ledger and corrects drift, such as a web form that set the field back
+ * to opted-in after an SMS opt-out. Two walks:
+ * 1. CRM side (adapters with `listContacts`): every contact (or every contact updated since `since`)
+ *    is matched to its number's ledger status in bulk; a contact whose field differs from what the
+ *    sync would write is rewritten.
+ * 2. Ledger side: opted-out numbers (and opted-in ones when opt-ins propagate) whose contacts the
+ *    first walk did not cover — all of them when the adapter cannot list, otherwise those whose
+ *    status changed since `since` — are looked up by phone and corrected the same way.
+ * A correction is logged with the contact id (returned, and passed to `onCorrection`), never written
+ * to the ledger as a consent event: the person's consent did not change, the CRM was wrong.
+ */
+export async function runReconcile(
+  context: CrmContext,
+  options: ReconcileOptions = {},
+): Promise<ReconcileResult> {
+  const tenantId = options.tenantId ?? 'default';
+  const adapter = context.crmOf(tenantId);
+  const since = options.since === undefined ? undefined : new Date(options.since).toISOString();
+  const state = createReconcileState(context, tenantId, options.dryRun === true, options.maxFailures ?? 10);
+  if (!adapter) return state.result();
+
+  const covered = new Set<E164>();
+  if (adapter.listContacts) {
+    await walkCrm(state, adapter, adapter.listContacts.bind(adapter), since, covered);
+    if (since === undefined) return state.result();
+  }
+  await walkLedger(state, adapter, since, covered);
+  return state.result();
+}
+
+async function walkCrm(
+  state: ReconcileState,
+  adapter: CrmAdapter,
+  list: NonNullable<CrmAdapter['listContacts']>,
+  since: string | undefined,
+  covered: Set<E164>,
+): Promise<void> {
+  const { context, tenantId } = state;
+  let cursor: string | undefined;
+  do {
+    const page = await list({
+      limit: PAGE,
+      ...(cursor === undefined ? {} : { cursor }),
+      ...(since === undefined ? {} : { updatedSince: since }),
+    });
+    const phones = new Map<CrmContact, E164>();
+    for (const contact of page.contacts) {
+      const phone = context.normalize(contact.phone);
+      if (phone === null) state.tally.invalidPhones++;
+      else phones.set(contact, phone);
+    }
+    const unique = [...new Set(phones.values())];
+    const statuses = await context.store.getStatuses(tenantId, unique);
+    for (const [contact, phone] of phones) {
+      state.tally.contactsChecked++;
+      covered.add(phone);
+      const value = statuses.get(phone);
+      if (value === undefined || value === 'unknown') {
+        if (contact.smsConsent === 'opted_out') state.tally.crmOnlyOptOuts++;
+        continue;
+      }
+      if (desiredCrmValue({ status: value }, context.options) === undefined) continue;
+      const status = await context.store.getStatus(tenantId, phone);
+      if (status) await state.check(adapter, contact, status);
+    }
+    cursor = page.next;
+  } while (cursor !== undefined);
+}
+
+async function walkLedger(
+  state: ReconcileState,
+  adapter: CrmAdapter,
+  since: string | undefined,
+  covered: ReadonlySet<E164>,
+): Promise<void> {
+  const { context, tenantId } = state;
+  const values = context.options.optIns ? (['opted_out', 'opted_in'] as const) : (['opted_out'] as const);
+  for (const value of values) {
+    let after: string | undefined;
+    do {
+      const page = await context.store.listStatuses(tenantId, {
+        status: value,
+        limit: STATUS_PAGE,
+        ...(after === undefined ? {} : { after }),
+      });
+      for (const status of page.items) {
+        if (covered.has(status.phone)) continue;
+        if (since !== undefined && (status.lastEvent?.recordedAt ?? '') < since) continue;
+        state.tally.numbersChecked++;
+        let contacts: readonly CrmContact[];
+        try {
+          contacts = await adapter.findContactsByPhone(status.phone);
+        } catch (error) {
+          state.fail(error, { phone: status.phone });
+          continue;
+        }
+        for (const contact of contacts) {
+          state.tally.contactsChecked++;
+          await state.check(adapter, contact, status);
+        }
+      }
+      after = page.next;
+    } while (after !== undefined);
+  }
+}
+
+interface ReconcileState {
+  readonly context: CrmContext;
+  readonly tenantId: string;
+  readonly tally: {
+    contactsChecked: number;
+    numbersChecked: number;
+    inStep: number;
+    crmOnlyOptOuts: number;
+    invalidPhones: number;
+  };
+  /** Compares one contact with its number's status and corrects it when it drifted. */
+  check(adapter: CrmAdapter, contact: CrmContact, status: StoredStatus): Promise<void>;
+  /** Counts a failed request; throws once there were too many. */
+  fail(error: unknown, where: { contactId?: string; phone?: string }): void;
+  result(): ReconcileResult;
+}
+
+function createReconcileState(
+  context: CrmContext,
+  tenantId: string,
+  dryRun: boolean,
+  maxFailures: number,
+): ReconcileState {
+  const tally = { contactsChecked: 0, numbersChecked: 0, inStep: 0, crmOnlyOptOuts: 0, invalidPhones: 0 };
+  const corrections: CrmCorrection[] = [];
+  const failures: { contactId?: string; phone?: string; error: string }[] = [];
+
+  function fail(error: unknown, where: { contactId?: string; phone?: string }): void {
+    const wrapped = toCrmError(error, 'reconcile');
+    failures.push({ ...where, error: wrapped.message });
+    if (failures.length >= maxFailures) {
+      throw new CrmRequestError(
+        `reconcile gave up after ${failures.length} failed CRM requests; last: ${wrapped.message}`,
+        { cause: error },
+      );
+    }
+  }
+
+  async function check(adapter: CrmAdapter, contact: CrmContact, status: StoredStatus): Promise<void> {
+    const value = desiredCrmValue(status, context.options);
+    if (value === undefined) return;
+    let current: CrmConsentValue | undefined = contact.smsConsent;
+    try {
+      if (current === undefined && adapter.getSmsConsent) current = await adapter.getSmsConsent(contact);
+      if (current === value) {
+        tally.inStep++;
+        return;
+      }
+      const change: CrmConsentChange = {
+        tenantId,
+        phone: status.phone,
+        status: value,
+        reason: 'reconcile',
+        ...(status.since === undefined ? {} : { since: status.since }),
+        ...(status.cause ? { eventId: status.cause.id, source: status.cause.source } : {}),
+      };
+      if (!dryRun) {
+        await adapter.setSmsConsent(contact, change, {
+          idempotencyKey: crmWriteKey(adapter, change, contact.id),
+        });
+      }
+    } catch (error) {
+      fail(error, { contactId: contact.id, phone: status.phone });
+      return;
+    }
+    const correction: CrmCorrection = {
+      tenantId,
+      phone: status.phone,
+      contactId: contact.id,
+      from: current === undefined ? 'unknown' : current === null ? 'unset' : current,
+      to: value,
+      ...(status.cause ? { causeEventId: status.cause.id } : {}),
+      at: context.clock.now().toISOString(),
+    };
+    corrections.push(correction);
+    try {
+      context.options.onCorrection?.(correction);
+    } catch (error) {
+      context.options.onError(error);
+    }
+  }
+
+  return {
+    context,
+    tenantId,
+    tally,
+    check,
+    fail,
+    result: () => ({ tenantId, ...tally, corrected: corrections.length, corrections, failures }),
+  };
+}
