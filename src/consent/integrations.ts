@@ -80,7 +80,7 @@ export function createIntegrations(
       throw new ConsentError('CONFIG', `${what}: no CRM configured (pass crm to createConsentManager)`);
     }
   };
-  const sync = (run?: CrmSyncRunOptions) => {
+  const sync = async (run?: CrmSyncRunOptions) => {
     requireCrm('sync');
     return runCrmSync(context, run);
   };
@@ -97,11 +97,11 @@ export function createIntegrations(
         loop.start();
       },
       stop: () => loop.stop(),
-      reconcile(run) {
+      async reconcile(run) {
         requireCrm('reconcile');
         return runReconcile(context, { ...run, tenantId: run?.tenantId ?? parts.defaultTenant });
       },
-      importFromCrm(run) {
+      async importFromCrm(run) {
         requireCrm('importFromCrm');
         return runCrmImport(context, { ...run, tenantId: run?.tenantId ?? parts.defaultTenant });
       },
