@@ -7,6 +7,7 @@ export const entries = {
   'postgres/index': 'src/postgres/index.ts',
   'twilio/index': 'src/twilio/index.ts',
   'express/index': 'src/express/index.ts',
+  'activecampaign/index': 'src/activecampaign/index.ts',
 };
 
 export default defineConfig({

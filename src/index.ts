@@ -79,7 +79,7 @@ export type {
 export { CrmRequestError, type CrmRequestErrorDetails, parseRetryAfter } from './crm/errors.js';
 export type { CrmImportOptions, CrmImportResult } from './crm/import.js';
 export { CRM_SYNC_JOB, type CrmCorrection, type CrmSyncOptions } from './crm/options.js';
-export { createTokenBucket, type TokenBucket, type TokenBucketOptions } from './crm/rate-limit.js';
+export { createRateLimiter, type RateLimiter, type RateLimiterOptions } from './crm/rate-limit.js';
 export type { ReconcileOptions, ReconcileResult } from './crm/reconcile.js';
 export type { CrmSyncFailure, CrmSyncResult, CrmSyncRunOptions } from './crm/sync.js';
 export {

@@ -1,8 +1,11 @@
-/** Options of {@link createTokenBucket}. */
-export interface TokenBucketOptions {
-  /** Tokens added per second (the sustained request rate). */
-  readonly ratePerSecond: number;
-  /** Most tokens held at once: how many requests may go out back to back (default: `ratePerSecond`). */
+/** Options of {@link createRateLimiter}. */
+export interface RateLimiterOptions {
+  /** Sustained requests per second. */
+  readonly requestsPerSecond: number;
+  /**
+   * Requests that may go out back to back (default: one second's worth). Never more than `burst`
+   * requests start within any `burst / requestsPerSecond` seconds.
+   */
   readonly burst?: number;
   /** Milliseconds clock (default `Date.now`); tests inject a virtual one. */
   readonly now?: () => number;
@@ -10,9 +13,9 @@ export interface TokenBucketOptions {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-/** A token bucket: `take()` resolves when a request may go out. */
-export interface TokenBucket {
-  /** Waits for a token and uses it. Callers are served in call order. */
+/** A rate limiter: `take()` resolves when a request may go out. */
+export interface RateLimiter {
+  /** Waits for a turn and uses it. Callers are served in call order. */
   take(): Promise<void>;
   /** Makes everyone wait `ms` more before the next request (a 429's `Retry-After`). */
   pause(ms: number): void;
@@ -23,45 +26,41 @@ export const sleepFor = (ms: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
 /**
- * A token bucket rate limiter shared by every request of one CRM account: it starts full (`burst`
- * requests at once), then refills at `ratePerSecond`. Waiters are served first come, first served.
+ * A sliding-window rate limiter shared by every request of one CRM account: at most `burst`
+ * requests start in any window of `burst / requestsPerSecond` seconds (5 per second by default for
+ * 5 per second), which is how APIs such as ActiveCampaign count. Unlike a token limiter it never lets
+ * a refilled burst follow a full one inside the same second. Waiters are served first come, first
+ * served; `pause` holds everyone back after a 429.
  *
  * @example
- * const bucket = createTokenBucket({ ratePerSecond: 5 });
- * await bucket.take(); // then send the request
+ * const limiter = createRateLimiter({ requestsPerSecond: 5 });
+ * await limiter.take(); // then send the request
  */
-export function createTokenBucket(options: TokenBucketOptions): TokenBucket {
-  const rate = options.ratePerSecond;
+export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
+  const rate = options.requestsPerSecond;
   if (!(rate > 0) || !Number.isFinite(rate)) {
-    throw new RangeError(`createTokenBucket: ratePerSecond must be a positive number, got ${rate}`);
+    throw new RangeError(`createRateLimiter: requestsPerSecond must be a positive number, got ${rate}`);
   }
-  const capacity = Math.max(1, options.burst ?? rate);
+  const burst = Math.max(1, Math.floor(options.burst ?? rate));
+  const windowMs = (burst / rate) * 1000;
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? sleepFor;
-  let tokens = capacity;
-  let updatedAt = now();
-  let pausedUntil = 0;
+  /** Start times of the last `burst` requests, oldest first. */
+  const starts: number[] = [];
+  let pausedUntil = Number.NEGATIVE_INFINITY;
   let queue: Promise<void> = Promise.resolve();
-
-  function refill(): void {
-    const at = now();
-    tokens = Math.min(capacity, tokens + ((at - updatedAt) / 1000) * rate);
-    updatedAt = at;
-  }
 
   async function acquire(): Promise<void> {
     for (;;) {
-      const waitPause = pausedUntil - now();
-      if (waitPause > 0) {
-        await sleep(waitPause);
-        continue;
-      }
-      refill();
-      if (tokens >= 1) {
-        tokens -= 1;
+      const at = now();
+      const oldest = starts.length < burst ? Number.NEGATIVE_INFINITY : (starts[0] as number);
+      const wait = Math.max(pausedUntil - at, oldest + windowMs - at);
+      if (wait <= 0) {
+        starts.push(at);
+        if (starts.length > burst) starts.shift();
         return;
       }
-      await sleep(Math.ceil(((1 - tokens) / rate) * 1000));
+      await sleep(Math.ceil(wait));
     }
   }
 
@@ -73,8 +72,6 @@ export function createTokenBucket(options: TokenBucketOptions): TokenBucket {
     },
     pause(ms) {
       pausedUntil = Math.max(pausedUntil, now() + ms);
-      tokens = 0;
-      updatedAt = now();
     },
   };
 }

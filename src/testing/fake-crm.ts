@@ -39,6 +39,8 @@ export interface FakeCrmOptions {
 
 /** The in-memory CRM: a {@link CrmAdapter} plus controls for tests. */
 export interface FakeCrm extends CrmAdapter {
+  getSmsConsent(contact: CrmContact): Promise<CrmConsentValue>;
+  listContacts(options: CrmListOptions): Promise<CrmContactPage>;
   /** Adds a contact with its phone as typed; returns its id. */
   addContact(contact: {
     readonly phone: string;

@@ -1,0 +1,210 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { RequestHandler } from 'express';
+import type { RecordInput } from '../consent/inputs.js';
+import type { ConsentManager, RecordResult } from '../consent/manager.js';
+import { ConsentError, InvalidPhoneNumberError, ValidationError } from '../errors.js';
+import { readWebhookBody } from '../express/body.js';
+
+/** Options of {@link parseActiveCampaignWebhook}. */
+export interface ActiveCampaignWebhookAuth {
+  /** The secret you put in the webhook URL when you created the webhook in ActiveCampaign. */
+  readonly secret: string;
+  /** The secret this request carried (e.g. the `secret` query parameter of its URL). */
+  readonly providedSecret: string | null | undefined;
+  /** Tenant of the opt-out (default: the manager's default tenant). */
+  readonly tenantId?: string;
+}
+
+/** The opt-out an `sms_unsub` webhook carries: pass it to `consent.record()`. */
+export interface ActiveCampaignSmsUnsubscribe extends RecordInput {
+  readonly action: 'opt_out';
+  readonly source: 'crm';
+  /** The ActiveCampaign contact id (`contact[id]`). */
+  readonly contactId: string;
+}
+
+/** Webhook parameters: decoded form fields (flat `contact[phone]` keys or nested objects) or URLSearchParams. */
+export type ActiveCampaignWebhookParams = URLSearchParams | Readonly<Record<string, unknown>>;
+
+/**
+ * Turns an ActiveCampaign `sms_unsub` webhook (a contact unsubscribed from SMS in ActiveCampaign)
+ * into an opt-out to record, `source: 'crm'`, with the contact id as evidence. ActiveCampaign does
+ * not sign webhooks, so the request is authenticated by a secret in the webhook URL, compared in
+ * constant time: a wrong or missing one throws a `ConsentError` with code `INVALID_SIGNATURE`.
+ * Other webhook types (`sms_reply`, `sms_sent`, …) return null, so one URL may receive them all.
+ *
+ * Fields read (form-encoded): `type`, `date_time` (when; ISO 8601, read as UTC when it has no
+ * offset; now when absent), `contact[id]` and `contact[phone]` (or `phone`). ActiveCampaign
+ * documents the contact fields of its webhooks but not every field of `sms_unsub`; anything else is
+ * ignored. Webhooks are delivered at least once: the idempotency key (`activecampaign:sms_unsub:`
+ * contact and time) makes a second delivery a duplicate.
+ *
+ * @example
+ * const optOut = parseActiveCampaignWebhook(req.body, { secret, providedSecret: String(req.query.secret) });
+ * if (optOut) await consent.record(optOut);
+ */
+export function parseActiveCampaignWebhook(
+  params: ActiveCampaignWebhookParams,
+  auth: ActiveCampaignWebhookAuth,
+): ActiveCampaignSmsUnsubscribe | null {
+  if (!auth.secret) throw new ConsentError('CONFIG', 'parseActiveCampaignWebhook: secret is required');
+  if (!secretsMatch(auth.secret, auth.providedSecret)) {
+    throw new ConsentError(
+      'INVALID_SIGNATURE',
+      auth.providedSecret
+        ? 'ActiveCampaign webhook secret does not match'
+        : 'ActiveCampaign webhook secret is missing',
+    );
+  }
+  const read = reader(params);
+  const type = read('type');
+  if (type !== 'sms_unsub') {
+    if (type === undefined)
+      throw new ValidationError('Invalid ActiveCampaign webhook: type is required', [
+        { path: 'type', message: 'is required' },
+      ]);
+    return null;
+  }
+  const contactId = read('contact', 'id');
+  const phone = read('contact', 'phone') ?? read('phone');
+  const issues = [
+    ...(contactId ? [] : [{ path: 'contact[id]', message: 'is required' }]),
+    ...(phone ? [] : [{ path: 'contact[phone]', message: 'is required' }]),
+  ];
+  if (!contactId || !phone) {
+    throw new ValidationError(
+      `Invalid ActiveCampaign sms_unsub webhook: ${issues.map((issue) => `${issue.path} ${issue.message}`).join('; ')}`,
+      issues,
+    );
+  }
+  const when = read('date_time');
+  const occurredAt = when === undefined ? undefined : parseWhen(when);
+  return {
+    phone,
+    action: 'opt_out',
+    source: 'crm',
+    contactId,
+    ...(occurredAt === undefined ? {} : { occurredAt }),
+    ...(auth.tenantId === undefined ? {} : { tenantId: auth.tenantId }),
+    evidence: { contactId, note: 'ActiveCampaign sms_unsub webhook' },
+    ...(when === undefined ? {} : { idempotencyKey: `activecampaign:sms_unsub:${contactId}:${when}` }),
+  };
+}
+
+/** Options of {@link createActiveCampaignWebhook}. */
+export interface ActiveCampaignWebhookOptions {
+  readonly consent: Pick<ConsentManager, 'record'>;
+  /** The secret in the webhook URL. */
+  readonly secret: string;
+  /** The query (or route) parameter carrying it (default `secret`). */
+  readonly secretParam?: string;
+  /** A fixed tenant id for opt-outs of this webhook. */
+  readonly tenantId?: string;
+  /** Largest body accepted, in bytes (default 100 KiB). */
+  readonly maxBodyBytes?: number;
+  /** Runs after an opt-out is recorded. */
+  readonly onUnsubscribe?: (event: {
+    optOut: ActiveCampaignSmsUnsubscribe;
+    result: RecordResult;
+  }) => void | Promise<void>;
+  /** Receives failures answered with 500 (default `console.error`). */
+  readonly onError?: (error: unknown) => void;
+}
+
+/**
+ * An Express handler for ActiveCampaign's SMS webhooks: checks the URL secret (403), records an
+ * `sms_unsub` as an opt-out (200), ignores other types (200), answers 400 for malformed fields and
+ * 500 when the store fails. Never 410, which makes ActiveCampaign deactivate the webhook. Webhooks
+ * are not retried by ActiveCampaign: run `consent.reconcile()` hourly to catch what a 500 missed.
+ * Express is not imported: the handler works on the request and response objects Express passes.
+ *
+ * @example
+ * // Webhook URL in ActiveCampaign: https://app.example.com/activecampaign/sms?secret=…
+ * app.post('/activecampaign/sms', createActiveCampaignWebhook({ consent, secret: process.env.AC_WEBHOOK_SECRET! }));
+ */
+export function createActiveCampaignWebhook(options: ActiveCampaignWebhookOptions): RequestHandler {
+  if (!options.secret) throw new ConsentError('CONFIG', 'createActiveCampaignWebhook: secret is required');
+  const param = options.secretParam ?? 'secret';
+  const limit = options.maxBodyBytes ?? 100 * 1024;
+  const reportError =
+    options.onError ??
+    ((error: unknown) => console.error('sms-consent: ActiveCampaign webhook failed', error));
+  return async (req, res) => {
+    const answer = (status: number, text: string) => res.status(status).type('text/plain').send(text);
+    try {
+      const read = await readWebhookBody(req, limit);
+      if (!read.ok) {
+        answer(read.problem.status, read.problem.message);
+        return;
+      }
+      const fromRoute = (req.params as Record<string, string | undefined> | undefined)?.[param];
+      const providedSecret =
+        new URL(req.originalUrl ?? req.url, 'http://localhost').searchParams.get(param) ?? fromRoute;
+      const optOut = parseActiveCampaignWebhook(read.body.params, {
+        secret: options.secret,
+        providedSecret,
+        ...(options.tenantId === undefined ? {} : { tenantId: options.tenantId }),
+      });
+      if (!optOut) {
+        answer(200, 'ignored');
+        return;
+      }
+      const { contactId: _contactId, ...input } = optOut;
+      const result = await options.consent.record(input);
+      await options.onUnsubscribe?.({ optOut, result });
+      answer(200, result.duplicate ? 'duplicate' : 'recorded');
+    } catch (error) {
+      if (error instanceof ConsentError && error.code === 'INVALID_SIGNATURE') answer(403, error.message);
+      else if (error instanceof ValidationError || error instanceof InvalidPhoneNumberError)
+        answer(400, error.message);
+      else {
+        reportError(error);
+        answer(500, 'Could not record the webhook');
+      }
+    }
+  };
+}
+
+function secretsMatch(expected: string, provided: string | null | undefined): boolean {
+  if (typeof provided !== 'string' || provided === '') return false;
+  const a = Buffer.from(expected);
+  const b = Buffer.from(provided);
+  // Compare equal lengths only, so the time taken does not reveal where the strings differ.
+  return a.length === b.length ? timingSafeEqual(a, b) : timingSafeEqual(a, a) && false;
+}
+
+/** Reads `a[b]` from flat form keys or nested objects; a repeated field gives its first value. */
+function reader(params: ActiveCampaignWebhookParams): (...path: string[]) => string | undefined {
+  if (params instanceof URLSearchParams) {
+    return (...path) => clean(params.get(flatKey(path)));
+  }
+  return (...path) => {
+    let nested: unknown = params;
+    for (const part of path) nested = isRecord(nested) ? nested[part] : undefined;
+    return clean(firstOf(nested) ?? firstOf(params[flatKey(path)]));
+  };
+}
+
+function flatKey(path: readonly string[]): string {
+  return path.map((part, index) => (index === 0 ? part : `[${part}]`)).join('');
+}
+
+function firstOf(value: unknown): unknown {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function clean(value: unknown): string | undefined {
+  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+  const text = String(value).trim();
+  return text === '' ? undefined : text;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+function parseWhen(text: string): string | undefined {
+  const withZone = /[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(' ', 'T')}Z`;
+  const ms = Date.parse(withZone);
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
