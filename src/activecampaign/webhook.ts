@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { RecordInput } from '../consent/inputs.js';
 import type { ConsentManager, RecordResult } from '../consent/manager.js';
@@ -167,10 +167,9 @@ export function createActiveCampaignWebhook(options: ActiveCampaignWebhookOption
 
 function secretsMatch(expected: string, provided: string | null | undefined): boolean {
   if (typeof provided !== 'string' || provided === '') return false;
-  const a = Buffer.from(expected);
-  const b = Buffer.from(provided);
-  // Compare equal lengths only, so the time taken does not reveal where the strings differ.
-  return a.length === b.length ? timingSafeEqual(a, b) : timingSafeEqual(a, a) && false;
+  // Digests have one length, so the comparison takes the same time wherever the secrets differ.
+  const digest = (text: string) => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(expected), digest(provided));
 }
 
 /** Reads `a[b]` from flat form keys or nested objects; a repeated field gives its first value. */
