@@ -1,4 +1,4 @@
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
 
 /** One entry per public subpath; `scripts/check-package.mjs` fails when these and `exports` drift. */
 export const entries = {
@@ -10,13 +10,31 @@ export const entries = {
   'activecampaign/index': 'src/activecampaign/index.ts',
 };
 
-export default defineConfig({
+const library: Options = {
   entry: entries,
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,
-  clean: true,
+  // dist/cli belongs to the bin's build below, which runs at the same time.
+  clean: ['!cli/**'],
   target: 'node20',
   splitting: true,
   treeshake: true,
-});
+};
+
+/**
+ * The `sms-consent` bin: ESM only, no types. The `#!/usr/bin/env node` first line of its source is
+ * kept by esbuild, and tsup marks the output executable.
+ */
+const cli: Options = {
+  entry: { index: 'src/cli/index.ts' },
+  outDir: 'dist/cli',
+  format: ['esm'],
+  dts: false,
+  sourcemap: true,
+  clean: true,
+  target: 'node20',
+  splitting: false,
+};
+
+export default defineConfig([library, cli]);

@@ -1,0 +1,193 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { isSupportedCountry } from 'libphonenumber-js/max';
+import { z } from 'zod';
+import type { CountryCode } from '../phone.js';
+
+/** Option definitions as `node:util` `parseArgs` takes them. */
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+
+/** Parsed option values, before validation. */
+export type OptionValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+/**
+ * A mistake in how the CLI was invoked (unknown command or option, missing or malformed argument,
+ * missing configuration). The CLI prints its message and exits with code 2.
+ */
+export class UsageError extends Error {
+  /** The command whose help explains the right usage, if any. */
+  readonly command: string | undefined;
+
+  constructor(message: string, command?: string) {
+    super(message);
+    this.name = 'UsageError';
+    this.command = command;
+  }
+}
+
+/** Options every command takes. */
+export const GLOBAL_OPTIONS = {
+  'database-url': { type: 'string' },
+  'data-dir': { type: 'string' },
+  schema: { type: 'string' },
+  tenant: { type: 'string' },
+  country: { type: 'string' },
+  json: { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
+  debug: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const satisfies OptionSpec;
+
+/** Where the embedded store lives when no PostgreSQL URL is given. */
+export const DEFAULT_DATA_DIR = './.sms-consent';
+
+/** The validated global options. */
+export interface GlobalOptions {
+  /** PostgreSQL URL (flag or `DATABASE_URL`); absent means the embedded PGlite store. */
+  readonly databaseUrl?: string;
+  readonly dataDir: string;
+  readonly schema?: string;
+  readonly tenant: string;
+  readonly country: CountryCode;
+  readonly json: boolean;
+  readonly quiet: boolean;
+  readonly debug: boolean;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+const globalSchema = z.object({
+  'database-url': z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  'data-dir': z.string().min(1, 'must not be empty').optional(),
+  schema: z
+    .string()
+    .regex(SCHEMA_NAME, 'use lower-case letters, digits and _ (at most 63, not starting with a digit)')
+    .refine((name) => !name.startsWith('pg_'), 'must not start with pg_')
+    .optional(),
+  tenant: z.string().min(1, 'must not be empty').max(200, 'at most 200 characters').default('default'),
+  country: z
+    .string()
+    .transform((code) => code.toUpperCase())
+    .refine((code) => isSupportedCountry(code), 'not an ISO 3166-1 alpha-2 country code libphonenumber knows')
+    .default('US'),
+  json: z.boolean().default(false),
+  quiet: z.boolean().default(false),
+  debug: z.boolean().default(false),
+});
+
+/**
+ * Validates the global options. The PostgreSQL URL comes from `--database-url`, else from
+ * `DATABASE_URL` unless `--data-dir` asks for the embedded store explicitly.
+ */
+export function parseGlobalOptions(values: OptionValues, env: NodeJS.ProcessEnv): GlobalOptions {
+  const parsed = validate(globalSchema, values);
+  if (parsed['database-url'] !== undefined && parsed['data-dir'] !== undefined) {
+    throw new UsageError('--database-url and --data-dir choose different stores: pass one of them');
+  }
+  const fromEnv = parsed['data-dir'] === undefined && env.DATABASE_URL ? env.DATABASE_URL : undefined;
+  const databaseUrl = parsed['database-url'] ?? fromEnv;
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new UsageError('DATABASE_URL must be a postgres:// or postgresql:// URL');
+  }
+  return {
+    ...(databaseUrl === undefined ? {} : { databaseUrl }),
+    dataDir: parsed['data-dir'] ?? DEFAULT_DATA_DIR,
+    ...(parsed.schema === undefined ? {} : { schema: parsed.schema }),
+    tenant: parsed.tenant,
+    country: parsed.country as CountryCode,
+    json: parsed.json,
+    quiet: parsed.quiet,
+    debug: parsed.debug,
+  };
+}
+
+/** The command word and the rest of the arguments. */
+export interface SplitArgs {
+  readonly command: string | undefined;
+  readonly rest: readonly string[];
+}
+
+/**
+ * Finds the command: the first positional argument, wherever the global options are. Global options
+ * that take a value are known here, so `--tenant acme status …` finds `status`.
+ */
+export function splitCommand(argv: readonly string[]): SplitArgs {
+  const { tokens } = parseArgs({
+    args: [...argv],
+    options: GLOBAL_OPTIONS,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
+  const first = tokens.find((token) => token.kind === 'positional');
+  if (!first) return { command: undefined, rest: argv };
+  return { command: first.value, rest: argv.filter((_, index) => index !== first.index) };
+}
+
+/** Parses a command's arguments strictly against the global and the command's own options. */
+export function parseCommandArgs(
+  command: string,
+  args: readonly string[],
+  options: OptionSpec,
+): { values: OptionValues; positionals: string[] } {
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...args],
+      options: { ...GLOBAL_OPTIONS, ...options },
+      strict: true,
+      allowPositionals: true,
+    });
+    return { values: values as OptionValues, positionals };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new UsageError(message.replace(/\. To specify a positional argument.*$/s, ''), command);
+  }
+}
+
+/**
+ * Validates with a zod schema; a failure is a {@link UsageError} naming each bad option as
+ * `--name: problem`.
+ */
+export function validate<T extends z.ZodType>(schema: T, input: unknown, command?: string): z.output<T> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const name = issue.path.map(String).join('.');
+    return name === ''
+      ? issue.message
+      : `${/^\d/.test(name) ? `argument ${name}` : `--${name}`}: ${issue.message}`;
+  });
+  throw new UsageError(problems.join('; '), command);
+}
+
+const ISO_DATE =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/**
+ * A date option as the CLI accepts it: ISO 8601, read as UTC unless it names a zone. A date alone is
+ * the start of that day (`2026-03-01` = `2026-03-01T00:00:00Z`). Days that do not exist are refused.
+ */
+export const dateOption = z.string().transform((text, context) => {
+  const match = ISO_DATE.exec(text.trim());
+  const [, year, month, day, hour = '00', minute = '00', second = '00', fraction = '', zone] = match ?? [];
+  const calendar = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
+  const exists =
+    match !== null &&
+    calendar.getUTCFullYear() === Number(year) &&
+    calendar.getUTCMonth() === Number(month) - 1 &&
+    calendar.getUTCDate() === Number(day) &&
+    Number(hour) < 24 &&
+    Number(minute) < 60 &&
+    Number(second) < 60;
+  if (!exists) {
+    context.addIssue({
+      code: 'custom',
+      message: `${JSON.stringify(text)} is not a date: use ISO 8601 such as 2026-03-01 or 2026-03-01T12:00:00Z`,
+    });
+    return z.NEVER;
+  }
+  return new Date(`${year}-${month}-${day}T${hour}:${minute}:${second}${fraction}${zone ?? 'Z'}`);
+});

@@ -1,0 +1,142 @@
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { exportRows } from '../../consent/export.js';
+import { dateOption, UsageError, validate } from '../args.js';
+import { optOutsAsOf } from '../as-of.js';
+import type { Command } from '../command.js';
+import { countEvents, countOptOuts } from '../counts.js';
+import { formatCount, type OutputStream } from '../output.js';
+import { createCliManager } from '../store.js';
+
+const optionsSchema = z.object({
+  format: z.enum(['csv', 'jsonl']).default('csv'),
+  out: z.string().min(1, 'must not be empty').optional(),
+  'as-of': dateOption.optional(),
+});
+
+/** `export`: the opt-out list for compliance, now or as of a past instant. */
+export const exportCommand: Command = {
+  name: 'export',
+  summary: 'Export the opt-out list (CSV or JSON lines), now or as of a date',
+  usage: '[--format csv|jsonl] [--out <file>] [--as-of <date>]',
+  help: `Writes every opted-out number of the tenant with when, how and by which message it opted out.
+Columns: phone, opted_out_at, source, keyword, message_id, body, event_id. CSV follows RFC 4180
+(header, CRLF line ends); JSON lines have one object per number.
+
+Options:
+  --format csv|jsonl   default csv
+  --out <file>         write to a file (written whole, then moved into place) instead of stdout
+  --as-of <date>       the list as it stood at that instant (ISO 8601, UTC unless a zone is
+                       given; a date alone is 00:00 UTC): every number's events that occurred
+                       at or before it, folded by the same rules as the live status
+
+Without --out the export itself is stdout (progress and the summary go to stderr); with --out the
+summary is printed on stdout (as JSON with --json).`,
+  options: { format: { type: 'string' }, out: { type: 'string' }, 'as-of': { type: 'string' } },
+  async run({ globals, values, positionals, out, openStore, progress }) {
+    if (positionals.length > 0)
+      throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`, 'export');
+    const options = validate(optionsSchema, values, 'export');
+    const asOf = options['as-of'];
+    const cli = await openStore();
+    const consent = createCliManager(cli, globals);
+    const bar = progress('export');
+    const tenantId = globals.tenant;
+
+    let lines: AsyncIterable<string>;
+    let total: number | undefined;
+    if (asOf === undefined) {
+      total = await countOptOuts(cli, tenantId);
+      lines = consent.exportOptOuts({ tenantId, format: options.format });
+    } else {
+      const events = await countEvents(cli, tenantId);
+      const report = (done: number) =>
+        bar.update({
+          phase: 'reading ledger',
+          done,
+          noun: 'events',
+          ...(events === undefined ? {} : { total: events }),
+        });
+      report(0);
+      lines = exportRows(optOutsAsOf(cli.store, tenantId, asOf, report), options.format);
+    }
+
+    const target = options.out === undefined ? undefined : resolve(options.out);
+    const sink = target === undefined ? streamSink(out.stdout) : fileSink(target);
+    let rows = 0;
+    try {
+      let header = options.format === 'csv';
+      for await (const line of lines) {
+        if (header) header = false;
+        else
+          bar.update({
+            phase: 'writing',
+            done: ++rows,
+            noun: 'numbers',
+            ...(total === undefined ? {} : { total }),
+          });
+        await sink.write(line);
+      }
+      await sink.close();
+    } catch (error) {
+      await sink.abort();
+      throw error;
+    }
+    const summary = {
+      tenantId,
+      format: options.format,
+      rows,
+      ...(target === undefined ? {} : { out: target }),
+      ...(asOf === undefined ? {} : { asOf: asOf.toISOString() }),
+    };
+    const text = `${formatCount(rows)} opted-out number${rows === 1 ? '' : 's'}${asOf ? ` as of ${asOf.toISOString()}` : ''}${target ? ` written to ${target}` : ''}`;
+    bar.finish(`done: ${text}`);
+    if (target !== undefined) out.result(summary, `Exported ${text}.`);
+    return 0;
+  },
+};
+
+/** Where the export goes: written in order, with back-pressure. */
+interface Sink {
+  write(text: string): Promise<void>;
+  /** Completes the output (a file is moved into place). */
+  close(): Promise<void>;
+  /** Drops an unfinished output (a partial file is removed). */
+  abort(): Promise<void>;
+}
+
+function streamSink(stream: OutputStream): Sink {
+  return {
+    async write(text) {
+      if (stream.write(text) === false && stream.once) {
+        await new Promise<void>((done) => stream.once?.('drain', done));
+      }
+    },
+    async close() {},
+    async abort() {},
+  };
+}
+
+/** Writes `<target>.partial-<pid>` and renames it to `target` once complete, so no half file is left under the name. */
+function fileSink(target: string): Sink {
+  const partial = `${target}.partial-${process.pid}`;
+  const file = createWriteStream(partial, { flags: 'wx' });
+  const failed = new Promise<never>((_, fail) => file.once('error', fail));
+  failed.catch(() => {});
+  return {
+    async write(text) {
+      if (!file.write(text)) await Promise.race([once(file, 'drain'), failed]);
+    },
+    async close() {
+      await Promise.race([new Promise<void>((done) => file.end(done)), failed]);
+      await rename(partial, target);
+    },
+    async abort() {
+      file.destroy();
+      await rm(partial, { force: true });
+    },
+  };
+}
