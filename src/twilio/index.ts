@@ -1,3 +1,4 @@
+export { type BulkExportInput, type BulkExportOptions, readTwilioBulkExport } from './bulk-export.js';
 export {
   type GuardableMessageParams,
   type GuardedTwilioClient,
@@ -5,6 +6,14 @@ export {
   guardTwilioClient,
   type TwilioMessagesClient,
 } from './guard.js';
+export {
+  fromTwilioMessage,
+  type TwilioHistoryClient,
+  type TwilioMessageHistoryOptions,
+  type TwilioMessageLike,
+  type TwilioMessagePageLike,
+  twilioMessageHistory,
+} from './history.js';
 export { parseTwilioInbound, type TwilioInboundMessage } from './inbound.js';
 export type { TwilioParamsInput } from './params.js';
 export {
