@@ -97,16 +97,17 @@ function fromParsedBody(body: unknown, json: boolean): Outcome {
   return { ok: true, body: { params, signedParams: params, raw: undefined, json } };
 }
 
-function readRaw(
-  req: IncomingMessage,
-  limit: number,
-): Promise<{ ok: true; raw: Buffer } | { ok: false; problem: BodyProblem }> {
+type RawOutcome =
+  | { readonly ok: true; readonly raw: Buffer }
+  | { readonly ok: false; readonly problem: BodyProblem };
+
+function readRaw(req: IncomingMessage, limit: number): Promise<RawOutcome> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) return Promise.resolve(tooLarge(limit));
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const finish = (outcome: { ok: true; raw: Buffer } | { ok: false; problem: BodyProblem }): void => {
+    const finish = (outcome: RawOutcome): void => {
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onError);
@@ -137,7 +138,7 @@ function readRaw(
   });
 }
 
-function tooLarge(limit: number): { ok: false; problem: BodyProblem } {
+function tooLarge(limit: number): RawOutcome {
   return { ok: false, problem: { status: 413, message: `Body larger than ${limit} bytes` } };
 }
 

@@ -231,12 +231,13 @@ function tenantResolver(tenant: TwilioWebhookOptions['tenant']): TenantResolver 
   return tenant;
 }
 
-/** Answers with plain Node calls: TwiML for 200, text for errors. */
+/** Answers with plain Node calls (no ETag, no content negotiation): TwiML for 200, text for errors. */
 function answer(res: Response, status: number, body: string): void {
   if (res.headersSent) return;
-  res.statusCode = status;
-  res.setHeader('Content-Type', status === 200 ? 'text/xml; charset=utf-8' : 'text/plain; charset=utf-8');
-  res.setHeader('Content-Length', Buffer.byteLength(body));
-  if (status === 413) res.setHeader('Connection', 'close');
+  res.writeHead(status, {
+    'Content-Type': status === 200 ? 'text/xml; charset=utf-8' : 'text/plain; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+    ...(status === 413 ? { Connection: 'close' } : {}),
+  });
   res.end(body);
 }

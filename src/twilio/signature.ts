@@ -47,6 +47,15 @@ export function signTwilioRequest({
   params = {},
   algorithm = 'HMAC_SHA1',
 }: TwilioSigningInput): string {
+  return sign(authToken, url, params, algorithm);
+}
+
+function sign(
+  authToken: string,
+  url: string,
+  params: TwilioParams,
+  algorithm: TwilioSignatureAlgorithm,
+): string {
   let data = url;
   for (const name of Object.keys(params).sort()) {
     const value = params[name];
@@ -84,25 +93,19 @@ export function twilioBodyHash(rawBody: string | Uint8Array): string {
  * const ok = validateTwilioSignature({ authToken, url: 'https://app.example.com/twilio/inbound', params, signature: req.get('X-Twilio-Signature') });
  */
 export function validateTwilioSignature(input: TwilioSignatureInput): boolean {
-  const { signature, url } = input;
+  const { authToken, signature, url } = input;
   if (!signature) return false;
   const given = Buffer.from(signature);
   const jsonBody = url.includes('bodySHA256');
   const params = jsonBody ? {} : (input.params ?? {});
-  const matches = (candidate: string): boolean =>
-    safeEqual(given, Buffer.from(signTwilioRequest({ ...input, url: candidate, params })));
+  const algorithm = input.algorithm ?? 'HMAC_SHA1';
 
-  let valid = matches(removePort(url)) || matches(addPort(url));
-  if (!valid) {
-    let normalized: string;
-    try {
-      normalized = new URL(url).toString();
-    } catch {
-      return false;
+  let valid = false;
+  for (const candidate of candidateUrls(url)) {
+    if (safeEqual(given, Buffer.from(sign(authToken, candidate, params, algorithm)))) {
+      valid = true;
+      break;
     }
-    const withoutPort = removePort(normalized);
-    const withPort = addPort(normalized);
-    valid = [withoutPort, withPort, withLegacyQuery(withoutPort), withLegacyQuery(withPort)].some(matches);
   }
   if (!valid || !jsonBody) return valid;
 
@@ -113,6 +116,27 @@ export function validateTwilioSignature(input: TwilioSignatureInput): boolean {
     return false;
   }
   return safeEqual(Buffer.from(expectedHash), Buffer.from(twilioBodyHash(input.rawBody ?? '')));
+}
+
+/**
+ * The URLs Twilio may have signed, in the official helper's order: as received without and with the
+ * default port, then as the WHATWG parser normalizes it, also with the legacy `querystring` encoding.
+ */
+function* candidateUrls(url: string): Generator<string> {
+  yield removePort(url);
+  yield addPort(url);
+  let normalized: string;
+  try {
+    normalized = new URL(url).toString();
+  } catch {
+    return;
+  }
+  const withoutPort = removePort(normalized);
+  const withPort = addPort(normalized);
+  yield withoutPort;
+  yield withPort;
+  yield withLegacyQuery(withoutPort);
+  yield withLegacyQuery(withPort);
 }
 
 /** `timingSafeEqual` on equal lengths; the length of a digest is public, so comparing it first leaks nothing. */

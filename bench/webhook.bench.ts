@@ -1,0 +1,244 @@
+import { randomBytes } from 'node:crypto';
+import { Agent, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { type Bench, type Measurement, seededRandom } from './harness.js';
+
+// Signed Twilio inbound webhooks over loopback HTTP. The server runs in a worker thread (its own core
+// and event loop), the client loop in the main thread, the same for both apps:
+// - bare: an Express 5 route that only answers empty TwiML;
+// - consent: the demo-style app, createTwilioWebhook on the memory store plus an app message log.
+
+const REQUESTS = 20_000;
+const WARMUP = 3_000;
+const CONCURRENCY = 16;
+const ROUNDS = 7;
+const NUMBERS = 5_000;
+const AUTH_TOKEN = 'bench-auth-token-0123456789abcdef';
+const OUR_NUMBER = '+18005550100';
+const ACCOUNT_SID = `AC${'1'.repeat(32)}`;
+const PATH = '/twilio/inbound';
+const CHATTER = [
+  'Hi, is the 3pm slot still open tomorrow?',
+  'Thanks! See you then',
+  'Can you send me the address again please',
+  'ok',
+  'Yes see you at 3',
+  'Could we move it to Friday instead? My daughter has a recital on Thursday evening.',
+];
+const KEYWORDS = ['STOP', 'Stop.', 'START', 'HELP', 'please stop texting me'];
+const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
+
+type AppKind = 'bare' | 'consent';
+
+if (!isMainThread && parentPort) {
+  const port = await serve(workerData as AppKind);
+  parentPort.postMessage(port);
+}
+
+/** Runs in the worker: starts one of the two apps on 127.0.0.1 and returns its port. */
+async function serve(kind: AppKind): Promise<number> {
+  const { default: express } = await import('express');
+  const app = express();
+  if (kind === 'bare') {
+    app.post(PATH, (_req, res) => {
+      res.type('text/xml').send(EMPTY_TWIML);
+    });
+  } else {
+    const { createConsentManager, createMemoryStore } = await import('sms-consent');
+    const { createTwilioWebhook } = await import('sms-consent/express');
+    const consent = createConsentManager({ store: createMemoryStore(), defaultCountry: 'US' });
+    const messages: { from: string; body: string; sid: string }[] = [];
+    const hook = createTwilioWebhook({
+      consent,
+      authToken: AUTH_TOKEN,
+      publicUrl: 'https://sms.example.com',
+      onInbound({ message }) {
+        messages.push({ from: message.from, body: message.body, sid: message.messageId });
+      },
+    });
+    app.post(PATH, hook.inbound);
+  }
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+interface Prepared {
+  readonly body: Buffer;
+  readonly signature: string;
+}
+
+/** Signed requests with fresh MessageSids, ~5% keywords, from a pool of numbers (signing is not timed). */
+async function prepare(count: number, random: () => number): Promise<Prepared[]> {
+  const { signTwilioRequest } = await import('sms-consent/twilio');
+  const areaCodes = ['212', '305', '415', '503', '646', '702'];
+  const phones = Array.from({ length: NUMBERS }, (_, index) => {
+    const area = areaCodes[index % areaCodes.length] as string;
+    return `+1${area}${200 + Math.floor(random() * 800)}${String(Math.floor(random() * 10_000)).padStart(4, '0')}`;
+  });
+  return Array.from({ length: count }, () => {
+    const pool = random() < 0.05 ? KEYWORDS : CHATTER;
+    const from = phones[Math.floor(random() * phones.length)] as string;
+    // Every field Twilio sends with an inbound SMS, as it sends them.
+    const params = {
+      ToCountry: 'US',
+      ToState: 'CA',
+      SmsMessageSid: `SM${randomBytes(16).toString('hex')}`,
+      NumMedia: '0',
+      ToCity: 'SAN FRANCISCO',
+      FromZip: '94105',
+      SmsSid: `SM${randomBytes(16).toString('hex')}`,
+      FromState: 'CA',
+      SmsStatus: 'received',
+      FromCity: 'SAN FRANCISCO',
+      Body: pool[Math.floor(random() * pool.length)] as string,
+      FromCountry: 'US',
+      To: OUR_NUMBER,
+      MessagingServiceSid: `MG${'2'.repeat(32)}`,
+      ToZip: '94105',
+      NumSegments: '1',
+      MessageSid: `SM${randomBytes(16).toString('hex')}`,
+      AccountSid: ACCOUNT_SID,
+      From: from,
+      ApiVersion: '2010-04-01',
+    };
+    return {
+      body: Buffer.from(new URLSearchParams(params).toString()),
+      signature: signTwilioRequest({ authToken: AUTH_TOKEN, url: `https://sms.example.com${PATH}`, params }),
+    };
+  });
+}
+
+interface RunResult {
+  readonly seconds: number;
+  readonly latencies: Float64Array;
+}
+
+/** The client loop: `CONCURRENCY` requests in flight on keep-alive sockets until all are answered. */
+async function run(port: number, requests: readonly Prepared[]): Promise<RunResult> {
+  // A fresh pool per run: sockets idle while the other app was measured may have been closed by the server.
+  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const latencies = new Float64Array(requests.length);
+  let next = 0;
+  const send = (item: Prepared): Promise<number> =>
+    new Promise((resolve, reject) => {
+      const started = performance.now();
+      const req = request(
+        {
+          agent,
+          host: '127.0.0.1',
+          port,
+          path: PATH,
+          method: 'POST',
+          headers: {
+            'Content-Type': 'application/x-www-form-urlencoded',
+            'Content-Length': item.body.length,
+            'X-Twilio-Signature': item.signature,
+          },
+        },
+        (res) => {
+          if (res.statusCode !== 200) reject(new Error(`webhook answered HTTP ${res.statusCode}`));
+          res.resume();
+          res.on('end', () => resolve(performance.now() - started));
+        },
+      );
+      req.on('error', reject);
+      req.end(item.body);
+    });
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < requests.length) {
+        const index = next++;
+        latencies[index] = await send(requests[index] as Prepared);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  agent.destroy();
+  return { seconds, latencies };
+}
+
+function percentile(values: Float64Array, p: number): number {
+  const sorted = Float64Array.from(values).sort();
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+async function startWorker(kind: AppKind): Promise<{ port: number; worker: Worker }> {
+  // A worker's entry is loaded before `--import` hooks apply: register tsx first, then load this file.
+  const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(import.meta.url)}); });`;
+  const worker = new Worker(bootstrap, { eval: true, workerData: kind });
+  const port = await new Promise<number>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  return { port, worker };
+}
+
+interface Round {
+  readonly seconds: number;
+  readonly p50: number;
+  readonly p99: number;
+}
+
+const bench: Bench = async () => {
+  const random = seededRandom(7);
+  const targets = await Promise.all(
+    (['bare', 'consent'] as const).map(async (kind) => ({ kind, ...(await startWorker(kind)) })),
+  );
+  const rounds = new Map<AppKind, Round[]>([
+    ['bare', []],
+    ['consent', []],
+  ]);
+  try {
+    for (const target of targets) await run(target.port, await prepare(WARMUP, random));
+    for (let round = 0; round < ROUNDS; round++) {
+      // Alternate which app goes first, so drift in the machine's load hits both alike.
+      const order = round % 2 === 0 ? targets : [...targets].reverse();
+      for (const target of order) {
+        const result = await run(target.port, await prepare(REQUESTS, random));
+        rounds.get(target.kind)?.push({
+          seconds: result.seconds,
+          p50: percentile(result.latencies, 50),
+          p99: percentile(result.latencies, 99),
+        });
+      }
+    }
+  } finally {
+    await Promise.all(targets.map((target) => target.worker.terminate()));
+  }
+
+  const bareRounds = rounds.get('bare') ?? [];
+  const consentRounds = rounds.get('consent') ?? [];
+  const row = (kind: AppKind, name: string): Measurement & Round => {
+    const fastest = [...(rounds.get(kind) ?? [])].sort((a, b) => a.seconds - b.seconds)[0];
+    const seconds = fastest?.seconds ?? Number.NaN;
+    return {
+      name,
+      ops: REQUESTS,
+      seconds,
+      perSecond: REQUESTS / seconds,
+      p50: fastest?.p50 ?? Number.NaN,
+      p99: fastest?.p99 ?? Number.NaN,
+    };
+  };
+  const bare = row('bare', 'bare Express 5 route, empty TwiML (baseline)');
+  const consent = row('consent', 'createTwilioWebhook + memory store (demo-style app)');
+  const paired = bareRounds.map(
+    (round, index) => round.seconds / (consentRounds[index]?.seconds ?? Number.NaN),
+  );
+  const medianPaired = [...paired].sort((a, b) => a - b)[Math.floor(paired.length / 2)] ?? Number.NaN;
+  return {
+    title: `Signed Twilio webhooks over loopback HTTP (${CONCURRENCY} in flight, keep-alive)`,
+    rows: [bare, consent],
+    notes: [
+      `latency bare:    p50 ${bare.p50.toFixed(2)} ms, p99 ${bare.p99.toFixed(2)} ms (fastest of ${ROUNDS} rounds)`,
+      `latency consent: p50 ${consent.p50.toFixed(2)} ms, p99 ${consent.p99.toFixed(2)} ms (fastest of ${ROUNDS} rounds)`,
+      `ratio consent/bare throughput: ${(consent.perSecond / bare.perSecond).toFixed(2)} fastest rounds, ${medianPaired.toFixed(2)} median of paired rounds [${paired.map((value) => value.toFixed(2)).join(', ')}] (target >= 0.7)`,
+    ],
+  };
+};
+
+export default bench;
