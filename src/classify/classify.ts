@@ -1,0 +1,193 @@
+import { STOP_EMOJI } from './ambiguity.js';
+import { matchCarrier, trimSpace } from './carrier.js';
+import { type CompiledClassifier, compileClassifier, type KeywordEntry } from './compile.js';
+import { foldForWords } from './fold.js';
+import { isIdiomaticStop, isNegated, isTemporary } from './guards.js';
+import type { Classification, ClassifyOptions, Policy } from './types.js';
+import { CLAUSE_BREAK, dropQuotedLines, toWords, type Words } from './words.js';
+
+const NONE: Classification = Object.freeze({ intent: 'none', match: null, providerBlocks: false });
+const REVIEW: Classification = Object.freeze({
+  intent: 'none',
+  match: null,
+  providerBlocks: false,
+  needsReview: true,
+});
+const CLAUSE_SEPARATOR = ` ${CLAUSE_BREAK} `;
+/**
+ * How much of a body folding and phrase matching read: six times the 1,600-character SMS maximum.
+ * Longer bodies are not SMS; reading only their start keeps time and regular-expression stacks bounded.
+ * The carrier check always sees the whole body.
+ */
+const MAX_READ_LENGTH = 10_000;
+const STOP_WORD = /(?<![^ ])stop(?![^ ])/g;
+
+/** A compiled classifier: {@link classifyMessage} with its options bound (see {@link createClassifier}). */
+export type Classifier = (body: string) => Classification;
+
+const DEFAULT_OPTIONS: ClassifyOptions = Object.freeze({});
+interface CachedClassifier {
+  readonly policy: ClassifyOptions['policy'];
+  readonly languages: ClassifyOptions['languages'];
+  readonly keywords: ClassifyOptions['keywords'];
+  readonly classifier: Classifier;
+}
+
+const byOptionsObject = new WeakMap<ClassifyOptions, CachedClassifier>();
+const bySignature = new Map<string, Classifier>();
+const SIGNATURE_CACHE_LIMIT = 64;
+
+/**
+ * Classifies one inbound SMS body as an opt-out, opt-in, help request or nothing, under the policy of
+ * `options` (default `reasonable`; see {@link Policy}). Never throws for any body, including non-strings
+ * at run time (read as empty), lone surrogates and very long bodies; throws `ConsentError` (`CONFIG`) only
+ * for invalid options. Compiled options are cached per options object and per equal options (an options
+ * object whose `policy`, `languages` or `keywords` is replaced is recompiled; arrays are not watched for
+ * in-place changes), but {@link createClassifier} is the form for hot paths.
+ *
+ * @example
+ * classifyMessage('STOP')                 // { intent: 'opt_out', match: 'exact', keyword: 'STOP', language: 'en', providerBlocks: true }
+ * classifyMessage('Stop.')                // intent 'opt_out', match 'folded', providerBlocks false
+ * classifyMessage('please stop texting me') // intent 'opt_out', match 'phrase'
+ * classifyMessage("I'll stop by at 3")    // intent 'none'
+ * classifyMessage('wrong number')         // intent 'none', needsReview true
+ * classifyMessage('Stop please', { policy: 'carrier' }) // intent 'none': Twilio would not block it
+ */
+export function classifyMessage(body: string, options?: ClassifyOptions): Classification {
+  return classifierFor(options ?? DEFAULT_OPTIONS)(body);
+}
+
+function classifierFor(options: ClassifyOptions): Classifier {
+  const known = byOptionsObject.get(options);
+  if (
+    known !== undefined &&
+    known.policy === options.policy &&
+    known.languages === options.languages &&
+    known.keywords === options.keywords
+  ) {
+    return known.classifier;
+  }
+  const signature = JSON.stringify([options.policy, options.languages, options.keywords]);
+  let classifier = bySignature.get(signature);
+  if (classifier === undefined) {
+    classifier = createClassifier(options);
+    if (bySignature.size >= SIGNATURE_CACHE_LIMIT) bySignature.clear();
+    bySignature.set(signature, classifier);
+  }
+  if (typeof options === 'object' && options !== null) {
+    const { policy, languages, keywords } = options;
+    byOptionsObject.set(options, { policy, languages, keywords, classifier });
+  }
+  return classifier;
+}
+
+/**
+ * Compiles keyword sets, phrases and prefilters for `options` once and returns a classifier that
+ * reuses them: the form to use on a hot path. Throws `ConsentError` (`CONFIG`) for an unknown policy or
+ * language, or a custom keyword that is empty or collides with a keyword of another intent.
+ *
+ * @example
+ * const classify = createClassifier({ languages: ['es'], keywords: { optOut: ['UNSUB'] } });
+ * classify('Alto').intent  // 'opt_out'
+ * classify('unsub!').match // 'folded'
+ */
+export function createClassifier(options?: ClassifyOptions): Classifier {
+  const compiled = compileClassifier(options);
+  return (body) => classifyWith(compiled, typeof body === 'string' ? body : '', true);
+}
+
+/**
+ * Classifies with `compiled`; `prefilter: false` skips the hot-path shortcuts, so that tests can prove
+ * they never change a verdict.
+ */
+export function classifyWith(compiled: CompiledClassifier, body: string, prefilter: boolean): Classification {
+  const carrier = matchCarrier(body);
+  if (carrier !== undefined) return carrier;
+  const { policy } = compiled;
+  if (policy === 'carrier') return NONE;
+  const text = body.length > MAX_READ_LENGTH ? body.slice(0, MAX_READ_LENGTH) : body;
+  if (prefilter && !compiled.mayMatch(text)) return NONE;
+  const words = toWords(dropQuotedLines(foldForWords(text)));
+  const keyword = matchKeyword(compiled, words.joined, true);
+  if (keyword !== undefined) {
+    const verbatim = keyword.verbatim;
+    return verbatim !== undefined && trimSpace(body).toUpperCase() === verbatim.upper
+      ? verbatim.result
+      : keyword.folded;
+  }
+  return policy === 'reasonable' ? classifyReasonably(compiled, words, text) : NONE;
+}
+
+/** A keyword that is the whole text, or the same opt-out or help keyword repeated ("stop stop"). */
+function matchKeyword(
+  compiled: CompiledClassifier,
+  text: string,
+  repeated: boolean,
+): KeywordEntry | undefined {
+  const entry = compiled.keywords.get(text);
+  if (entry !== undefined || !repeated) return entry;
+  const space = text.indexOf(' ');
+  if (space <= 0) return undefined;
+  const first = text.slice(0, space);
+  const single = compiled.keywords.get(first);
+  if (single === undefined || single.intent === 'opt_in') return undefined;
+  const rest = text.slice(space + 1).split(' ');
+  return rest.every((word) => word === first) ? single : undefined;
+}
+
+/**
+ * The `reasonable` policy after keywords failed, in order: a plain-language phrase (unless negated;
+ * temporary ones only flag review); a clause that is an opt-out keyword or lone phrase with courtesy
+ * words around it ("stop please", "Stop. Who is this?" — weak keywords like CANCEL only flag review
+ * when other clauses follow); then the ambiguity rules; then any "stop" that no idiom explains.
+ */
+function classifyReasonably(compiled: CompiledClassifier, words: Words, body: string): Classification {
+  const { clauses } = words;
+  let review = false;
+  const { phrases, phraseMeta } = compiled;
+  phrases.lastIndex = 0;
+  for (let found = phrases.exec(clauses); found !== null; found = phrases.exec(clauses)) {
+    const meta = phraseMeta[found.findIndex((group, index) => index > 0 && group !== undefined) - 1];
+    if (meta === undefined || isNegated(clauses, found.index, meta.negators)) continue;
+    const end = found.index + found[0].length;
+    if (meta.temporary !== undefined && isTemporary(clauses, found.index, end, meta.temporary)) {
+      review = true;
+      continue;
+    }
+    return phraseResult(found[0], meta.language);
+  }
+  const parts = clauses
+    .split(CLAUSE_SEPARATOR)
+    .filter((part) => part !== '' && !compiled.courtesyOnly.test(part));
+  let ambiguousParts = 0;
+  for (const part of parts) {
+    if (!compiled.clauseShape.test(part)) continue;
+    if (compiled.ambiguous.has(part)) ambiguousParts++;
+    const core = part.replace(compiled.courtesyPrefix, '').replace(compiled.courtesySuffix, '');
+    const entry = matchKeyword(compiled, core, true);
+    if (entry?.intent === 'opt_out') {
+      if (parts.length === 1 || !entry.weak) return phraseResult(part, entry.language);
+      review = true;
+    }
+    const lone = compiled.loneClauses.get(core);
+    if (lone !== undefined) return phraseResult(part, lone);
+  }
+  if (review) return REVIEW;
+  if (parts.length === 0) return STOP_EMOJI.some((emoji) => body.includes(emoji)) ? REVIEW : NONE;
+  if (ambiguousParts === parts.length || compiled.ambiguousAnywhere.test(clauses)) return REVIEW;
+  STOP_WORD.lastIndex = 0;
+  for (let found = STOP_WORD.exec(clauses); found !== null; found = STOP_WORD.exec(clauses)) {
+    if (!isIdiomaticStop(clauses, found.index, compiled.negators)) return REVIEW;
+  }
+  return NONE;
+}
+
+function phraseResult(text: string, language: string): Classification {
+  return Object.freeze({
+    intent: 'opt_out',
+    match: 'phrase',
+    keyword: text.replaceAll(CLAUSE_SEPARATOR, ' '),
+    language,
+    providerBlocks: false,
+  });
+}

@@ -1,0 +1,383 @@
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { AMBIGUITY_SETS } from '../../src/classify/ambiguity.js';
+import { classifyWith } from '../../src/classify/classify.js';
+import { compileClassifier } from '../../src/classify/compile.js';
+import { foldForWords, foldLines } from '../../src/classify/fold.js';
+import {
+  type ClassifyOptions,
+  classifyMessage,
+  foldText,
+  LANGUAGE_KEYWORDS,
+} from '../../src/classify/index.js';
+import { PHRASE_SETS } from '../../src/classify/phrases.js';
+import { hasUnsafeCharacter } from '../../src/classify/safe-characters.js';
+import { toWords } from '../../src/classify/words.js';
+
+// Any UTF-16 code units, lone surrogates included.
+const codeUnits = fc
+  .array(fc.integer({ min: 0, max: 0xffff }), { maxLength: 40 })
+  .map((units) => String.fromCharCode(...units));
+
+// Words and separators that exercise keywords, phrases, guards, quotes and hostile characters.
+const VOCABULARY = [
+  'stop',
+  'STOP',
+  'Stop',
+  'stopall',
+  'unsubscribe',
+  'unsub',
+  'cancel',
+  'end',
+  'quit',
+  'revoke',
+  'optout',
+  'opt',
+  'out',
+  'start',
+  'yes',
+  'help',
+  'info',
+  'please',
+  'thanks',
+  'thank',
+  'you',
+  'me',
+  'my',
+  'number',
+  'texting',
+  'text',
+  'texts',
+  'messages',
+  'sending',
+  "don't",
+  'don’t',
+  'dont',
+  'do',
+  'not',
+  'never',
+  'no',
+  'more',
+  'longer',
+  'want',
+  'remove',
+  'take',
+  'off',
+  'from',
+  'your',
+  'list',
+  'leave',
+  'alone',
+  'go',
+  'away',
+  'by',
+  'at',
+  'the',
+  'of',
+  'wrong',
+  'goodbye',
+  'bye',
+  'interested',
+  'i',
+  "i'll",
+  'said',
+  'if',
+  'why',
+  'can',
+  'you',
+  'laughing',
+  'serving',
+  'when',
+  'again',
+  'until',
+  'work',
+  'lunch',
+  'appointment',
+  'alto',
+  'baja',
+  'envíen',
+  'más',
+  'mensajes',
+  'arrêt',
+  'ARRET',
+  'désabonnez',
+  'moi',
+  'ne',
+  "m'envoyez",
+  'plus',
+  'de',
+  'ok',
+  'stp',
+  'haltall',
+  'ＳＴＯＰ',
+  'S\u200BTOP',
+  'st\u0301op',
+  '🛑',
+  '👍',
+  '😊',
+  'é',
+  '\uD800',
+  '\uFEFF',
+  '\u200D',
+  '\uFE0F',
+];
+// Whole phrases (one per phrase rule at least) and everything the sets list, so that a prefilter that
+// forgot one of them is caught.
+const PHRASES = [
+  'stop texting me',
+  'quit bugging me',
+  'stop sending me these texts',
+  'stop sending',
+  'stop getting these alerts',
+  'enough with the texts',
+  'no more texts',
+  'block these messages',
+  "don't text me",
+  'do not contact me',
+  'never text me again',
+  "don't bother me",
+  "don't send me any more texts",
+  "I don't want any more messages",
+  'i do not wish to be contacted',
+  "I don't want you to text me",
+  'i do not consent',
+  'I never signed up',
+  'remove me from your list',
+  'take me off the list',
+  'get me off this list',
+  'remove me',
+  'drop me',
+  'take me off',
+  'delete my number',
+  'lose my number',
+  'take my number off',
+  'opt me out',
+  'I opted out',
+  'unsubscribed',
+  'revoke my consent',
+  'withdraw my consent',
+  'rescind my permission',
+  'leave me alone',
+  'I told you to stop',
+  "if you don't stop",
+  'go away',
+  'get lost',
+  'f off',
+  'piss off',
+  'buzz off',
+  'wrong number',
+  'not interested',
+  'who gave you my number',
+  'how did you get my number',
+  'this is spam',
+  'report you',
+  'block you',
+  'harassment',
+  'stop by',
+  'end of',
+  'stop at',
+  "can't stop",
+  'stop texting me at work',
+  "don't text me until",
+  'no me envíen más mensajes',
+  'no me manden',
+  'dejen de enviarme',
+  'darme de baja',
+  'borrenme',
+  'quitenme de la lista',
+  'ya no quiero recibir mensajes',
+  'no mas mensajes',
+  'desuscribirme',
+  'cancelar mi suscripcion',
+  'dejenme en paz',
+  'numero equivocado',
+  'no me interesa',
+  'ya basta',
+  "arrêtez de m'envoyer",
+  'ne m’envoyez plus',
+  'désabonnez-moi',
+  'retirez mon numero',
+  'je veux me désabonner',
+  'je ne veux plus recevoir de messages',
+  'plus de messages',
+  'laissez moi tranquille',
+  'mauvais numéro',
+  'pas intéressé',
+  'ça suffit',
+];
+const LISTED = [
+  ...Object.values(LANGUAGE_KEYWORDS).flatMap((sets) => [...sets.optOut, ...sets.optIn, ...sets.help]),
+  ...Object.values(AMBIGUITY_SETS).flatMap((set) => set.messages),
+  ...Object.values(PHRASE_SETS).flatMap((set) => [...set.loneClauses, ...set.courtesy, ...set.anchors.pairs]),
+];
+const CASINGS = [
+  (text: string) => text,
+  (text: string) => text.toUpperCase(),
+  (text: string) => text.toLowerCase(),
+];
+const item = fc
+  .tuple(fc.constantFrom(...VOCABULARY, ...VOCABULARY, ...PHRASES, ...LISTED), fc.constantFrom(...CASINGS))
+  .map(([text, casing]) => casing(text));
+const SEPARATORS = [
+  ' ',
+  ' ',
+  ' ',
+  ', ',
+  '. ',
+  '! ',
+  '? ',
+  '\n',
+  '\r\n',
+  '\n> ',
+  '-',
+  '’',
+  "'",
+  '  ',
+  '🙏',
+  '…',
+  '‼',
+];
+const CHATTER =
+  'hey see you at 3 the appointment tomorrow is great can we move it I will be late sure what time parking address ok'.split(
+    ' ',
+  );
+// Ordinary words with one listed word or phrase somewhere: the shape that a forgotten anchor breaks.
+const chatterAround = fc
+  .tuple(
+    fc.array(fc.constantFrom(...CHATTER), { maxLength: 6 }),
+    item,
+    fc.array(fc.constantFrom(...CHATTER), { maxLength: 6 }),
+    fc.constantFrom(...SEPARATORS),
+  )
+  .map(([before, text, after, separator]) => [...before, text, ...after].join(separator));
+const messages = fc
+  .array(fc.tuple(item, fc.constantFrom(...SEPARATORS)), { maxLength: 10 })
+  .chain((pairs) =>
+    fc
+      .constantFrom('', '> ', ' ', '"')
+      .map((start) => start + pairs.map(([word, sep]) => word + sep).join('')),
+  );
+const anyText = fc.oneof(messages, chatterAround, fc.string({ unit: 'binary', maxLength: 60 }), codeUnits);
+
+const OPTIONS: readonly ClassifyOptions[] = [
+  { policy: 'carrier' },
+  { policy: 'standard' },
+  { policy: 'reasonable' },
+  {
+    policy: 'standard',
+    languages: ['es', 'fr'],
+    keywords: { optOut: ['haltall', "can't"], optIn: ['resume'] },
+  },
+  {
+    policy: 'reasonable',
+    languages: ['es', 'fr'],
+    keywords: { optOut: ['haltall', "can't"], help: ['sos'] },
+  },
+];
+
+describe('classification invariants (property tests)', () => {
+  test('classification never throws, for any string and every policy', () => {
+    fc.assert(
+      fc.property(anyText, fc.constantFrom(...OPTIONS), (body, options) => {
+        const result = classifyMessage(body, options);
+        expect(['opt_out', 'opt_in', 'help', 'none']).toContain(result.intent);
+        expect(result.intent === 'none').toBe(result.match === null);
+      }),
+      { numRuns: 3_000 },
+    );
+  });
+
+  test('foldText is idempotent', () => {
+    fc.assert(
+      fc.property(anyText, (body) => {
+        const once = foldText(body);
+        expect(foldText(once)).toBe(once);
+      }),
+      { numRuns: 3_000 },
+    );
+  });
+
+  test('a carrier match gives the same intent, exact and provider-blocked, under every policy', () => {
+    fc.assert(
+      fc.property(anyText, (body) => {
+        const carrier = classifyMessage(body, { policy: 'carrier' });
+        const standard = classifyMessage(body, { policy: 'standard' });
+        const reasonable = classifyMessage(body, { policy: 'reasonable' });
+        if (carrier.intent !== 'none') {
+          expect(standard).toEqual(carrier);
+          expect(reasonable).toEqual(carrier);
+        }
+        expect(standard.providerBlocks).toBe(carrier.intent !== 'none');
+        expect(reasonable.providerBlocks).toBe(carrier.intent !== 'none');
+      }),
+      { numRuns: 3_000 },
+    );
+  });
+
+  test('a standard opt-out is a reasonable opt-out, and any standard match is the same under reasonable', () => {
+    fc.assert(
+      fc.property(anyText, (body) => {
+        const standard = classifyMessage(body, { policy: 'standard' });
+        if (standard.intent !== 'none')
+          expect(classifyMessage(body, { policy: 'reasonable' })).toEqual(standard);
+      }),
+      { numRuns: 3_000 },
+    );
+  });
+
+  test('only the reasonable policy flags messages for review, and never with an intent', () => {
+    fc.assert(
+      fc.property(anyText, fc.constantFrom(...OPTIONS), (body, options) => {
+        const result = classifyMessage(body, options);
+        if (result.needsReview === true) {
+          expect(options.policy).toBe('reasonable');
+          expect(result.intent).toBe('none');
+        }
+      }),
+      { numRuns: 3_000 },
+    );
+  });
+
+  test('the hot-path prefilter never changes a verdict', () => {
+    const compiled = OPTIONS.map((options) => compileClassifier(options));
+    fc.assert(
+      fc.property(anyText, fc.integer({ min: 0, max: OPTIONS.length - 1 }), (body, index) => {
+        const classifier = compiled[index];
+        if (classifier === undefined) throw new Error(`no options at ${index}`);
+        expect(classifyWith(classifier, body, true), JSON.stringify(OPTIONS[index])).toEqual(
+          classifyWith(classifier, body, false),
+        );
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+});
+
+describe('folding, exhaustively over single characters', () => {
+  test('foldText is idempotent for every BMP character, alone and between letters', () => {
+    const failures: string[] = [];
+    for (let code = 0; code <= 0xffff; code++) {
+      const char = String.fromCharCode(code);
+      for (const body of [char, `a${char}b`]) {
+        const once = foldText(body);
+        if (foldText(once) !== once) failures.push(code.toString(16));
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  test('the unfolded reading of safe characters cuts the same words and clauses as full folding', () => {
+    const failures: string[] = [];
+    for (let point = 0x80; point <= 0x1faff; point++) {
+      if (point >= 0xd800 && point <= 0xdfff) continue;
+      const char = String.fromCodePoint(point);
+      for (const body of [`a${char}b`, `don${char}t`, `x ${char} y`, `🙂${char}z`]) {
+        if (hasUnsafeCharacter(body)) continue;
+        const fast = toWords(foldForWords(body));
+        const full = toWords(foldLines(body));
+        if (fast.clauses !== full.clauses || fast.joined !== full.joined) failures.push(point.toString(16));
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+});

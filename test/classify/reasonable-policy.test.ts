@@ -1,0 +1,177 @@
+import { describe, expect, test } from 'vitest';
+import { classifyMessage } from '../../src/classify/index.js';
+import { folded, NONE, phrase, providerBlocked, REVIEW } from './helpers.js';
+
+describe('reasonable policy (the default): plain-language revocations opt out', () => {
+  test.each([
+    ['stop texting me', 'stop texting me'],
+    ['Please remove me from your list', 'remove me from your list'],
+    ['take me off', 'take me off'],
+    ['Take me off your list please', 'take me off your list'],
+    ["don't text me anymore", "don't text me"],
+    ['don’t text me anymore', "don't text me"],
+    ['Do not contact me', 'do not contact me'],
+    ['unsubscribe me', 'unsubscribe me'],
+    ['opt me out', 'opt me out'],
+    ['Please opt me out.', 'opt me out'],
+    ['quit messaging me', 'quit messaging me'],
+    ['stop sending me messages', 'stop sending me messages'],
+    ['Stop sending me these texts!', 'stop sending me these texts'],
+    ['no more texts', 'no more texts'],
+    ['No more messages please', 'no more messages'],
+    ['leave me alone', 'leave me alone'],
+    ['Please stop', 'please stop'],
+    ['stop please', 'stop please'],
+    ['STOP NOW', 'stop now'],
+    ['Stop stop stop please', 'stop stop stop please'],
+    ['STOP!!! who is this?', 'stop'],
+    ['Wrong number. Stop.', 'stop'],
+    ['I want to unsubscribe', 'i want to unsubscribe'],
+    ['How do I unsubscribe?', 'unsubscribe'],
+    ["I don't know how to unsubscribe", 'unsubscribe'],
+    ['I want to opt out', 'i want to opt out'],
+    ['I already opted out', 'opted out'],
+    ['remove my number', 'remove my number'],
+    ['Delete my number from your system', 'delete my number from your system'],
+    ['lose my number', 'lose my number'],
+    ['I never signed up for this', 'never signed up for this'],
+    ["I don't want these texts", "don't want these texts"],
+    ['I no longer wish to receive these messages', 'no longer wish to receive these messages'],
+    ['never text me again', 'never text me'],
+    ['stop the texts', 'stop the texts'],
+    ['Can you stop texting me?', 'stop texting me'],
+    ["why don't you stop texting me", 'stop texting me'],
+    ["If you don't stop, I'll report you", "if you don't stop"],
+    ['I said stop', 'i said stop'],
+    ['go away', 'go away'],
+    ['I revoke my consent', 'revoke my consent'],
+    ['Please cancel my subscription', 'cancel my subscription'],
+    ['Stop contacting me', 'stop contacting me'],
+    ['STOP TEXTING ME', 'stop texting me'],
+    ['stop texting me 🙏', 'stop texting me'],
+    ['unsub', 'unsub'],
+    ['Remove me', 'remove me'],
+    ['Quit texting me please', 'quit texting me'],
+    ['stop spamming me', 'stop spamming me'],
+    ['Stop texting me\r\nThanks', 'stop texting me'],
+    ["I don't want any more texts from you", "don't want any more texts"],
+    ['Cancel please', 'cancel please'],
+  ])('%j opts out (phrase %j)', (body, keyword) => {
+    expect(classifyMessage(body)).toEqual(phrase(keyword));
+  });
+
+  test.each([
+    "don't stop",
+    'Don’t stop!',
+    "I'll stop by at 3",
+    "can't stop laughing",
+    'cancel my appointment',
+    'Cancel my 3pm please',
+    'when do you stop serving lunch?',
+    'What time do you stop taking walk-ins?',
+    'stop by tomorrow',
+    'Can I stop by after work to drop off the forms?',
+    "I don't want you to stop texting me",
+    "please don't stop sending me reminders",
+    'Never stop texting me',
+    'Stop at the pharmacy first',
+    'The bus stop is right outside',
+    'I never stop smiling',
+    'yes see you then',
+    'Yes, see you at 3',
+    "Don't forget to bring the paperwork",
+    'Remove the old bandage before you come',
+    'Can you take me to the clinic?',
+    'Is the appointment still at the end of the month?',
+    'I quit my job last week so my schedule is open',
+    'See you soon 😊',
+    'Thanks!',
+    '',
+  ])('%j is not an opt-out: negation, idiom or ordinary chatter', (body) => {
+    expect(classifyMessage(body)).toEqual(NONE);
+  });
+
+  test.each([
+    'goodbye',
+    'Bye!',
+    'no',
+    'No.',
+    'nope',
+    'not interested',
+    'Wrong number',
+    'wrong number, sorry',
+    'Sorry, wrong number. Who is this?',
+    '🛑',
+    '🛑🛑🛑',
+    '⛔',
+    'stop it',
+    'STP',
+    'sotp',
+    'Cancel. Can we do Friday?',
+    "don't text me until 5",
+    'stop texting me at work',
+    'Who gave you my number?',
+    'this is spam',
+    'I want you to stop',
+    'Can you stop?',
+    'No. Goodbye.',
+  ])('%j is ambiguous: none, flagged for review', (body) => {
+    expect(classifyMessage(body)).toEqual(REVIEW);
+  });
+});
+
+describe('reasonable policy: opt-ins and help are never inferred from phrases', () => {
+  test('a bare START is the provider’s opt-in', () => {
+    expect(classifyMessage('start')).toEqual(providerBlocked('opt_in', 'START'));
+  });
+
+  test('a folded standalone YES opts in', () => {
+    expect(classifyMessage('Yes!')).toEqual(folded('opt_in', 'YES'));
+  });
+
+  test.each([
+    'yes see you then',
+    'yes please',
+    'START please',
+    'Yes, I would like to start again',
+    'help me',
+  ])('%j is not an opt-in or help request', (body) => {
+    expect(classifyMessage(body)).toEqual(NONE);
+  });
+});
+
+describe('reasonable policy: quoted reply text does not count', () => {
+  test.each([
+    '> Reply STOP to opt out',
+    '> Reply STOP to opt out\nOk thanks',
+    'Ok thanks\n> Reply STOP to opt out',
+    '  > stop texting me',
+  ])('%j is none', (body) => {
+    expect(classifyMessage(body)).toEqual(NONE);
+  });
+
+  test('a keyword above the quote still counts', () => {
+    expect(classifyMessage('Stop\n> Reply STOP to opt out')).toEqual(folded('opt_out', 'STOP'));
+  });
+});
+
+describe('reasonable policy: statements and partial requests are reviewed, idioms ignored', () => {
+  test.each([
+    "you don't text me enough",
+    'Cancel the reminders for tomorrow',
+    "Don't text me right now, I'm driving",
+    'please stop texting me about the sale',
+  ])('%j is flagged for review', (body) => {
+    expect(classifyMessage(body)).toEqual(REVIEW);
+  });
+
+  test.each([
+    "I didn't sign up for the 3pm slot, I signed up for 4",
+    "I don't agree",
+    'get me out of here',
+    'Can you drop my info at the front desk?',
+    'Take me off the waitlist for Friday',
+  ])('%j is none', (body) => {
+    expect(classifyMessage(body)).toEqual(NONE);
+  });
+});
