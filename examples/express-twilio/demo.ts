@@ -14,7 +14,7 @@ import { signTwilioRequest } from 'sms-consent/twilio';
 import { LIVE_SCRIPT, STYLESHEET } from './assets.js';
 import { type DemoData, type Lead, openDemoData } from './data.js';
 import { createOutbound, type TwilioCredentials } from './outbound.js';
-import { createDemoStore } from './store.js';
+import { createDemoStore, type DemoStore } from './store.js';
 import { errorPage, inboxPage, type LeadRow, threadPage } from './views.js';
 
 /** The auth token the demo signs and checks webhooks with when `TWILIO_AUTH_TOKEN` is not set. */
@@ -59,8 +59,13 @@ export interface RunningDemo {
  */
 export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const authToken = options.authToken ?? DEMO_AUTH_TOKEN;
-  const demoStore = options.store
-    ? { store: options.store, persistent: false, description: 'store given by the caller' }
+  const demoStore: DemoStore = options.store
+    ? {
+        store: options.store,
+        persistent: false,
+        description: 'store given by the caller',
+        close: async () => {},
+      }
     : await createDemoStore(options.dataDir);
   const consent = createConsentManager({ store: demoStore.store, defaultCountry: 'US' });
   const data = await openDemoData(options.dataDir, demoStore.persistent);
@@ -220,7 +225,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       live.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      if (!options.store) await demoStore.store.close();
+      await demoStore.close();
     },
   };
 }

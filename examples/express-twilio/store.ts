@@ -1,16 +1,35 @@
-import { type ConsentStore, createMemoryStore } from 'sms-consent';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import type { ConsentStore } from 'sms-consent';
+import { createPostgresStore } from 'sms-consent/postgres';
 
 /** The consent store of the demo, and whether it outlives the process. */
 export interface DemoStore {
   readonly store: ConsentStore;
   readonly persistent: boolean;
   readonly description: string;
+  /** Closes the store and the database it opened. */
+  close(): Promise<void>;
 }
 
 /**
- * The demo's consent store. The embedded default is PGlite under `dataDir` (through
- * `sms-consent/postgres`); until that entry lands, the memory store stands in.
+ * The embedded default: PostgreSQL in-process (PGlite), persisted under `<dataDir>/consent`, with
+ * the schema migrated on start. No server, no configuration.
  */
-export async function createDemoStore(_dataDir: string): Promise<DemoStore> {
-  return { store: createMemoryStore(), persistent: false, description: 'memory store (resets on restart)' };
+export async function createDemoStore(dataDir: string): Promise<DemoStore> {
+  const folder = join(dataDir, 'consent');
+  await mkdir(folder, { recursive: true });
+  const database = await PGlite.create(folder);
+  const store = createPostgresStore({ client: database });
+  await store.migrate();
+  return {
+    store,
+    persistent: true,
+    description: `PGlite (embedded PostgreSQL) in ${folder}`,
+    async close() {
+      await store.close();
+      await database.close();
+    },
+  };
 }

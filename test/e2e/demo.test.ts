@@ -33,18 +33,21 @@ describe.skipIf(SKIP_REASON !== undefined)(
       await mkdir(SCREENSHOTS, { recursive: true });
       demo = await startDemo({ port: 0, dataDir });
       origin = `http://127.0.0.1:${demo.port}`;
-      browser = await chromium.launch({
-        executablePath: CHROMIUM as string,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--no-first-run',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-      });
+      browser = await chromium.launch(
+        {
+          executablePath: CHROMIUM as string,
+          args: [
+            '--headless',
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-background-networking',
+            '--no-first-run',
+            '--disable-component-update',
+            '--disable-sync',
+          ],
+        },
+        120_000,
+      );
     });
 
     afterAll(async () => {
@@ -174,6 +177,21 @@ describe.skipIf(SKIP_REASON !== undefined)(
       await page.goto(`${origin}/leads/priya-webinar`);
       expect(await threadState(page)).toMatchObject({ badge: 1, compose: 0 });
       await page.screenshot({ path: join(SCREENSHOTS, '5-thread-confirmation.png'), fullPage: true });
+      await page.close();
+    });
+
+    it('keeps opt-outs and conversations in its data folder across a restart', async () => {
+      await demo.close();
+      demo = await startDemo({ port: 0, dataDir });
+      origin = `http://127.0.0.1:${demo.port}`;
+      const page = await browser.newPage();
+      await page.goto(`${origin}/`);
+      expect(await statusOf(page, 'priya-webinar')).toBe('Opted out of SMS');
+      expect(await statusOf(page, 'maria-webinar')).toBe('Opted in');
+      await page.goto(`${origin}/leads/priya-webinar`);
+      const state = await threadState(page);
+      expect(state).toMatchObject({ badge: 1, notice: NOTICE, compose: 0 });
+      expect(state.history).toContain('Stop.');
       await page.close();
     });
   },
