@@ -33,22 +33,19 @@ describe.skipIf(SKIP_REASON !== undefined)(
       await mkdir(SCREENSHOTS, { recursive: true });
       demo = await startDemo({ port: 0, dataDir });
       origin = `http://127.0.0.1:${demo.port}`;
-      browser = await chromium.launch(
-        {
-          executablePath: CHROMIUM as string,
-          args: [
-            '--headless',
-            '--no-sandbox',
-            '--disable-gpu',
-            '--disable-background-networking',
-            '--no-first-run',
-            '--disable-component-update',
-            '--disable-sync',
-          ],
-        },
-        120_000,
-      );
-    });
+      browser = await chromium.launch({
+        executablePath: CHROMIUM as string,
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--no-first-run',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
+      });
+    }, 120_000);
 
     afterAll(async () => {
       await browser?.close();
