@@ -2,6 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { ConsentManager, InboundResult, RecordResult } from '../consent/manager.js';
 import { ConsentError, InvalidPhoneNumberError, OptedOutError, ValidationError } from '../errors.js';
 import { parseTwilioInbound, type TwilioInboundMessage } from '../twilio/inbound.js';
+import { paramsToRecord } from '../twilio/params.js';
 import { validateTwilioSignature } from '../twilio/signature.js';
 import {
   parseTwilioStatusCallback,
@@ -51,6 +52,7 @@ export interface StatusWebhookEvent {
 
 /** Options of {@link createTwilioWebhook}. */
 export interface TwilioWebhookOptions {
+  /** The consent manager that records what the webhooks report. */
   readonly consent: Pick<ConsentManager, 'handleInbound' | 'assertCanSend' | 'record'>;
   /** The auth token of the Twilio account that signs the webhooks. */
   readonly authToken: string;
@@ -88,7 +90,7 @@ const DEFAULT_MAX_BODY_BYTES = 100 * 1024;
 
 /**
  * Creates the Twilio webhook handlers for Express 5. Each reads its own body (form-encoded or JSON,
- * at most `maxBodyBytes`), checks `X-Twilio-Signature` against the URL Twilio called, validates the
+ * at most `maxBodyBytes`; for a webhook configured as HTTP GET, the query string), checks `X-Twilio-Signature` against the URL Twilio called, validates the
  * fields and records through the consent manager:
  * - `inbound` answers TwiML: empty `<Response/>`, or the one opt-out confirmation as a `<Message>`
  *   when Twilio did not confirm the opt-out itself (consumed from the send guard, so a retried
@@ -124,7 +126,7 @@ export function createTwilioWebhook(options: TwilioWebhookOptions): TwilioWebhoo
 
   /** Reads the body and checks the signature; answers and returns undefined when the request stops here. */
   async function authenticate(req: Request, res: Response): Promise<WebhookBody | undefined> {
-    const read = await readWebhookBody(req, maxBodyBytes);
+    const read = req.method === 'GET' ? fromQuery(req) : await readWebhookBody(req, maxBodyBytes);
     if (!read.ok) {
       answer(res, read.problem.status, read.problem.message);
       return undefined;
@@ -223,6 +225,14 @@ export function createTwilioWebhook(options: TwilioWebhookOptions): TwilioWebhoo
   };
 
   return { inbound, status };
+}
+
+/** A webhook configured for HTTP GET: the fields are in the query, which the signed URL covers. */
+function fromQuery(req: Request): { readonly ok: true; readonly body: WebhookBody } {
+  const path = req.originalUrl || req.url;
+  const start = path.indexOf('?');
+  const params = paramsToRecord(new URLSearchParams(start === -1 ? '' : path.slice(start + 1)));
+  return { ok: true, body: { params, signedParams: {}, raw: undefined, json: false } };
 }
 
 function tenantResolver(tenant: TwilioWebhookOptions['tenant']): TenantResolver {

@@ -6,7 +6,9 @@ import { TWILIO_UNSUBSCRIBED_RECIPIENT } from './status-callback.js';
 export interface GuardableMessageParams {
   /** The recipient: any format the manager normalizes, optionally with a `whatsapp:` channel prefix. */
   readonly to: string;
+  /** The text; the one pending opt-out confirmation passes the guard only with exactly its text. */
   readonly body?: string;
+  /** The sender number, kept as evidence when Twilio answers 21610. */
   readonly from?: string;
 }
 

@@ -39,6 +39,7 @@ async function setup(
   const app = await startApp((server) => {
     configure?.(server);
     server.post('/twilio/inbound', hook.inbound);
+    server.get('/twilio/inbound', hook.inbound);
     server.post('/twilio/status', hook.status);
   });
   running.push(app);
@@ -195,6 +196,21 @@ describe('createTwilioWebhook inbound', () => {
       headers: { 'X-Forwarded-Proto': 'https' },
     });
     expect(response.status).toBe(200);
+  });
+
+  it('accepts a webhook configured for HTTP GET, the fields in the signed query', async () => {
+    const { consent, store, inbound } = await setup();
+    const url = `${inbound}?${new URLSearchParams(inboundParams({ Body: 'STOP' }))}`;
+    const { default: twilio } = await import('twilio');
+    const signature = twilio.getExpectedTwilioSignature(AUTH_TOKEN, url, {});
+    const response = await fetch(url, { headers: { 'X-Twilio-Signature': signature } });
+    expect(response.status).toBe(200);
+    expect((await consent.getStatus(LEAD)).status).toBe('opted_out');
+    const forged = await fetch(url.replace('Body=STOP', 'Body=START'), {
+      headers: { 'X-Twilio-Signature': signature },
+    });
+    expect(forged.status).toBe(403);
+    expect(ledgerSize(store)).toBe(1);
   });
 
   it('accepts a JSON body signed through bodySHA256 and refuses a tampered one', async () => {
