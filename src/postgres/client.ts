@@ -1,10 +1,22 @@
 import { ConsentError } from '../errors.js';
-import { createKeyedMutex } from '../store/keyed-mutex.js';
-import { isConnectionLoss, isRolledBack, storeFailure } from './failures.js';
+import { pgClientDriver, pgPoolDriver } from './pg-driver.js';
+import { pgliteDriver } from './pglite-driver.js';
 
-/** What the store needs of a `pg` `Client` (also a client checked out of a pool). */
+/** A statement as `pg` takes it: `name` makes it a prepared statement on each connection. */
+export interface PgQueryConfig {
+  readonly text: string;
+  readonly values?: unknown[];
+  readonly name?: string;
+}
+
+/**
+ * What the store needs of a `pg` `Client` (also a client checked out of a pool). A client created
+ * with `pipeline: true` sends the statements the store issues together in one round trip.
+ */
 export interface PgClientLike {
-  query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
+  query(config: PgQueryConfig): Promise<{ rows: unknown[]; command?: string }>;
+  /** `pg` >= 8.22 with `pipeline: true`: statements are sent without waiting for earlier answers. */
+  readonly pipeline?: boolean;
 }
 
 /** A client checked out of a `pg` `Pool`. */
@@ -34,21 +46,44 @@ export interface PGliteLike extends PGliteTransactionLike {
 /** A `pg` `Pool` (recommended for servers), a connected `pg` `Client`, or a PGlite instance. */
 export type PostgresClient = PgPoolLike | PgClientLike | PGliteLike;
 
+/** One statement with its parameters. */
+export interface Statement {
+  readonly text: string;
+  readonly params: readonly unknown[];
+}
+
 /** Statements on one connection. */
 export interface Session {
   query<R>(text: string, params?: readonly unknown[]): Promise<R[]>;
-  /** Runs several statements without parameters (migrations only). */
+  /** Runs several statements without parameters (migrations). */
   exec(text: string): Promise<void>;
+  /**
+   * Sends a write together with COMMIT (one round trip on a pipelining `pg` client). If it fails, the
+   * transaction rolls back and `transaction()` rejects with its error.
+   */
+  withCommit(statement: Statement): void;
 }
 
 /** How the store reaches the database, whichever client it was given. */
 export interface Driver {
   /** Runs one statement on its own; `idempotent` statements may be retried after a lost connection. */
   run<R>(text: string, params: readonly unknown[], idempotent: boolean): Promise<R[]>;
-  /** Runs `fn` between BEGIN and COMMIT on one connection. Failures are `STORE_FAILURE`s (see failures.ts). */
-  transaction<T>(fn: (session: Session) => Promise<T>): Promise<T>;
+  /**
+   * Runs `first` (sent with BEGIN), then `fn`, between BEGIN and COMMIT on one connection, and
+   * resolves once the commit is durable. Database failures reject as `STORE_FAILURE`s, marked
+   * retryable when running `fn` again is safe.
+   */
+  transaction<T>(fn: (session: Session) => Promise<T>, first?: Statement): Promise<T>;
   /** Whether concurrent transactions run on separate connections (a pool). */
   readonly concurrent: boolean;
+}
+
+/** How the `pg` drivers talk to the server. */
+export interface DriverOptions {
+  /** Named (prepared) statements, parsed and planned once per connection. */
+  readonly preparedStatements: boolean;
+  /** Commit without waiting for the WAL flush, then wait for it after the locks are released. */
+  readonly groupCommit: boolean;
 }
 
 function isPGlite(client: PostgresClient): client is PGliteLike {
@@ -66,7 +101,7 @@ function isPool(client: PostgresClient): client is PgPoolLike {
 }
 
 /** Picks the driver for a client by its shape, so neither `pg` nor PGlite is imported at runtime. */
-export function createDriver(client: PostgresClient): Driver {
+export function createDriver(client: PostgresClient, options: DriverOptions): Driver {
   if (typeof client !== 'object' || client === null || typeof client.query !== 'function') {
     throw new ConsentError(
       'CONFIG',
@@ -74,152 +109,6 @@ export function createDriver(client: PostgresClient): Driver {
     );
   }
   if (isPGlite(client)) return pgliteDriver(client);
-  if (isPool(client)) return poolDriver(client);
-  return clientDriver(client);
-}
-
-function statementFailure(error: unknown, idempotent: boolean): ConsentError {
-  return storeFailure(
-    'PostgreSQL statement failed',
-    error,
-    isRolledBack(error) || (idempotent && isConnectionLoss(error)),
-  );
-}
-
-/** A session whose failures are `STORE_FAILURE`s; inside a transaction a lost connection lost all of it, so retry is safe. */
-function session(target: PgClientLike | PGliteTransactionLike, isPglite: boolean): Session {
-  return {
-    async query<R>(text: string, params: readonly unknown[] = []) {
-      try {
-        const result = await target.query(text, [...params]);
-        return result.rows as R[];
-      } catch (error) {
-        throw statementFailure(error, true);
-      }
-    },
-    async exec(text) {
-      try {
-        if (isPglite) await (target as PGliteTransactionLike).exec(text);
-        else await target.query(text);
-      } catch (error) {
-        throw statementFailure(error, true);
-      }
-    },
-  };
-}
-
-function poolDriver(pool: PgPoolLike): Driver {
-  return {
-    concurrent: true,
-    async run(text, params, idempotent) {
-      try {
-        return (await pool.query(text, [...params])).rows as never[];
-      } catch (error) {
-        throw statementFailure(error, idempotent);
-      }
-    },
-    async transaction(fn) {
-      let client: PgPoolClientLike;
-      try {
-        client = await pool.connect();
-      } catch (error) {
-        throw storeFailure('Could not get a PostgreSQL connection', error, isConnectionLoss(error));
-      }
-      let lost: Error | undefined;
-      const onError = (error: Error) => {
-        lost = error;
-      };
-      client.on('error', onError);
-      try {
-        return await inTransaction(client, session(client, false), fn, () => lost !== undefined);
-      } catch (error) {
-        if (isConnectionLoss((error as { cause?: unknown }).cause ?? error)) lost ??= error as Error;
-        throw error;
-      } finally {
-        client.off('error', onError);
-        client.release(lost ?? false);
-      }
-    },
-  };
-}
-
-/** BEGIN, `fn`, COMMIT; ROLLBACK after a failure. A lost connection during COMMIT leaves its outcome unknown. */
-async function inTransaction<T>(
-  client: PgClientLike,
-  tx: Session,
-  fn: (session: Session) => Promise<T>,
-  isLost: () => boolean,
-): Promise<T> {
-  await tx.query('BEGIN');
-  let result: T;
-  try {
-    result = await fn(tx);
-  } catch (error) {
-    if (!isLost()) await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  }
-  try {
-    await client.query('COMMIT');
-  } catch (error) {
-    if (isConnectionLoss(error)) {
-      throw storeFailure('The connection was lost during COMMIT; the outcome is unknown', error, false);
-    }
-    throw statementFailure(error, false);
-  }
-  return result;
-}
-
-function clientDriver(client: PgClientLike): Driver {
-  // One connection carries one transaction at a time; every statement waits its turn so none lands
-  // inside another caller's transaction.
-  const turns = createKeyedMutex();
-  const exclusive = async <T>(work: () => Promise<T>): Promise<T> => {
-    const release = await turns.acquire('connection');
-    try {
-      return await work();
-    } finally {
-      release();
-    }
-  };
-  const plain = session(client, false);
-  return {
-    concurrent: false,
-    run: (text, params, idempotent) =>
-      exclusive(async () => {
-        try {
-          return (await client.query(text, [...params])).rows as never[];
-        } catch (error) {
-          throw statementFailure(error, idempotent);
-        }
-      }),
-    transaction: (fn) => exclusive(() => inTransaction(client, plain, fn, () => false)),
-  };
-}
-
-function pgliteDriver(db: PGliteLike): Driver {
-  return {
-    concurrent: false,
-    async run(text, params) {
-      try {
-        return (await db.query(text, [...params])).rows as never[];
-      } catch (error) {
-        throw statementFailure(error, false);
-      }
-    },
-    async transaction(fn) {
-      // PGlite's own transaction() holds its single connection exclusively until COMMIT or ROLLBACK.
-      const state: { phase: 'begin' | 'body' | 'commit' } = { phase: 'begin' };
-      try {
-        return await db.transaction(async (tx) => {
-          state.phase = 'body';
-          const result = await fn(session(tx, true));
-          state.phase = 'commit';
-          return result;
-        });
-      } catch (error) {
-        if (state.phase === 'body') throw error;
-        throw statementFailure(error, false);
-      }
-    },
-  };
+  if (isPool(client)) return pgPoolDriver(client, options);
+  return pgClientDriver(client as PgClientLike, options);
 }

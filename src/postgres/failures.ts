@@ -59,6 +59,19 @@ export function storeFailure(message: string, cause: unknown, retry = false): Co
   return error;
 }
 
+/**
+ * A failed statement as a `STORE_FAILURE`: retryable when the server rolled it back, or when the
+ * connection was lost and the statement was `idempotent` (a read, or any statement of a transaction,
+ * which the server rolls back with the connection).
+ */
+export function statementFailure(error: unknown, idempotent: boolean): ConsentError {
+  return storeFailure(
+    'PostgreSQL statement failed',
+    error,
+    isRolledBack(error) || (idempotent && isConnectionLoss(error)),
+  );
+}
+
 /** Whether {@link storeFailure} marked this error as safe to retry. */
 export function isRetryable(error: unknown): boolean {
   return error instanceof Error && retryable.has(error);

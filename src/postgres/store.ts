@@ -33,6 +33,19 @@ export interface PostgresStoreOptions {
   readonly retryDelayMs?: number;
   /** Phone numbers per statement in `getStatuses` (default 50,000). */
   readonly statusChunkSize?: number;
+  /**
+   * `pg` only: run statements as named prepared statements, parsed and planned once per connection
+   * (default true). Turn off behind a pooler that cannot keep them (PgBouncer before 1.21 in
+   * transaction mode).
+   */
+  readonly preparedStatements?: boolean;
+  /**
+   * `pg` Pool only (default true): commit with `synchronous_commit = off`, releasing the tenant's
+   * chain lock without waiting for the disk, then wait for the WAL flush before resolving. Writers
+   * of one tenant then share fsyncs instead of taking turns for them; a call still resolves only
+   * once its commit is durable. `false` commits synchronously.
+   */
+  readonly groupCommit?: boolean;
 }
 
 /** A {@link ConsentStore} on PostgreSQL or PGlite, plus the schema migration. */
@@ -67,7 +80,10 @@ export interface PostgresConsentStore extends ConsentStore {
  */
 export function createPostgresStore(options: PostgresStoreOptions): PostgresConsentStore {
   const t = tableNames(options.schema);
-  const driver = createDriver(options.client);
+  const driver = createDriver(options.client, {
+    preparedStatements: options.preparedStatements ?? true,
+    groupCommit: options.groupCommit ?? true,
+  });
   const context: StoreContext = {
     driver,
     t,
@@ -90,13 +106,15 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresCons
     const release = await local?.acquire(key);
     try {
       return await withRetry(context.retry, () =>
-        driver.transaction(async (session) => {
-          await session.query(PHONE_LOCK_SQL, [key]);
-          const pending = createPhoneTransaction(session, t, tenantId, phone);
-          const result = await fn(pending.tx);
-          await pending.flush();
-          return result;
-        }),
+        driver.transaction(
+          async (session) => {
+            const pending = createPhoneTransaction(session, t, tenantId, phone);
+            const result = await fn(pending.tx);
+            pending.flush();
+            return result;
+          },
+          { text: PHONE_LOCK_SQL, params: [key] },
+        ),
       );
     } finally {
       release?.();

@@ -18,14 +18,14 @@ export function phoneLockKey(schema: string, tenantId: string, phone: E164): str
 /** A {@link PhoneTransaction} on one session, and the write that ends it. */
 export interface PendingTransaction {
   readonly tx: PhoneTransaction;
-  /** Writes what the callback appended, put and enqueued in one statement; call before COMMIT. */
-  flush(): Promise<void>;
+  /** Hands what the callback appended, put and enqueued to the session as one statement sent with COMMIT. */
+  flush(): void;
 }
 
 /**
  * The transaction object handed to `transact` callbacks. Reads and the key claim go to the database
  * at once; the event, status and job writes are kept until {@link PendingTransaction.flush}, which
- * writes them in one round trip while the chain head is locked.
+ * sends them as one statement together with COMMIT, to keep the chain head locked for as short as possible.
  */
 export function createPhoneTransaction(
   session: Session,
@@ -106,7 +106,7 @@ export function createPhoneTransaction(
     },
   };
 
-  async function flush(): Promise<void> {
+  function flush(): void {
     const values: unknown[] = [tenantId, phone];
     const param = (value: unknown): string => {
       values.push(value);
@@ -171,7 +171,7 @@ export function createPhoneTransaction(
         FROM jsonb_to_recordset(${param(JSON.stringify(rows))}::text::jsonb) AS j(id text, tenant_id text, phone text,
           kind text, event_id text, created_at timestamptz))`);
     }
-    if (parts.length > 0) await session.query(`WITH ${parts.join(',\n')} SELECT 1`, values);
+    if (parts.length > 0) session.withCommit({ text: `WITH ${parts.join(',\n')} SELECT 1`, params: values });
   }
 
   return { tx, flush };

@@ -24,7 +24,7 @@ describe.skipIf(!DATABASE_URL)(`PostgreSQL store on a real server (${NEEDS_SERVE
   let pool: pg.Pool;
   let single: pg.Client;
   beforeAll(async () => {
-    pool = createServerPool({ max: 10 });
+    pool = createServerPool({ max: 10, pipeline: true });
     single = createServerClient();
     await single.connect();
   });
@@ -34,7 +34,7 @@ describe.skipIf(!DATABASE_URL)(`PostgreSQL store on a real server (${NEEDS_SERVE
     await pool?.end();
   });
 
-  describe('conformance on a pg Pool', () => {
+  describe('conformance on a pg Pool (pipeline mode)', () => {
     runConsentStoreTests({
       test,
       expect,

@@ -1,0 +1,243 @@
+import { randomBytes } from 'node:crypto';
+import { userInfo } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import {
+  type ChainHead,
+  type ConsentEvent,
+  createConsentManager,
+  createIdGenerator,
+  type E164,
+  sealEvent,
+  tryNormalizePhone,
+} from 'sms-consent';
+import { createPostgresStore, type PostgresClient, type PostgresConsentStore } from 'sms-consent/postgres';
+import { type Bench, formatRate, type Measurement, measure, ratio } from './harness.js';
+
+// `npm run bench -- postgres`: a real server when DATABASE_URL is set (scripts/start-postgres.sh), else PGlite.
+const CALLERS = 8;
+const RECIPIENTS = 1_000_000;
+const OPT_OUTS = 100_000;
+const SEED_BATCH = 5_000;
+/** The tenant of the bulk benchmark, apart from the inbound one. */
+const TENANT = 'bulk';
+const AREA_CODES = ['212', '305', '312', '415', '503', '617', '646', '702', '713', '818', '917', '206'];
+
+type Raw = (text: string, params?: unknown[]) => Promise<Record<string, unknown>[]>;
+
+interface Backend {
+  readonly name: string;
+  readonly client: PostgresClient;
+  readonly raw: Raw;
+  readonly close: () => Promise<void>;
+}
+
+async function openBackend(): Promise<Backend> {
+  const url = process.env.DATABASE_URL;
+  if (url) {
+    const { default: pg } = await import('pg');
+    const parsed = new URL(url);
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: CALLERS + 2,
+      pipeline: true,
+      ...(parsed.hostname === '' ? { host: '/var/run/postgresql' } : {}),
+      ...(parsed.username === '' ? { user: userInfo().username } : {}),
+    });
+    const raw: Raw = async (text, params) => (await pool.query(text, params)).rows;
+    const [version] = await raw('SHOW server_version');
+    return {
+      name: `PostgreSQL ${String(version?.server_version)} (pg Pool)`,
+      client: pool,
+      raw,
+      close: () => pool.end(),
+    };
+  }
+  const { PGlite } = await import('@electric-sql/pglite');
+  const db = await PGlite.create();
+  const raw: Raw = async (text, params) => (await db.query<Record<string, unknown>>(text, params)).rows;
+  return { name: 'PGlite (in memory)', client: db, raw, close: () => db.close() };
+}
+
+/** `count` callers at once, each taking the next index until `total` is reached. */
+async function concurrently(
+  total: number,
+  callers: number,
+  work: (index: number) => Promise<unknown>,
+): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: callers }, async () => {
+      while (next < total) await work(next++);
+    }),
+  );
+}
+
+/** 1,000,000 distinct US numbers in E.164 (12 area codes × 800 exchanges × lines). */
+function makeRecipients(): E164[] {
+  return Array.from({ length: RECIPIENTS }, (_, index) => {
+    const area = AREA_CODES[index % AREA_CODES.length];
+    const exchange = 200 + (Math.floor(index / AREA_CODES.length) % 800);
+    const line = String(Math.floor(index / (AREA_CODES.length * 800))).padStart(4, '0');
+    return `+1${area}${exchange}${line}` as E164;
+  });
+}
+
+/**
+ * The seeding fast path (bench only): valid, chained opt-out events and their status rows written
+ * straight into the tables, 5,000 per statement (one statement per batch, so each batch is atomic).
+ */
+async function seedOptOuts(raw: Raw, store: PostgresConsentStore, phones: readonly E164[]): Promise<void> {
+  const q = (table: string) => `"${store.schema}"."${table}"`;
+  const ids = createIdGenerator();
+  const at = '2026-03-01T12:00:00.000Z';
+  let head: ChainHead | null = null;
+  for (let start = 0; start < phones.length; start += SEED_BATCH) {
+    const events: ConsentEvent[] = phones.slice(start, start + SEED_BATCH).map((phone) => {
+      const event = sealEvent(
+        {
+          id: ids('evt'),
+          tenantId: TENANT,
+          phone,
+          action: 'opt_out',
+          source: 'import',
+          occurredAt: at,
+          recordedAt: at,
+          applied: true,
+          evidence: { note: 'bench seed' },
+        },
+        head,
+      );
+      head = { seq: event.seq, hash: event.hash };
+      return event;
+    });
+    const last = events.at(-1) as ConsentEvent;
+    await raw(
+      `WITH batch AS (
+         SELECT * FROM jsonb_to_recordset($1::text::jsonb) AS e("tenantId" text, seq bigint, id text, phone text,
+           action text, source text, "occurredAt" timestamptz, "recordedAt" timestamptz, applied boolean, evidence jsonb,
+           "prevHash" text, hash text)),
+       appended AS (
+         INSERT INTO ${q('events')} (tenant_id, seq, id, phone, action, source, occurred_at, recorded_at, applied,
+           evidence, prev_hash, hash)
+         SELECT "tenantId", seq, id, phone, action, source, "occurredAt", "recordedAt", applied, evidence, "prevHash", hash
+         FROM batch),
+       statuses AS (
+         INSERT INTO ${q('statuses')} (tenant_id, phone, status, since, cause_event_id, last_event_id)
+         SELECT "tenantId", phone, 'opted_out', "occurredAt", id, id FROM batch)
+       INSERT INTO ${q('chain_heads')} (tenant_id, seq, hash) VALUES ($2, $3, $4)
+       ON CONFLICT (tenant_id) DO UPDATE SET seq = EXCLUDED.seq, hash = EXCLUDED.hash`,
+      [JSON.stringify(events), TENANT, last.seq, last.hash],
+    );
+  }
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<{ value: T; seconds: number }> {
+  const started = performance.now();
+  const value = await work();
+  return { value, seconds: (performance.now() - started) / 1000 };
+}
+
+const bench: Bench = async () => {
+  const backend = await openBackend();
+  const server = Boolean(process.env.DATABASE_URL);
+  const schema = `bench_${randomBytes(4).toString('hex')}`;
+  const rows: Measurement[] = [];
+  const notes: string[] = [`backend: ${backend.name}; schema ${schema}; ${CALLERS} concurrent callers`];
+  try {
+    const store = createPostgresStore({ client: backend.client, schema });
+    await store.migrate();
+    const consent = createConsentManager({ store, defaultCountry: 'US' });
+    const events = server ? 2_000 : 1_000;
+    await backend.raw(
+      `CREATE TABLE "${schema}".scratch (id bigserial PRIMARY KEY, phone text NOT NULL, body text NOT NULL, received_at timestamptz NOT NULL)`,
+    );
+
+    let round = 0;
+    const inbound = (target: typeof consent, label: string) =>
+      measure(label, events, async () => {
+        const prefix = 2_000_000 + 10_000 * round++;
+        await concurrently(events, CALLERS, (index) =>
+          target.handleInbound({
+            from: `+1415${prefix + index}`,
+            to: '+18005550100',
+            body: 'STOP',
+            messageId: `SM${round}-${index}`,
+          }),
+        );
+      });
+    const baseline = await measure('raw single-row INSERT, same client (baseline)', events, () =>
+      concurrently(events, CALLERS, (index) =>
+        backend.raw(`INSERT INTO "${schema}".scratch (phone, body, received_at) VALUES ($1, $2, $3)`, [
+          `+1415${2_000_000 + index}`,
+          'STOP',
+          new Date().toISOString(),
+        ]),
+      ),
+    );
+    const stop = await inbound(consent, 'handleInbound STOP, distinct numbers');
+    rows.push(baseline, stop);
+    notes.push(`ratio inbound/raw INSERT: ${ratio(stop, baseline)} (target >= 0.3)`);
+    if (server) {
+      const plain = createPostgresStore({ client: backend.client, schema, groupCommit: false });
+      const synchronous = await inbound(
+        createConsentManager({ store: plain, defaultCountry: 'US' }),
+        'handleInbound STOP, groupCommit: false',
+      );
+      rows.push(synchronous);
+      notes.push(`ratio inbound (groupCommit off)/raw INSERT: ${ratio(synchronous, baseline)}`);
+    }
+
+    const recipients = makeRecipients();
+    const optedOut = recipients.filter((_, index) => index % 10 === 3).slice(0, OPT_OUTS);
+    const seeded = await timed(() => seedOptOuts(backend.raw, store, optedOut));
+    notes.push(
+      `seeded ${formatRate(optedOut.length)} opt-outs (events + statuses) in ${seeded.seconds.toFixed(2)} s`,
+    );
+
+    const statuses = await timed(async () => {
+      let blocked = 0;
+      for (let start = 0; start < recipients.length; start += 10_000) {
+        const chunk = recipients.slice(start, start + 10_000);
+        for (const status of (await store.getStatuses(TENANT, chunk)).values())
+          if (status === 'opted_out') blocked++;
+      }
+      return blocked;
+    });
+    const normalized = await timed(
+      async () => recipients.filter((phone) => tryNormalizePhone(phone) !== null).length,
+    );
+    const partition = await timed(() => consent.partitionRecipients(recipients, { tenantId: TENANT }));
+    const { sendable, blocked, invalid } = partition.value;
+    rows.push(
+      {
+        name: 'store.getStatuses, 1M numbers (chunks of 10k)',
+        ops: RECIPIENTS,
+        seconds: statuses.seconds,
+        perSecond: RECIPIENTS / statuses.seconds,
+      },
+      {
+        name: 'tryNormalizePhone, 1M E.164 strings',
+        ops: RECIPIENTS,
+        seconds: normalized.seconds,
+        perSecond: RECIPIENTS / normalized.seconds,
+      },
+      {
+        name: 'partitionRecipients, 1M numbers vs 100k opt-outs',
+        ops: RECIPIENTS,
+        seconds: partition.seconds,
+        perSecond: RECIPIENTS / partition.seconds,
+      },
+    );
+    notes.push(
+      `partitionRecipients: ${partition.seconds.toFixed(2)} s (target < 5 s): ${formatRate(sendable.length)} sendable, ` +
+        `${formatRate(blocked.length)} blocked, ${formatRate(invalid.length)} invalid; store part alone ${statuses.seconds.toFixed(2)} s ` +
+        `(${formatRate(statuses.value)} blocked), normalization alone ${normalized.seconds.toFixed(2)} s (${formatRate(normalized.value)} valid)`,
+    );
+  } finally {
+    if (server) await backend.raw(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
+    await backend.close();
+  }
+  return { title: `PostgreSQL store (${backend.name})`, rows, notes };
+};
+
+export default bench;
