@@ -148,17 +148,20 @@ export function parseCommandArgs(
 }
 
 /**
- * Validates with a zod schema; a failure is a {@link UsageError} naming each bad option as
- * `--name: problem`.
+ * Validates with a zod schema; a failure is a {@link UsageError} naming each bad field, as
+ * `--name: problem` for options (or as `label` names it, e.g. an environment variable).
  */
-export function validate<T extends z.ZodType>(schema: T, input: unknown, command?: string): z.output<T> {
+export function validate<T extends z.ZodType>(
+  schema: T,
+  input: unknown,
+  command?: string,
+  label: (field: string) => string = (field) => `--${field}`,
+): z.output<T> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.map(String).join('.');
-    return name === ''
-      ? issue.message
-      : `${/^\d/.test(name) ? `argument ${name}` : `--${name}`}: ${issue.message}`;
+    return name === '' ? issue.message : `${label(name)}: ${issue.message}`;
   });
   throw new UsageError(problems.join('; '), command);
 }

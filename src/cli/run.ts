@@ -11,6 +11,7 @@ import {
 import type { CommandContext } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { commandHelp, mainHelp } from './help.js';
+import { InterruptedError, listenForInterrupt } from './interrupt.js';
 import { createOutput, type OutputStream, oneLine } from './output.js';
 import { createProgress, progressMode } from './progress.js';
 import { type CliStore, openStore } from './store.js';
@@ -20,14 +21,6 @@ export interface CliIo {
   readonly stdout: OutputStream;
   readonly stderr: OutputStream;
   readonly env: NodeJS.ProcessEnv;
-}
-
-/** Thrown into a command's `signal` by Ctrl-C. */
-export class InterruptedError extends Error {
-  constructor() {
-    super('interrupted');
-    this.name = 'InterruptedError';
-  }
 }
 
 const BY_NAME = new Map(COMMANDS.map((command) => [command.name, command]));
@@ -82,7 +75,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     };
     return (await command.run(context)) ?? 0;
   } catch (error) {
-    return report(controller.signal.aborted ? new InterruptedError() : error, flags, io);
+    const interrupted = controller.signal.aborted && !(error instanceof InterruptedError);
+    return report(interrupted ? new InterruptedError() : error, flags, io);
   } finally {
     stopListening();
     if (store) await store.close().catch(() => {});
@@ -115,21 +109,6 @@ function pick(values: OptionValues, global: boolean): OptionValues {
   return Object.fromEntries(Object.entries(values).filter(([key]) => key in GLOBAL_OPTIONS === global));
 }
 
-/** First Ctrl-C (or SIGTERM) asks the command to stop cleanly; a second one quits at once. */
-function listenForInterrupt(controller: AbortController, stderr: OutputStream): () => void {
-  const onSignal = () => {
-    if (controller.signal.aborted) process.exit(130);
-    controller.abort(new InterruptedError());
-    stderr.write('\nsms-consent: stopping after the current batch (Ctrl-C again to quit at once)\n');
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return () => {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  };
-}
-
 function report(error: unknown, flags: { json: boolean; debug: boolean }, io: CliIo): number {
   const { code, exitCode, message } = describeError(error);
   io.stderr.write(`sms-consent: ${message}\n`);
@@ -144,7 +123,7 @@ function describeError(error: unknown): { code: string; exitCode: number; messag
     return { code: 'USAGE', exitCode: 2, message: `${oneLine(error.message)} (see "${help}")` };
   }
   if (error instanceof InterruptedError) {
-    return { code: 'INTERRUPTED', exitCode: 130, message: 'interrupted' };
+    return { code: 'INTERRUPTED', exitCode: 130, message: oneLine(error.message) };
   }
   if (error instanceof ConsentError)
     return { code: error.code, exitCode: 1, message: oneLine(error.message) };

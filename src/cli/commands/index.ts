@@ -3,9 +3,12 @@ import { classifyCommand } from './classify.js';
 import { explainCommand } from './explain.js';
 import { exportCommand } from './export.js';
 import { historyCommand } from './history.js';
+import { importCommand } from './import.js';
 import { migrateCommand } from './migrate.js';
+import { reconcileCommand } from './reconcile.js';
 import { recordCommand } from './record.js';
 import { statusCommand } from './status.js';
+import { syncCommand } from './sync.js';
 import { verifyCommand } from './verify.js';
 
 /** Every command, in the order `--help` lists them. */
@@ -15,7 +18,10 @@ export const COMMANDS: readonly Command[] = [
   explainCommand,
   historyCommand,
   recordCommand,
+  importCommand,
   exportCommand,
   verifyCommand,
   migrateCommand,
+  syncCommand,
+  reconcileCommand,
 ];

@@ -4,6 +4,7 @@ import type { ConsentAction } from '../../consent/types.js';
 import { normalizePhone } from '../../phone.js';
 import { dateOption, UsageError, validate } from '../args.js';
 import type { Command } from '../command.js';
+import { activeCampaignFromEnv } from '../crm.js';
 import { createCliManager } from '../store.js';
 
 /** Sources an admin may record; `sms`, `provider` and `delivery_error` come only from the person or provider. */
@@ -41,14 +42,17 @@ Options:
   --note <text>     why (required)
   --source <name>   admin (default), form, crm, import or api
   --actor <name>    who acted (default: the operating-system user)
-  --at <date>       when the person acted, ISO 8601 (default: now)`,
+  --at <date>       when the person acted, ISO 8601 (default: now)
+
+With the ACTIVECAMPAIGN_* variables set (see "sms-consent sync --help"), the change is also queued
+for the CRM; "sync" delivers it.`,
   options: {
     source: { type: 'string' },
     note: { type: 'string' },
     actor: { type: 'string' },
     at: { type: 'string' },
   },
-  async run({ globals, values, positionals, out, openStore }) {
+  async run({ globals, values, positionals, out, env, openStore }) {
     const [verb, raw, ...extra] = positionals;
     const action = verb === undefined ? undefined : ACTIONS[verb];
     if (action === undefined)
@@ -57,7 +61,8 @@ Options:
     if (extra.length > 0) throw new UsageError('record takes one phone number', 'record');
     const options = validate(optionsSchema, values, 'record');
     const phone = normalizePhone(raw, { defaultCountry: globals.country });
-    const consent = createCliManager(await openStore(), globals);
+    const crm = activeCampaignFromEnv(env, { required: false, command: 'record', country: globals.country });
+    const consent = createCliManager(await openStore(), globals, crm);
     const result = await consent.record({
       phone,
       action,
