@@ -76,6 +76,8 @@ export interface Driver {
   transaction<T>(fn: (session: Session) => Promise<T>, first?: Statement): Promise<T>;
   /** Whether concurrent transactions run on separate connections (a pool). */
   readonly concurrent: boolean;
+  /** Whether nothing but this driver can reach the database (PGlite), so cross-process locks are moot. */
+  readonly exclusive: boolean;
 }
 
 /** How the `pg` drivers talk to the server. */

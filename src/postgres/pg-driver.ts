@@ -165,6 +165,7 @@ export function pgPoolDriver(pool: PgPoolLike, options: DriverOptions): Driver {
   const nameOf = options.preparedStatements ? createStatementNames() : undefined;
   return {
     concurrent: true,
+    exclusive: false,
     run: (text, params, idempotent) => runStatement(pool, nameOf, text, params, idempotent),
     async transaction(fn, first) {
       let client: PgPoolClientLike;
@@ -215,6 +216,7 @@ export function pgClientDriver(client: PgClientLike, options: DriverOptions): Dr
   const nameOf = options.preparedStatements ? createStatementNames() : undefined;
   return {
     concurrent: false,
+    exclusive: false,
     run: (text, params, idempotent) =>
       exclusive(() => runStatement(client, nameOf, text, params, idempotent)),
     transaction: (fn, first) =>

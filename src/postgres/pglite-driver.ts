@@ -30,6 +30,7 @@ function pgliteSession(target: PGliteTransactionLike, beforeCommit: Statement[])
 export function pgliteDriver(db: PGliteLike): Driver {
   return {
     concurrent: false,
+    exclusive: true,
     async run<R>(text: string, params: readonly unknown[]) {
       try {
         return (await db.query<R>(text, [...params])).rows;

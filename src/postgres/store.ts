@@ -113,7 +113,8 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresCons
             pending.flush();
             return result;
           },
-          { text: PHONE_LOCK_SQL, params: [key] },
+          // PGlite is one in-process connection: its transactions already run one at a time.
+          driver.exclusive ? undefined : { text: PHONE_LOCK_SQL, params: [key] },
         ),
       );
     } finally {

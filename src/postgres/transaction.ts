@@ -15,6 +15,18 @@ export function phoneLockKey(schema: string, tenantId: string, phone: E164): str
   return JSON.stringify(['sms-consent', schema, tenantId, phone]);
 }
 
+/** The chain head row as read. */
+interface HeadJson {
+  readonly seq: string | number;
+  readonly hash: string | null;
+}
+
+/** The number's committed events and the locked chain head, read in one statement. */
+interface Prefetch {
+  readonly events: (EventJson | string)[] | string | null;
+  readonly head: HeadJson | string | null;
+}
+
 /** A {@link PhoneTransaction} on one session, and the write that ends it. */
 export interface PendingTransaction {
   readonly tx: PhoneTransaction;
@@ -36,17 +48,34 @@ export function createPhoneTransaction(
   const appended: ConsentEvent[] = [];
   const jobs: NewOutboxJob[] = [];
   let statusWrite: StatusWrite | undefined;
+  // Under the number's lock its committed events cannot change, so they are read once per
+  // transaction. The chain head is locked in the same statement as that read (and as a successful
+  // key claim), so a typical write spends one round trip on claim, events and head together.
+  let committed: ConsentEvent[] | undefined;
   let head: ChainHead | null | undefined;
+  const eventsSubquery = `(SELECT json_agg(${eventJson('e')} ORDER BY e.seq) FROM ${t.events} e
+    WHERE e.tenant_id = $1 AND e.phone = $2)`;
+  const headSubquery = `(SELECT json_build_object('seq', h.seq, 'hash', h.hash) FROM ${t.heads} h
+    WHERE h.tenant_id = $1 FOR UPDATE)`;
+
+  function keep(row: Prefetch): void {
+    const events =
+      typeof row.events === 'string' ? (JSON.parse(row.events) as EventJson[]) : (row.events ?? []);
+    committed = events.map(toEvent);
+    const locked = typeof row.head === 'string' ? (JSON.parse(row.head) as HeadJson) : row.head;
+    // A tenant without a head row yet gets one (and its lock) from chainHead().
+    if (locked) head = Number(locked.seq) === 0 ? null : { seq: Number(locked.seq), hash: locked.hash ?? '' };
+  }
 
   async function lockHead(): Promise<ChainHead | null> {
     const select = `SELECT seq, hash FROM ${t.heads} WHERE tenant_id = $1 FOR UPDATE`;
-    let [row] = await session.query<{ seq: string | number; hash: string | null }>(select, [tenantId]);
+    let [row] = await session.query<HeadJson>(select, [tenantId]);
     if (!row) {
       await session.query(
         `INSERT INTO ${t.heads} (tenant_id, seq, hash) VALUES ($1, 0, NULL) ON CONFLICT DO NOTHING`,
         [tenantId],
       );
-      [row] = await session.query<{ seq: string | number; hash: string | null }>(select, [tenantId]);
+      [row] = await session.query<HeadJson>(select, [tenantId]);
     }
     const seq = Number(row?.seq ?? 0);
     return seq === 0 ? null : { seq, hash: row?.hash ?? '' };
@@ -56,18 +85,32 @@ export function createPhoneTransaction(
     tenantId,
     phone,
     async events() {
-      const rows = await session.query<{ event: EventJson | string }>(
-        `SELECT ${eventJson('e')} AS event FROM ${t.events} e WHERE e.tenant_id = $1 AND e.phone = $2 ORDER BY e.seq`,
-        [tenantId, phone],
-      );
-      return [...rows.map((row) => toEvent(row.event)), ...appended];
+      if (committed === undefined) {
+        const [row] = await session.query<Prefetch>(
+          `SELECT ${eventsSubquery} AS events, ${headSubquery} AS head`,
+          [tenantId, phone],
+        );
+        if (row) keep(row);
+      }
+      return [...(committed ?? []), ...appended];
     },
     async claimKey(key, eventId) {
-      const [inserted] = await session.query<{ event_id: string }>(
-        `INSERT INTO ${t.keys} (tenant_id, key, event_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING event_id`,
-        [tenantId, key, eventId],
+      assertStorableText({ key, eventId }, 'idempotency key');
+      const prefetch = committed === undefined;
+      // CASE evaluates the events read and the head lock only when the claim succeeded.
+      const [inserted] = await session.query<Prefetch & { claimed: string | null }>(
+        `WITH claim AS (
+           INSERT INTO ${t.keys} (tenant_id, key, event_id) VALUES ($1, $3, $4) ON CONFLICT DO NOTHING RETURNING event_id)
+         SELECT c.claimed,
+           CASE WHEN c.claimed IS NOT NULL AND $5::boolean THEN ${eventsSubquery} END AS events,
+           CASE WHEN c.claimed IS NOT NULL AND $5::boolean THEN ${headSubquery} END AS head
+         FROM (SELECT (SELECT event_id FROM claim) AS claimed) c`,
+        [tenantId, phone, key, eventId, prefetch],
       );
-      if (inserted) return { claimed: true };
+      if (inserted && inserted.claimed !== null) {
+        if (prefetch) keep(inserted);
+        return { claimed: true };
+      }
       // ON CONFLICT waited for a concurrent claimer to commit; this new statement sees its row.
       const [owner] = await session.query<{ event_id: string }>(
         `SELECT event_id FROM ${t.keys} WHERE tenant_id = $1 AND key = $2`,
@@ -93,6 +136,7 @@ export function createPhoneTransaction(
       }
       assertExactTime(event.occurredAt, 'occurredAt');
       assertExactTime(event.recordedAt, 'recordedAt');
+      assertStorableText(event, `event ${event.id}`);
       appended.push(event);
     },
     async putStatus(row) {
@@ -115,28 +159,17 @@ export function createPhoneTransaction(
     const parts: string[] = [];
     const last = appended.at(-1);
     if (last) {
-      const rows = appended.map((event) => ({
-        seq: event.seq,
-        id: event.id,
-        action: event.action,
-        source: event.source,
-        occurred_at: event.occurredAt,
-        recorded_at: event.recordedAt,
-        applied: event.applied,
-        reason: event.reason ?? null,
-        idempotency_key: event.idempotencyKey ?? null,
-        evidence: event.evidence,
-        prev_hash: event.prevHash,
-        hash: event.hash,
-      }));
+      const rows = appended.map(
+        (event) =>
+          `($1, ${param(event.seq)}::bigint, ${param(event.id)}::text, $2, ${param(event.action)}::text,
+          ${param(event.source)}::text, ${param(event.occurredAt)}::timestamptz, ${param(event.recordedAt)}::timestamptz,
+          ${param(event.applied)}::boolean, ${param(event.reason ?? null)}::text, ${param(event.idempotencyKey ?? null)}::text,
+          ${param(JSON.stringify(event.evidence))}::text::jsonb, ${param(event.prevHash)}::text, ${param(event.hash)}::text)`,
+      );
       parts.push(`appended AS (
         INSERT INTO ${t.events} (tenant_id, seq, id, phone, action, source, occurred_at, recorded_at, applied, reason,
           idempotency_key, evidence, prev_hash, hash)
-        SELECT $1, e.seq, e.id, $2, e.action, e.source, e.occurred_at, e.recorded_at, e.applied, e.reason,
-          e.idempotency_key, e.evidence, e.prev_hash, e.hash
-        FROM jsonb_to_recordset(${param(JSON.stringify(rows))}::text::jsonb) AS e(seq bigint, id text, action text,
-          source text, occurred_at timestamptz, recorded_at timestamptz, applied boolean, reason text,
-          idempotency_key text, evidence jsonb, prev_hash text, hash text))`);
+        VALUES ${rows.join(', ')})`);
       parts.push(
         `head AS (UPDATE ${t.heads} SET seq = ${param(last.seq)}::bigint, hash = ${param(last.hash)}::text WHERE tenant_id = $1)`,
       );
@@ -157,24 +190,38 @@ export function createPhoneTransaction(
           updated_at = now())`);
     }
     if (jobs.length > 0) {
-      const rows = jobs.map((job) => ({
-        id: job.id,
-        tenant_id: job.tenantId,
-        phone: job.phone,
-        kind: job.kind,
-        event_id: job.eventId,
-        created_at: job.createdAt,
-      }));
+      const rows = jobs.map(
+        (job) =>
+          `(${param(job.id)}::text, ${param(job.tenantId)}::text, ${param(job.phone)}::text, ${param(job.kind)}::text,
+          ${param(job.eventId)}::text, ${param(job.createdAt)}::timestamptz)`,
+      );
       parts.push(`jobs AS (
         INSERT INTO ${t.jobs} (id, tenant_id, phone, kind, event_id, created_at, available_at)
         SELECT j.id, j.tenant_id, j.phone, j.kind, j.event_id, j.created_at, j.created_at
-        FROM jsonb_to_recordset(${param(JSON.stringify(rows))}::text::jsonb) AS j(id text, tenant_id text, phone text,
-          kind text, event_id text, created_at timestamptz))`);
+        FROM (VALUES ${rows.join(', ')}) AS j(id, tenant_id, phone, kind, event_id, created_at))`);
     }
     if (parts.length > 0) session.withCommit({ text: `WITH ${parts.join(',\n')} SELECT 1`, params: values });
   }
 
   return { tx, flush };
+}
+
+/** NUL or an unpaired UTF-16 surrogate: PostgreSQL text cannot hold them, and pg would silently replace a surrogate. */
+const UNPAIRED_SURROGATE = /\p{Cs}/u;
+const NUL = String.fromCharCode(0);
+
+/** Refuses strings PostgreSQL would reject or change, which would break the audit chain's hashes. */
+function assertStorableText(value: unknown, what: string): void {
+  const bad = (text: unknown): boolean =>
+    typeof text === 'string'
+      ? text.includes(NUL) || UNPAIRED_SURROGATE.test(text)
+      : typeof text === 'object' && text !== null && Object.values(text).some(bad);
+  if (bad(value)) {
+    throw new ConsentError(
+      'STORE_FAILURE',
+      `${what} holds text PostgreSQL cannot store exactly (NUL or an unpaired surrogate)`,
+    );
+  }
 }
 
 /** Timestamps are stored as timestamptz (ms precision); only the core's canonical ISO text survives the trip exactly. */

@@ -102,6 +102,24 @@ export function runPostgresBehaviourTests(backend: Backend): void {
     expect(await store.readLedger('default', { afterSeq: 0, limit: 10 })).toEqual([]);
   });
 
+  test('refuses text PostgreSQL would reject or alter (NUL, unpaired surrogate), and writes nothing', async () => {
+    const { store } = await setup();
+    const consent = createConsentManager({ store, defaultCountry: 'US' });
+    for (const body of ['STOP\u0000', 'STOP \ud83d']) {
+      await expect(
+        consent.record({ phone: PHONE, action: 'opt_out', source: 'api', evidence: { body } }),
+      ).rejects.toMatchObject({
+        code: 'STORE_FAILURE',
+        message: expect.stringContaining('cannot store exactly'),
+      });
+    }
+    await expect(
+      consent.record({ phone: PHONE, action: 'opt_out', source: 'api', idempotencyKey: 'key-\udc00' }),
+    ).rejects.toMatchObject({ code: 'STORE_FAILURE' });
+    expect(await store.readLedger('default', { afterSeq: 0, limit: 10 })).toEqual([]);
+    expect(await store.getStatus('default', PHONE)).toBeNull();
+  });
+
   test('the ledger refuses UPDATE, DELETE and TRUNCATE from raw SQL', async () => {
     const { store, raw, table } = await setup();
     const consent = createConsentManager({ store, defaultCountry: 'US' });
