@@ -16,8 +16,11 @@ export interface CommandContext {
    * embedded store and the schema check of a server.
    */
   openStore(options?: { readonly prepare: boolean }): Promise<CliStore>;
-  /** The progress display of a long operation (a bar on a terminal, lines otherwise). */
-  progress(label: string): Progress;
+  /**
+   * The progress display of a long operation (a bar on a terminal, lines otherwise); `show: false`
+   * turns it off, e.g. while the result itself goes to the terminal.
+   */
+  progress(label: string, options?: { readonly show: boolean }): Progress;
   /** Aborted by the first Ctrl-C for commands that can stop cleanly (`interruptible`). */
   readonly signal: AbortSignal;
 }

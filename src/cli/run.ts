@@ -41,8 +41,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const command = BY_NAME.get(name);
     if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)}`);
     const { values, positionals } = parseCommandArgs(name, rest, command.options);
-    if (values.help) {
-      io.stdout.write(`${commandHelp(command)}\n`);
+    if (values.help || values.version) {
+      io.stdout.write(`${values.help ? commandHelp(command) : packageJson.version}\n`);
       return 0;
     }
     const globals = parseGlobalOptions(pick(values, true), io.env);
@@ -65,11 +65,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         store ??= await openStore(globals, options);
         return store;
       },
-      progress: (label) =>
+      progress: (label, options) =>
         createProgress({
           label,
           stream: io.stderr,
-          mode: progressMode(io.stderr, globals.quiet),
+          mode: progressMode(io.stderr, globals.quiet || options?.show === false),
           ...(Number.isFinite(interval) && interval >= 0 ? { intervalMs: interval } : {}),
         }),
     };

@@ -151,6 +151,19 @@ describe('sms-consent failures', () => {
     ]);
   });
 
+  test('an unreachable PostgreSQL server is one line and exit 1', async () => {
+    const run = await runCli([
+      'status',
+      '+14155552671',
+      '--database-url',
+      'postgres://nobody@127.0.0.1:1/none',
+    ]);
+    expect(run.code).toBe(1);
+    expect(linesOf(run.stderr)).toEqual([
+      expect.stringMatching(/^sms-consent: could not reach PostgreSQL: .*ECONNREFUSED/),
+    ]);
+  });
+
   test('none of these runs created the data folder', () => {
     expect(existsSync(dataDir)).toBe(false);
   });

@@ -75,18 +75,25 @@ describe.each(kinds)('sms-consent import and export on $name', (kind) => {
     const rest = await cli(stepwise, ['import', ...FILES, '--json']);
     expect(JSON.parse(rest.stdout).duplicates).toBeGreaterThan(0);
 
-    // Killed without warning half-way through writing, then run again.
-    let sent = false;
-    const interrupted = await runCli(['import', ...FILES, '--batch-size', '20', ...killed.flags], {
-      env: LINES,
-      onStderr(text, child) {
-        if (!sent && /import \(writing\): +\d+% +[1-9]/.test(text)) {
-          sent = true;
-          child.kill('SIGKILL');
-        }
-      },
-    });
-    expect(interrupted.signal).toBe('SIGKILL');
+    // Stopped half-way through writing: politely (SIGTERM, like Ctrl-C), then without warning, then run again.
+    const stopWhileWriting = (signal: NodeJS.Signals) => {
+      let sent = false;
+      return runCli(['import', ...FILES, '--batch-size', '20', ...killed.flags], {
+        env: LINES,
+        onStderr(text, child) {
+          if (!sent && /import \(writing\): +\d+% +[1-9]/.test(text)) {
+            sent = true;
+            child.kill(signal);
+          }
+        },
+      });
+    };
+    const stopped = await stopWhileWriting('SIGTERM');
+    expect(stopped.code).toBe(130);
+    expect(stopped.stderr).toMatch(
+      /^sms-consent: import interrupted: what was written is kept; run the same command again to finish/m,
+    );
+    expect((await stopWhileWriting('SIGKILL')).signal).toBe('SIGKILL');
     const again = JSON.parse((await cli(killed, ['import', ...FILES, '--json'])).stdout);
     expect(again.duplicates).toBeGreaterThan(0);
     expect(again.recorded).toBeGreaterThan(0);

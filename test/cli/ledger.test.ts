@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from 'vitest';
-import { backendKinds, linesOf, runCli } from './helpers.js';
+import { backendKinds, DATABASE_URL, linesOf, runCli } from './helpers.js';
 
 const kinds = backendKinds();
 afterAll(async () => {
@@ -111,5 +111,17 @@ describe.each(kinds)('sms-consent on $name', (kind) => {
         },
       ],
     });
+  });
+});
+
+describe.runIf(DATABASE_URL)('sms-consent on a PostgreSQL server', () => {
+  test('a schema that was never migrated is named, with what to run', async () => {
+    const run = await runCli(['status', LEAD, '--schema', 'cli_never_migrated'], {
+      env: { DATABASE_URL: DATABASE_URL ?? '' },
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      'sms-consent: PostgreSQL schema "cli_never_migrated" has no sms-consent tables: run "sms-consent migrate" first\n',
+    );
   });
 });

@@ -66,7 +66,7 @@ Options:
         result.needsReview ? 'yes' : '-',
       ];
     });
-    out.result({ text, languages: ['en', ...languages], results }, [
+    out.result({ text, languages: [...new Set(['en', ...languages])], results }, [
       JSON.stringify(text),
       formatTable([['policy', 'intent', 'match', 'keyword', 'provider blocks', 'needs review'], ...rows]),
     ]);

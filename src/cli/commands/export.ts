@@ -43,7 +43,8 @@ summary is printed on stdout (as JSON with --json).`,
     const asOf = options['as-of'];
     const cli = await openStore();
     const consent = createCliManager(cli, globals);
-    const bar = progress('export');
+    // Progress would be mixed into the export itself when both go to the terminal.
+    const bar = progress('export', { show: options.out !== undefined || !out.stdout.isTTY });
     const tenantId = globals.tenant;
 
     let lines: AsyncIterable<string>;

@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { setImmediate } from 'node:timers/promises';
 import { z } from 'zod';
 import type { BackfillResult, HistoryMessage, HistorySource } from '../../consent/backfill.js';
 import { ConsentError } from '../../errors.js';
@@ -74,10 +75,11 @@ Ctrl-C stops after the current batch; run the same command again to finish.`,
         tenantId: globals.tenant,
         batchSize: options['batch-size'],
         signal,
-        onProgress(progress) {
-          if (progress.phase === 'apply') {
-            bar.update({ phase: 'writing', done: progress.applied, total: progress.events, noun: 'events' });
-          }
+        async onProgress(progress) {
+          if (progress.phase !== 'apply') return;
+          bar.update({ phase: 'writing', done: progress.applied, total: progress.events, noun: 'events' });
+          // PGlite answers without real I/O, so the event loop would not see Ctrl-C until the end.
+          await setImmediate();
         },
       });
     } catch (error) {
