@@ -15,7 +15,7 @@ export interface PgQueryConfig {
  */
 export interface PgClientLike {
   query(config: PgQueryConfig): Promise<{ rows: unknown[]; command?: string }>;
-  /** `pg` >= 8.22 with `pipeline: true`: statements are sent without waiting for earlier answers. */
+  /** Set by `pg` for clients created with `pipeline: true`: statements go out without waiting for earlier answers. */
   readonly pipeline?: boolean;
 }
 

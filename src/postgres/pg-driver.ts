@@ -140,13 +140,15 @@ async function inTransaction<T>(
   const [commit, durable] = closing.slice(withCommit.length);
   const failure = firstFailure(writes) ?? (commit?.status === 'rejected' ? commit.reason : undefined);
   if (failure !== undefined) {
-    // A failed write before COMMIT was sent leaves the transaction open (aborted): end it.
-    if (commit === undefined && !options.isLost())
-      await client.query({ text: 'ROLLBACK' }).catch(() => undefined);
-    if (failure instanceof Error && failure.message.includes(NOT_SENT)) throw statementFailure(failure, true);
-    if (isConnectionLoss(failure))
+    const commitSent = commit !== undefined;
+    // A write that failed before COMMIT was sent leaves the transaction open (aborted): end it.
+    if (!commitSent && !options.isLost()) await client.query({ text: 'ROLLBACK' }).catch(() => undefined);
+    const neverSent = failure instanceof Error && failure.message.includes(NOT_SENT);
+    if (commitSent && !neverSent && isConnectionLoss(failure)) {
       throw storeFailure('Connection lost during COMMIT; the outcome is unknown', failure);
-    throw statementFailure(failure, false);
+    }
+    // Nothing was committed: a lost connection or a failed write rolled the transaction back.
+    throw statementFailure(failure, true);
   }
   if (commit?.status === 'fulfilled' && commit.value.command === 'ROLLBACK') {
     throw storeFailure('The transaction was rolled back', new Error('COMMIT answered ROLLBACK'));

@@ -69,7 +69,9 @@ export interface PostgresConsentStore extends ConsentStore {
  * @example
  * import pg from 'pg';
  * import { createPostgresStore } from 'sms-consent/postgres';
- * const store = createPostgresStore({ client: new pg.Pool({ connectionString: process.env.DATABASE_URL }) });
+ * // pipeline: true (node-postgres pipelining) lets the store send BEGIN with its lock and its writes with COMMIT.
+ * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, pipeline: true });
+ * const store = createPostgresStore({ client: pool });
  * await store.migrate();
  * const consent = createConsentManager({ store, defaultCountry: 'US' });
  *

@@ -173,6 +173,29 @@ export function runPostgresBehaviourTests(backend: Backend): void {
     });
   });
 
+  test('getStatuses answers for many numbers across several statements', async () => {
+    const schema = newSchema();
+    const store = createPostgresStore({ client: backend.client(), schema, statusChunkSize: 7 });
+    await store.migrate();
+    const consent = createConsentManager({ store, defaultCountry: 'US' });
+    const phones = Array.from({ length: 40 }, (_, index) => `+1415555${String(7000 + index)}` as E164);
+    for (const [index, phone] of phones.entries()) {
+      if (index % 4 === 3) continue;
+      await consent.record({ phone, action: index % 4 === 0 ? 'opt_in' : 'opt_out', source: 'api' });
+    }
+    const statuses = await store.getStatuses('default', [...phones, ...phones.slice(0, 5)]);
+    expect(statuses.size).toBe(30);
+    for (const [index, phone] of phones.entries()) {
+      expect(statuses.get(phone)).toBe(
+        index % 4 === 3 ? undefined : index % 4 === 0 ? 'opted_in' : 'opted_out',
+      );
+    }
+    const partition = await consent.partitionRecipients([...phones, 'not a phone']);
+    expect(partition.blocked).toHaveLength(20);
+    expect(partition.sendable).toHaveLength(20);
+    expect(partition.invalid).toHaveLength(1);
+  });
+
   test('migrate() is idempotent and records each version once', async () => {
     const { store, raw, table } = await setup();
     expect(await store.migrate()).toEqual({ version: 1, applied: [] });

@@ -1,5 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
-import { createPostgresStore } from 'sms-consent/postgres';
+import { createConsentManager } from 'sms-consent';
+import { createPostgresStore, POSTGRES_SCHEMA_VERSION, postgresMigrations } from 'sms-consent/postgres';
 import { runConsentStoreTests } from 'sms-consent/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runPostgresBehaviourTests } from './behaviour.js';
@@ -37,5 +38,18 @@ describe('PostgreSQL store on PGlite: behaviour', () => {
     );
     expect(results.flatMap((result) => result.applied)).toEqual([1]);
     expect(results.every((result) => result.version === 1)).toBe(true);
+  });
+
+  test('postgresMigrations() gives the same schema as SQL for an external migration tool', async () => {
+    const schema = randomSchema();
+    const migrations = postgresMigrations(schema);
+    expect(migrations.map((migration) => migration.version)).toEqual([POSTGRES_SCHEMA_VERSION]);
+    await db.exec(`CREATE SCHEMA ${schema}`);
+    for (const migration of migrations) await db.exec(migration.sql);
+    const store = createPostgresStore({ client: db, schema });
+    const consent = createConsentManager({ store, defaultCountry: 'US' });
+    await consent.handleInbound({ from: '+14155552671', body: 'STOP', messageId: 'SM-external' });
+    expect((await consent.getStatus('+14155552671')).status).toBe('opted_out');
+    expect(await consent.verifyAuditTrail()).toEqual({ ok: true, checked: 1 });
   });
 });
