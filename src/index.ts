@@ -40,7 +40,6 @@ export {
   DEFAULT_TENANT,
   type InboundResult,
   type PartitionOptions,
-  type RecipientPartition,
   type RecordResult,
   type ReplyTexts,
   type SendCheck,

@@ -1,11 +1,11 @@
 import { type Classification, type ClassifyOptions, createClassifier } from '../classify/index.js';
-import { InvalidPhoneNumberError, OptedOutError } from '../errors.js';
-import { type CountryCode, type E164, isE164, normalizePhone, tryNormalizePhone } from '../phone.js';
+import { OptedOutError } from '../errors.js';
+import { type CountryCode, type E164, normalizePhone } from '../phone.js';
 import type { ConsentStore } from '../store/contract.js';
 import { type ApplyOutcome, applyEvent, type EventDraft } from './apply.js';
 import { type AuditResult, verifyChain } from './audit.js';
 import { explainStatus } from './explain.js';
-import { type ExportFormat, exportRows, type OptOutRecord, toOptOutRecord } from './export.js';
+import type { ExportFormat } from './export.js';
 import { type Clock, createIdGenerator, type IdGenerator, systemClock } from './ids.js';
 import {
   type InboundMessage,
@@ -15,6 +15,12 @@ import {
   toIso,
 } from './inputs.js';
 import { type ConsentIntegrations, createIntegrations, type IntegrationOptions } from './integrations.js';
+import {
+  exportOptOutLines,
+  partitionRecipients,
+  type RecipientPartition,
+  readWholeLedger,
+} from './queries.js';
 import { compareEvents } from './rules.js';
 import type {
   ConsentEvent,
@@ -125,13 +131,6 @@ export interface PartitionOptions extends TenantOption {
    * makes a million-number check take about a second. Other inputs are still fully normalized.
    */
   readonly alreadyNormalized?: boolean;
-}
-
-/** The outcome of `partitionRecipients`. */
-export interface RecipientPartition {
-  readonly sendable: E164[];
-  readonly blocked: E164[];
-  readonly invalid: { readonly input: string; readonly reason: InvalidPhoneNumberError['reason'] }[];
 }
 
 /** The consent manager: every operation of the library on one store. */
@@ -387,38 +386,14 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
       }
     },
 
-    async partitionRecipients(phones, value) {
-      const tenantId = tenantOf(value);
-      const invalid: RecipientPartition['invalid'] = [];
-      const unique = new Set<E164>();
-      const trustCanonical = value?.alreadyNormalized === true;
-      for (const raw of phones) {
-        if (trustCanonical && isE164(raw)) {
-          unique.add(raw);
-          continue;
-        }
-        const phone = tryNormalizePhone(raw, normalizeOptions);
-        if (phone !== null) {
-          unique.add(phone);
-          continue;
-        }
-        try {
-          normalize(raw);
-        } catch (error) {
-          if (error instanceof InvalidPhoneNumberError) invalid.push({ input: raw, reason: error.reason });
-          else throw error;
-        }
-      }
-      const all = [...unique];
-      const sendable: E164[] = [];
-      const blocked: E164[] = [];
-      for (let start = 0; start < all.length; start += PARTITION_CHUNK) {
-        const chunk = all.slice(start, start + PARTITION_CHUNK);
-        const statuses = await store.getStatuses(tenantId, chunk);
-        for (const phone of chunk) (statuses.get(phone) === 'opted_out' ? blocked : sendable).push(phone);
-      }
-      return { sendable, blocked, invalid };
-    },
+    partitionRecipients: (phones, value) =>
+      partitionRecipients(
+        store,
+        tenantOf(value),
+        phones,
+        normalizeOptions,
+        value?.alreadyNormalized === true,
+      ),
 
     async history(phone, value) {
       const events = await store.getEvents(tenantOf(value), normalize(phone));
@@ -431,37 +406,10 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
       return explainStatus(status, await store.getEvents(tenantId, status.phone));
     },
 
-    exportOptOuts({ format, pageSize = 1000, ...value }) {
-      const tenantId = tenantOf(value);
-      async function* records(): AsyncGenerator<OptOutRecord> {
-        let after: string | undefined;
-        do {
-          const page = await store.listStatuses(tenantId, {
-            status: 'opted_out',
-            limit: pageSize,
-            ...(after === undefined ? {} : { after }),
-          });
-          for (const status of page.items) yield toOptOutRecord(status);
-          after = page.next;
-        } while (after !== undefined);
-      }
-      return exportRows(records(), format);
-    },
+    exportOptOuts: ({ format, pageSize = 1000, ...value }) =>
+      exportOptOutLines(store, tenantOf(value), format, pageSize),
 
-    async verifyAuditTrail(value) {
-      const tenantId = tenantOf(value);
-      async function* ledger(): AsyncGenerator<ConsentEvent> {
-        let afterSeq = 0;
-        for (;;) {
-          const page = await store.readLedger(tenantId, { afterSeq, limit: 1000 });
-          yield* page;
-          const last = page.at(-1);
-          if (!last || page.length < 1000) return;
-          afterSeq = last.seq;
-        }
-      }
-      return verifyChain(ledger());
-    },
+    verifyAuditTrail: (value) => verifyChain(readWholeLedger(store, tenantOf(value))),
 
     onChange(listener) {
       listeners.add(listener);
@@ -470,9 +418,6 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
   };
   return manager;
 }
-
-/** How many numbers one `getStatuses` call asks about. */
-const PARTITION_CHUNK = 10_000;
 
 function looksLikeInbound(input: unknown): input is InboundMessage {
   if (typeof input !== 'object' || input === null) return false;

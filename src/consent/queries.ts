@@ -1,0 +1,87 @@
+import { InvalidPhoneNumberError } from '../errors.js';
+import { type E164, isE164, type NormalizeOptions, normalizePhone } from '../phone.js';
+import type { ConsentStore } from '../store/contract.js';
+import { type ExportFormat, exportRows, type OptOutRecord, toOptOutRecord } from './export.js';
+import type { ConsentEvent } from './types.js';
+
+/** How many numbers one `getStatuses` call asks about. */
+const PARTITION_CHUNK = 10_000;
+/** Events per `readLedger` page. */
+const LEDGER_PAGE = 1000;
+
+/** The outcome of `partitionRecipients`. */
+export interface RecipientPartition {
+  readonly sendable: E164[];
+  readonly blocked: E164[];
+  readonly invalid: { readonly input: string; readonly reason: InvalidPhoneNumberError['reason'] }[];
+}
+
+/**
+ * Splits raw numbers into sendable, blocked and invalid, deduplicated by E.164, asking the store
+ * about 10,000 numbers per call. With `trustCanonical`, inputs already in E.164 form skip parsing.
+ */
+export async function partitionRecipients(
+  store: ConsentStore,
+  tenantId: string,
+  phones: Iterable<string>,
+  normalizeOptions: NormalizeOptions,
+  trustCanonical: boolean,
+): Promise<RecipientPartition> {
+  const invalid: RecipientPartition['invalid'] = [];
+  const unique = new Set<E164>();
+  for (const raw of phones) {
+    if (trustCanonical && isE164(raw)) {
+      unique.add(raw);
+      continue;
+    }
+    try {
+      unique.add(normalizePhone(raw, normalizeOptions));
+    } catch (error) {
+      if (!(error instanceof InvalidPhoneNumberError)) throw error;
+      invalid.push({ input: raw, reason: error.reason });
+    }
+  }
+  const all = [...unique];
+  const sendable: E164[] = [];
+  const blocked: E164[] = [];
+  for (let start = 0; start < all.length; start += PARTITION_CHUNK) {
+    const chunk = all.slice(start, start + PARTITION_CHUNK);
+    const statuses = await store.getStatuses(tenantId, chunk);
+    for (const phone of chunk) (statuses.get(phone) === 'opted_out' ? blocked : sendable).push(phone);
+  }
+  return { sendable, blocked, invalid };
+}
+
+/** Every opted-out number of a tenant as export lines, paging through the store by phone. */
+export function exportOptOutLines(
+  store: ConsentStore,
+  tenantId: string,
+  format: ExportFormat,
+  pageSize: number,
+): AsyncIterable<string> {
+  async function* records(): AsyncGenerator<OptOutRecord> {
+    let after: string | undefined;
+    do {
+      const page = await store.listStatuses(tenantId, {
+        status: 'opted_out',
+        limit: pageSize,
+        ...(after === undefined ? {} : { after }),
+      });
+      for (const status of page.items) yield toOptOutRecord(status);
+      after = page.next;
+    } while (after !== undefined);
+  }
+  return exportRows(records(), format);
+}
+
+/** The whole ledger of a tenant in `seq` order, read a page at a time. */
+export async function* readWholeLedger(store: ConsentStore, tenantId: string): AsyncGenerator<ConsentEvent> {
+  let afterSeq = 0;
+  for (;;) {
+    const page = await store.readLedger(tenantId, { afterSeq, limit: LEDGER_PAGE });
+    yield* page;
+    const last = page.at(-1);
+    if (!last || page.length < LEDGER_PAGE) return;
+    afterSeq = last.seq;
+  }
+}
