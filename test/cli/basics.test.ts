@@ -96,7 +96,10 @@ describe('sms-consent usage errors', () => {
     [['status', '+14155552671', '--database-url', 'mysql://x'], /--database-url: must be a postgres/],
     [['status', '+1', '--database-url', 'postgres://x/db', '--data-dir', 'y'], /choose different stores/],
     [['import'], /import needs Bulk Export files, or --twilio/],
-    [['import', '--twilio'], /TWILIO_ACCOUNT_SID: /],
+    [
+      ['import', '--twilio'],
+      /import --twilio needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN; missing: TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN/,
+    ],
     [
       ['sync'],
       /sync needs the ActiveCampaign settings .*missing: ACTIVECAMPAIGN_URL, ACTIVECAMPAIGN_API_TOKEN, ACTIVECAMPAIGN_FIELD_ID/,

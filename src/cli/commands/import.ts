@@ -24,6 +24,8 @@ const optionsSchema = z.object({
     .default(500),
 });
 
+const TWILIO_ENV = ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN'] as const;
+
 const twilioEnvSchema = z.object({
   TWILIO_ACCOUNT_SID: z
     .string()
@@ -158,6 +160,13 @@ async function twilioSource(
   bar: Progress,
   since: Date | undefined,
 ): Promise<HistorySource> {
+  const missing = TWILIO_ENV.filter((name) => !context.env[name]);
+  if (missing.length > 0) {
+    throw new UsageError(
+      `import --twilio needs ${TWILIO_ENV.join(' and ')}; missing: ${missing.join(', ')}`,
+      'import',
+    );
+  }
   const credentials = validate(
     twilioEnvSchema,
     { TWILIO_ACCOUNT_SID: context.env.TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN: context.env.TWILIO_AUTH_TOKEN },
