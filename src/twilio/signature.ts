@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, type Hash, timingSafeEqual } from 'node:crypto';
 import { parse as parseQuery, stringify as stringifyQuery } from 'node:querystring';
 
 /** Form parameters of a webhook: a repeated name carries every value. */
@@ -63,9 +63,51 @@ function sign(
     if (typeof value === 'string') data += name + value;
     else for (const item of [...new Set(value)].sort()) data += name + item;
   }
-  return createHmac(algorithm === 'HMAC_SHA256' ? 'sha256' : 'sha1', authToken)
-    .update(data, 'utf8')
-    .digest('base64');
+  return hmacBase64(authToken, algorithm, data);
+}
+
+/** HMAC (RFC 2104) states with the key already absorbed: hashes of the inner and outer key pads. */
+interface KeyedHmac {
+  readonly authToken: string;
+  readonly algorithm: TwilioSignatureAlgorithm;
+  readonly inner: Hash;
+  readonly outer: Hash;
+}
+
+const HMAC_BLOCK_BYTES = 64;
+let lastKeyed: KeyedHmac | undefined;
+
+/**
+ * `createHmac(...).update(data).digest('base64')`, cheaper on the webhook's hot path: `createHmac`
+ * sets the key up again on every call, while a webhook signs with one token, so the keyed states
+ * are prepared once (for the last token used) and copied per request.
+ */
+function hmacBase64(authToken: string, algorithm: TwilioSignatureAlgorithm, data: string): string {
+  let keyed = lastKeyed;
+  if (keyed?.authToken !== authToken || keyed.algorithm !== algorithm) {
+    keyed = keyHmac(authToken, algorithm);
+    lastKeyed = keyed;
+  }
+  const innerDigest = keyed.inner.copy().update(data, 'utf8').digest();
+  return keyed.outer.copy().update(innerDigest).digest('base64');
+}
+
+function keyHmac(authToken: string, algorithm: TwilioSignatureAlgorithm): KeyedHmac {
+  const hashName = algorithm === 'HMAC_SHA256' ? 'sha256' : 'sha1';
+  let key = Buffer.from(authToken, 'utf8');
+  if (key.length > HMAC_BLOCK_BYTES) key = createHash(hashName).update(key).digest();
+  const innerPad = Buffer.alloc(HMAC_BLOCK_BYTES, 0x36);
+  const outerPad = Buffer.alloc(HMAC_BLOCK_BYTES, 0x5c);
+  for (let index = 0; index < key.length; index++) {
+    innerPad[index] = (key[index] ?? 0) ^ 0x36;
+    outerPad[index] = (key[index] ?? 0) ^ 0x5c;
+  }
+  return {
+    authToken,
+    algorithm,
+    inner: createHash(hashName).update(innerPad),
+    outer: createHash(hashName).update(outerPad),
+  };
 }
 
 /**

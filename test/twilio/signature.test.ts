@@ -14,7 +14,12 @@ const PARAMS = {
   NumMedia: '0',
 };
 
-const token = fc.string({ minLength: 1, maxLength: 40 });
+// Tokens shorter and longer than the HMAC block (64 bytes), ASCII and not.
+const token = fc.oneof(
+  fc.string({ minLength: 1, maxLength: 40 }),
+  fc.string({ minLength: 60, maxLength: 130 }),
+  fc.string({ minLength: 1, maxLength: 40, unit: 'grapheme' }),
+);
 const paramValue = fc.oneof(
   fc.string({ maxLength: 30 }),
   fc.string({ maxLength: 30, unit: 'grapheme' }),
@@ -58,6 +63,24 @@ describe('signTwilioRequest', () => {
     expect(signTwilioRequest({ authToken: TOKEN, url: URL_INBOUND, params: values })).toBe(
       twilio.getExpectedTwilioSignature(TOKEN, URL_INBOUND, values),
     );
+  });
+
+  it('signs with any token length, and switching tokens back and forth', () => {
+    for (const authToken of [
+      'k',
+      'x'.repeat(63),
+      'x'.repeat(64),
+      'x'.repeat(65),
+      'é'.repeat(40),
+      TOKEN,
+      'k',
+    ]) {
+      for (const algorithm of ['HMAC_SHA1', 'HMAC_SHA256'] as const) {
+        expect(signTwilioRequest({ authToken, url: URL_INBOUND, params: PARAMS, algorithm })).toBe(
+          twilio.getExpectedTwilioSignature(authToken, URL_INBOUND, PARAMS, algorithm),
+        );
+      }
+    }
   });
 
   it('signs with HMAC-SHA256 for SharedKey webhooks', () => {
