@@ -46,6 +46,7 @@ export {
   type SendOptions,
   type TenantOption,
 } from './consent/manager.js';
+export type { RecipientPartition } from './consent/queries.js';
 export {
   compareEvents,
   type FoldableEvent,

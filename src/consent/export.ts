@@ -1,7 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { StoredStatus } from '../store/contract.js';
 
-/** Formats of {@link exportRows}. */
+/** Formats of `exportOptOuts`. */
 export type ExportFormat = 'csv' | 'jsonl';
 
 /** One line of the opt-out export. */

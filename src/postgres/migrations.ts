@@ -10,7 +10,7 @@ export interface PostgresMigration {
   readonly sql: string;
 }
 
-/** What {@link migrateSchema} did. */
+/** What `store.migrate()` did. */
 export interface MigrationResult {
   /** The schema version after the call. */
   readonly version: number;
