@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { paramsToRecord } from '../twilio/params.js';
+import { decodeForm, emptyRecord } from '../twilio/params.js';
 
 /** A request body, read and decoded. */
 export interface WebhookBody {
@@ -61,7 +61,7 @@ export async function readWebhookBody(req: MaybeParsed, limit: number): Promise<
 
 function decode(raw: Buffer, json: boolean): Outcome {
   if (!json) {
-    const params = paramsToRecord(new URLSearchParams(raw.toString('utf8')));
+    const params = decodeForm(raw.toString('utf8'));
     return { ok: true, body: { params, signedParams: params, raw, json } };
   }
   let parsed: unknown;
@@ -84,7 +84,7 @@ function fromParsedBody(body: unknown, json: boolean): Outcome {
     );
   }
   if (typeof body !== 'object' || body === null) return fail(400, 'Malformed form body');
-  const params: Record<string, string | string[]> = {};
+  const params = emptyRecord();
   for (const [name, value] of Object.entries(body)) {
     if (typeof value === 'string') params[name] = value;
     else if (Array.isArray(value) && value.every((item) => typeof item === 'string')) params[name] = value;

@@ -236,6 +236,18 @@ describe('createTwilioWebhook inbound', () => {
     expect(ledgerSize(store)).toBe(0);
   });
 
+  it('treats fields named like Object.prototype members as plain fields (regression)', async () => {
+    const { consent, store, inbound } = await setup();
+    const odd: Record<string, string> = inboundParams({ Body: 'STOP' });
+    for (const name of ['constructor', 'toString', 'valueOf', 'hasOwnProperty']) odd[name] = 'x';
+    Object.defineProperty(odd, '__proto__', { value: 'x', enumerable: true });
+    expect((await postSigned({ target: inbound, params: odd })).status).toBe(200);
+    expect((await consent.getStatus(LEAD)).status).toBe('opted_out');
+    const unsigned = await postSigned({ target: inbound, params: odd, signature: 'forged' });
+    expect(unsigned.status).toBe(403);
+    expect(ledgerSize(store)).toBe(1);
+  });
+
   it('answers malformed JSON with 400', async () => {
     const { inbound } = await setup();
     const response = await postSignedJson(inbound, '{"MessageSid":');
