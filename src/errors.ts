@@ -7,7 +7,8 @@ export const ERROR_CODES = {
   OPTED_OUT: 'The recipient has opted out of SMS; nothing may be sent to them.',
   INVALID_INPUT: 'An argument or payload failed validation.',
   INVALID_SIGNATURE: 'A webhook signature is missing or does not match.',
-  STORE_FAILURE: 'The consent store failed; nothing was written.',
+  STORE_FAILURE:
+    'The consent store failed; nothing was written (unless the error says the outcome is unknown).',
   CRM_FAILURE: 'The CRM rejected or failed a request.',
   CONFIG: 'The library was configured in a way that cannot work.',
 } as const;

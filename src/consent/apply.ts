@@ -1,4 +1,4 @@
-import { ConsentError } from '../errors.js';
+import { ConsentError, ValidationError } from '../errors.js';
 import type { E164 } from '../phone.js';
 import type { ConsentStore, PendingConfirmation, StatusWrite } from '../store/contract.js';
 import { sealEvent } from './audit.js';
@@ -61,6 +61,12 @@ export async function applyEvent(
   hooks: ApplyHooks = {},
 ): Promise<ApplyOutcome> {
   const id = ids('evt');
+  const evidence = storableEvidence(draft.evidence);
+  if (draft.idempotencyKey !== undefined && hasUnstorable(draft.idempotencyKey)) {
+    throw new ValidationError('Invalid idempotency key: it contains NUL or an unpaired surrogate', [
+      { path: 'idempotencyKey', message: 'contains NUL or an unpaired surrogate' },
+    ]);
+  }
   const outcome = await store.transact(draft.tenantId, draft.phone, async (tx) => {
     if (draft.idempotencyKey !== undefined) {
       const claim = await tx.claimKey(draft.idempotencyKey, id);
@@ -68,7 +74,7 @@ export async function applyEvent(
     }
     const existing = await tx.events();
     const before = foldConsent(existing);
-    const candidate = { ...draft, id, recordedAt: clock.now().toISOString() };
+    const candidate = { ...draft, evidence, id, recordedAt: clock.now().toISOString() };
     const after = foldConsent<Omit<UnsealedEvent, 'applied'>>([...existing, candidate]);
     const effect = after.effects.get(candidate) ?? { applied: true };
     const event = sealEvent(
@@ -140,4 +146,26 @@ export async function applyEvent(
     status: outcome.status,
     ...(outcome.confirmation ? { pendingConfirmation: outcome.confirmation } : {}),
   };
+}
+
+/** NUL and unpaired surrogates: no database can store them as they are, so none may enter a hash. */
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * Evidence as every store can keep it exactly: NUL characters and unpaired surrogates (from hostile or
+ * broken message bodies) become U+FFFD, so an opt-out is never lost to a body the database refuses.
+ */
+function hasUnstorable(text: string): boolean {
+  UNSTORABLE.lastIndex = 0;
+  return UNSTORABLE.test(text);
+}
+
+function storableEvidence(evidence: ConsentEvidence): ConsentEvidence {
+  let cleaned: Record<string, unknown> | undefined;
+  for (const [key, value] of Object.entries(evidence)) {
+    if (typeof value !== 'string' || !hasUnstorable(value)) continue;
+    cleaned ??= { ...evidence };
+    cleaned[key] = value.replace(UNSTORABLE, '\uFFFD');
+  }
+  return (cleaned as ConsentEvidence | undefined) ?? evidence;
 }

@@ -4,8 +4,6 @@ import type { ConsentStore } from '../store/contract.js';
 import { type ExportFormat, exportRows, type OptOutRecord, toOptOutRecord } from './export.js';
 import type { ConsentEvent } from './types.js';
 
-/** How many numbers one `getStatuses` call asks about. */
-const PARTITION_CHUNK = 10_000;
 /** Events per `readLedger` page. */
 const LEDGER_PAGE = 1000;
 
@@ -18,7 +16,8 @@ export interface RecipientPartition {
 
 /**
  * Splits raw numbers into sendable, blocked and invalid, deduplicated by E.164, asking the store
- * about 10,000 numbers per call. With `trustCanonical`, inputs already in E.164 form skip parsing.
+ * about all of them in one call (stores chunk as suits them). With `trustCanonical`, inputs already
+ * in E.164 form skip parsing.
  */
 export async function partitionRecipients(
   store: ConsentStore,
@@ -42,13 +41,10 @@ export async function partitionRecipients(
     }
   }
   const all = [...unique];
+  const statuses = await store.getStatuses(tenantId, all);
   const sendable: E164[] = [];
   const blocked: E164[] = [];
-  for (let start = 0; start < all.length; start += PARTITION_CHUNK) {
-    const chunk = all.slice(start, start + PARTITION_CHUNK);
-    const statuses = await store.getStatuses(tenantId, chunk);
-    for (const phone of chunk) (statuses.get(phone) === 'opted_out' ? blocked : sendable).push(phone);
-  }
+  for (const phone of all) (statuses.get(phone) === 'opted_out' ? blocked : sendable).push(phone);
   return { sendable, blocked, invalid };
 }
 

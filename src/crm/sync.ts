@@ -9,6 +9,8 @@ import { CRM_SYNC_JOB, desiredCrmValue, type ResolvedCrmSyncOptions } from './op
 export interface CrmSyncRunOptions {
   /** Most jobs this call takes (default: every job due now). */
   readonly limit?: number;
+  /** Only this tenant's jobs (default: every tenant's, each written through its own CRM). */
+  readonly tenantId?: string;
 }
 
 /** A job that failed in this run: retried later, or `dead` when it ran out of attempts. */
@@ -93,6 +95,7 @@ export async function runCrmSync(context: CrmContext, run: CrmSyncRunOptions = {
       leaseMs: options.leaseMs,
       now: context.clock.now().toISOString(),
       leaseToken: context.ids('lease'),
+      ...(run.tenantId === undefined ? {} : { tenantId: run.tenantId }),
     });
     if (jobs.length === 0) break;
     totals.claimed += jobs.length;

@@ -31,17 +31,21 @@ export async function claimJobs(context: StoreContext, options: ClaimJobsOptions
     options.leaseToken,
     leaseUntil,
   ];
-  let kindFilter = '';
+  let filters = '';
   if (options.kind !== undefined) {
     params.push(options.kind);
-    kindFilter = `AND kind = $${params.length}`;
+    filters = `AND kind = $${params.length}`;
+  }
+  if (options.tenantId !== undefined) {
+    params.push(options.tenantId);
+    filters += ` AND tenant_id = $${params.length}`;
   }
   const rows = await write<JobRow>(
     context,
     `WITH picked AS (
        SELECT id FROM ${t.jobs}
        WHERE state = 'pending' AND available_at <= $1::timestamptz
-         AND (lease_until IS NULL OR lease_until <= $1::timestamptz) ${kindFilter}
+         AND (lease_until IS NULL OR lease_until <= $1::timestamptz) ${filters}
        ORDER BY available_at, id LIMIT $2 FOR UPDATE SKIP LOCKED)
      UPDATE ${t.jobs} j SET lease_token = $3, lease_until = $4::timestamptz FROM picked WHERE j.id = picked.id
      RETURNING ${jobColumns('j')}`,

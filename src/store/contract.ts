@@ -106,6 +106,8 @@ export interface ClaimJobsOptions {
   /** Unique per claim; only its holder may complete or retry the job. */
   readonly leaseToken: string;
   readonly kind?: string;
+  /** Only jobs of this tenant (every tenant when omitted). */
+  readonly tenantId?: string;
 }
 
 /**

@@ -220,7 +220,7 @@ export function createMemoryStore(): MemoryConsentStore {
       statuses.set(phone, withoutConfirmation(row));
       return true;
     },
-    async claimJobs({ limit, leaseMs, now, leaseToken, kind }) {
+    async claimJobs({ limit, leaseMs, now, leaseToken, kind, tenantId }) {
       const nowMs = Date.parse(now);
       const leaseUntil = new Date(nowMs + leaseMs).toISOString();
       const claimable = [...jobs.values()]
@@ -228,6 +228,7 @@ export function createMemoryStore(): MemoryConsentStore {
           (job) =>
             job.state === 'pending' &&
             (kind === undefined || job.kind === kind) &&
+            (tenantId === undefined || job.tenantId === tenantId) &&
             Date.parse(job.availableAt) <= nowMs &&
             (job.leaseUntil === undefined || Date.parse(job.leaseUntil) <= nowMs),
         )

@@ -187,6 +187,19 @@ export function runConsentStoreTests<S extends ConsentStore>(options: StoreSuite
     },
   );
 
+  group('ledger', 'keeps hostile evidence text exactly as the core sealed it', async ({ store, consent }) => {
+    const body = `STOP\u0000 \uD800 ＳＴＯＰ 🛑 e\u0301 ${'x'.repeat(1600)}`;
+    const { event } = await consent.record({
+      phone: PHONE,
+      action: 'opt_out',
+      source: 'import',
+      evidence: { body, note: 'line one\r\nline "two"', messageId: 'SM\u0000x' },
+    });
+    expect(event.evidence.body).toBe(body.replace('\u0000', '\uFFFD').replace('\uD800', '\uFFFD'));
+    expect(await store.getEvent('default', event.id)).toEqual(event);
+    expect(await consent.verifyAuditTrail()).toEqual({ ok: true, checked: 1 });
+  });
+
   group('ledger', 'offers no way to change or delete an event', async ({ store }) => {
     const names = allMethodNames(store).filter((name) => /^(update|delete|remove|edit|set|put)/i.test(name));
     expect(names).toEqual([]);
@@ -493,6 +506,43 @@ export function runConsentStoreTests<S extends ConsentStore>(options: StoreSuite
       ]);
     },
   );
+
+  group('outbox', 'claims can be limited to one tenant', async ({ store }) => {
+    await writeWithJobs(store, 2);
+    const ids = createIdGenerator();
+    await store.transact('other', PHONE, async (tx) => {
+      const event = sealEvent(
+        { ...draftEvent(ids('evt'), PHONE, 'opt_out'), tenantId: 'other' },
+        await tx.chainHead(),
+      );
+      await tx.append(event);
+      await tx.putStatus({
+        status: 'opted_out',
+        since: event.occurredAt,
+        causeEventId: event.id,
+        lastEventId: event.id,
+      });
+      await tx.enqueue({
+        id: ids('job'),
+        tenantId: 'other',
+        phone: PHONE,
+        kind: 'crm_sync',
+        eventId: event.id,
+        createdAt: event.occurredAt,
+      });
+    });
+    const now = '2026-03-02T14:00:00.000Z';
+    const claimed = await store.claimJobs({
+      limit: 10,
+      leaseMs: 60_000,
+      now,
+      leaseToken: 'w1',
+      tenantId: 'other',
+    });
+    expect(claimed.map((job) => job.tenantId)).toEqual(['other']);
+    const rest = await store.claimJobs({ limit: 10, leaseMs: 60_000, now, leaseToken: 'w2' });
+    expect(rest.map((job) => job.tenantId)).toEqual(['default', 'default']);
+  });
 
   group('outbox', 'concurrent workers never receive the same job', async ({ store }) => {
     await writeWithJobs(store, 40);

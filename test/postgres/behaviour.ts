@@ -1,4 +1,11 @@
-import { ConsentError, type ConsentEvent, createConsentManager, type E164, sealEvent } from 'sms-consent';
+import {
+  ConsentError,
+  type ConsentEvent,
+  createConsentManager,
+  createIdGenerator,
+  type E164,
+  sealEvent,
+} from 'sms-consent';
 import { createPostgresStore, type PostgresClient, type PostgresConsentStore } from 'sms-consent/postgres';
 import { createFixedClock } from 'sms-consent/testing';
 import { expect, test } from 'vitest';
@@ -102,22 +109,52 @@ export function runPostgresBehaviourTests(backend: Backend): void {
     expect(await store.readLedger('default', { afterSeq: 0, limit: 10 })).toEqual([]);
   });
 
-  test('refuses text PostgreSQL would reject or alter (NUL, unpaired surrogate), and writes nothing', async () => {
+  test('records an opt-out whose body PostgreSQL could not store as is (NUL, unpaired surrogate)', async () => {
     const { store } = await setup();
     const consent = createConsentManager({ store, defaultCountry: 'US' });
-    for (const body of ['STOP\u0000', 'STOP \ud83d']) {
-      await expect(
-        consent.record({ phone: PHONE, action: 'opt_out', source: 'api', evidence: { body } }),
-      ).rejects.toMatchObject({
-        code: 'STORE_FAILURE',
-        message: expect.stringContaining('cannot store exactly'),
+    for (const [index, body] of ['STOP\u0000', 'STOP \ud83d'].entries()) {
+      const { event } = await consent.record({
+        phone: `+1415555267${index}`,
+        action: 'opt_out',
+        source: 'api',
+        evidence: { body },
       });
+      expect(event.evidence.body).toBe(body.replace(/\u0000|\ud83d/, '\uFFFD'));
+      expect(await store.getEvent('default', event.id)).toEqual(event);
     }
     await expect(
       consent.record({ phone: PHONE, action: 'opt_out', source: 'api', idempotencyKey: 'key-\udc00' }),
-    ).rejects.toMatchObject({ code: 'STORE_FAILURE' });
+    ).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    expect(await consent.verifyAuditTrail()).toEqual({ ok: true, checked: 2 });
+  });
+
+  test('the store itself refuses text it cannot give back exactly, and writes nothing', async () => {
+    const { store } = await setup();
+    const ids = createIdGenerator();
+    const attempt = store.transact('default', PHONE as E164, async (tx) => {
+      const event = sealEvent(
+        {
+          id: ids('evt'),
+          tenantId: 'default',
+          phone: PHONE as E164,
+          action: 'opt_out',
+          source: 'api',
+          occurredAt: '2026-03-02T14:00:00.000Z',
+          recordedAt: '2026-03-02T14:00:00.000Z',
+          applied: true,
+          evidence: { body: 'STOP\u0000' },
+        },
+        await tx.chainHead(),
+      );
+      await tx.append(event);
+      await tx.putStatus({ status: 'opted_out', since: event.occurredAt, causeEventId: event.id });
+    });
+    await expect(attempt).rejects.toMatchObject({
+      code: 'STORE_FAILURE',
+      message: expect.stringContaining('cannot store exactly'),
+    });
     expect(await store.readLedger('default', { afterSeq: 0, limit: 10 })).toEqual([]);
-    expect(await store.getStatus('default', PHONE)).toBeNull();
+    expect(await store.getStatus('default', PHONE as E164)).toBeNull();
   });
 
   test('the ledger refuses UPDATE, DELETE and TRUNCATE from raw SQL', async () => {
