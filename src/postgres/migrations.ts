@@ -112,11 +112,21 @@ export const POSTGRES_SCHEMA_VERSION: number = STEPS.at(-1)?.version ?? 0;
 
 /**
  * The store's migrations as plain SQL for one schema, for teams that apply migrations with their own
- * tool (Flyway, sqitch, …) instead of `store.migrate()`. Apply them in order, each once.
+ * tool (Flyway, sqitch, …) instead of `store.migrate()`. Apply them in order, each once. Each step
+ * creates the schema and the `schema_migrations` table when missing and records its version there,
+ * so `store.migrate()` and `npx sms-consent migrate` see a database migrated this way as up to date.
  */
 export function postgresMigrations(schema?: string): PostgresMigration[] {
   const t = tableNames(schema);
-  return STEPS.map((step) => ({ version: step.version, name: step.name, sql: step.sql(t) }));
+  return STEPS.map((step) => ({
+    version: step.version,
+    name: step.name,
+    sql: `CREATE SCHEMA IF NOT EXISTS "${t.schema}";
+CREATE TABLE IF NOT EXISTS ${t.migrations} (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());
+${step.sql(t)}
+INSERT INTO ${t.migrations} (version, name) VALUES (${step.version}, '${step.name.replaceAll("'", "''")}');
+`,
+  }));
 }
 
 /**

@@ -44,9 +44,9 @@ describe('PostgreSQL store on PGlite: behaviour', () => {
     const schema = randomSchema();
     const migrations = postgresMigrations(schema);
     expect(migrations.map((migration) => migration.version)).toEqual([POSTGRES_SCHEMA_VERSION]);
-    await db.exec(`CREATE SCHEMA ${schema}`);
     for (const migration of migrations) await db.exec(migration.sql);
     const store = createPostgresStore({ client: db, schema });
+    expect(await store.migrate()).toEqual({ version: POSTGRES_SCHEMA_VERSION, applied: [] });
     const consent = createConsentManager({ store, defaultCountry: 'US' });
     await consent.handleInbound({ from: '+14155552671', body: 'STOP', messageId: 'SM-external' });
     expect((await consent.getStatus('+14155552671')).status).toBe('opted_out');
