@@ -34,6 +34,8 @@ type AppKind = 'bare' | 'consent';
 
 if (!isMainThread && parentPort) {
   const port = await serve(workerData as AppKind);
+  // Asked 'busy', the worker answers how long its event loop has been active (ms): the server time.
+  parentPort.on('message', () => parentPort?.postMessage(performance.eventLoopUtilization().active));
   parentPort.postMessage(port);
 }
 
@@ -70,14 +72,18 @@ interface Prepared {
   readonly signature: string;
 }
 
-/** Signed requests with fresh MessageSids, ~5% keywords, from a pool of numbers (signing is not timed). */
-async function prepare(count: number, random: () => number): Promise<Prepared[]> {
-  const { signTwilioRequest } = await import('sms-consent/twilio');
+/** The people texting in: one fixed pool for the whole run, as a real number's contacts are. */
+function makePhones(random: () => number): string[] {
   const areaCodes = ['212', '305', '415', '503', '646', '702'];
-  const phones = Array.from({ length: NUMBERS }, (_, index) => {
+  return Array.from({ length: NUMBERS }, (_, index) => {
     const area = areaCodes[index % areaCodes.length] as string;
     return `+1${area}${200 + Math.floor(random() * 800)}${String(Math.floor(random() * 10_000)).padStart(4, '0')}`;
   });
+}
+
+/** Signed requests with fresh MessageSids, ~5% keywords (signing is not timed). */
+async function prepare(count: number, phones: readonly string[], random: () => number): Promise<Prepared[]> {
+  const { signTwilioRequest } = await import('sms-consent/twilio');
   return Array.from({ length: count }, () => {
     const pool = random() < 0.05 ? KEYWORDS : CHATTER;
     const from = phones[Math.floor(random() * phones.length)] as string;
@@ -177,14 +183,25 @@ async function startWorker(kind: AppKind): Promise<{ port: number; worker: Worke
   return { port, worker };
 }
 
+/** The worker's event-loop active time so far, in ms. */
+function busyMs(worker: Worker): Promise<number> {
+  return new Promise((resolve) => {
+    worker.once('message', resolve);
+    worker.postMessage('busy');
+  });
+}
+
 interface Round {
   readonly seconds: number;
+  /** Server event-loop time per request, µs. */
+  readonly serverMicros: number;
   readonly p50: number;
   readonly p99: number;
 }
 
 const bench: Bench = async () => {
   const random = seededRandom(7);
+  const phones = makePhones(random);
   const targets = await Promise.all(
     (['bare', 'consent'] as const).map(async (kind) => ({ kind, ...(await startWorker(kind)) })),
   );
@@ -193,14 +210,18 @@ const bench: Bench = async () => {
     ['consent', []],
   ]);
   try {
-    for (const target of targets) await run(target.port, await prepare(WARMUP, random));
+    for (const target of targets) await run(target.port, await prepare(WARMUP, phones, random));
     for (let round = 0; round < ROUNDS; round++) {
       // Alternate which app goes first, so drift in the machine's load hits both alike.
       const order = round % 2 === 0 ? targets : [...targets].reverse();
       for (const target of order) {
-        const result = await run(target.port, await prepare(REQUESTS, random));
+        const requests = await prepare(REQUESTS, phones, random);
+        const busyBefore = await busyMs(target.worker);
+        const result = await run(target.port, requests);
+        const serverMicros = ((await busyMs(target.worker)) - busyBefore) * (1000 / REQUESTS);
         rounds.get(target.kind)?.push({
           seconds: result.seconds,
+          serverMicros,
           p50: percentile(result.latencies, 50),
           p99: percentile(result.latencies, 99),
         });
@@ -222,6 +243,7 @@ const bench: Bench = async () => {
       perSecond: REQUESTS / seconds,
       p50: fastest?.p50 ?? Number.NaN,
       p99: fastest?.p99 ?? Number.NaN,
+      serverMicros: Math.min(...(rounds.get(kind) ?? []).map((round) => round.serverMicros)),
     };
   };
   const bare = row('bare', 'bare Express 5 route, empty TwiML (baseline)');
@@ -236,6 +258,7 @@ const bench: Bench = async () => {
     notes: [
       `latency bare:    p50 ${bare.p50.toFixed(2)} ms, p99 ${bare.p99.toFixed(2)} ms (fastest of ${ROUNDS} rounds)`,
       `latency consent: p50 ${consent.p50.toFixed(2)} ms, p99 ${consent.p99.toFixed(2)} ms (fastest of ${ROUNDS} rounds)`,
+      `server time per request (least of ${ROUNDS} rounds): bare ${bare.serverMicros.toFixed(0)} µs, consent ${consent.serverMicros.toFixed(0)} µs, ratio ${(bare.serverMicros / consent.serverMicros).toFixed(2)}`,
       `ratio consent/bare throughput: ${(consent.perSecond / bare.perSecond).toFixed(2)} fastest rounds, ${medianPaired.toFixed(2)} median of paired rounds [${paired.map((value) => value.toFixed(2)).join(', ')}] (target >= 0.7)`,
     ],
   };

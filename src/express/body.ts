@@ -101,41 +101,65 @@ type RawOutcome =
   | { readonly ok: true; readonly raw: Buffer }
   | { readonly ok: false; readonly problem: BodyProblem };
 
-function readRaw(req: IncomingMessage, limit: number): Promise<RawOutcome> {
+/** A request being read. The listeners below are shared functions, not closures made per request. */
+interface Reading {
+  readonly limit: number;
+  readonly chunks: Buffer[];
+  size: number;
+  readonly resolve: (outcome: RawOutcome) => void;
+}
+
+const READING = Symbol('sms-consent.reading');
+type ReadableRequest = IncomingMessage & { [READING]?: Reading | undefined };
+
+function readRaw(req: ReadableRequest, limit: number): Promise<RawOutcome> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) return Promise.resolve(tooLarge(limit));
   return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const finish = (outcome: RawOutcome): void => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-      req.off('close', onClose);
-      resolve(outcome);
-    };
-    const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size > limit) {
-        // Keep reading to the end without storing, so the 413 reaches the client.
-        req.off('data', onData);
-        req.resume();
-        finish(tooLarge(limit));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = (): void =>
-      finish({ ok: true, raw: chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks) });
-    const onError = (error: Error): void =>
-      finish({ ok: false, problem: { status: 400, message: `Could not read the body: ${error.message}` } });
-    const onClose = (): void =>
-      finish({ ok: false, problem: { status: 400, message: 'The request was aborted' } });
+    req[READING] = { limit, chunks: [], size: 0, resolve };
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onError);
     req.on('close', onClose);
   });
+}
+
+function onData(this: ReadableRequest, chunk: Buffer): void {
+  const reading = this[READING];
+  if (!reading) return;
+  reading.size += chunk.length;
+  if (reading.size > reading.limit) {
+    settle(this, tooLarge(reading.limit));
+    // Keep reading to the end without storing, so the 413 reaches the client.
+    this.resume();
+    return;
+  }
+  reading.chunks.push(chunk);
+}
+
+function onEnd(this: ReadableRequest): void {
+  const chunks = this[READING]?.chunks ?? [];
+  settle(this, { ok: true, raw: chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks) });
+}
+
+function onError(this: ReadableRequest, error: Error): void {
+  settle(this, { ok: false, problem: { status: 400, message: `Could not read the body: ${error.message}` } });
+}
+
+function onClose(this: ReadableRequest): void {
+  settle(this, { ok: false, problem: { status: 400, message: 'The request was aborted' } });
+}
+
+/** Detaches the listeners and resolves the read, once. */
+function settle(req: ReadableRequest, outcome: RawOutcome): void {
+  const reading = req[READING];
+  if (!reading) return;
+  req[READING] = undefined;
+  req.off('data', onData);
+  req.off('end', onEnd);
+  req.off('error', onError);
+  req.off('close', onClose);
+  reading.resolve(outcome);
 }
 
 function tooLarge(limit: number): RawOutcome {

@@ -169,17 +169,19 @@ export function createTwilioWebhook(options: TwilioWebhookOptions): TwilioWebhoo
       const body = await authenticate(req, res);
       if (!body) return;
       const message = parseTwilioInbound(body.params);
-      const tenantId = await tenantOf({
-        kind: 'inbound',
-        number: message.to,
-        accountSid: message.accountId,
-        ...(message.messagingServiceSid === undefined
-          ? {}
-          : { messagingServiceSid: message.messagingServiceSid }),
-        request: req,
-      });
+      const tenantId =
+        tenantOf &&
+        (await tenantOf({
+          kind: 'inbound',
+          number: message.to,
+          accountSid: message.accountId,
+          ...(message.messagingServiceSid === undefined
+            ? {}
+            : { messagingServiceSid: message.messagingServiceSid }),
+          request: req,
+        }));
       const result = await consent.handleInbound(tenantId === undefined ? message : { ...message, tenantId });
-      await options.onInbound?.({ message, result, tenantId, request: req });
+      if (options.onInbound) await options.onInbound({ message, result, tenantId, request: req });
       answer(res, 200, twimlResponse(await claimReply(result.reply, message.from, tenantId)));
     } catch (error) {
       failed(req, res, error);
@@ -203,21 +205,23 @@ export function createTwilioWebhook(options: TwilioWebhookOptions): TwilioWebhoo
       const body = await authenticate(req, res);
       if (!body) return;
       const callback = parseTwilioStatusCallback(body.params);
-      const tenantId = await tenantOf({
-        kind: 'status',
-        ...(callback.from === undefined ? {} : { number: callback.from }),
-        ...(callback.accountId === undefined ? {} : { accountSid: callback.accountId }),
-        ...(callback.messagingServiceSid === undefined
-          ? {}
-          : { messagingServiceSid: callback.messagingServiceSid }),
-        request: req,
-      });
+      const tenantId =
+        tenantOf &&
+        (await tenantOf({
+          kind: 'status',
+          ...(callback.from === undefined ? {} : { number: callback.from }),
+          ...(callback.accountId === undefined ? {} : { accountSid: callback.accountId }),
+          ...(callback.messagingServiceSid === undefined
+            ? {}
+            : { messagingServiceSid: callback.messagingServiceSid }),
+          request: req,
+        }));
       const recorded = await recordDeliveryFailure(
         consent,
         callback,
         tenantId === undefined ? {} : { tenantId },
       );
-      await options.onStatus?.({ callback, recorded, tenantId, request: req });
+      if (options.onStatus) await options.onStatus({ callback, recorded, tenantId, request: req });
       answer(res, 200, EMPTY_TWIML);
     } catch (error) {
       failed(req, res, error);
@@ -235,19 +239,28 @@ function fromQuery(req: Request): { readonly ok: true; readonly body: WebhookBod
   return { ok: true, body: { params, signedParams: {}, raw: undefined, json: false } };
 }
 
-function tenantResolver(tenant: TwilioWebhookOptions['tenant']): TenantResolver {
-  if (tenant === undefined) return () => undefined;
+/** The tenant function, or undefined when every request goes to the manager's default tenant. */
+function tenantResolver(tenant: TwilioWebhookOptions['tenant']): TenantResolver | undefined {
   if (typeof tenant === 'string') return () => tenant;
   return tenant;
 }
 
+const EMPTY_TWIML_HEADERS = {
+  'Content-Type': 'text/xml; charset=utf-8',
+  'Content-Length': Buffer.byteLength(EMPTY_TWIML),
+};
+
 /** Answers with plain Node calls (no ETag, no content negotiation): TwiML for 200, text for errors. */
 function answer(res: Response, status: number, body: string): void {
   if (res.headersSent) return;
-  res.writeHead(status, {
-    'Content-Type': status === 200 ? 'text/xml; charset=utf-8' : 'text/plain; charset=utf-8',
-    'Content-Length': Buffer.byteLength(body),
-    ...(status === 413 ? { Connection: 'close' } : {}),
-  });
+  if (status === 200 && body === EMPTY_TWIML) {
+    res.writeHead(200, EMPTY_TWIML_HEADERS);
+  } else {
+    res.writeHead(status, {
+      'Content-Type': status === 200 ? 'text/xml; charset=utf-8' : 'text/plain; charset=utf-8',
+      'Content-Length': Buffer.byteLength(body),
+      ...(status === 413 ? { Connection: 'close' } : {}),
+    });
+  }
   res.end(body);
 }
