@@ -122,6 +122,18 @@ export function isE164(value: string): value is E164 {
   return typeof value === 'string' && E164_PATTERN.test(value);
 }
 
+/**
+ * True when `value` is a country code libphonenumber knows (`'US'`, `'GB'`, …): the check a default
+ * country gets once, at configuration, instead of failing every number later.
+ *
+ * @example
+ * isCountryCode('US'); // true
+ * isCountryCode('UK'); // false (the code is 'GB')
+ */
+export function isCountryCode(value: unknown): value is CountryCode {
+  return isKnownCountry(value);
+}
+
 function isE164Result(result: E164 | InvalidPhoneReason): result is E164 {
   return result.charCodeAt(0) === 43; // '+'
 }

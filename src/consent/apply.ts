@@ -117,6 +117,12 @@ export async function applyEvent(
 
   if ('duplicateOf' in outcome) {
     const event = await store.getEvent(draft.tenantId, outcome.duplicateOf);
+    if (event && (event.phone !== draft.phone || event.action !== draft.action)) {
+      throw new ValidationError(
+        `Idempotency key ${draft.idempotencyKey} already names event ${event.id} (${event.action} of ${event.phone}), not this ${draft.action} of ${draft.phone}`,
+        [{ path: 'idempotencyKey', message: 'already used for a different event' }],
+      );
+    }
     const status = event && (await store.getStatus(draft.tenantId, event.phone));
     if (!event || !status) {
       throw new ConsentError(

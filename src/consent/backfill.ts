@@ -2,11 +2,14 @@ import type { Classification } from '../classify/index.js';
 import type { E164 } from '../phone.js';
 import type { ApplyOutcome, EventDraft } from './apply.js';
 import { forEachLimit } from './each-limit.js';
+import {
+  compactEvidence,
+  deliveryErrorKey,
+  inboundEvidence,
+  inboundMessageKey,
+  UNSUBSCRIBED_RECIPIENT_ERROR,
+} from './evidence.js';
 import type { TimeInput } from './inputs.js';
-import type { ConsentEvidence } from './types.js';
-
-/** Twilio's error for a send to a recipient who opted out ("Attempt to send to unsubscribed recipient"). */
-const UNSUBSCRIBED_RECIPIENT = 21610;
 
 /**
  * One message of an SMS account's history, whatever the provider: what `backfill` replays. The
@@ -186,22 +189,14 @@ export async function runBackfill(
       phone,
       action: classification.intent,
       source: 'sms',
-      evidence: compact({
-        messageId: message.id,
-        body,
-        keyword: classification.keyword,
-        match: classification.match ?? undefined,
-        from: message.from,
-        to: message.to,
-        accountId: message.accountId,
-      }),
-      idempotencyKey: `msg:${message.id}`,
+      evidence: inboundEvidence({ ...message, messageId: message.id, body }, classification),
+      idempotencyKey: inboundMessageKey(message.id),
     });
   }
 
   function readOutbound(message: HistoryMessage): Pending | undefined {
     tally.outbound++;
-    if (Number(message.errorCode) !== UNSUBSCRIBED_RECIPIENT) return undefined;
+    if (Number(message.errorCode) !== UNSUBSCRIBED_RECIPIENT_ERROR) return undefined;
     tally.deliveryErrors++;
     const phone = context.normalize(message.to);
     if (phone === null) {
@@ -213,14 +208,14 @@ export async function runBackfill(
       phone,
       action: 'opt_out',
       source: 'delivery_error',
-      evidence: compact({
-        errorCode: UNSUBSCRIBED_RECIPIENT,
+      evidence: compactEvidence({
+        errorCode: UNSUBSCRIBED_RECIPIENT_ERROR,
         messageId: message.id,
         to: message.to,
         from: message.from,
         accountId: message.accountId,
       }),
-      idempotencyKey: `twilio-status:${message.id}`,
+      idempotencyKey: deliveryErrorKey(message.id),
     });
   }
 
@@ -248,10 +243,4 @@ function groupByNumber(batch: readonly Pending[]): EventDraft[][] {
     else groups.set(key, [draft]);
   }
   return [...groups.values()];
-}
-
-function compact(evidence: Record<string, string | number | undefined>): ConsentEvidence {
-  const result: Record<string, string | number> = {};
-  for (const [key, value] of Object.entries(evidence)) if (value !== undefined) result[key] = value;
-  return result as ConsentEvidence;
 }

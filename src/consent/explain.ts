@@ -19,7 +19,7 @@ export function describeEvent(event: ConsentEvent): string {
     case 'provider':
       return `the provider's ${event.action === 'opt_out' ? 'opt-out' : 'opt-in'} signal for message${message || ' (no id)'}${route}`;
     case 'delivery_error':
-      return `delivery failed with Twilio error ${evidence.errorCode ?? 21610}${message}`;
+      return `delivery failed${evidence.errorCode === undefined ? '' : ` with Twilio error ${evidence.errorCode}`}${message}`;
     case 'crm':
       return `the CRM${evidence.contactId ? ` (contact ${evidence.contactId})` : ''}${note}`;
     case 'form':

@@ -105,12 +105,29 @@ function parse<T>(schema: z.ZodType<T>, input: unknown, where: string): T {
   );
 }
 
-/** A {@link TimeInput} as ISO 8601 UTC; throws {@link ValidationError} for a date that does not exist. */
-export function toIso(value: TimeInput, field: string): string {
+/** The earliest moment the ledger accepts: older values are almost always a unit mistake. */
+const EARLIEST = Date.UTC(2000, 0, 1);
+/** How far ahead of the clock a moment may be (clock skew between machines), in milliseconds. */
+const FUTURE_SKEW_MS = 5 * 60 * 1000;
+
+/**
+ * A {@link TimeInput} as ISO 8601 UTC. Throws {@link ValidationError} for a date that does not exist,
+ * one before 2000 (epoch seconds passed as milliseconds land in 1970), and one more than five minutes
+ * after `now`: a future-dated opt-in would otherwise outrank every real STOP until that date.
+ */
+export function toIso(value: TimeInput, field: string, now: Date): string {
   const date = value instanceof Date ? value : new Date(value);
-  if (Number.isNaN(date.getTime())) {
-    throw new ValidationError(`Invalid ${field}: ${String(value)}`, [
-      { path: field, message: 'not a valid date' },
+  const time = date.getTime();
+  const problem = Number.isNaN(time)
+    ? 'not a valid date'
+    : time < EARLIEST
+      ? 'before 2000 (seconds given where milliseconds are expected?)'
+      : time > now.getTime() + FUTURE_SKEW_MS
+        ? 'in the future'
+        : undefined;
+  if (problem !== undefined) {
+    throw new ValidationError(`Invalid ${field}: ${String(value)} is ${problem}`, [
+      { path: field, message: problem },
     ]);
   }
   return date.toISOString();

@@ -1,9 +1,10 @@
 import { type Classification, type ClassifyOptions, createClassifier } from '../classify/index.js';
-import { OptedOutError } from '../errors.js';
-import { type CountryCode, type E164, normalizePhone } from '../phone.js';
+import { ConsentError, OptedOutError, ValidationError } from '../errors.js';
+import { type CountryCode, type E164, isCountryCode, normalizePhone } from '../phone.js';
 import type { ConsentStore } from '../store/contract.js';
 import { type ApplyOutcome, applyEvent, type EventDraft } from './apply.js';
 import { type AuditResult, verifyChain } from './audit.js';
+import { compactEvidence, inboundEvidence, inboundMessageKey } from './evidence.js';
 import { explainStatus } from './explain.js';
 import type { ExportFormat } from './export.js';
 import { type Clock, createIdGenerator, type IdGenerator, systemClock } from './ids.js';
@@ -74,7 +75,7 @@ export interface ConsentManagerOptions extends IntegrationOptions {
   readonly ids?: IdGenerator;
   readonly replies?: ReplyTexts;
   /** Called after every status change; errors it throws go to `onError`. */
-  readonly onChange?: (change: ConsentChange) => void;
+  readonly onChange?: (change: ConsentChange) => void | Promise<void>;
   /** Receives errors of listeners (default: `console.error`). */
   readonly onError?: (error: unknown) => void;
   /** Outbox job kinds to enqueue with every applied change (the CRM sync sets `crm_sync`). */
@@ -148,12 +149,16 @@ export interface ConsentManager extends ConsentIntegrations {
   ): AsyncIterable<string>;
   verifyAuditTrail(options?: TenantOption): Promise<AuditResult>;
   /** Adds a change listener; returns the function that removes it. */
-  onChange(listener: (change: ConsentChange) => void): () => void;
+  onChange(listener: (change: ConsentChange) => void | Promise<void>): () => void;
   /** Normalizes with the manager's default country. */
   normalize(phone: string): E164;
   readonly store: ConsentStore;
   readonly clock: Clock;
-  /** Writes an event exactly like `record` after validation: for integrations (backfill, CRM import). */
+  /**
+   * Writes an already validated event, with no checks of its source: for this library's own
+   * integrations (backfill, CRM import). Applications call `record` or `handleInbound`.
+   * @internal
+   */
   apply(draft: EventDraft): Promise<ApplyOutcome>;
 }
 
@@ -180,8 +185,14 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
     optInConfirmation: options.replies?.optInConfirmation ?? false,
     help: options.replies?.help ?? false,
   };
+  if (options.defaultCountry !== undefined && !isCountryCode(options.defaultCountry)) {
+    throw new ConsentError(
+      'CONFIG',
+      `defaultCountry ${JSON.stringify(options.defaultCountry)} is not an ISO 3166-1 alpha-2 country code libphonenumber knows (e.g. 'US', 'GB')`,
+    );
+  }
   const normalizeOptions = options.defaultCountry ? { defaultCountry: options.defaultCountry } : {};
-  const listeners = new Set<(change: ConsentChange) => void>();
+  const listeners = new Set<(change: ConsentChange) => void | Promise<void>>();
   if (options.onChange) listeners.add(options.onChange);
   const reportError =
     options.onError ?? ((error: unknown) => console.error('sms-consent: change listener failed', error));
@@ -212,7 +223,8 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
     };
     for (const listener of listeners) {
       try {
-        listener(change);
+        const result: unknown = listener(change);
+        if (result instanceof Promise) result.catch(reportError);
       } catch (error) {
         reportError(error);
       }
@@ -222,13 +234,15 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
   async function apply(draft: EventDraft, allowConfirmation = false): Promise<ApplyOutcome> {
     const confirmationText = replies.optOutConfirmation;
     const outcome = await applyEvent(store, ids, clock, draft, {
-      confirmationFor: (event, changed) =>
-        allowConfirmation && changed && confirmationText !== false && event.action === 'opt_out'
-          ? {
-              text: confirmationText,
-              until: new Date(clock.now().getTime() + CONFIRMATION_WINDOW_MS).toISOString(),
-            }
-          : undefined,
+      confirmationFor: (event, changed) => {
+        if (!allowConfirmation || !changed || confirmationText === false || event.action !== 'opt_out') {
+          return undefined;
+        }
+        // The window runs from the opt-out itself: a text delivered late gets no confirmation.
+        const now = clock.now().getTime();
+        const until = Math.min(Date.parse(event.occurredAt), now) + CONFIRMATION_WINDOW_MS;
+        return until >= now ? { text: confirmationText, until: new Date(until).toISOString() } : undefined;
+      },
       ...(integrations.jobsFor ? { jobsFor: integrations.jobsFor } : {}),
     });
     notify(outcome);
@@ -311,17 +325,11 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
           occurredAt:
             message.receivedAt === undefined
               ? clock.now().toISOString()
-              : toIso(message.receivedAt, 'receivedAt'),
-          evidence: compact({
-            messageId: message.messageId,
-            body: message.body,
-            keyword: classification.keyword,
-            match: classification.match ?? undefined,
-            from: message.from,
-            to: message.to,
-            accountId: message.accountId,
-          }),
-          ...(message.messageId === undefined ? {} : { idempotencyKey: `msg:${message.messageId}` }),
+              : toIso(message.receivedAt, 'receivedAt', clock.now()),
+          evidence: inboundEvidence(message, classification),
+          ...(message.messageId === undefined
+            ? {}
+            : { idempotencyKey: inboundMessageKey(message.messageId) }),
         },
         !providerBlocks,
       );
@@ -345,7 +353,8 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
 
     async record(input) {
       const parsed = parseRecordInput(input);
-      const evidence = compact({ ...parsed.evidence, actor: parsed.actor ?? parsed.evidence?.actor });
+      refuseImpersonation(parsed);
+      const evidence = compactEvidence({ ...parsed.evidence, actor: parsed.actor ?? parsed.evidence?.actor });
       const outcome = await apply({
         tenantId: tenantOf(parsed),
         phone: normalize(parsed.phone),
@@ -354,7 +363,7 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
         occurredAt:
           parsed.occurredAt === undefined
             ? clock.now().toISOString()
-            : toIso(parsed.occurredAt, 'occurredAt'),
+            : toIso(parsed.occurredAt, 'occurredAt', clock.now()),
         evidence,
         ...(parsed.idempotencyKey === undefined ? {} : { idempotencyKey: parsed.idempotencyKey }),
       });
@@ -426,8 +435,8 @@ function looksLikeInbound(input: unknown): input is InboundMessage {
     typeof message.from === 'string' &&
     typeof message.body === 'string' &&
     message.body.length <= 100_000 &&
-    (message.messageId === undefined || typeof message.messageId === 'string') &&
-    (message.tenantId === undefined || typeof message.tenantId === 'string') &&
+    (message.messageId === undefined || isNonEmpty(message.messageId, 500)) &&
+    (message.tenantId === undefined || isNonEmpty(message.tenantId, 200)) &&
     (message.to === undefined || typeof message.to === 'string') &&
     (message.optOutType === undefined || typeof message.optOutType === 'string') &&
     (message.accountId === undefined || typeof message.accountId === 'string') &&
@@ -438,9 +447,25 @@ function looksLikeInbound(input: unknown): input is InboundMessage {
   );
 }
 
-/** Drops undefined fields, so optional properties stay absent (exactOptionalPropertyTypes). */
-function compact<T extends Record<string, unknown>>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
-  const result: Record<string, unknown> = {};
-  for (const [key, field] of Object.entries(value)) if (field !== undefined) result[key] = field;
-  return result as { [K in keyof T]?: Exclude<T[K], undefined> };
+function isNonEmpty(value: unknown, maxLength: number): boolean {
+  return typeof value === 'string' && value.length > 0 && value.length <= maxLength;
+}
+
+/**
+ * `record` is for changes that do not come from the person's own text: an `sms` or `provider` event
+ * (the only sources that lift an opt-out) must name the message that proves it, and a refused
+ * delivery can only ever opt out.
+ */
+function refuseImpersonation(input: RecordInput): void {
+  if ((input.source === 'sms' || input.source === 'provider') && !input.evidence?.messageId) {
+    throw new ValidationError(
+      `Invalid record input: source '${input.source}' needs evidence.messageId (the person's own text); use handleInbound for inbound texts`,
+      [{ path: 'evidence.messageId', message: `required with source '${input.source}'` }],
+    );
+  }
+  if (input.source === 'delivery_error' && input.action === 'opt_in') {
+    throw new ValidationError('Invalid record input: a delivery error can only opt out, not opt in', [
+      { path: 'action', message: "must be 'opt_out' with source 'delivery_error'" },
+    ]);
+  }
 }

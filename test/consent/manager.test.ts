@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import {
   type ConsentChange,
   composeState,
@@ -359,3 +360,156 @@ describe('composeState and change hooks', () => {
     expect(errors).toHaveLength(1);
   });
 });
+
+describe('bad input is refused before anything is written', () => {
+  test('a moment in the future or before 2000 is a ValidationError', async () => {
+    const { consent, store } = setup();
+    await expect(
+      consent.handleInbound({
+        from: LEAD,
+        body: 'START',
+        messageId: 'SM1',
+        receivedAt: '2099-01-01T00:00:00Z',
+      }),
+    ).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      issues: [expect.objectContaining({ path: 'receivedAt' })],
+    });
+    await expect(
+      consent.record({ phone: LEAD, action: 'opt_out', source: 'api', occurredAt: 1_772_460_000 }),
+    ).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('before 2000') });
+    expect(await store.listTenants()).toEqual([]);
+  });
+
+  test('an empty message id or tenant id is a ValidationError, not a shared key', async () => {
+    const { consent } = setup();
+    await expect(consent.handleInbound({ from: LEAD, body: 'STOP', messageId: '' })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
+    await expect(consent.handleInbound({ from: LEAD, body: 'STOP', tenantId: '' })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
+  });
+
+  test('an unknown default country fails at construction with CONFIG', () => {
+    expect(() => createConsentManager({ store: createMemoryStore(), defaultCountry: 'UK' as never })).toThrow(
+      expect.objectContaining({ code: 'CONFIG' }),
+    );
+  });
+
+  test('an idempotency key reused for another number is refused, not reported as a duplicate', async () => {
+    const { consent } = setup();
+    await consent.record({ phone: LEAD, action: 'opt_out', source: 'crm', idempotencyKey: 'crm:1' });
+    await expect(
+      consent.record({ phone: '+14155550123', action: 'opt_out', source: 'crm', idempotencyKey: 'crm:1' }),
+    ).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      issues: [expect.objectContaining({ path: 'idempotencyKey' })],
+    });
+    expect((await consent.getStatus('+14155550123')).status).toBe('unknown');
+  });
+
+  test('record cannot pose as the person: sms and provider need the message, delivery errors only opt out', async () => {
+    const { consent } = setup();
+    await consent.handleInbound({ from: LEAD, body: 'STOP', messageId: 'SM1' });
+    await expect(consent.record({ phone: LEAD, action: 'opt_in', source: 'sms' })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      issues: [expect.objectContaining({ path: 'evidence.messageId' })],
+    });
+    await expect(
+      consent.record({ phone: LEAD, action: 'opt_in', source: 'delivery_error' }),
+    ).rejects.toBeInstanceOf(ValidationError);
+    expect((await consent.getStatus(LEAD)).status).toBe('opted_out');
+    const relayed = await consent.record({
+      phone: LEAD,
+      action: 'opt_in',
+      source: 'sms',
+      evidence: { messageId: 'SM2' },
+    });
+    expect(relayed.applied).toBe(true);
+  });
+});
+
+describe('timing', () => {
+  test('an opt-out delivered more than five minutes late gets no confirmation', async () => {
+    const { consent, clock } = setup();
+    const late = await consent.handleInbound({
+      from: LEAD,
+      body: 'please stop texting me',
+      messageId: 'SM1',
+      receivedAt: new Date(clock.now().getTime() - 10 * 60_000),
+    });
+    expect(late).toMatchObject({ intent: 'opt_out', changed: true });
+    expect(late.reply).toBeUndefined();
+    const recent = await consent.handleInbound({
+      from: '+14155550123',
+      body: 'please stop texting me',
+      messageId: 'SM2',
+      receivedAt: new Date(clock.now().getTime() - 4 * 60_000),
+    });
+    expect(recent.reply).toBeDefined();
+    clock.advance(60_001);
+    await expect(
+      consent.assertCanSend('+14155550123', { body: recent.reply as string }),
+    ).rejects.toBeInstanceOf(OptedOutError);
+  });
+
+  test('a rejected async listener goes to onError instead of crashing the process', async () => {
+    const errors: unknown[] = [];
+    const { consent } = setup({ onError: (error) => errors.push(error) });
+    consent.onChange(async () => {
+      throw new Error('async listener broke');
+    });
+    await consent.handleInbound({ from: LEAD, body: 'STOP', messageId: 'SM1' });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(errors).toEqual([expect.objectContaining({ message: 'async listener broke' })]);
+  });
+
+  test('the same texts delivered in any order end in the same status', () => {
+    const message = fc.record({
+      body: fc.constantFrom('STOP', 'START', 'Stop.', 'please stop texting me', 'yes', 'hello'),
+      minute: fc.integer({ min: 0, max: 59 }),
+    });
+    return fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(message, { selector: (item) => item.minute, maxLength: 8 }),
+        fc.integer(),
+        async (messages, seed) => {
+          const statuses: string[] = [];
+          for (const order of [messages, shuffled(messages, seed)]) {
+            const { consent } = setup();
+            for (const [index, item] of order.entries()) {
+              await consent.handleInbound({
+                from: LEAD,
+                body: item.body,
+                messageId: `SM${item.minute}`,
+                receivedAt: new Date(Date.UTC(2026, 2, 2, 10, item.minute)),
+              });
+              if (index === 1)
+                await consent.record({
+                  phone: LEAD,
+                  action: 'opt_in',
+                  source: 'form',
+                  occurredAt: '2026-03-02T10:30:30Z',
+                });
+            }
+            statuses.push((await consent.getStatus(LEAD)).status);
+          }
+          expect(statuses[1]).toBe(statuses[0]);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
+
+function shuffled<T>(items: readonly T[], seed: number): T[] {
+  const copy = [...items];
+  let state = seed >>> 0;
+  for (let index = copy.length - 1; index > 0; index--) {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    const other = state % (index + 1);
+    [copy[index], copy[other]] = [copy[other] as T, copy[index] as T];
+  }
+  return copy;
+}
