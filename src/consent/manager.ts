@@ -261,13 +261,17 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
   }
 
   async function canSend(phone: string, value?: SendOptions): Promise<SendCheck> {
-    const stored = await store.getStatus(tenantOf(value), normalize(phone));
+    return sendCheck(tenantOf(value), normalize(phone), value?.body);
+  }
+
+  async function sendCheck(tenantId: string, key: E164, body: string | undefined): Promise<SendCheck> {
+    const stored = await store.getStatus(tenantId, key);
     if (stored?.status !== 'opted_out') return { allowed: true, status: stored?.status ?? 'unknown' };
     const { confirmation } = stored;
     const isConfirmation =
-      value?.body !== undefined &&
+      body !== undefined &&
       confirmation !== undefined &&
-      confirmation.text === value.body &&
+      confirmation.text === body &&
       clock.now().getTime() <= Date.parse(confirmation.until);
     return isConfirmation
       ? { allowed: true, status: 'opted_out', reason: 'opt_out_confirmation' }
@@ -381,9 +385,9 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
     canSend,
 
     async assertCanSend(phone, value) {
-      const check = await canSend(phone, value);
       const tenantId = tenantOf(value);
       const key = normalize(phone);
+      const check = await sendCheck(tenantId, key, value?.body);
       if (!check.allowed) throw new OptedOutError(key, tenantId);
       if (check.reason !== 'opt_out_confirmation' || value?.body === undefined) return;
       if (!(await store.consumeConfirmation(tenantId, key, value.body, clock.now().toISOString()))) {
