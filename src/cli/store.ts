@@ -56,7 +56,7 @@ export function createCliManager(cli: CliStore, globals: GlobalOptions, crm?: Cr
   return createConsentManager({
     store: cli.store,
     defaultCountry: globals.country,
-    ...(crm === undefined ? {} : { crm }),
+    ...(crm === undefined ? {} : { crm, crmTenants: [globals.tenant] }),
   });
 }
 

@@ -36,8 +36,20 @@ export interface ConsentIntegrations {
 
 /** The manager options the integrations read. */
 export interface IntegrationOptions {
-  /** The CRM to keep in step, or a function picking each tenant's CRM. */
+  /**
+   * The CRM to keep in step, or a function picking each tenant's CRM. A fixed adapter serves only
+   * the tenants of `crmTenants`; a function returning `undefined` means the tenant has no CRM.
+   */
   readonly crm?: CrmAdapter | CrmResolver;
+  /**
+   * The tenants a fixed `crm` adapter belongs to (default `['default']`). Tenancy fails closed: the
+   * changes of any other tenant enqueue no CRM job and are never written to this adapter's account.
+   * Only with a fixed adapter (a CONFIG error with a function, which decides itself).
+   *
+   * @example
+   * createConsentManager({ store, crm: createActiveCampaignCrm({ ... }), crmTenants: ['bay-dental'] });
+   */
+  readonly crmTenants?: readonly string[];
   readonly crmSync?: CrmSyncOptions;
   readonly jobsFor?: (event: ConsentEvent, changed: boolean) => readonly string[];
 }
@@ -66,11 +78,12 @@ export function createIntegrations(
 } {
   const resolved = resolveCrmSyncOptions(options.crmSync);
   const fixed = typeof options.crm === 'object' ? options.crm : undefined;
+  const crmOf = crmResolver(options.crm, options.crmTenants);
   const context: CrmContext = {
     store: parts.store,
     clock: parts.clock,
     ids: parts.ids,
-    crmOf: crmResolver(options.crm),
+    crmOf,
     options: { ...resolved, batchSize: resolved.batchSize ?? fixed?.batchSize },
     normalize: (raw) => tryNormalizePhone(raw, parts.normalizeOptions),
     apply: parts.apply,
@@ -89,7 +102,7 @@ export function createIntegrations(
     onError: resolved.onError,
   });
   return {
-    jobsFor: crmJobsFor(options.crm, resolved, options.jobsFor),
+    jobsFor: crmJobsFor(options.crm, crmOf, resolved, options.jobsFor),
     methods: {
       sync,
       start() {

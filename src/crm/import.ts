@@ -53,7 +53,7 @@ export async function runCrmImport(
       'CONFIG',
       adapter
         ? `importFromCrm: the ${adapter.name} adapter cannot list contacts (no listContacts)`
-        : `importFromCrm: no CRM is configured for tenant ${tenantId}`,
+        : `importFromCrm: no CRM is configured for tenant ${tenantId} (a fixed crm serves only the tenants in crmTenants)`,
     );
   }
   const occurredAt = new Date(options.occurredAt ?? context.clock.now()).toISOString();

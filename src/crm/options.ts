@@ -1,3 +1,4 @@
+import { DEFAULT_TENANT } from '../consent/tenant.js';
 import type { ConsentEvent, ConsentStatus } from '../consent/types.js';
 import { ConsentError } from '../errors.js';
 import type { CrmAdapter, CrmResolver } from './adapter.js';
@@ -95,10 +96,35 @@ export function resolveCrmSyncOptions(options: CrmSyncOptions = {}): ResolvedCrm
   };
 }
 
-/** The adapter of a tenant, from a fixed adapter or a resolver. */
-export function crmResolver(crm: CrmAdapter | CrmResolver | undefined): CrmResolver {
+/**
+ * The adapter of a tenant, failing closed: a fixed adapter serves only the tenants in `tenants`
+ * (default `['default']`) and every other tenant has no CRM, so one tenant's changes never reach
+ * another tenant's CRM account. A resolver function picks each tenant's CRM itself.
+ *
+ * @example
+ * crmResolver(crm, ['firm-a'])('firm-b'); // undefined: firm-b has no CRM
+ */
+export function crmResolver(
+  crm: CrmAdapter | CrmResolver | undefined,
+  tenants: readonly string[] | undefined = undefined,
+): CrmResolver {
   if (crm === undefined) return () => undefined;
-  return typeof crm === 'function' ? crm : () => crm;
+  if (typeof crm === 'function') {
+    if (tenants !== undefined) {
+      throw new ConsentError(
+        'CONFIG',
+        'crmTenants applies to a fixed crm adapter; a crm function picks the CRM of each tenant itself',
+      );
+    }
+    return crm;
+  }
+  const served = new Set(tenants ?? [DEFAULT_TENANT]);
+  for (const tenant of served) {
+    if (typeof tenant !== 'string' || tenant === '') {
+      throw new ConsentError('CONFIG', `crmTenants must hold tenant ids, got ${JSON.stringify(tenant)}`);
+    }
+  }
+  return (tenantId) => (served.has(tenantId) ? crm : undefined);
 }
 
 /**
@@ -115,18 +141,24 @@ export function desiredCrmValue(
 }
 
 /**
- * The outbox job kinds an applied event enqueues: the app's own (`jobsFor`) plus `crm_sync` when a
- * CRM is configured — for every applied opt-out (a repeated STOP re-asserts the CRM field), and for
- * opt-ins that changed the status when opt-ins propagate. Undefined when there is nothing to enqueue.
+ * The outbox job kinds an applied event enqueues: the app's own (`jobsFor`) plus `crm_sync` when the
+ * event's tenant may have a CRM — for every applied opt-out (a repeated STOP re-asserts the CRM
+ * field), and for opt-ins that changed the status when opt-ins propagate. With a fixed adapter only
+ * the tenants it serves (`crmTenants`) get `crm_sync` jobs; with a resolver function every tenant
+ * does, and the resolver decides at sync time. Undefined when there is nothing to enqueue.
  */
 export function crmJobsFor(
   crm: CrmAdapter | CrmResolver | undefined,
+  crmOf: CrmResolver,
   sync: Pick<ResolvedCrmSyncOptions, 'optIns' | 'optOuts'>,
   own: ((event: ConsentEvent, changed: boolean) => readonly string[]) | undefined,
 ): ((event: ConsentEvent, changed: boolean) => readonly string[]) | undefined {
   if (crm === undefined) return own;
+  const hasCrm = typeof crm === 'function' ? () => true : (tenantId: string) => crmOf(tenantId) !== undefined;
   const wanted = (event: ConsentEvent, changed: boolean): boolean =>
-    event.applied && (event.action === 'opt_out' ? sync.optOuts : sync.optIns && changed);
+    event.applied &&
+    (event.action === 'opt_out' ? sync.optOuts : sync.optIns && changed) &&
+    hasCrm(event.tenantId);
   return (event, changed) => {
     const kinds = own?.(event, changed) ?? [];
     return wanted(event, changed) && !kinds.includes(CRM_SYNC_JOB) ? [...kinds, CRM_SYNC_JOB] : kinds;

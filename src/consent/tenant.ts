@@ -1,0 +1,2 @@
+/** The tenant used when a call names none. */
+export const DEFAULT_TENANT = 'default';
