@@ -3,7 +3,7 @@ import type { RequestHandler } from 'express';
 import type { RecordInput } from '../consent/inputs.js';
 import type { ConsentManager, RecordResult } from '../consent/manager.js';
 import { ConsentError, InvalidPhoneNumberError, ValidationError } from '../errors.js';
-import { readWebhookBody } from '../express/body.js';
+import { readWebhookBody } from '../http/webhook-body.js';
 
 /** Options of {@link parseActiveCampaignWebhook}. */
 export interface ActiveCampaignWebhookAuth {

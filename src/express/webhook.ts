@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { ConsentManager, InboundResult, RecordResult } from '../consent/manager.js';
 import { ConsentError, InvalidPhoneNumberError, OptedOutError, ValidationError } from '../errors.js';
+import { readWebhookBody, type WebhookBody } from '../http/webhook-body.js';
 import { parseTwilioInbound, type TwilioInboundMessage } from '../twilio/inbound.js';
 import { paramsToRecord } from '../twilio/params.js';
 import { validateTwilioSignature } from '../twilio/signature.js';
@@ -10,7 +11,6 @@ import {
   type TwilioStatusCallback,
 } from '../twilio/status-callback.js';
 import { EMPTY_TWIML, twimlResponse } from '../twilio/twiml.js';
-import { readWebhookBody, type WebhookBody } from './body.js';
 import { createUrlResolver } from './url.js';
 
 /** What a `tenant` function learns about a request, to pick the tenant it belongs to. */
@@ -26,7 +26,11 @@ export interface TenantContext {
   readonly request: Request;
 }
 
-/** Maps a request to a tenant id; `undefined` means the manager's default tenant. */
+/**
+ * Maps a request to a tenant id. Returning `undefined` (or `''`) is a configuration error: the
+ * request is answered 500 (Twilio retries) and reported to `onError`, never recorded under a guessed
+ * tenant. Without a `tenant` option every request goes to the manager's default tenant.
+ */
 export type TenantResolver = (context: TenantContext) => string | undefined | Promise<string | undefined>;
 
 /** What `onInbound` receives. */
@@ -239,10 +243,21 @@ function fromQuery(req: Request): { readonly ok: true; readonly body: WebhookBod
   return { ok: true, body: { params, signedParams: {}, raw: undefined, json: false } };
 }
 
-/** The tenant function, or undefined when every request goes to the manager's default tenant. */
+/**
+ * The tenant function, or undefined when every request goes to the manager's default tenant. A
+ * function that finds no tenant fails closed.
+ */
 function tenantResolver(tenant: TwilioWebhookOptions['tenant']): TenantResolver | undefined {
+  if (tenant === undefined) return undefined;
   if (typeof tenant === 'string') return () => tenant;
-  return tenant;
+  return async (context) => {
+    const tenantId = await tenant(context);
+    if (typeof tenantId === 'string' && tenantId !== '') return tenantId;
+    throw new ConsentError(
+      'CONFIG',
+      `The tenant function found no tenant for this ${context.kind} request (number ${context.number ?? 'unknown'}, account ${context.accountSid ?? 'unknown'}); nothing was recorded`,
+    );
+  };
 }
 
 const EMPTY_TWIML_HEADERS = {

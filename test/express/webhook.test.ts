@@ -322,6 +322,16 @@ describe('createTwilioWebhook inbound', () => {
     expect((await consent.getStatus(LEAD)).status).toBe('unknown');
   });
 
+  it('answers 500 and records nothing when the tenant function finds no tenant', async () => {
+    const onError = vi.fn();
+    const { consent, inbound, store } = await setup({ tenant: () => undefined, onError });
+    const response = await postSigned({ target: inbound, params: inboundParams({ Body: 'STOP' }) });
+    expect(response.status).toBe(500);
+    expect(onError).toHaveBeenCalledWith(expect.objectContaining({ code: 'CONFIG' }), expect.anything());
+    expect((await consent.getStatus(LEAD)).status).toBe('unknown');
+    expect(ledgerSize(store)).toBe(0);
+  });
+
   it('maps a request to its tenant by AccountSid, or to a fixed tenant', async () => {
     const byAccount = await setup({
       tenant: ({ accountSid }) => (accountSid === ACCOUNT_SID ? 'acme' : undefined),
