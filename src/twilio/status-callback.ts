@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { deliveryErrorKey, UNSUBSCRIBED_RECIPIENT_ERROR } from '../consent/evidence.js';
 import type { ConsentManager, RecordResult, TenantOption } from '../consent/manager.js';
 import { field, integerText, parseParams, sid, type TwilioParamsInput } from './params.js';
 
 /** Twilio's error code for a send to a recipient who texted STOP: "Attempt to send to unsubscribed recipient". */
-export const TWILIO_UNSUBSCRIBED_RECIPIENT = 21610;
+export const TWILIO_UNSUBSCRIBED_RECIPIENT: number = UNSUBSCRIBED_RECIPIENT_ERROR;
 
 /** A message status callback from Twilio, validated. */
 export interface TwilioStatusCallback {
@@ -74,7 +75,7 @@ export async function recordDeliveryFailure(
     phone: callback.to,
     action: 'opt_out',
     source: 'delivery_error',
-    idempotencyKey: `twilio-status:${callback.messageId}`,
+    idempotencyKey: deliveryErrorKey(callback.messageId),
     evidence: {
       errorCode: TWILIO_UNSUBSCRIBED_RECIPIENT,
       messageId: callback.messageId,
