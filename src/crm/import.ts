@@ -1,3 +1,4 @@
+import { DEFAULT_TENANT } from '../consent/tenant.js';
 import { ConsentError } from '../errors.js';
 import type { E164 } from '../phone.js';
 import type { CrmContext } from './context.js';
@@ -46,7 +47,7 @@ export async function runCrmImport(
   context: CrmContext,
   options: CrmImportOptions = {},
 ): Promise<CrmImportResult> {
-  const tenantId = options.tenantId ?? 'default';
+  const tenantId = options.tenantId ?? DEFAULT_TENANT;
   const adapter = context.crmOf(tenantId);
   if (!adapter?.listContacts) {
     throw new ConsentError(

@@ -1,3 +1,4 @@
+import { DEFAULT_TENANT } from '../consent/tenant.js';
 import type { E164 } from '../phone.js';
 import type { StoredStatus } from '../store/contract.js';
 import type { CrmAdapter, CrmConsentChange, CrmConsentValue, CrmContact } from './adapter.js';
@@ -12,6 +13,10 @@ export interface ReconcileOptions {
    * Only re-check what changed since this moment (ISO 8601 or Date): CRM contacts updated since
    * (when the adapter can filter so) and ledger statuses whose last event was recorded since. The
    * hourly job passes the start of its previous run; without it everything is checked.
+   *
+   * Cost: the store has no "changed since" query, so the ledger side still pages through the
+   * tenant's opted-out (and, with opt-ins, opted-in) statuses, 500 per `listStatuses` call, and
+   * filters them in memory; only the numbers changed since are looked up in the CRM.
    */
   readonly since?: string | Date;
   readonly tenantId?: string;
@@ -60,12 +65,15 @@ const STATUS_PAGE = 500;
  *    status changed since `since` — are looked up by phone and corrected the same way.
  * A correction is logged with the contact id (returned, and passed to `onCorrection`), never written
  * to the ledger as a consent event: the person's consent did not change, the CRM was wrong.
+ *
+ * Store reads: one `getStatuses` per CRM page; a number's full status (`getStatus`, for the cause of
+ * the correction) only when one of its contacts is to be corrected.
  */
 export async function runReconcile(
   context: CrmContext,
   options: ReconcileOptions = {},
 ): Promise<ReconcileResult> {
-  const tenantId = options.tenantId ?? 'default';
+  const tenantId = options.tenantId ?? DEFAULT_TENANT;
   const adapter = context.crmOf(tenantId);
   const since = options.since === undefined ? undefined : new Date(options.since).toISOString();
   const state = createReconcileState(context, tenantId, options.dryRun === true, options.maxFailures ?? 10);
@@ -103,6 +111,16 @@ async function walkCrm(
     }
     const unique = [...new Set(phones.values())];
     const statuses = await context.store.getStatuses(tenantId, unique);
+    // The full status (its cause and since) is read only for a number that has a contact to correct.
+    const full = new Map<E164, Promise<StoredStatus | null>>();
+    const statusOf = (phone: E164) => () => {
+      let status = full.get(phone);
+      if (!status) {
+        status = context.store.getStatus(tenantId, phone);
+        full.set(phone, status);
+      }
+      return status;
+    };
     for (const [contact, phone] of phones) {
       state.tally.contactsChecked++;
       covered.add(phone);
@@ -111,9 +129,8 @@ async function walkCrm(
         if (contact.smsConsent === 'opted_out') state.tally.crmOnlyOptOuts++;
         continue;
       }
-      if (desiredCrmValue({ status: value }, context.options) === undefined) continue;
-      const status = await context.store.getStatus(tenantId, phone);
-      if (status) await state.check(adapter, contact, status);
+      const desired = desiredCrmValue({ status: value }, context.options);
+      if (desired !== undefined) await state.check(adapter, contact, phone, desired, statusOf(phone));
     }
     cursor = page.next;
   } while (cursor !== undefined);
@@ -146,9 +163,12 @@ async function walkLedger(
           state.fail(error, { phone: status.phone });
           continue;
         }
+        const desired = desiredCrmValue(status, context.options);
         for (const contact of contacts) {
           state.tally.contactsChecked++;
-          await state.check(adapter, contact, status);
+          if (desired !== undefined) {
+            await state.check(adapter, contact, status.phone, desired, async () => status);
+          }
         }
       }
       after = page.next;
@@ -166,8 +186,17 @@ interface ReconcileState {
     crmOnlyOptOuts: number;
     invalidPhones: number;
   };
-  /** Compares one contact with its number's status and corrects it when it drifted. */
-  check(adapter: CrmAdapter, contact: CrmContact, status: StoredStatus): Promise<void>;
+  /**
+   * Compares one contact with the value its number's status calls for and corrects it when it
+   * drifted; `statusOf` (the full status, for the correction's cause) is called only then.
+   */
+  check(
+    adapter: CrmAdapter,
+    contact: CrmContact,
+    phone: E164,
+    desired: 'opted_in' | 'opted_out',
+    statusOf: () => Promise<StoredStatus | null>,
+  ): Promise<void>;
   /** Counts a failed request; throws once there were too many. */
   fail(error: unknown, where: { contactId?: string; phone?: string }): void;
   result(): ReconcileResult;
@@ -194,36 +223,55 @@ function createReconcileState(
     }
   }
 
-  async function check(adapter: CrmAdapter, contact: CrmContact, status: StoredStatus): Promise<void> {
-    const value = desiredCrmValue(status, context.options);
-    if (value === undefined) return;
+  async function check(
+    adapter: CrmAdapter,
+    contact: CrmContact,
+    phone: E164,
+    desired: 'opted_in' | 'opted_out',
+    statusOf: () => Promise<StoredStatus | null>,
+  ): Promise<void> {
     let current: CrmConsentValue | undefined = contact.smsConsent;
-    try {
-      if (current === undefined && adapter.getSmsConsent) current = await adapter.getSmsConsent(contact);
-      if (current === value) {
-        tally.inStep++;
+    if (current === undefined && adapter.getSmsConsent) {
+      try {
+        current = await adapter.getSmsConsent(contact);
+      } catch (error) {
+        fail(error, { contactId: contact.id, phone });
         return;
       }
-      const change: CrmConsentChange = {
-        tenantId,
-        phone: status.phone,
-        status: value,
-        reason: 'reconcile',
-        ...(status.since === undefined ? {} : { since: status.since }),
-        ...(status.cause ? { eventId: status.cause.id, source: status.cause.source } : {}),
-      };
-      if (!dryRun) {
+    }
+    if (current === desired) {
+      tally.inStep++;
+      return;
+    }
+    const status = await statusOf();
+    // The status may have changed since the bulk read: write what it calls for now.
+    const value = desiredCrmValue(status, context.options);
+    if (!status || value === undefined) return;
+    if (current === value) {
+      tally.inStep++;
+      return;
+    }
+    const change: CrmConsentChange = {
+      tenantId,
+      phone,
+      status: value,
+      reason: 'reconcile',
+      ...(status.since === undefined ? {} : { since: status.since }),
+      ...(status.cause ? { eventId: status.cause.id, source: status.cause.source } : {}),
+    };
+    if (!dryRun) {
+      try {
         await adapter.setSmsConsent(contact, change, {
           idempotencyKey: crmWriteKey(adapter, change, contact.id),
         });
+      } catch (error) {
+        fail(error, { contactId: contact.id, phone });
+        return;
       }
-    } catch (error) {
-      fail(error, { contactId: contact.id, phone: status.phone });
-      return;
     }
     const correction: CrmCorrection = {
       tenantId,
-      phone: status.phone,
+      phone,
       contactId: contact.id,
       from: current === undefined ? 'unknown' : current === null ? 'unset' : current,
       to: value,

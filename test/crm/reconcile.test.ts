@@ -141,3 +141,32 @@ describe('importFromCrm', () => {
     expect((await consent.getStatus(LEAD)).status).toBe('opted_out');
   });
 });
+
+describe('reconcile store reads', () => {
+  test('contacts in step cost one bulk read per page, and no read per number', async () => {
+    const { crm, consent, store, text } = setup();
+    const phones = Array.from({ length: 30 }, (_, index) => `+1415555${String(1000 + index)}`);
+    for (const phone of phones) {
+      crm.addContact({ phone });
+      await text(phone, 'STOP');
+    }
+    await consent.sync();
+    const drifted = crm.addContact({ phone: phones[0] as string, smsConsent: 'opted_in' });
+    const calls = { getStatus: 0, getStatuses: 0 };
+    const getStatus = store.getStatus.bind(store);
+    const getStatuses = store.getStatuses.bind(store);
+    store.getStatus = (tenantId, phone) => {
+      calls.getStatus++;
+      return getStatus(tenantId, phone);
+    };
+    store.getStatuses = (tenantId, list) => {
+      calls.getStatuses++;
+      return getStatuses(tenantId, list);
+    };
+
+    const result = await consent.reconcile();
+    expect(result).toMatchObject({ contactsChecked: 31, inStep: 30, corrected: 1 });
+    expect(result.corrections[0]).toMatchObject({ contactId: drifted, causeEventId: expect.any(String) });
+    expect(calls).toEqual({ getStatuses: 1, getStatus: 1 });
+  });
+});
