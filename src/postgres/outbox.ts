@@ -1,7 +1,8 @@
 import type { E164 } from '../phone.js';
 import type { ClaimJobsOptions, OutboxJob } from '../store/contract.js';
+import { compareJobs } from '../store/job-order.js';
 import { read, type StoreContext, write } from './context.js';
-import { compareJobs, type JobRow, jobColumns, toJob } from './rows.js';
+import { type JobRow, jobColumns, toJob } from './rows.js';
 
 /** Clears the pending confirmation in one conditional UPDATE: of concurrent callers, one sees its row. */
 export async function consumeConfirmation(

@@ -1,3 +1,4 @@
+import type { ChainHead } from '../consent/audit.js';
 import type { ConsentEvent, ConsentStatusValue } from '../consent/types.js';
 import type { E164 } from '../phone.js';
 import type { StatusPage, StoredStatus } from '../store/contract.js';
@@ -117,6 +118,17 @@ export async function readLedger(
     [tenantId, options.afterSeq, Math.max(0, Math.floor(options.limit))],
   );
   return rows.map((row) => toEvent(row.event));
+}
+
+/** The tenant's chain head as the last committed append wrote it, or null before its first event. */
+export async function getChainHead(context: StoreContext, tenantId: string): Promise<ChainHead | null> {
+  const [row] = await read<{ seq: string | number; hash: string | null }>(
+    context,
+    `SELECT seq, hash FROM ${context.t.heads} WHERE tenant_id = $1`,
+    [tenantId],
+  );
+  const seq = Number(row?.seq ?? 0);
+  return seq === 0 ? null : { seq, hash: row?.hash ?? '' };
 }
 
 /** Every tenant whose chain holds an event. */

@@ -114,8 +114,3 @@ export function toJob(row: JobRow): OutboxJob {
     ...(row.lease_until === null ? {} : { leaseUntil: row.lease_until }),
   };
 }
-
-/** Orders jobs as the memory store does: by `availableAt`, then id. */
-export function compareJobs(a: OutboxJob, b: OutboxJob): number {
-  return a.availableAt < b.availableAt ? -1 : a.availableAt > b.availableAt ? 1 : a.id < b.id ? -1 : 1;
-}

@@ -7,6 +7,7 @@ import { withRetry } from './failures.js';
 import { type MigrationResult, migrateSchema } from './migrations.js';
 import { claimJobs, completeJob, consumeConfirmation, listJobs, retryJob } from './outbox.js';
 import {
+  getChainHead,
   getEvent,
   getEvents,
   getStatus,
@@ -134,6 +135,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresCons
     getEvents: (tenantId, phone) => getEvents(context, tenantId, phone),
     getEvent: (tenantId, eventId) => getEvent(context, tenantId, eventId),
     readLedger: (tenantId, ledgerOptions) => readLedger(context, tenantId, ledgerOptions),
+    getChainHead: (tenantId) => getChainHead(context, tenantId),
     consumeConfirmation: (tenantId, phone, text, now) =>
       consumeConfirmation(context, tenantId, phone, text, now),
     claimJobs: (claimOptions) => claimJobs(context, claimOptions),

@@ -2,6 +2,7 @@ import type { ChainHead } from '../consent/audit.js';
 import type { ConsentEvent } from '../consent/types.js';
 import { ConsentError } from '../errors.js';
 import type { E164 } from '../phone.js';
+import { assertAppendable } from '../store/append.js';
 import type { NewOutboxJob, PhoneTransaction, StatusWrite } from '../store/contract.js';
 import type { Session } from './client.js';
 import { type EventJson, eventJson, toEvent } from './rows.js';
@@ -126,14 +127,7 @@ export function createPhoneTransaction(
       return latest ? { seq: latest.seq, hash: latest.hash } : head;
     },
     async append(event) {
-      if (head === undefined) throw new ConsentError('STORE_FAILURE', 'append() before chainHead()');
-      const previous = appended.at(-1) ?? head;
-      if (event.seq !== (previous?.seq ?? 0) + 1 || event.prevHash !== (previous?.hash ?? null)) {
-        throw new ConsentError('STORE_FAILURE', `event ${event.id} does not follow the chain head`);
-      }
-      if (event.tenantId !== tenantId || event.phone !== phone) {
-        throw new ConsentError('STORE_FAILURE', `event ${event.id} belongs to another transaction`);
-      }
+      assertAppendable(event, appended.at(-1) ?? head, tenantId, phone);
       assertExactTime(event.occurredAt, 'occurredAt');
       assertExactTime(event.recordedAt, 'recordedAt');
       assertStorableText(event, `event ${event.id}`);

@@ -149,6 +149,14 @@ export interface ConsentStore {
     options: { readonly afterSeq: number; readonly limit: number },
   ): Promise<ConsentEvent[]>;
   /**
+   * The tenant's sealed chain head (`seq` and `hash` of its newest event) as written by the last
+   * committed append; null before the tenant's first event. Read-only: it MUST NOT lock the chain.
+   * An adapter MUST keep the head apart from the events (a row or field of its own, updated in the
+   * same atomic step as each append) and MUST NOT derive it from the newest stored event, so that
+   * removing the newest events is detectable: `verifyAuditTrail` compares the end of the ledger with it.
+   */
+  getChainHead(tenantId: string): Promise<ChainHead | null>;
+  /**
    * Uses up the pending confirmation of a number. Of concurrent callers with the same `text` before
    * its `until`, exactly one MUST receive true; every later call receives false.
    */

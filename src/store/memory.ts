@@ -1,7 +1,7 @@
 import type { ChainHead } from '../consent/audit.js';
 import type { ConsentEvent, ConsentStatusValue } from '../consent/types.js';
-import { ConsentError } from '../errors.js';
 import type { E164 } from '../phone.js';
+import { assertAppendable } from './append.js';
 import type {
   ConsentStore,
   NewOutboxJob,
@@ -11,6 +11,7 @@ import type {
   StatusWrite,
   StoredStatus,
 } from './contract.js';
+import { compareJobs } from './job-order.js';
 import { createKeyedMutex, type Release } from './keyed-mutex.js';
 
 /** A status row as the memory store keeps it: ids, not events. */
@@ -25,7 +26,14 @@ export interface MemoryTenantData {
   readonly events: ConsentEvent[];
   readonly eventsById: Map<string, ConsentEvent>;
   readonly eventsByPhone: Map<E164, ConsentEvent[]>;
+  /**
+   * The sealed chain head, set when a transaction commits and kept apart from `events`, so that
+   * removing the newest events from the array is detected by `verifyAuditTrail`.
+   */
+  head: ChainHead | null;
   readonly statuses: Map<E164, MemoryStatusRow>;
+  /** The keys of `statuses`, sorted, for paging by phone. */
+  readonly phones: E164[];
   readonly keys: Map<string, string>;
 }
 
@@ -62,7 +70,9 @@ export function createMemoryStore(): MemoryConsentStore {
         events: [],
         eventsById: new Map(),
         eventsByPhone: new Map(),
+        head: null,
         statuses: new Map(),
+        phones: [],
         keys: new Map(),
       };
       tenants.set(tenantId, data);
@@ -112,21 +122,13 @@ export function createMemoryStore(): MemoryConsentStore {
       async chainHead() {
         if (head === undefined) {
           releases.push(await locks.acquire(`chain\u0000${tenantId}`));
-          const last = data.events.at(-1);
-          head = last ? { seq: last.seq, hash: last.hash } : null;
+          head = data.head;
         }
         const latest = appended.at(-1);
         return latest ? { seq: latest.seq, hash: latest.hash } : head;
       },
       async append(event) {
-        if (head === undefined) throw new ConsentError('STORE_FAILURE', 'append() before chainHead()');
-        const previous = appended.at(-1) ?? head;
-        if (event.seq !== (previous?.seq ?? 0) + 1 || event.prevHash !== (previous?.hash ?? null)) {
-          throw new ConsentError('STORE_FAILURE', `event ${event.id} does not follow the chain head`);
-        }
-        if (event.tenantId !== tenantId || event.phone !== phone) {
-          throw new ConsentError('STORE_FAILURE', `event ${event.id} belongs to another transaction`);
-        }
+        assertAppendable(event, appended.at(-1) ?? head, tenantId, phone);
         appended.push(event);
       },
       async putStatus(row) {
@@ -152,9 +154,17 @@ export function createMemoryStore(): MemoryConsentStore {
         if (ofPhone) ofPhone.push(event);
         else data.eventsByPhone.set(phone, [event]);
       }
+      const last = appended.at(-1);
+      if (last) data.head = { seq: last.seq, hash: last.hash };
       for (const [key, eventId] of claims) data.keys.set(key, eventId);
       if (statusWrite) {
         const previous = data.statuses.get(phone);
+        if (!previous)
+          data.phones.splice(
+            firstIndex(data.phones, (known) => known > phone),
+            0,
+            phone,
+          );
         const confirmation: PendingConfirmation | null | undefined =
           statusWrite.confirmation === undefined ? previous?.confirmation : statusWrite.confirmation;
         data.statuses.set(phone, {
@@ -191,9 +201,11 @@ export function createMemoryStore(): MemoryConsentStore {
     async listStatuses(tenantId, { status, after, limit }) {
       const data = tenants.get(tenantId);
       if (!data) return { items: [] };
-      const phones = [...data.statuses.keys()].filter((phone) => after === undefined || phone > after).sort();
+      const { phones } = data;
+      const start = after === undefined ? 0 : firstIndex(phones, (phone) => phone > after);
       const items: StoredStatus[] = [];
-      for (const phone of phones) {
+      for (let index = start; index < phones.length; index++) {
+        const phone = phones[index] as E164;
         const row = data.statuses.get(phone);
         if (!row || (status !== undefined && row.status !== status)) continue;
         if (items.length === limit) return { items, next: items.at(-1)?.phone ?? phone };
@@ -209,7 +221,11 @@ export function createMemoryStore(): MemoryConsentStore {
     },
     async readLedger(tenantId, { afterSeq, limit }) {
       const events = tenants.get(tenantId)?.events ?? [];
-      return events.filter((event) => event.seq > afterSeq).slice(0, limit);
+      const start = firstIndex(events, (event) => event.seq > afterSeq);
+      return events.slice(start, start + Math.max(0, Math.floor(limit)));
+    },
+    async getChainHead(tenantId) {
+      return tenants.get(tenantId)?.head ?? null;
     },
     async consumeConfirmation(tenantId, phone, text, now) {
       const statuses = tenants.get(tenantId)?.statuses;
@@ -232,7 +248,7 @@ export function createMemoryStore(): MemoryConsentStore {
             Date.parse(job.availableAt) <= nowMs &&
             (job.leaseUntil === undefined || Date.parse(job.leaseUntil) <= nowMs),
         )
-        .sort((a, b) => compareJobs(a, b))
+        .sort(compareJobs)
         .slice(0, limit);
       return claimable.map((job) => {
         const leased: OutboxJob = { ...job, leaseToken, leaseUntil };
@@ -265,9 +281,7 @@ export function createMemoryStore(): MemoryConsentStore {
         .slice(0, limit);
     },
     async listTenants() {
-      return [...tenants.entries()]
-        .filter(([, data]) => data.events.length > 0)
-        .map(([tenantId]) => tenantId);
+      return [...tenants.entries()].filter(([, data]) => data.head !== null).map(([tenantId]) => tenantId);
     },
     async close() {},
   };
@@ -279,6 +293,17 @@ function withoutConfirmation<T extends { readonly confirmation?: unknown }>(row:
   return rest;
 }
 
-function compareJobs(a: OutboxJob, b: OutboxJob): number {
-  return a.availableAt < b.availableAt ? -1 : a.availableAt > b.availableAt ? 1 : a.id < b.id ? -1 : 1;
+/**
+ * The first index of a sorted array whose item satisfies `isAfter` (false for a prefix, then true),
+ * or its length. The ledger is in `seq` order (index = seq - 1, unless someone removed events).
+ */
+function firstIndex<T>(items: readonly T[], isAfter: (item: T) => boolean): number {
+  let low = 0;
+  let high = items.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (isAfter(items[middle] as T)) high = middle;
+    else low = middle + 1;
+  }
+  return low;
 }

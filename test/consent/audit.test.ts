@@ -1,6 +1,13 @@
-import { type ConsentEvent, createConsentManager, createMemoryStore } from 'sms-consent';
+import {
+  type ConsentEvent,
+  createConsentManager,
+  createMemoryStore,
+  sealEvent,
+  verifyChain,
+} from 'sms-consent';
 import { createFixedClock } from 'sms-consent/testing';
 import { describe, expect, test } from 'vitest';
+import { verifyTenantLedger } from '../../src/consent/queries.js';
 
 async function ledgerOfFive() {
   const store = createMemoryStore();
@@ -15,7 +22,7 @@ async function ledgerOfFive() {
     });
   }
   const events = store.internals.tenants.get('default')?.events as ConsentEvent[];
-  return { consent, events };
+  return { store, consent, events, verify: () => verifyTenantLedger(store, 'default') };
 }
 
 describe('verifyAuditTrail', () => {
@@ -64,5 +71,81 @@ describe('verifyAuditTrail', () => {
       checked: 0,
       brokenAt: { seq: 1, problem: 'chain_mismatch' },
     });
+  });
+});
+
+describe('verifyTenantLedger: the ledger must end at the sealed chain head', () => {
+  test('an untouched ledger verifies, and an empty tenant too', async () => {
+    const { store, verify } = await ledgerOfFive();
+    expect(await verify()).toEqual({ ok: true, checked: 5 });
+    expect(await verifyTenantLedger(store, 'empty')).toEqual({ ok: true, checked: 0 });
+  });
+
+  test('the newest event removed is found as a head mismatch', async () => {
+    const { events, verify } = await ledgerOfFive();
+    events.pop();
+    expect(await verify()).toEqual({ ok: false, checked: 4, brokenAt: { seq: 5, problem: 'head_mismatch' } });
+  });
+
+  test('the two newest events removed are found as a head mismatch', async () => {
+    const { events, verify } = await ledgerOfFive();
+    events.splice(3, 2);
+    expect(await verify()).toEqual({ ok: false, checked: 3, brokenAt: { seq: 4, problem: 'head_mismatch' } });
+  });
+
+  test('every event removed is found as a head mismatch', async () => {
+    const { events, verify } = await ledgerOfFive();
+    events.length = 0;
+    expect(await verify()).toEqual({ ok: false, checked: 0, brokenAt: { seq: 1, problem: 'head_mismatch' } });
+  });
+
+  test('a newest event replaced and resealed (a valid chain) does not match the head', async () => {
+    const { events, verify } = await ledgerOfFive();
+    const [fourth, fifth] = events.slice(3) as [ConsentEvent, ConsentEvent];
+    const { seq: _seq, prevHash: _prevHash, hash: _hash, ...content } = fifth;
+    const forged = sealEvent({ ...content, evidence: { ...content.evidence, body: 'hello' } }, fourth);
+    events[4] = forged;
+    expect(await verify()).toEqual({
+      ok: false,
+      checked: 5,
+      brokenAt: { seq: 5, eventId: fifth.id, problem: 'head_mismatch' },
+    });
+  });
+
+  test('events appended while the ledger is read are verified, not reported as a mismatch', async () => {
+    const { store, consent } = await ledgerOfFive();
+    let appended = false;
+    const racing = {
+      ...store,
+      async readLedger(tenantId: string, options: { readonly afterSeq: number; readonly limit: number }) {
+        const page = await store.readLedger(tenantId, options);
+        if (!appended) {
+          appended = true;
+          await consent.handleInbound({ from: '+14155550199', body: 'STOP', messageId: 'SM-racing' });
+        }
+        return page;
+      },
+    };
+    expect(await verifyTenantLedger(racing, 'default')).toEqual({ ok: true, checked: 6 });
+  });
+});
+
+describe('verifyChain with a head', () => {
+  test('a chain that ends at the head verifies; one that stops short or runs past it does not', async () => {
+    const { events } = await ledgerOfFive();
+    const fifth = events[4] as ConsentEvent;
+    const head = { seq: fifth.seq, hash: fifth.hash };
+    expect(await verifyChain(events, { head })).toEqual({ ok: true, checked: 5 });
+    expect(await verifyChain(events.slice(0, 4), { head })).toMatchObject({
+      ok: false,
+      checked: 4,
+      brokenAt: { seq: 5, problem: 'head_mismatch' },
+    });
+    expect(await verifyChain(events, { head: { seq: 4, hash: events[3]?.hash ?? '' } })).toMatchObject({
+      ok: false,
+      brokenAt: { seq: 5, problem: 'head_mismatch' },
+    });
+    expect(await verifyChain([], { head: null })).toEqual({ ok: true, checked: 0 });
+    expect(await verifyChain(events.slice(0, 4))).toEqual({ ok: true, checked: 4 });
   });
 });

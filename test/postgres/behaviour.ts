@@ -9,6 +9,7 @@ import {
 import { createPostgresStore, type PostgresClient, type PostgresConsentStore } from 'sms-consent/postgres';
 import { createFixedClock } from 'sms-consent/testing';
 import { expect, test } from 'vitest';
+import { verifyTenantLedger } from '../../src/consent/queries.js';
 import { createInspector, type RawQuery, randomSchema } from './helpers.js';
 
 /** How the shared PostgreSQL tests reach one backend. */
@@ -56,14 +57,14 @@ export function runPostgresBehaviourTests(backend: Backend): void {
       to: '+18005550100',
       body: 'ＳＴＯＰ',
       messageId: 'SM-ünïcode-🛑',
-      receivedAt: new Date(Date.UTC(2026, 2, 2, 9, 59, 59, 1)),
+      receivedAt: new Date(Date.UTC(2026, 2, 2, 13, 59, 59, 1)),
     });
     expect(inbound).toMatchObject({ intent: 'opt_out', changed: true });
     const recorded = await consent.record({
       phone: PHONE,
       action: 'opt_in',
       source: 'form',
-      occurredAt: '2026-03-02T12:00:00.5+02:00',
+      occurredAt: '2026-03-02T16:00:00.5+02:00',
       evidence: {
         body: '  "ARRÊT" \\ back\\slash\n new line \t tab 🛑 ＳＴＯＰ  ',
         consentText: 'Yes – text me ✓ <b>&amp;</b>',
@@ -74,7 +75,7 @@ export function runPostgresBehaviourTests(backend: Backend): void {
       actor: 'ops@example.com',
     });
     const events = [inbound.event as ConsentEvent, recorded.event];
-    expect(recorded.event.occurredAt).toBe('2026-03-02T10:00:00.500Z');
+    expect(recorded.event.occurredAt).toBe('2026-03-02T14:00:00.500Z');
     for (const event of events) expect(await store.getEvent('default', event.id)).toEqual(event);
     expect(await store.getEvents('default', PHONE)).toEqual(events);
     expect(await createInspector(raw, store.schema).events('default')).toEqual(events);
@@ -82,7 +83,8 @@ export function runPostgresBehaviourTests(backend: Backend): void {
     expect(status?.since).toBe(inbound.event?.occurredAt);
     expect(status?.cause).toEqual(inbound.event);
     expect(status?.lastEvent).toEqual(recorded.event);
-    expect(status?.confirmation?.until).toBe('2026-03-02T14:05:00.987Z');
+    // The confirmation window runs five minutes from the opt-out's receivedAt.
+    expect(status?.confirmation?.until).toBe('2026-03-02T14:04:59.001Z');
     expect(await consent.verifyAuditTrail()).toEqual({ ok: true, checked: 2 });
   });
 
@@ -178,7 +180,7 @@ export function runPostgresBehaviourTests(backend: Backend): void {
     const consent = createConsentManager({ store, clock, defaultCountry: 'US' });
     for (let index = 0; index < 4; index++) {
       clock.advance(1000);
-      await consent.record({ phone: PHONE, action: index % 2 ? 'opt_in' : 'opt_out', source: 'sms' });
+      await consent.record({ phone: PHONE, action: index % 2 ? 'opt_in' : 'opt_out', source: 'api' });
     }
     expect(await consent.verifyAuditTrail()).toEqual({ ok: true, checked: 4 });
     const tamper = async (sql: string) => {
@@ -207,6 +209,40 @@ export function runPostgresBehaviourTests(backend: Backend): void {
       ok: false,
       checked: 0,
       brokenAt: { seq: 1, problem: 'sequence_gap' },
+    });
+  });
+
+  test('deleting the newest events past the trigger is caught against the chain head', async () => {
+    const { store, raw, table } = await setup();
+    const clock = createFixedClock('2026-03-02T14:00:00Z');
+    const consent = createConsentManager({ store, clock, defaultCountry: 'US' });
+    for (let index = 0; index < 4; index++) {
+      clock.advance(1000);
+      await consent.record({ phone: PHONE, action: index % 2 ? 'opt_in' : 'opt_out', source: 'api' });
+    }
+    const newest = await store.getEvent('default', (await store.getEvents('default', PHONE))[3]?.id ?? '');
+    expect(await store.getChainHead('default')).toEqual({ seq: 4, hash: newest?.hash });
+    expect(await verifyTenantLedger(store, 'default')).toEqual({ ok: true, checked: 4 });
+    const removeNewest = async () => {
+      await raw(`ALTER TABLE ${table('events')} DISABLE TRIGGER events_append_only`);
+      try {
+        await raw(`DELETE FROM ${table('events')} WHERE seq = (SELECT max(seq) FROM ${table('events')})`);
+      } finally {
+        await raw(`ALTER TABLE ${table('events')} ENABLE TRIGGER events_append_only`);
+      }
+    };
+    await removeNewest();
+    expect(await store.getChainHead('default')).toEqual({ seq: 4, hash: newest?.hash });
+    expect(await verifyTenantLedger(store, 'default')).toEqual({
+      ok: false,
+      checked: 3,
+      brokenAt: { seq: 4, problem: 'head_mismatch' },
+    });
+    await removeNewest();
+    expect(await verifyTenantLedger(store, 'default')).toEqual({
+      ok: false,
+      checked: 2,
+      brokenAt: { seq: 3, problem: 'head_mismatch' },
     });
   });
 
