@@ -20,11 +20,17 @@ export interface ActiveCampaignClientOptions {
   readonly sleep: (ms: number) => Promise<void>;
 }
 
+/** A query parameter's value; an array repeats the parameter (`ids[]=1&ids[]=2`). */
+export type ActiveCampaignQueryValue = string | number | readonly (string | number)[];
+
 /** A request to API v3: method, path below `/api/3/`, query and JSON body. */
 export type ActiveCampaignRequest = (
   method: 'GET' | 'PUT' | 'POST',
   path: string,
-  options?: { readonly query?: Readonly<Record<string, string | number>>; readonly body?: unknown },
+  options?: {
+    readonly query?: Readonly<Record<string, ActiveCampaignQueryValue>>;
+    readonly body?: unknown;
+  },
 ) => Promise<unknown>;
 
 /**
@@ -38,7 +44,9 @@ export function createActiveCampaignRequest(options: ActiveCampaignClientOptions
   const base = `${options.baseUrl.replace(/\/+$/, '').replace(/\/api\/3$/, '')}/api/3/`;
   return async (method, path, { query, body } = {}) => {
     const url = new URL(path, base);
-    for (const [name, value] of Object.entries(query ?? {})) url.searchParams.append(name, String(value));
+    for (const [name, value] of Object.entries(query ?? {})) {
+      for (const each of Array.isArray(value) ? value : [value]) url.searchParams.append(name, String(each));
+    }
     const what = `${method} /api/3/${path}`;
     for (let attempt = 0; ; attempt++) {
       await options.limiter.take();

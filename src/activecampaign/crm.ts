@@ -4,6 +4,7 @@ import { createRateLimiter } from '../crm/rate-limit.js';
 import { ConsentError } from '../errors.js';
 import { type CountryCode, type E164, tryNormalizePhone } from '../phone.js';
 import {
+  type ActiveCampaignQueryValue,
   type ActiveCampaignRequest,
   createActiveCampaignRequest,
   defaultClientParts,
@@ -71,7 +72,8 @@ const PAGE_LIMIT = 100;
  * - writes are `PUT /api/3/contacts/{id}` with `{"contact":{"fieldValues":[{"field","value"}]}}`;
  * - reads are `GET /api/3/contacts/{id}/fieldValues`;
  * - listing pages `GET /api/3/contacts` (with `filters[updated_after]` for `updatedSince`), and the
- *   consent filter pages `GET /api/3/fieldValues?filters[fieldid]=…&filters[val]=…`.
+ *   consent filter pages `GET /api/3/fieldValues?filters[fieldid]=…&filters[val]=…`, then reads the
+ *   page's contacts in one `GET /api/3/contacts?ids[]=…&ids[]=…` (two requests per page).
  * All requests share a rate limiter (at most 5 in any second); 429 and 503 are retried after `Retry-After`.
  * ActiveCampaign takes no idempotency key: the writes are idempotent by nature.
  *
@@ -119,7 +121,7 @@ export function createActiveCampaignCrm(options: ActiveCampaignCrmOptions): CrmA
   const consentOf = (raw: string | null | undefined): CrmConsentValue =>
     raw === optedOut ? 'opted_out' : raw === optedIn ? 'opted_in' : null;
 
-  async function contactsPage(query: Record<string, string | number>) {
+  async function contactsPage(query: Record<string, ActiveCampaignQueryValue>) {
     const body = (await request('GET', 'contacts', { query })) as {
       contacts?: AcContact[];
       meta?: { total?: string | number };
@@ -204,13 +206,17 @@ export function createActiveCampaignCrm(options: ActiveCampaignCrmOptions): CrmA
       })) as { fieldValues?: AcFieldValue[]; meta?: { total?: string | number } } | null;
       const values = (body?.fieldValues ?? []).filter((entry) => consentOf(entry.value) === smsConsent);
       const total = Number(body?.meta?.total ?? 0);
-      const contacts: CrmContact[] = [];
-      for (const entry of values) {
-        const found = (await request('GET', `contacts/${encodeURIComponent(entry.contact)}`)) as {
-          contact?: AcContact;
-        } | null;
-        if (found?.contact) contacts.push(toContact(found.contact, smsConsent));
+      const ids = [...new Set(values.map((entry) => String(entry.contact)))];
+      const byId = new Map<string, AcContact>();
+      if (ids.length > 0) {
+        // One request for the page's contacts: `ids[]` repeated (List all contacts, API v3).
+        const found = await contactsPage({ 'ids[]': ids, limit: ids.length });
+        for (const contact of found.contacts) byId.set(String(contact.id), contact);
       }
+      const contacts = ids.flatMap((id) => {
+        const contact = byId.get(id);
+        return contact ? [toContact(contact, smsConsent)] : [];
+      });
       const end = offset + (body?.fieldValues?.length ?? 0);
       return {
         contacts,

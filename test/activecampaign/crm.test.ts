@@ -253,6 +253,21 @@ describe('createActiveCampaignCrm', () => {
     expect(server.requests.at(-1)?.query.get('filters[updated_after]')).toBe('2026-01-01T00:00:00.000Z');
   });
 
+  test('listContacts by consent reads a page of contacts in one request, not one per contact', async () => {
+    const { server, crm } = await setup();
+    const out = Array.from({ length: 5 }, (_, index) =>
+      server.addContact({ phone: `+1415555010${index}`, fields: { [FIELD]: 'opted_out' } }),
+    );
+    server.addContact({ phone: '+14155550123', fields: { [FIELD]: 'opted_in' } });
+    const before = server.requests.length;
+    const page = await crm.listContacts?.({ limit: 10, smsConsent: 'opted_out' });
+    expect(page?.contacts.map((contact) => contact.id)).toEqual(out);
+    expect(page?.contacts.every((contact) => contact.smsConsent === 'opted_out')).toBe(true);
+    const made = server.requests.slice(before);
+    expect(made.map((request) => request.path)).toEqual(['/api/3/fieldValues', '/api/3/contacts']);
+    expect(made[1]?.query.getAll('ids[]')).toEqual(out);
+  });
+
   test('refuses a configuration that cannot work', () => {
     expect(() => createActiveCampaignCrm({ baseUrl: 'acme.api-us1.com', apiToken: 't', field: 1 })).toThrow(
       /baseUrl/,

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
  * request and response shapes the adapter relies on:
  * - `Api-Token` header required (403 otherwise);
  * - `GET /api/3/contacts` with `phone` (prefix match on the phone as typed), `filters[updated_after]`,
- *   `limit` (default 20, max 100) and `offset`; `meta.total` is a string;
+ *   `ids[]` (repeated), `limit` (default 20, max 100) and `offset`; `meta.total` is a string;
  * - `GET /api/3/contacts/{id}`, `GET /api/3/contacts/{id}/fieldValues`;
  * - `PUT /api/3/contacts/{id}` with `{"contact":{"fieldValues":[{"field","value"}]}}` (422 for an
  *   unknown field);
@@ -125,9 +125,11 @@ export async function startFakeActiveCampaign(
     if (req.method === 'GET' && parts[0] === 'contacts' && parts.length === 1) {
       const phone = query.get('phone');
       const updatedAfter = query.get('filters[updated_after]');
+      const ids = query.getAll('ids[]');
       const matching = [...contacts.values()].filter(
         (contact) =>
           (phone === null || contact.phone.startsWith(phone)) &&
+          (ids.length === 0 || ids.includes(contact.id)) &&
           (updatedAfter === null || Date.parse(contact.udate) >= Date.parse(updatedAfter)),
       );
       const { limit, offset } = paging(query);
