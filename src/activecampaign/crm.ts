@@ -85,7 +85,7 @@ const PAGE_LIMIT = 100;
  * consent.start();
  */
 export function createActiveCampaignCrm(options: ActiveCampaignCrmOptions): CrmAdapter {
-  if (!options.baseUrl || !/^https?:\/\//.test(options.baseUrl)) {
+  if (!options.baseUrl || !/^https?:\/\//.test(options.baseUrl) || !URL.canParse(options.baseUrl)) {
     throw new ConsentError(
       'CONFIG',
       'createActiveCampaignCrm: baseUrl must be the account API URL (https://…)',
@@ -101,6 +101,18 @@ export function createActiveCampaignCrm(options: ActiveCampaignCrmOptions): CrmA
   }
   const fetchImpl = options.fetch ?? (globalThis.fetch as FetchLike | undefined);
   if (!fetchImpl) throw new ConsentError('CONFIG', 'createActiveCampaignCrm: no fetch available; pass one');
+  const count = (name: keyof ActiveCampaignCrmOptions, value: number | undefined, min: number) => {
+    if (value !== undefined && !(value >= min && Number.isFinite(value))) {
+      throw new ConsentError(
+        'CONFIG',
+        `createActiveCampaignCrm: ${name} must be a number of at least ${min}, got ${value}`,
+      );
+    }
+  };
+  count('maxRetries', options.maxRetries, 0);
+  count('maxRetryWaitMs', options.maxRetryWaitMs, 0);
+  count('timeoutMs', options.timeoutMs, 1);
+  count('batchSize', options.batchSize, 1);
   const optedIn = options.values?.optedIn ?? 'opted_in';
   const optedOut = options.values?.optedOut ?? 'opted_out';
   const requestsPerSecond = options.requestsPerSecond ?? 5;
@@ -146,7 +158,7 @@ export function createActiveCampaignCrm(options: ActiveCampaignCrmOptions): CrmA
   return {
     name: 'activecampaign',
     rateLimit: { requestsPerSecond },
-    batchSize: options.batchSize ?? 20,
+    batchSize: Math.floor(options.batchSize ?? 20),
 
     async findContactsByPhone(phone) {
       const country = countryOf(phone) ?? options.defaultCountry;

@@ -1,5 +1,5 @@
 import { parsePhoneNumberWithError } from 'libphonenumber-js/max';
-import type { CountryCode, E164 } from '../phone.js';
+import { type CountryCode, type E164, normalizePhone } from '../phone.js';
 
 /**
  * The `phone=` queries that find one number in ActiveCampaign, where the filter is a prefix match on
@@ -8,18 +8,22 @@ import type { CountryCode, E164 } from '../phone.js';
  * (`(415) 555-2671`, `+1 415 555 2671`) and the national groups joined by `-`, `.` and a space
  * (`415-555-2671`, `415.555.2671`, `415 555 2671`). A query that another query starts with is
  * dropped (its hits are already found). Formats outside this list (`4155 552 671`) are not found:
- * pass your own `phoneQueries` for them.
+ * pass your own `phoneQueries` for them. A value that is not a phone number throws an
+ * `InvalidPhoneNumberError` (code `INVALID_PHONE`).
  *
  * @example
  * activeCampaignPhoneQueries(normalizePhone('+14155552671'));
  */
 export function activeCampaignPhoneQueries(phone: E164): string[] {
-  const parsed = parsePhoneNumberWithError(phone);
+  // normalizePhone throws an InvalidPhoneNumberError (code INVALID_PHONE) for what is not a number,
+  // so libphonenumber's ParseError never escapes.
+  const e164 = normalizePhone(phone);
+  const parsed = parsePhoneNumberWithError(e164);
   const international = parsed.formatInternational();
   const national = parsed.formatNational();
   const groups = international.split(' ').slice(1);
   const candidates = [
-    phone,
+    e164,
     `${parsed.countryCallingCode}${parsed.nationalNumber}`,
     String(parsed.nationalNumber),
     national.replace(/\D/g, ''),

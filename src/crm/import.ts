@@ -2,6 +2,7 @@ import { DEFAULT_TENANT } from '../consent/tenant.js';
 import { ConsentError } from '../errors.js';
 import type { E164 } from '../phone.js';
 import type { CrmContext } from './context.js';
+import { toInstant } from './instant.js';
 
 /** Options of `consent.importFromCrm()`. */
 export interface CrmImportOptions {
@@ -57,7 +58,7 @@ export async function runCrmImport(
         : `importFromCrm: no CRM is configured for tenant ${tenantId} (a fixed crm serves only the tenants in crmTenants)`,
     );
   }
-  const occurredAt = new Date(options.occurredAt ?? context.clock.now()).toISOString();
+  const occurredAt = toInstant(options.occurredAt ?? context.clock.now(), 'occurredAt');
   const tally = { contacts: 0, imported: 0, alreadyOptedOut: 0, duplicates: 0 };
   const conflicts: { contactId: string; phone: E164 }[] = [];
   const invalidPhones: { contactId: string; phone: string }[] = [];

@@ -1,3 +1,5 @@
+import { ConsentError } from '../errors.js';
+
 /** Options of {@link createRateLimiter}. */
 export interface RateLimiterOptions {
   /** Sustained requests per second. */
@@ -30,7 +32,8 @@ export const sleepFor = (ms: number): Promise<void> =>
  * requests start in any window of `burst / requestsPerSecond` seconds (5 per second by default for
  * 5 per second), which is how APIs such as ActiveCampaign count. Unlike a token limiter it never lets
  * a refilled burst follow a full one inside the same second. Waiters are served first come, first
- * served; `pause` holds everyone back after a 429.
+ * served; `pause` holds everyone back after a 429. A `requestsPerSecond` that is not a positive number,
+ * or a `burst` below 1, is a `ConsentError` of code `CONFIG`.
  *
  * @example
  * const limiter = createRateLimiter({ requestsPerSecond: 5 });
@@ -39,7 +42,16 @@ export const sleepFor = (ms: number): Promise<void> =>
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const rate = options.requestsPerSecond;
   if (!(rate > 0) || !Number.isFinite(rate)) {
-    throw new RangeError(`createRateLimiter: requestsPerSecond must be a positive number, got ${rate}`);
+    throw new ConsentError(
+      'CONFIG',
+      `createRateLimiter: requestsPerSecond must be a positive number, got ${rate}`,
+    );
+  }
+  if (options.burst !== undefined && !(options.burst >= 1 && Number.isFinite(options.burst))) {
+    throw new ConsentError(
+      'CONFIG',
+      `createRateLimiter: burst must be a number of at least 1, got ${options.burst}`,
+    );
   }
   const burst = Math.max(1, Math.floor(options.burst ?? rate));
   const windowMs = (burst / rate) * 1000;

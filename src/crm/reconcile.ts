@@ -4,6 +4,7 @@ import type { StoredStatus } from '../store/contract.js';
 import type { CrmAdapter, CrmConsentChange, CrmConsentValue, CrmContact } from './adapter.js';
 import type { CrmContext } from './context.js';
 import { CrmRequestError, toCrmError } from './errors.js';
+import { toInstant } from './instant.js';
 import { type CrmCorrection, desiredCrmValue } from './options.js';
 import { crmWriteKey } from './sync.js';
 
@@ -75,7 +76,7 @@ export async function runReconcile(
 ): Promise<ReconcileResult> {
   const tenantId = options.tenantId ?? DEFAULT_TENANT;
   const adapter = context.crmOf(tenantId);
-  const since = options.since === undefined ? undefined : new Date(options.since).toISOString();
+  const since = options.since === undefined ? undefined : toInstant(options.since, 'since');
   const state = createReconcileState(context, tenantId, options.dryRun === true, options.maxFailures ?? 10);
   if (!adapter) return state.result();
 
