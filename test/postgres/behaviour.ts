@@ -114,14 +114,18 @@ export function runPostgresBehaviourTests(backend: Backend): void {
   test('records an opt-out whose body PostgreSQL could not store as is (NUL, unpaired surrogate)', async () => {
     const { store } = await setup();
     const consent = createConsentManager({ store, defaultCountry: 'US' });
-    for (const [index, body] of ['STOP\u0000', 'STOP \ud83d'].entries()) {
+    const cases = [
+      ['STOP\u0000', 'STOP\uFFFD'],
+      ['STOP \ud83d', 'STOP \uFFFD'],
+    ] as const;
+    for (const [index, [body, stored]] of cases.entries()) {
       const { event } = await consent.record({
         phone: `+1415555267${index}`,
         action: 'opt_out',
         source: 'api',
         evidence: { body },
       });
-      expect(event.evidence.body).toBe(body.replace(/\u0000|\ud83d/, '\uFFFD'));
+      expect(event.evidence.body).toBe(stored);
       expect(await store.getEvent('default', event.id)).toEqual(event);
     }
     await expect(

@@ -1,0 +1,30 @@
+import { PHONE } from './fixtures.js';
+import type { GroupKit } from './types.js';
+
+/** The one confirmation text after an opt-out: used once, within its window. */
+export function confirmationTests({ define, expect }: GroupKit): void {
+  define('the pending confirmation is used up exactly once', async ({ store, consent, clock }) => {
+    const inbound = await consent.handleInbound({
+      from: PHONE,
+      body: 'please stop texting me',
+      messageId: 'SM-phrase',
+    });
+    expect(inbound.reply).toBeTypeOf('string');
+    const text = inbound.reply as string;
+    const now = clock.now().toISOString();
+    expect(await store.consumeConfirmation('default', PHONE, 'Big sale!', now)).toBe(false);
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => store.consumeConfirmation('default', PHONE, text, now)),
+    );
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await store.consumeConfirmation('default', PHONE, text, now)).toBe(false);
+  });
+
+  define('the confirmation expires after its window', async ({ store, consent, clock }) => {
+    const inbound = await consent.handleInbound({ from: PHONE, body: 'Stop.', messageId: 'SM-folded' });
+    clock.advance(5 * 60_000 + 1);
+    expect(
+      await store.consumeConfirmation('default', PHONE, inbound.reply ?? '', clock.now().toISOString()),
+    ).toBe(false);
+  });
+}

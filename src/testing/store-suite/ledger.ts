@@ -1,0 +1,157 @@
+import { sealEvent } from '../../consent/audit.js';
+import { createIdGenerator } from '../../consent/ids.js';
+import { verifyTenantLedger } from '../../consent/queries.js';
+import { allMethodNames, draftEvent, OTHER, PHONE, range, writeOptOut } from './fixtures.js';
+import type { GroupKit } from './types.js';
+
+/** The ledger: atomic writes, the chain head, paged reads, exact round trips, append-only. */
+export function ledgerTests({ define, expect }: GroupKit): void {
+  define('appends the event and its status row together', async ({ store, consent, inspector }) => {
+    const { event } = await consent.record({
+      phone: PHONE,
+      action: 'opt_out',
+      source: 'admin',
+      actor: 'ops',
+    });
+    const status = await store.getStatus('default', PHONE);
+    expect(status?.status).toBe('opted_out');
+    expect(status?.cause?.id).toBe(event.id);
+    expect(status?.since).toBe(event.occurredAt);
+    expect(await store.getEvent('default', event.id)).toEqual(event);
+    if (inspector) {
+      expect(await inspector.events('default')).toEqual([event]);
+      expect(await inspector.status('default', PHONE)).toMatchObject({
+        status: 'opted_out',
+        causeEventId: event.id,
+      });
+    }
+  });
+
+  define('a failed transaction leaves nothing behind', async ({ store, inspector }) => {
+    const ids = createIdGenerator();
+    const attempt = store.transact('default', PHONE, async (tx) => {
+      expect(await tx.claimKey('msg:SM-fail', 'evt_failing')).toEqual({ claimed: true });
+      await writeOptOut(tx, ids);
+      throw new Error('fails after every write');
+    });
+    await expect(attempt).rejects.toThrow();
+    expect(await store.getEvents('default', PHONE)).toEqual([]);
+    expect(await store.getStatus('default', PHONE)).toBeNull();
+    expect(await store.readLedger('default', { afterSeq: 0, limit: 10 })).toEqual([]);
+    expect(await store.getChainHead('default')).toBeNull();
+    expect(await store.listJobs({ state: 'pending', limit: 10 })).toEqual([]);
+    const retry = await store.transact('default', PHONE, (tx) => tx.claimKey('msg:SM-fail', 'evt_retry'));
+    expect(retry).toEqual({ claimed: true });
+    if (inspector) {
+      expect(await inspector.events('default')).toEqual([]);
+      expect(await inspector.status('default', PHONE)).toBeNull();
+      expect(await inspector.jobs()).toEqual([]);
+    }
+  });
+
+  define('refuses an event that does not follow the chain head', async ({ store, consent }) => {
+    await consent.record({ phone: PHONE, action: 'opt_out', source: 'admin' });
+    const ids = createIdGenerator();
+    const attempt = store.transact('default', OTHER, async (tx) => {
+      const head = await tx.chainHead();
+      await tx.append(
+        sealEvent(
+          draftEvent(ids('evt'), tx, 'opt_out'),
+          head ? { seq: head.seq + 1, hash: head.hash } : null,
+        ),
+      );
+    });
+    await expect(attempt).rejects.toThrow();
+    expect(await store.getEvents('default', OTHER)).toEqual([]);
+  });
+
+  define(
+    'reads the ledger in seq order, paged, and verifies as a chain',
+    async ({ store, consent, clock }) => {
+      for (let index = 0; index < 25; index++) {
+        clock.advance(1000);
+        await consent.record({
+          phone: `+1415555${String(1000 + index)}`,
+          action: index % 3 ? 'opt_out' : 'opt_in',
+          source: 'api',
+        });
+      }
+      const first = await store.readLedger('default', { afterSeq: 0, limit: 10 });
+      const rest = await store.readLedger('default', { afterSeq: 10, limit: 100 });
+      expect(first.map((event) => event.seq)).toEqual(range(1, 10));
+      expect(rest.map((event) => event.seq)).toEqual(range(11, 25));
+      expect(await store.readLedger('default', { afterSeq: 25, limit: 10 })).toEqual([]);
+      expect(await verifyTenantLedger(store, 'default')).toEqual({ ok: true, checked: 25 });
+    },
+  );
+
+  define(
+    'getChainHead is the last event of a verified ledger, written only by committed appends',
+    async ({ store, consent, clock, inspector }) => {
+      expect(await store.getChainHead('default')).toBeNull();
+      for (let index = 0; index < 3; index++) {
+        clock.advance(1000);
+        await consent.record({ phone: index % 2 ? PHONE : OTHER, action: 'opt_out', source: 'api' });
+      }
+      const ledger = await store.readLedger('default', { afterSeq: 0, limit: 10 });
+      expect(await verifyTenantLedger(store, 'default')).toEqual({ ok: true, checked: 3 });
+      const last = ledger.at(-1);
+      const head = { seq: last?.seq, hash: last?.hash };
+      expect(await store.getChainHead('default')).toEqual(head);
+      if (inspector) {
+        const raw = (await inspector.events('default')).at(-1);
+        expect({ seq: raw?.seq, hash: raw?.hash }).toEqual(head);
+      }
+      const ids = createIdGenerator();
+      const failed = store.transact('default', PHONE, async (tx) => {
+        await writeOptOut(tx, ids);
+        throw new Error('rolls back');
+      });
+      await expect(failed).rejects.toThrow();
+      expect(await store.getChainHead('default')).toEqual(head);
+      expect(await store.getChainHead('another')).toBeNull();
+    },
+  );
+
+  define('keeps hostile evidence text exactly as the core sealed it', async ({ store, consent }) => {
+    const body = `STOP\u0000 \uD800 ＳＴＯＰ 🛑 e\u0301 ${'x'.repeat(1600)}`;
+    const { event } = await consent.record({
+      phone: PHONE,
+      action: 'opt_out',
+      source: 'import',
+      evidence: { body, note: 'line one\r\nline "two"', messageId: 'SM\u0000x' },
+    });
+    expect(event.evidence.body).toBe(body.replace('\u0000', '\uFFFD').replace('\uD800', '\uFFFD'));
+    expect(await store.getEvent('default', event.id)).toEqual(event);
+    expect(await verifyTenantLedger(store, 'default')).toEqual({ ok: true, checked: 1 });
+  });
+
+  define(
+    'the raw rows agree with what the adapter reads back',
+    async ({ store, consent, clock, inspector }) => {
+      for (let index = 0; index < 6; index++) {
+        clock.advance(1000);
+        await consent.record({
+          phone: index % 2 ? PHONE : OTHER,
+          action: index % 3 ? 'opt_out' : 'opt_in',
+          source: 'api',
+        });
+      }
+      const raw = (await inspector?.events('default')) ?? [];
+      expect(raw).toEqual(await store.readLedger('default', { afterSeq: 0, limit: 100 }));
+      for (const phone of [PHONE, OTHER]) {
+        const status = await store.getStatus('default', phone);
+        expect(await inspector?.status('default', phone)).toMatchObject({
+          status: status?.status,
+          ...(status?.cause ? { causeEventId: status.cause.id } : {}),
+        });
+      }
+    },
+    { inspector: true },
+  );
+
+  define('offers no way to change or delete an event', async ({ store }) => {
+    const names = allMethodNames(store).filter((name) => /^(update|delete|remove|edit|set|put)/i.test(name));
+    expect(names).toEqual([]);
+  });
+}
