@@ -112,8 +112,14 @@ export interface ClaimJobsOptions {
 
 /**
  * Storage for the consent ledger, the status of every number, idempotency keys and the outbox.
- * Every method returns a Promise; every read and write is scoped to one tenant, and an adapter MUST
- * NOT return another tenant's rows from any method (tenant scoping fails closed).
+ * Every method returns a Promise.
+ *
+ * Tenant scoping fails closed: every method that takes a `tenantId` (and every `PhoneTransaction`)
+ * MUST read and write only that tenant's rows and MUST NOT return another tenant's, whatever ids it
+ * is given. The exceptions are stated on the methods themselves: the outbox worker methods
+ * `claimJobs` and `listJobs` work across every tenant when no `tenantId` is given (and only on that
+ * tenant's jobs when one is); `completeJob` and `retryJob` act on the job their lease token names;
+ * `listTenants` lists every tenant.
  *
  * Rules every adapter MUST follow (proved by `runConsentStoreTests` from `sms-consent/testing`):
  * - `transact(tenant, phone, fn)` MUST serialize transactions of the same (tenant, phone): while one
@@ -161,7 +167,11 @@ export interface ConsentStore {
    * its `until`, exactly one MUST receive true; every later call receives false.
    */
   consumeConfirmation(tenantId: string, phone: E164, text: string, now: string): Promise<boolean>;
-  /** Leases up to `limit` pending jobs whose `availableAt` has passed and whose lease, if any, has ended. */
+  /**
+   * Leases up to `limit` pending jobs whose `availableAt` has passed and whose lease, if any, has
+   * ended, oldest first. With `tenantId`, only that tenant's jobs; without it, jobs of every tenant
+   * (a worker serving all tenants).
+   */
   claimJobs(options: ClaimJobsOptions): Promise<OutboxJob[]>;
   /** Removes a finished job; false when the lease was lost (another worker owns it now). */
   completeJob(jobId: string, leaseToken: string): Promise<boolean>;
