@@ -225,6 +225,13 @@ export function createActiveCampaignCrm(options: ActiveCampaignCrmOptions): CrmA
         const found = await contactsPage({ 'ids[]': ids, limit: ids.length });
         for (const contact of found.contacts) byId.set(String(contact.id), contact);
       }
+      // Should the filter ever come back short, the missing contacts are read one by one as before.
+      for (const id of ids.filter((each) => !byId.has(each))) {
+        const found = (await request('GET', `contacts/${encodeURIComponent(id)}`)) as {
+          contact?: AcContact;
+        } | null;
+        if (found?.contact) byId.set(id, found.contact);
+      }
       const contacts = ids.flatMap((id) => {
         const contact = byId.get(id);
         return contact ? [toContact(contact, smsConsent)] : [];
