@@ -23,6 +23,7 @@ import {
   readWholeLedger,
 } from './queries.js';
 import { compareEvents } from './rules.js';
+import { DEFAULT_TENANT } from './tenant.js';
 import type {
   ConsentEvent,
   ConsentSource,
@@ -31,8 +32,7 @@ import type {
   NotAppliedReason,
 } from './types.js';
 
-/** The tenant used when a call names none. */
-export const DEFAULT_TENANT = 'default';
+export { DEFAULT_TENANT };
 
 /** How long the one FCC-allowed confirmation may follow an opt-out (47 CFR 64.1200(a)(12)). */
 export const CONFIRMATION_WINDOW_MS = 5 * 60 * 1000;
