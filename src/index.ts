@@ -11,7 +11,15 @@ export {
   type Policy,
 } from './classify/index.js';
 export type { ApplyOutcome, EventDraft } from './consent/apply.js';
-export { type AuditResult, type ChainHead, hashEvent, sealEvent, verifyChain } from './consent/audit.js';
+export {
+  type AuditProblem,
+  type AuditResult,
+  type ChainHead,
+  hashEvent,
+  sealEvent,
+  type VerifyChainOptions,
+  verifyChain,
+} from './consent/audit.js';
 export type {
   BackfillOptions,
   BackfillProgress,

@@ -3,7 +3,7 @@ import { ConsentError, OptedOutError, ValidationError } from '../errors.js';
 import { type CountryCode, type E164, isCountryCode, normalizePhone } from '../phone.js';
 import type { ConsentStore } from '../store/contract.js';
 import { type ApplyOutcome, applyEvent, type EventDraft } from './apply.js';
-import { type AuditResult, verifyChain } from './audit.js';
+import type { AuditResult } from './audit.js';
 import { compactEvidence, inboundEvidence, inboundMessageKey } from './evidence.js';
 import { explainStatus } from './explain.js';
 import type { ExportFormat } from './export.js';
@@ -20,7 +20,7 @@ import {
   exportOptOutLines,
   partitionRecipients,
   type RecipientPartition,
-  readWholeLedger,
+  verifyTenantLedger,
 } from './queries.js';
 import { compareEvents } from './rules.js';
 import { DEFAULT_TENANT } from './tenant.js';
@@ -422,7 +422,7 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
     exportOptOuts: ({ format, pageSize = 1000, ...value }) =>
       exportOptOutLines(store, tenantOf(value), format, pageSize),
 
-    verifyAuditTrail: (value) => verifyChain(readWholeLedger(store, tenantOf(value))),
+    verifyAuditTrail: (value) => verifyTenantLedger(store, tenantOf(value)),
 
     onChange(listener) {
       listeners.add(listener);
