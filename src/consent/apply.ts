@@ -155,6 +155,7 @@ export async function applyEvent(
 }
 
 /** NUL and unpaired surrogates: no database can store them as they are, so none may enter a hash. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is one of the characters this finds.
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /**
