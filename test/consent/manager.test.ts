@@ -10,6 +10,7 @@ import {
 } from 'sms-consent';
 import { createFixedClock } from 'sms-consent/testing';
 import { describe, expect, test } from 'vitest';
+import { shuffled } from '../helpers/shuffle.js';
 
 const LEAD = '+14155552671';
 const FIRM = '+18005550100';
@@ -502,14 +503,3 @@ describe('timing', () => {
     );
   });
 });
-
-function shuffled<T>(items: readonly T[], seed: number): T[] {
-  const copy = [...items];
-  let state = seed >>> 0;
-  for (let index = copy.length - 1; index > 0; index--) {
-    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-    const other = state % (index + 1);
-    [copy[index], copy[other]] = [copy[other] as T, copy[index] as T];
-  }
-  return copy;
-}

@@ -1,17 +1,9 @@
 import fc from 'fast-check';
-import { type ConsentSource, foldConsent, liftsOptOut } from 'sms-consent';
+import { CONSENT_SOURCES, type ConsentSource, foldConsent, liftsOptOut } from 'sms-consent';
 import { describe, expect, test } from 'vitest';
+import { shuffled } from '../helpers/shuffle.js';
 
-const SOURCES: ConsentSource[] = [
-  'sms',
-  'provider',
-  'delivery_error',
-  'crm',
-  'import',
-  'admin',
-  'api',
-  'form',
-];
+const SOURCES = [...CONSENT_SOURCES];
 
 const eventArbitrary = fc.record({
   id: fc.string({ minLength: 1, maxLength: 3 }),
@@ -101,9 +93,9 @@ describe('foldConsent', () => {
   test('any permutation of the same events gives the same status, cause and effects', () => {
     fc.assert(
       fc.property(fc.array(eventArbitrary, { maxLength: 12 }), fc.integer(), (events, seed) => {
-        const shuffled = shuffle(events, seed);
+        const reordered = shuffled(events, seed);
         const a = foldConsent(events);
-        const b = foldConsent(shuffled);
+        const b = foldConsent(reordered);
         expect(b.status).toBe(a.status);
         expect(b.cause?.id).toBe(a.cause?.id);
         expect(b.lastEvent?.id).toBe(a.lastEvent?.id);
@@ -113,14 +105,3 @@ describe('foldConsent', () => {
     );
   });
 });
-
-function shuffle<T>(items: readonly T[], seed: number): T[] {
-  const copy = [...items];
-  let state = seed >>> 0;
-  for (let index = copy.length - 1; index > 0; index--) {
-    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-    const other = state % (index + 1);
-    [copy[index], copy[other]] = [copy[other] as T, copy[index] as T];
-  }
-  return copy;
-}
