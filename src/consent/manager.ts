@@ -1,13 +1,10 @@
-import { type Classification, type ClassifyOptions, createClassifier } from '../classify/index.js';
+import { type Classification, createClassifier } from '../classify/index.js';
 import { ConsentError, OptedOutError, ValidationError } from '../errors.js';
-import { type CountryCode, type E164, isCountryCode, normalizePhone } from '../phone.js';
-import type { ConsentStore } from '../store/contract.js';
+import { type E164, isCountryCode, normalizePhone } from '../phone.js';
 import { type ApplyOutcome, applyEvent, type EventDraft } from './apply.js';
-import type { AuditResult } from './audit.js';
 import { compactEvidence, inboundEvidence, inboundMessageKey } from './evidence.js';
 import { explainStatus } from './explain.js';
-import type { ExportFormat } from './export.js';
-import { type Clock, createIdGenerator, type IdGenerator, systemClock } from './ids.js';
+import { createIdGenerator, systemClock } from './ids.js';
 import {
   type InboundMessage,
   parseInboundMessage,
@@ -15,152 +12,40 @@ import {
   type RecordInput,
   toIso,
 } from './inputs.js';
-import { type ConsentIntegrations, createIntegrations, type IntegrationOptions } from './integrations.js';
-import {
-  exportOptOutLines,
-  partitionRecipients,
-  type RecipientPartition,
-  verifyTenantLedger,
-} from './queries.js';
+import { createIntegrations } from './integrations.js';
+import type {
+  ConsentChange,
+  ConsentManager,
+  ConsentManagerOptions,
+  SendCheck,
+  SendOptions,
+  TenantOption,
+} from './manager-types.js';
+import { exportOptOutLines, partitionRecipients, verifyTenantLedger } from './queries.js';
 import { compareEvents } from './rules.js';
 import { DEFAULT_TENANT } from './tenant.js';
-import type {
-  ConsentEvent,
-  ConsentSource,
-  ConsentStatus,
-  ConsentStatusValue,
-  NotAppliedReason,
-} from './types.js';
+import type { ConsentSource, ConsentStatus } from './types.js';
 
+export type {
+  ConsentChange,
+  ConsentManager,
+  ConsentManagerOptions,
+  InboundResult,
+  PartitionOptions,
+  RecordResult,
+  ReplyTexts,
+  SendCheck,
+  SendOptions,
+  TenantOption,
+} from './manager-types.js';
 export { DEFAULT_TENANT };
 
 /** How long the one FCC-allowed confirmation may follow an opt-out (47 CFR 64.1200(a)(12)). */
 export const CONFIRMATION_WINDOW_MS = 5 * 60 * 1000;
 
-/** Replies the manager hands back for the app to send. `false` turns one off. */
-export interface ReplyTexts {
-  /** Sent once after an opt-out the provider did not confirm itself. No marketing allowed. */
-  readonly optOutConfirmation?: string | false;
-  /** Sent after an opt-in keyword the provider did not confirm itself. */
-  readonly optInConfirmation?: string | false;
-  /** Sent after a help request the provider did not answer itself. */
-  readonly help?: string | false;
-}
-
 /** The default confirmation: no marketing, says how to come back. */
 export const DEFAULT_OPT_OUT_CONFIRMATION =
   'You have been unsubscribed and will receive no more messages from us. Reply START to resubscribe.';
-
-/** A status change, as `onChange` listeners receive it (after the commit). */
-export interface ConsentChange {
-  readonly tenantId: string;
-  readonly phone: E164;
-  readonly previous: ConsentStatusValue;
-  readonly status: ConsentStatus;
-  readonly event: ConsentEvent;
-}
-
-/** Options of {@link createConsentManager}. */
-export interface ConsentManagerOptions extends IntegrationOptions {
-  readonly store: ConsentStore;
-  /** Classification policy for inbound texts (default `reasonable`). */
-  readonly policy?: ClassifyOptions['policy'];
-  /** Extra keyword languages, e.g. `['es', 'fr']` (English is always on). */
-  readonly languages?: ClassifyOptions['languages'];
-  /** Custom keywords, added to the defaults. */
-  readonly keywords?: ClassifyOptions['keywords'];
-  /** Country of national-format numbers such as "(415) 555-2671". */
-  readonly defaultCountry?: CountryCode;
-  readonly clock?: Clock;
-  readonly ids?: IdGenerator;
-  readonly replies?: ReplyTexts;
-  /** Called after every status change; errors it throws go to `onError`. */
-  readonly onChange?: (change: ConsentChange) => void | Promise<void>;
-  /** Receives errors of listeners (default: `console.error`). */
-  readonly onError?: (error: unknown) => void;
-  /** Outbox job kinds to enqueue with every applied change (the CRM sync sets `crm_sync`). */
-  readonly jobsFor?: (event: ConsentEvent, changed: boolean) => readonly string[];
-}
-
-/** Options every per-number call takes. */
-export interface TenantOption {
-  readonly tenantId?: string;
-}
-
-/** What `handleInbound` decided about one text. */
-export interface InboundResult extends Classification {
-  /** Whether the number's status changed. */
-  readonly changed: boolean;
-  /** The provider delivered this message id before: nothing new was recorded. */
-  readonly duplicate: boolean;
-  readonly status: ConsentStatus;
-  /** Text the app must send back now (the one allowed confirmation), if any. */
-  readonly reply?: string;
-  /** The event recorded (or, for a duplicate, recorded the first time). */
-  readonly event?: ConsentEvent;
-}
-
-/** What `record` did. */
-export interface RecordResult {
-  readonly event: ConsentEvent;
-  readonly applied: boolean;
-  readonly reason?: NotAppliedReason;
-  readonly changed: boolean;
-  readonly duplicate: boolean;
-  readonly status: ConsentStatus;
-}
-
-/** Whether a message may go out. */
-export interface SendCheck {
-  readonly allowed: boolean;
-  readonly status: ConsentStatusValue;
-  /** `opted_out` when refused; `opt_out_confirmation` when only the one confirmation is let through. */
-  readonly reason?: 'opted_out' | 'opt_out_confirmation';
-}
-
-/** Options of `canSend` and `assertCanSend`. */
-export interface SendOptions extends TenantOption {
-  /** The text about to be sent: lets the one pending opt-out confirmation through. */
-  readonly body?: string;
-}
-
-/** Options of `partitionRecipients`. */
-export interface PartitionOptions extends TenantOption {
-  /**
-   * The numbers come from a store of keys this library normalized: inputs already in canonical E.164
-   * form (`+` and digits) are looked up as they are instead of being parsed and validated again, which
-   * makes a million-number check take about a second. Other inputs are still fully normalized.
-   */
-  readonly alreadyNormalized?: boolean;
-}
-
-/** The consent manager: every operation of the library on one store. */
-export interface ConsentManager extends ConsentIntegrations {
-  handleInbound(message: InboundMessage): Promise<InboundResult>;
-  record(input: RecordInput): Promise<RecordResult>;
-  getStatus(phone: string, options?: TenantOption): Promise<ConsentStatus>;
-  canSend(phone: string, options?: SendOptions): Promise<SendCheck>;
-  assertCanSend(phone: string, options?: SendOptions): Promise<void>;
-  partitionRecipients(phones: Iterable<string>, options?: PartitionOptions): Promise<RecipientPartition>;
-  history(phone: string, options?: TenantOption): Promise<ConsentEvent[]>;
-  explain(phone: string, options?: TenantOption): Promise<string>;
-  exportOptOuts(
-    options: TenantOption & { readonly format: ExportFormat; readonly pageSize?: number },
-  ): AsyncIterable<string>;
-  verifyAuditTrail(options?: TenantOption): Promise<AuditResult>;
-  /** Adds a change listener; returns the function that removes it. */
-  onChange(listener: (change: ConsentChange) => void | Promise<void>): () => void;
-  /** Normalizes with the manager's default country. */
-  normalize(phone: string): E164;
-  readonly store: ConsentStore;
-  readonly clock: Clock;
-  /**
-   * Writes an already validated event, with no checks of its source: for this library's own
-   * integrations (backfill, CRM import). Applications call `record` or `handleInbound`.
-   * @internal
-   */
-  apply(draft: EventDraft): Promise<ApplyOutcome>;
-}
 
 /**
  * Creates the consent manager: records inbound texts and other consent changes in the store's

@@ -1,0 +1,132 @@
+import type { Classification, ClassifyOptions } from '../classify/index.js';
+import type { CountryCode, E164 } from '../phone.js';
+import type { ConsentStore } from '../store/contract.js';
+import type { ApplyOutcome, EventDraft } from './apply.js';
+import type { AuditResult } from './audit.js';
+import type { ExportFormat } from './export.js';
+import type { Clock, IdGenerator } from './ids.js';
+import type { InboundMessage, RecordInput } from './inputs.js';
+import type { ConsentIntegrations, IntegrationOptions } from './integrations.js';
+import type { RecipientPartition } from './queries.js';
+import type { ConsentEvent, ConsentStatus, ConsentStatusValue, NotAppliedReason } from './types.js';
+
+/** Replies the manager hands back for the app to send. `false` turns one off. */
+export interface ReplyTexts {
+  /** Sent once after an opt-out the provider did not confirm itself. No marketing allowed. */
+  readonly optOutConfirmation?: string | false;
+  /** Sent after an opt-in keyword the provider did not confirm itself. */
+  readonly optInConfirmation?: string | false;
+  /** Sent after a help request the provider did not answer itself. */
+  readonly help?: string | false;
+}
+
+/** A status change, as `onChange` listeners receive it (after the commit). */
+export interface ConsentChange {
+  readonly tenantId: string;
+  readonly phone: E164;
+  readonly previous: ConsentStatusValue;
+  readonly status: ConsentStatus;
+  readonly event: ConsentEvent;
+}
+
+/** Options of `createConsentManager`. */
+export interface ConsentManagerOptions extends IntegrationOptions {
+  readonly store: ConsentStore;
+  /** Classification policy for inbound texts (default `reasonable`). */
+  readonly policy?: ClassifyOptions['policy'];
+  /** Extra keyword languages, e.g. `['es', 'fr']` (English is always on). */
+  readonly languages?: ClassifyOptions['languages'];
+  /** Custom keywords, added to the defaults. */
+  readonly keywords?: ClassifyOptions['keywords'];
+  /** Country of national-format numbers such as "(415) 555-2671". */
+  readonly defaultCountry?: CountryCode;
+  readonly clock?: Clock;
+  readonly ids?: IdGenerator;
+  readonly replies?: ReplyTexts;
+  /** Called after every status change; errors it throws go to `onError`. */
+  readonly onChange?: (change: ConsentChange) => void | Promise<void>;
+  /** Receives errors of listeners (default: `console.error`). */
+  readonly onError?: (error: unknown) => void;
+  /** Outbox job kinds to enqueue with every applied change (the CRM sync sets `crm_sync`). */
+  readonly jobsFor?: (event: ConsentEvent, changed: boolean) => readonly string[];
+}
+
+/** Options every per-number call takes. */
+export interface TenantOption {
+  readonly tenantId?: string;
+}
+
+/** What `handleInbound` decided about one text. */
+export interface InboundResult extends Classification {
+  /** Whether the number's status changed. */
+  readonly changed: boolean;
+  /** The provider delivered this message id before: nothing new was recorded. */
+  readonly duplicate: boolean;
+  readonly status: ConsentStatus;
+  /** Text the app must send back now (the one allowed confirmation), if any. */
+  readonly reply?: string;
+  /** The event recorded (or, for a duplicate, recorded the first time). */
+  readonly event?: ConsentEvent;
+}
+
+/** What `record` did. */
+export interface RecordResult {
+  readonly event: ConsentEvent;
+  readonly applied: boolean;
+  readonly reason?: NotAppliedReason;
+  readonly changed: boolean;
+  readonly duplicate: boolean;
+  readonly status: ConsentStatus;
+}
+
+/** Whether a message may go out. */
+export interface SendCheck {
+  readonly allowed: boolean;
+  readonly status: ConsentStatusValue;
+  /** `opted_out` when refused; `opt_out_confirmation` when only the one confirmation is let through. */
+  readonly reason?: 'opted_out' | 'opt_out_confirmation';
+}
+
+/** Options of `canSend` and `assertCanSend`. */
+export interface SendOptions extends TenantOption {
+  /** The text about to be sent: lets the one pending opt-out confirmation through. */
+  readonly body?: string;
+}
+
+/** Options of `partitionRecipients`. */
+export interface PartitionOptions extends TenantOption {
+  /**
+   * The numbers come from a store of keys this library normalized: inputs already in canonical E.164
+   * form (`+` and digits) are looked up as they are instead of being parsed and validated again, which
+   * makes a million-number check take about a second. Other inputs are still fully normalized.
+   */
+  readonly alreadyNormalized?: boolean;
+}
+
+/** The consent manager: every operation of the library on one store. */
+export interface ConsentManager extends ConsentIntegrations {
+  handleInbound(message: InboundMessage): Promise<InboundResult>;
+  record(input: RecordInput): Promise<RecordResult>;
+  getStatus(phone: string, options?: TenantOption): Promise<ConsentStatus>;
+  canSend(phone: string, options?: SendOptions): Promise<SendCheck>;
+  assertCanSend(phone: string, options?: SendOptions): Promise<void>;
+  partitionRecipients(phones: Iterable<string>, options?: PartitionOptions): Promise<RecipientPartition>;
+  history(phone: string, options?: TenantOption): Promise<ConsentEvent[]>;
+  explain(phone: string, options?: TenantOption): Promise<string>;
+  exportOptOuts(
+    options: TenantOption & { readonly format: ExportFormat; readonly pageSize?: number },
+  ): AsyncIterable<string>;
+  verifyAuditTrail(options?: TenantOption): Promise<AuditResult>;
+  /** Adds a change listener; returns the function that removes it. */
+  onChange(listener: (change: ConsentChange) => void | Promise<void>): () => void;
+  /** Normalizes with the manager's default country. */
+  normalize(phone: string): E164;
+  readonly store: ConsentStore;
+  readonly clock: Clock;
+  /**
+   * Writes an already validated event, with no checks of its source: for this library's own
+   * integrations (backfill, CRM import). Applications call `record` or `handleInbound`.
+   * @internal
+   */
+  apply(draft: EventDraft): Promise<ApplyOutcome>;
+}
