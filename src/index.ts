@@ -12,14 +12,21 @@ export {
 } from './classify/index.js';
 export type { ApplyOutcome, EventDraft } from './consent/apply.js';
 export {
+  type AuditFinding,
   type AuditProblem,
   type AuditResult,
   type ChainHead,
   hashEvent,
   sealEvent,
-  type VerifyChainOptions,
   verifyChain,
 } from './consent/audit.js';
+export type { AuditKey, CheckpointSignature } from './consent/audit-key.js';
+export type {
+  AuditTrail,
+  CheckpointSchedule,
+  PeriodicCheckpointOptions,
+  VerifyAuditTrailOptions,
+} from './consent/audit-trail.js';
 export type {
   BackfillOptions,
   BackfillProgress,
@@ -27,6 +34,7 @@ export type {
   HistoryMessage,
   HistorySource,
 } from './consent/backfill.js';
+export { type Checkpoint, verifyCheckpointSignature } from './consent/checkpoint.js';
 export {
   type ComposeState,
   type ComposeTexts,
@@ -54,6 +62,7 @@ export {
   type SendOptions,
   type TenantOption,
 } from './consent/manager.js';
+export type { NumberHead } from './consent/merkle.js';
 export type { RecipientPartition } from './consent/queries.js';
 export {
   compareEvents,
@@ -111,9 +120,12 @@ export type {
   ClaimJobsOptions,
   ConsentStore,
   KeyClaim,
+  LedgerCursor,
   NewOutboxJob,
+  NumberState,
   OutboxJob,
   PendingConfirmation,
+  PhonePaging,
   PhoneTransaction,
   StatusPage,
   StatusWrite,

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { AuditKey } from '../consent/audit-key.js';
 import { type ConsentManager, createConsentManager } from '../consent/manager.js';
 import type { CrmAdapter } from '../crm/adapter.js';
 import { ConsentError } from '../errors.js';
@@ -52,10 +53,16 @@ export async function openStore(
 }
 
 /** The consent manager the commands use, with the CLI's default country and, when configured, the CRM. */
-export function createCliManager(cli: CliStore, globals: GlobalOptions, crm?: CrmAdapter): ConsentManager {
+export function createCliManager(
+  cli: CliStore,
+  globals: GlobalOptions,
+  crm?: CrmAdapter,
+  auditKey?: AuditKey,
+): ConsentManager {
   return createConsentManager({
     store: cli.store,
     defaultCountry: globals.country,
+    ...(auditKey === undefined ? {} : { auditKey }),
     ...(crm === undefined ? {} : { crm, crmTenants: [globals.tenant] }),
   });
 }

@@ -47,11 +47,13 @@ export interface ApplyHooks {
   confirmationFor?(event: ConsentEvent, changed: boolean): PendingConfirmation | undefined;
   /** The outbox job kinds to enqueue for this event. */
   jobsFor?(event: ConsentEvent, changed: boolean): readonly string[];
+  /** The keyed MAC of a sealed event's hash (the manager's `auditKey`). */
+  mac?(hash: string): string;
 }
 
 /**
  * Writes one event in the (tenant, phone) transaction: claims its idempotency key, folds it into the
- * ledger, seals it into the audit chain, replaces the status row and enqueues its jobs, all or nothing.
+ * ledger, seals it onto its number's audit chain, replaces the status row and enqueues its jobs, all or nothing.
  */
 export async function applyEvent(
   store: ConsentStore,
@@ -80,6 +82,7 @@ export async function applyEvent(
     const event = sealEvent(
       { ...candidate, applied: effect.applied, ...(effect.reason ? { reason: effect.reason } : {}) },
       await tx.chainHead(),
+      hooks.mac,
     );
     await tx.append(event);
     const pick = (chosen: Omit<UnsealedEvent, 'applied'> | undefined): ConsentEvent | undefined =>

@@ -1,43 +1,68 @@
 import { createHash } from 'node:crypto';
 import type { ConsentEvent, UnsealedEvent } from './types.js';
 
-/** The last sealed event of a tenant's chain, or null before the first event. */
+/** The last sealed event of a chain (a number's, or a migrated ledger's tenant chain), or null before the first. */
 export interface ChainHead {
   readonly seq: number;
   readonly hash: string;
 }
 
 /**
- * SHA-256 (hex) of an event's content, its position and the previous hash. Every field that can
- * prove or disprove the event is covered, in a fixed order, so any edit changes the hash.
+ * Which chain an event is sealed on: `number`, the chain of its (tenant, phone) (every event written
+ * since schema 2), or `tenant`, the one chain of a whole tenant that ledgers written before it used.
  */
-export function hashEvent(event: UnsealedEvent, seq: number, prevHash: string | null): string {
-  const evidence = Object.entries(event.evidence)
+export type ChainKind = 'number' | 'tenant';
+
+/** Domain tag of number-chain hashes: a number-chain event can never pass as a tenant-chain one. */
+const NUMBER_CHAIN = 'sms-consent/number-chain/v1';
+
+/**
+ * SHA-256 (hex) of an event's content, its position in its chain and the previous hash. Every field
+ * that can prove or disprove the event is covered, in a fixed order, so any edit changes the hash.
+ * `chain` `tenant` gives the hash of ledgers written before per-number chains (kept to verify them).
+ */
+export function hashEvent(
+  event: UnsealedEvent,
+  seq: number,
+  prevHash: string | null,
+  chain: ChainKind = 'number',
+): string {
+  const { chain: _chain, mac: _mac, ...content } = event as UnsealedEvent & Partial<ConsentEvent>;
+  const evidence = Object.entries(content.evidence)
     .filter(([, value]) => value !== undefined)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const content = [
+  const fields = [
     seq,
     prevHash,
-    event.id,
-    event.tenantId,
-    event.phone,
-    event.action,
-    event.source,
-    event.occurredAt,
-    event.recordedAt,
-    event.applied,
-    event.reason ?? null,
-    event.idempotencyKey ?? null,
+    content.id,
+    content.tenantId,
+    content.phone,
+    content.action,
+    content.source,
+    content.occurredAt,
+    content.recordedAt,
+    content.applied,
+    content.reason ?? null,
+    content.idempotencyKey ?? null,
     evidence,
   ];
-  return createHash('sha256').update(JSON.stringify(content)).digest('hex');
+  const text = JSON.stringify(chain === 'tenant' ? fields : [NUMBER_CHAIN, ...fields]);
+  return createHash('sha256').update(text).digest('hex');
 }
 
-/** Places an event after `head` in its tenant's chain. */
-export function sealEvent(event: UnsealedEvent, head: ChainHead | null): ConsentEvent {
+/**
+ * Places an event after `head` on its number's chain. With `mac` (the manager's `auditKey`), the
+ * event also carries a keyed MAC of its hash, which nobody without the key can compute.
+ */
+export function sealEvent(
+  event: UnsealedEvent,
+  head: ChainHead | null,
+  mac?: (hash: string) => string,
+): ConsentEvent {
   const seq = (head?.seq ?? 0) + 1;
   const prevHash = head?.hash ?? null;
-  return { ...event, seq, prevHash, hash: hashEvent(event, seq, prevHash) };
+  const hash = hashEvent(event, seq, prevHash);
+  return { ...event, seq, prevHash, hash, ...(mac ? { mac: mac(hash) } : {}) };
 }
 
 /** What {@link AuditResult.brokenAt} found wrong. */
@@ -46,47 +71,60 @@ export type AuditProblem =
   | 'hash_mismatch'
   /** An event does not link to the one before it (replaced or reordered). */
   | 'chain_mismatch'
-  /** An event is missing from the middle of the ledger. */
+  /** An event is missing from the middle of a chain. */
   | 'sequence_gap'
-  /** The ledger does not end at the tenant's sealed chain head: its newest events were removed (or the head was changed). */
-  | 'head_mismatch';
+  /** Two events claim the same place in a chain. */
+  | 'duplicate_seq'
+  /** A chain does not end at the head the store keeps apart from the events (newest events removed, or the head moved). */
+  | 'head_mismatch'
+  /** A status row disagrees with the fold of its number's events (or exists without them, or is missing). */
+  | 'status_mismatch'
+  /** With `auditKey`: an event's MAC is wrong (written by someone without the key). */
+  | 'mac_invalid'
+  /** With `auditKey`: an event has no MAC and is not covered by the checkpoint given. */
+  | 'mac_missing'
+  /** A chain is shorter than the checkpoint says (events that existed at the checkpoint were removed). */
+  | 'truncated'
+  /** An event that existed at the checkpoint was rewritten, or the store's copy of the checkpoint differs from the root kept outside. */
+  | 'checkpoint_mismatch'
+  /** The checkpoint's signature does not verify with the key given (or it is unsigned while a key is). */
+  | 'signature_invalid';
 
-/** Result of {@link verifyChain}: `brokenAt` names the first event that does not verify. */
-export interface AuditResult {
-  readonly ok: boolean;
-  readonly checked: number;
-  readonly brokenAt?: {
-    readonly seq: number;
-    readonly eventId?: string;
-    readonly problem: AuditProblem;
-  };
+/** Where an audit found a problem: the number (absent for a tenant chain), the place in the chain, the event. */
+export interface AuditFinding {
+  readonly seq: number;
+  readonly eventId?: string;
+  /** The number whose chain or status row is wrong; absent for the tenant chain of a migrated ledger. */
+  readonly phone?: string;
+  readonly problem: AuditProblem;
 }
 
-/**
- * Checks a tenant's events one at a time, in `seq` order, each against the one before. For
- * {@link verifyChain} and for readers that page through a store themselves.
- */
+/** Result of an audit: `brokenAt` names the first finding, `findings` up to the first 100. */
+export interface AuditResult {
+  readonly ok: boolean;
+  /** Events whose hash, link (and MAC, with a key) verified. */
+  readonly checked: number;
+  readonly brokenAt?: AuditFinding;
+  /** Every finding, up to 100, in ledger order (present when not ok). */
+  readonly findings?: readonly AuditFinding[];
+  /** With a checkpoint: whether its signature was checked (`unchecked`: no key to check it with). */
+  readonly signature?: 'verified' | 'unchecked' | 'none';
+}
+
+/** Checks one chain's events, in `seq` order, each against the one before. */
 export interface ChainWalk {
-  /** Checks the next event; returns the failed result at the first event that does not verify. */
-  check(event: ConsentEvent): AuditResult | undefined;
-  /** Compares the end of the walked chain with the tenant's sealed head. */
-  finish(head: ChainHead | null): AuditResult;
+  /** Checks the next event; returns the problem of the first event that does not verify. */
+  check(event: ConsentEvent): AuditFinding | undefined;
   /** The last event that verified, as a head, or null when none did. */
   readonly last: ChainHead | null;
   /** How many events verified. */
   readonly checked: number;
 }
 
-/** Starts a {@link ChainWalk} at the first event of a tenant. */
-export function startChainWalk(): ChainWalk {
+/** Starts a {@link ChainWalk} at the first event of a chain of `kind`. */
+export function startChainWalk(kind: ChainKind = 'number'): ChainWalk {
   let checked = 0;
   let last: ChainHead | null = null;
-  let lastId: string | undefined;
-  const broken = (seq: number, problem: AuditProblem, eventId?: string): AuditResult => ({
-    ok: false,
-    checked,
-    brokenAt: { seq, ...(eventId === undefined ? {} : { eventId }), problem },
-  });
   return {
     get last() {
       return last;
@@ -95,50 +133,37 @@ export function startChainWalk(): ChainWalk {
       return checked;
     },
     check(event) {
+      const at = (problem: AuditProblem, seq = event.seq): AuditFinding => ({
+        seq,
+        eventId: event.id,
+        ...(kind === 'number' ? { phone: event.phone } : {}),
+        problem,
+      });
       const expectedSeq = (last?.seq ?? 0) + 1;
-      if (event.seq !== expectedSeq) return broken(expectedSeq, 'sequence_gap', event.id);
-      if (event.prevHash !== (last?.hash ?? null)) return broken(event.seq, 'chain_mismatch', event.id);
-      const { seq, prevHash, hash, ...content } = event;
-      if (hashEvent(content, seq, prevHash) !== hash) return broken(event.seq, 'hash_mismatch', event.id);
+      if (last && event.seq === last.seq) return at('duplicate_seq');
+      if (event.seq !== expectedSeq) return at('sequence_gap', expectedSeq);
+      if (event.prevHash !== (last?.hash ?? null)) return at('chain_mismatch');
+      if (hashEvent(event, event.seq, event.prevHash, kind) !== event.hash) return at('hash_mismatch');
       checked++;
       last = { seq: event.seq, hash: event.hash };
-      lastId = event.id;
       return undefined;
-    },
-    finish(head) {
-      const lastSeq = last?.seq ?? 0;
-      const headSeq = head?.seq ?? 0;
-      if (lastSeq !== headSeq) return broken(Math.min(lastSeq, headSeq) + 1, 'head_mismatch');
-      if (last && last.hash !== head?.hash) return broken(last.seq, 'head_mismatch', lastId);
-      return { ok: true, checked };
     },
   };
 }
 
-/** Options of {@link verifyChain}. */
-export interface VerifyChainOptions {
-  /**
-   * The tenant's sealed chain head (`ConsentStore.getChainHead`), read with no append between it
-   * and the events. When given, the chain must end exactly at it, so the removal of the newest
-   * events is found too. `verifyTenantLedger` reads a live store this way.
-   */
-  readonly head?: ChainHead | null;
-}
-
 /**
- * Walks a tenant's events in `seq` order and checks each against the one before: an edited event
- * fails its own hash, a removed one leaves a gap in `seq`, a reordered or replaced one breaks
- * `prevHash`. With `options.head`, the chain must also end at that head (`head_mismatch`), which
- * finds the newest events removed.
+ * Walks the events of one chain (one number's, in `seq` order) and checks each against the one
+ * before: an edited event fails its own hash, a removed one leaves a gap in `seq`, a reordered or
+ * replaced one breaks `prevHash`. Without the head the store keeps, it cannot see removed newest
+ * events; `consent.verifyAuditTrail` checks those too, and against a checkpoint.
  */
 export async function verifyChain(
   events: AsyncIterable<ConsentEvent> | Iterable<ConsentEvent>,
-  options: VerifyChainOptions = {},
 ): Promise<AuditResult> {
   const walk = startChainWalk();
   for await (const event of events) {
     const failed = walk.check(event);
-    if (failed) return failed;
+    if (failed) return { ok: false, checked: walk.checked, brokenAt: failed, findings: [failed] };
   }
-  return options.head === undefined ? { ok: true, checked: walk.checked } : walk.finish(options.head);
+  return { ok: true, checked: walk.checked };
 }

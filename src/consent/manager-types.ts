@@ -2,7 +2,8 @@ import type { Classification, ClassifyOptions } from '../classify/index.js';
 import type { CountryCode, E164 } from '../phone.js';
 import type { ConsentStore } from '../store/contract.js';
 import type { ApplyOutcome, EventDraft } from './apply.js';
-import type { AuditResult } from './audit.js';
+import type { AuditKey } from './audit-key.js';
+import type { AuditTrail } from './audit-trail.js';
 import type { ExportFormat } from './export.js';
 import type { Clock, IdGenerator } from './ids.js';
 import type { InboundMessage, RecordInput } from './inputs.js';
@@ -49,6 +50,12 @@ export interface ConsentManagerOptions extends IntegrationOptions {
   readonly onError?: (error: unknown) => void;
   /** Outbox job kinds to enqueue with every applied change (the CRM sync sets `crm_sync`). */
   readonly jobsFor?: (event: ConsentEvent, changed: boolean) => readonly string[];
+  /**
+   * Keys of the audit trail, from the app's configuration (never stored in the database): with a
+   * secret every sealed event carries a MAC and checkpoints are signed; with an Ed25519 key pair the
+   * checkpoints' signatures can be checked with the public key alone. See `AuditKey`.
+   */
+  readonly auditKey?: AuditKey;
 }
 
 /** Options every per-number call takes. */
@@ -104,7 +111,7 @@ export interface PartitionOptions extends TenantOption {
 }
 
 /** The consent manager: every operation of the library on one store. */
-export interface ConsentManager extends ConsentIntegrations {
+export interface ConsentManager extends ConsentIntegrations, AuditTrail {
   handleInbound(message: InboundMessage): Promise<InboundResult>;
   record(input: RecordInput): Promise<RecordResult>;
   getStatus(phone: string, options?: TenantOption): Promise<ConsentStatus>;
@@ -116,7 +123,6 @@ export interface ConsentManager extends ConsentIntegrations {
   exportOptOuts(
     options: TenantOption & { readonly format: ExportFormat; readonly pageSize?: number },
   ): AsyncIterable<string>;
-  verifyAuditTrail(options?: TenantOption): Promise<AuditResult>;
   /** Adds a change listener; returns the function that removes it. */
   onChange(listener: (change: ConsentChange) => void | Promise<void>): () => void;
   /** Normalizes with the manager's default country. */

@@ -2,6 +2,7 @@ import { type Classification, createClassifier } from '../classify/index.js';
 import { ConsentError, OptedOutError, ValidationError } from '../errors.js';
 import { type E164, isCountryCode, normalizePhone } from '../phone.js';
 import { type ApplyOutcome, applyEvent, type EventDraft } from './apply.js';
+import { auditKeyOf, createAuditTrail } from './audit-trail.js';
 import { compactEvidence, inboundEvidence, inboundMessageKey } from './evidence.js';
 import { explainStatus } from './explain.js';
 import { createIdGenerator, systemClock } from './ids.js';
@@ -21,7 +22,7 @@ import type {
   SendOptions,
   TenantOption,
 } from './manager-types.js';
-import { exportOptOutLines, partitionRecipients, verifyTenantLedger } from './queries.js';
+import { exportOptOutLines, partitionRecipients } from './queries.js';
 import { compareEvents } from './rules.js';
 import { DEFAULT_TENANT } from './tenant.js';
 import type { ConsentSource, ConsentStatus } from './types.js';
@@ -84,6 +85,8 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
 
   const normalize = (phone: string): E164 => normalizePhone(phone, normalizeOptions);
   const tenantOf = (value?: TenantOption): string => value?.tenantId ?? DEFAULT_TENANT;
+  const auditKey = auditKeyOf(options.auditKey);
+  const auditTrail = createAuditTrail({ store, clock, ids }, tenantOf, auditKey);
   const integrations = createIntegrations(
     {
       store,
@@ -129,6 +132,7 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
         return until >= now ? { text: confirmationText, until: new Date(until).toISOString() } : undefined;
       },
       ...(integrations.jobsFor ? { jobsFor: integrations.jobsFor } : {}),
+      ...(auditKey?.mac ? { mac: auditKey.mac } : {}),
     });
     notify(outcome);
     return outcome;
@@ -307,7 +311,7 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
     exportOptOuts: ({ format, pageSize = 1000, ...value }) =>
       exportOptOutLines(store, tenantOf(value), format, pageSize),
 
-    verifyAuditTrail: (value) => verifyTenantLedger(store, tenantOf(value)),
+    ...auditTrail,
 
     onChange(listener) {
       listeners.add(listener);

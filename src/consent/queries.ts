@@ -1,12 +1,7 @@
 import { InvalidPhoneNumberError } from '../errors.js';
 import { type E164, isE164, type NormalizeOptions, normalizePhone } from '../phone.js';
 import type { ConsentStore } from '../store/contract.js';
-import { type AuditResult, startChainWalk } from './audit.js';
 import { type ExportFormat, exportRows, type OptOutRecord, toOptOutRecord } from './export.js';
-import type { ConsentEvent } from './types.js';
-
-/** Events per `readLedger` page. */
-const LEDGER_PAGE = 1000;
 
 /** The outcome of `partitionRecipients`. */
 export interface RecipientPartition {
@@ -69,44 +64,4 @@ export function exportOptOutLines(
     } while (after !== undefined);
   }
   return exportRows(records(), format);
-}
-
-/** The whole ledger of a tenant in `seq` order, read a page at a time. */
-export async function* readWholeLedger(store: ConsentStore, tenantId: string): AsyncGenerator<ConsentEvent> {
-  let afterSeq = 0;
-  for (;;) {
-    const page = await store.readLedger(tenantId, { afterSeq, limit: LEDGER_PAGE });
-    yield* page;
-    const last = page.at(-1);
-    if (!last || page.length < LEDGER_PAGE) return;
-    afterSeq = last.seq;
-  }
-}
-
-/**
- * Verifies a tenant's whole audit trail on a live store: every event's hash and link (see
- * `verifyChain`), and that the ledger ends at the sealed chain head the store keeps apart from the
- * events (`head_mismatch` otherwise), so removing the newest events is found too. Events appended
- * while it reads are verified as well; it never reports them as a mismatch.
- */
-export async function verifyTenantLedger(store: ConsentStore, tenantId: string): Promise<AuditResult> {
-  const walk = startChainWalk();
-  // Every event up to a head read before the ledger is committed, so it must all be there.
-  let head = await store.getChainHead(tenantId);
-  for (;;) {
-    for (;;) {
-      const page = await store.readLedger(tenantId, { afterSeq: walk.last?.seq ?? 0, limit: LEDGER_PAGE });
-      for (const event of page) {
-        const failed = walk.check(event);
-        if (failed) return failed;
-      }
-      if (page.length < LEDGER_PAGE) break;
-    }
-    const lastSeq = walk.last?.seq ?? 0;
-    if (lastSeq < (head?.seq ?? 0)) return walk.finish(head);
-    const latest = await store.getChainHead(tenantId);
-    // A head past the ledger means appends committed while it was read: read those too.
-    if ((latest?.seq ?? 0) <= lastSeq) return walk.finish(latest);
-    head = latest;
-  }
 }

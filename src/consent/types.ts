@@ -70,7 +70,8 @@ export interface ConsentEvidence {
 
 /**
  * One immutable entry of the consent ledger. Ids are prefixed (`evt_`) and time-ordered; `seq`,
- * `prevHash` and `hash` chain every event of a tenant so the trail can be verified.
+ * `prevHash` and `hash` chain the events of one (tenant, phone), so the trail can be verified and
+ * writes to different numbers never wait on each other.
  */
 export interface ConsentEvent {
   readonly id: string;
@@ -89,16 +90,26 @@ export interface ConsentEvent {
   /** Claimed once per tenant; a second event with the same key is a duplicate. */
   readonly idempotencyKey?: string;
   readonly evidence: ConsentEvidence;
-  /** Position in the tenant's audit chain, from 1. */
+  /** Position in its chain, from 1: the number's chain (or, with `chain: 'tenant'`, the tenant's). */
   readonly seq: number;
-  /** Hash of the tenant's previous event, or null for the first. */
+  /** Hash of the chain's previous event, or null for the first. */
   readonly prevHash: string | null;
-  /** SHA-256 (hex) of this event's content and `prevHash`. */
+  /** SHA-256 (hex) of this event's content, its position and `prevHash`. */
   readonly hash: string;
+  /**
+   * HMAC-SHA256 (hex) of `hash` with the manager's `auditKey`, when one is configured: an event
+   * written with database access alone cannot carry a valid one.
+   */
+  readonly mac?: string;
+  /**
+   * `tenant` for events of a ledger written before per-number chains (schema 1), sealed on one chain
+   * per tenant; they keep verifying as they were. Absent for every event written since.
+   */
+  readonly chain?: 'tenant';
 }
 
 /** A consent event before the audit chain seals it. */
-export type UnsealedEvent = Omit<ConsentEvent, 'seq' | 'prevHash' | 'hash'>;
+export type UnsealedEvent = Omit<ConsentEvent, 'seq' | 'prevHash' | 'hash' | 'mac' | 'chain'>;
 
 /** The current consent of one number in one tenant, as the fold of its ledger gives it. */
 export interface ConsentStatus {

@@ -105,6 +105,43 @@ CREATE TABLE ${t.jobs} (
 CREATE INDEX outbox_jobs_due_idx ON ${t.jobs} (state, available_at, id);
 `,
   },
+  {
+    version: 2,
+    name: 'per-number chains, keyed MACs, checkpoints',
+    // Events already stored keep their tenant chain (chain = 'tenant', read from the column default
+    // without rewriting a row); the tenant's head row is frozen and keeps proving that prefix.
+    sql: (t) => `
+ALTER TABLE ${t.events} ADD COLUMN chain text NOT NULL DEFAULT 'tenant' CHECK (chain IN ('tenant', 'number'));
+ALTER TABLE ${t.events} ALTER COLUMN chain SET DEFAULT 'number';
+ALTER TABLE ${t.events} ADD COLUMN mac text;
+ALTER TABLE ${t.events} DROP CONSTRAINT events_pkey;
+CREATE UNIQUE INDEX events_tenant_chain_idx ON ${t.events} (tenant_id, seq) WHERE chain = 'tenant';
+CREATE INDEX events_number_chain_idx ON ${t.events} (tenant_id, phone, seq);
+DROP INDEX "${t.schema}".events_tenant_phone_idx;
+
+ALTER TABLE ${t.statuses} ADD COLUMN head_seq bigint, ADD COLUMN head_hash text;
+
+CREATE TABLE ${t.checkpoints} (
+  tenant_id text COLLATE "C" NOT NULL,
+  id text COLLATE "C" NOT NULL,
+  at timestamptz NOT NULL,
+  body jsonb NOT NULL,
+  PRIMARY KEY (tenant_id, id)
+);
+CREATE TABLE ${t.checkpointHeads} (
+  tenant_id text COLLATE "C" NOT NULL,
+  checkpoint_id text COLLATE "C" NOT NULL,
+  phone text COLLATE "C" NOT NULL,
+  seq bigint NOT NULL,
+  hash text NOT NULL,
+  PRIMARY KEY (tenant_id, checkpoint_id, phone)
+);
+CREATE TRIGGER checkpoints_append_only BEFORE UPDATE OR DELETE ON ${t.checkpoints}
+  FOR EACH ROW EXECUTE FUNCTION "${t.schema}".refuse_ledger_change();
+CREATE TRIGGER checkpoint_heads_append_only BEFORE UPDATE OR DELETE ON ${t.checkpointHeads}
+  FOR EACH ROW EXECUTE FUNCTION "${t.schema}".refuse_ledger_change();
+`,
+  },
 ];
 
 /** The schema version this release of the store expects. */

@@ -11,18 +11,20 @@ export function eventJson(a: string): string {
   return `json_build_object('id', ${a}.id, 'tenantId', ${a}.tenant_id, 'phone', ${a}.phone, 'action', ${a}.action,
     'source', ${a}.source, 'occurredAt', ${isoText(`${a}.occurred_at`)}, 'recordedAt', ${isoText(`${a}.recorded_at`)},
     'applied', ${a}.applied, 'reason', ${a}.reason, 'idempotencyKey', ${a}.idempotency_key, 'evidence', ${a}.evidence,
-    'seq', ${a}.seq, 'prevHash', ${a}.prev_hash, 'hash', ${a}.hash)`;
+    'seq', ${a}.seq, 'prevHash', ${a}.prev_hash, 'hash', ${a}.hash, 'mac', ${a}.mac, 'chain', ${a}.chain)`;
 }
 
 /** An event as {@link eventJson} builds it (absent optional fields are null). */
-export type EventJson = Omit<ConsentEvent, 'reason' | 'idempotencyKey'> & {
+export type EventJson = Omit<ConsentEvent, 'reason' | 'idempotencyKey' | 'mac' | 'chain'> & {
   readonly reason: NotAppliedReason | null;
   readonly idempotencyKey: string | null;
+  readonly mac?: string | null;
+  readonly chain?: 'tenant' | 'number';
 };
 
 /** Turns a row's JSON event into a {@link ConsentEvent}, leaving absent fields absent. */
 export function toEvent(json: EventJson | string): ConsentEvent {
-  const { reason, idempotencyKey, seq, ...rest } = (
+  const { reason, idempotencyKey, seq, mac, chain, ...rest } = (
     typeof json === 'string' ? JSON.parse(json) : json
   ) as EventJson;
   return {
@@ -30,6 +32,8 @@ export function toEvent(json: EventJson | string): ConsentEvent {
     seq: Number(seq),
     ...(reason === null ? {} : { reason }),
     ...(idempotencyKey === null ? {} : { idempotencyKey }),
+    ...(mac == null ? {} : { mac }),
+    ...(chain === 'tenant' ? { chain } : {}),
   };
 }
 

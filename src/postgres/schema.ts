@@ -14,6 +14,8 @@ export interface TableNames {
   readonly keys: string;
   readonly heads: string;
   readonly jobs: string;
+  readonly checkpoints: string;
+  readonly checkpointHeads: string;
   readonly migrations: string;
 }
 
@@ -36,6 +38,8 @@ export function tableNames(schema: string = DEFAULT_SCHEMA): TableNames {
     keys: table('idempotency_keys'),
     heads: table('chain_heads'),
     jobs: table('outbox_jobs'),
+    checkpoints: table('checkpoints'),
+    checkpointHeads: table('checkpoint_heads'),
     migrations: table('schema_migrations'),
   };
 }

@@ -1,6 +1,7 @@
 import type { E164 } from '../phone.js';
 import type { ConsentStore, PhoneTransaction } from '../store/contract.js';
 import { createKeyedMutex } from '../store/keyed-mutex.js';
+import { listCheckpoints, readSnapshot, saveCheckpoint, snapshotHeads } from './checkpoints.js';
 import { createDriver, type PostgresClient } from './client.js';
 import type { StoreContext } from './context.js';
 import { withRetry } from './failures.js';
@@ -15,6 +16,7 @@ import {
   listStatuses,
   listTenants,
   readLedger,
+  readNumberStates,
 } from './reads.js';
 import { tableNames } from './schema.js';
 import { createPhoneTransaction, PHONE_LOCK_SQL, phoneLockKey } from './transaction.js';
@@ -41,10 +43,10 @@ export interface PostgresStoreOptions {
    */
   readonly preparedStatements?: boolean;
   /**
-   * `pg` Pool only (default true): commit with `synchronous_commit = off`, releasing the tenant's
-   * chain lock without waiting for the disk, then wait for the WAL flush before resolving. Writers
-   * of one tenant then share fsyncs instead of taking turns for them; a call still resolves only
-   * once its commit is durable. `false` commits synchronously.
+   * `pg` Pool only (default true): commit with `synchronous_commit = off`, releasing the number's
+   * lock without waiting for the disk, then wait for the WAL flush before resolving. Writers then
+   * share fsyncs instead of taking turns for them; a call still resolves only once its commit is
+   * durable. `false` commits synchronously.
    */
   readonly groupCommit?: boolean;
 }
@@ -63,8 +65,8 @@ export interface PostgresConsentStore extends ConsentStore {
 /**
  * The PostgreSQL {@link ConsentStore}: one SQL dialect on a real server (`pg`) and on embedded PGlite.
  * Every (tenant, phone) transaction takes a transaction-scoped advisory lock, so writers in every
- * process sharing the database are serialized per number; the tenant's audit chain head is a locked
- * row; idempotency keys are claimed with `INSERT … ON CONFLICT DO NOTHING`. Transient failures are
+ * process sharing the database are serialized per number, and nothing tenant-wide is locked (each
+ * number's audit chain head lives in its status row); idempotency keys are claimed with `INSERT … ON CONFLICT DO NOTHING`. Transient failures are
  * retried; other failures reject with a `ConsentError` (`STORE_FAILURE`) and write nothing.
  *
  * @example
@@ -135,7 +137,12 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresCons
     getEvents: (tenantId, phone) => getEvents(context, tenantId, phone),
     getEvent: (tenantId, eventId) => getEvent(context, tenantId, eventId),
     readLedger: (tenantId, ledgerOptions) => readLedger(context, tenantId, ledgerOptions),
+    readNumberStates: (tenantId, paging) => readNumberStates(context, tenantId, paging),
     getChainHead: (tenantId) => getChainHead(context, tenantId),
+    snapshotHeads: (tenantId, checkpointId) => snapshotHeads(context, tenantId, checkpointId),
+    readSnapshot: (tenantId, checkpointId, paging) => readSnapshot(context, tenantId, checkpointId, paging),
+    saveCheckpoint: (checkpoint) => saveCheckpoint(context, checkpoint),
+    listCheckpoints: (tenantId, listOptions) => listCheckpoints(context, tenantId, listOptions),
     consumeConfirmation: (tenantId, phone, text, now) =>
       consumeConfirmation(context, tenantId, phone, text, now),
     claimJobs: (claimOptions) => claimJobs(context, claimOptions),

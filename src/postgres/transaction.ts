@@ -16,13 +16,13 @@ export function phoneLockKey(schema: string, tenantId: string, phone: E164): str
   return JSON.stringify(['sms-consent', schema, tenantId, phone]);
 }
 
-/** The chain head row as read. */
+/** The number's chain head as its status row keeps it. */
 interface HeadJson {
-  readonly seq: string | number;
+  readonly seq: string | number | null;
   readonly hash: string | null;
 }
 
-/** The number's committed events and the locked chain head, read in one statement. */
+/** The number's committed events and its chain head, read in one statement. */
 interface Prefetch {
   readonly events: (EventJson | string)[] | string | null;
   readonly head: HeadJson | string | null;
@@ -38,7 +38,8 @@ export interface PendingTransaction {
 /**
  * The transaction object handed to `transact` callbacks. Reads and the key claim go to the database
  * at once; the event, status and job writes are kept until {@link PendingTransaction.flush}, which
- * sends them as one statement together with COMMIT, to keep the chain head locked for as short as possible.
+ * sends them as one statement together with COMMIT. Nothing of the tenant is locked: the number's
+ * chain head lives in its status row, and the number's advisory lock already serializes its writers.
  */
 export function createPhoneTransaction(
   session: Session,
@@ -49,50 +50,37 @@ export function createPhoneTransaction(
   const appended: ConsentEvent[] = [];
   const jobs: NewOutboxJob[] = [];
   let statusWrite: StatusWrite | undefined;
-  // Under the number's lock its committed events cannot change, so they are read once per
-  // transaction. The chain head is locked in the same statement as that read (and as a successful
-  // key claim), so a typical write spends one round trip on claim, events and head together.
+  // Under the number's lock its committed events and head cannot change, so they are read once per
+  // transaction, in the same statement as a successful key claim: a typical write spends one round
+  // trip on claim, events and head together.
   let committed: ConsentEvent[] | undefined;
   let head: ChainHead | null | undefined;
-  const eventsSubquery = `(SELECT json_agg(${eventJson('e')} ORDER BY e.seq) FROM ${t.events} e
+  const eventsSubquery = `(SELECT json_agg(${eventJson('e')} ORDER BY e.chain DESC, e.seq) FROM ${t.events} e
     WHERE e.tenant_id = $1 AND e.phone = $2)`;
-  const headSubquery = `(SELECT json_build_object('seq', h.seq, 'hash', h.hash) FROM ${t.heads} h
-    WHERE h.tenant_id = $1 FOR UPDATE)`;
+  const headSubquery = `(SELECT json_build_object('seq', s.head_seq, 'hash', s.head_hash) FROM ${t.statuses} s
+    WHERE s.tenant_id = $1 AND s.phone = $2)`;
 
   function keep(row: Prefetch): void {
     const events =
       typeof row.events === 'string' ? (JSON.parse(row.events) as EventJson[]) : (row.events ?? []);
     committed = events.map(toEvent);
-    const locked = typeof row.head === 'string' ? (JSON.parse(row.head) as HeadJson) : row.head;
-    // A tenant without a head row yet gets one (and its lock) from chainHead().
-    if (locked) head = Number(locked.seq) === 0 ? null : { seq: Number(locked.seq), hash: locked.hash ?? '' };
+    const stored = typeof row.head === 'string' ? (JSON.parse(row.head) as HeadJson) : row.head;
+    head = stored?.seq == null ? null : { seq: Number(stored.seq), hash: stored.hash ?? '' };
   }
 
-  async function lockHead(): Promise<ChainHead | null> {
-    const select = `SELECT seq, hash FROM ${t.heads} WHERE tenant_id = $1 FOR UPDATE`;
-    let [row] = await session.query<HeadJson>(select, [tenantId]);
-    if (!row) {
-      await session.query(
-        `INSERT INTO ${t.heads} (tenant_id, seq, hash) VALUES ($1, 0, NULL) ON CONFLICT DO NOTHING`,
-        [tenantId],
-      );
-      [row] = await session.query<HeadJson>(select, [tenantId]);
-    }
-    const seq = Number(row?.seq ?? 0);
-    return seq === 0 ? null : { seq, hash: row?.hash ?? '' };
+  async function prefetch(): Promise<void> {
+    const [row] = await session.query<Prefetch>(
+      `SELECT ${eventsSubquery} AS events, ${headSubquery} AS head`,
+      [tenantId, phone],
+    );
+    if (row) keep(row);
   }
 
   const tx: PhoneTransaction = {
     tenantId,
     phone,
     async events() {
-      if (committed === undefined) {
-        const [row] = await session.query<Prefetch>(
-          `SELECT ${eventsSubquery} AS events, ${headSubquery} AS head`,
-          [tenantId, phone],
-        );
-        if (row) keep(row);
-      }
+      if (committed === undefined) await prefetch();
       return [...(committed ?? []), ...appended];
     },
     async claimKey(key, eventId) {
@@ -122,12 +110,14 @@ export function createPhoneTransaction(
       return { claimed: false, eventId: owner.event_id };
     },
     async chainHead() {
-      if (head === undefined) head = await lockHead();
+      if (head === undefined) await prefetch();
       const latest = appended.at(-1);
-      return latest ? { seq: latest.seq, hash: latest.hash } : head;
+      return latest ? { seq: latest.seq, hash: latest.hash } : (head ?? null);
     },
     async append(event) {
       assertAppendable(event, appended.at(-1) ?? head, tenantId, phone);
+      if (event.chain !== undefined)
+        throw new ConsentError('STORE_FAILURE', 'Only number-chain events are appended');
       assertExactTime(event.occurredAt, 'occurredAt');
       assertExactTime(event.recordedAt, 'recordedAt');
       assertStorableText(event, `event ${event.id}`);
@@ -158,27 +148,33 @@ export function createPhoneTransaction(
           `($1, ${param(event.seq)}::bigint, ${param(event.id)}::text, $2, ${param(event.action)}::text,
           ${param(event.source)}::text, ${param(event.occurredAt)}::timestamptz, ${param(event.recordedAt)}::timestamptz,
           ${param(event.applied)}::boolean, ${param(event.reason ?? null)}::text, ${param(event.idempotencyKey ?? null)}::text,
-          ${param(JSON.stringify(event.evidence))}::text::jsonb, ${param(event.prevHash)}::text, ${param(event.hash)}::text)`,
+          ${param(JSON.stringify(event.evidence))}::text::jsonb, ${param(event.prevHash)}::text, ${param(event.hash)}::text,
+          ${param(event.mac ?? null)}::text)`,
       );
       parts.push(`appended AS (
         INSERT INTO ${t.events} (tenant_id, seq, id, phone, action, source, occurred_at, recorded_at, applied, reason,
-          idempotency_key, evidence, prev_hash, hash)
+          idempotency_key, evidence, prev_hash, hash, mac)
         VALUES ${rows.join(', ')})`);
-      parts.push(
-        `head AS (UPDATE ${t.heads} SET seq = ${param(last.seq)}::bigint, hash = ${param(last.hash)}::text WHERE tenant_id = $1)`,
-      );
+      if (!statusWrite)
+        throw new ConsentError(
+          'STORE_FAILURE',
+          'append() without putStatus(): the head lives in the status row',
+        );
     }
     if (statusWrite) {
+      const headFrom = last ? 'EXCLUDED' : 'cur';
       const keep = statusWrite.confirmation === undefined;
       const confirmation = statusWrite.confirmation ?? null;
       parts.push(`status AS (
         INSERT INTO ${t.statuses} AS cur (tenant_id, phone, status, since, cause_event_id, last_event_id,
-          confirmation_text, confirmation_until)
+          confirmation_text, confirmation_until, head_seq, head_hash)
         VALUES ($1, $2, ${param(statusWrite.status)}::text, ${param(statusWrite.since ?? null)}::timestamptz,
           ${param(statusWrite.causeEventId ?? null)}::text, ${param(statusWrite.lastEventId ?? null)}::text,
-          ${param(confirmation?.text ?? null)}::text, ${param(confirmation?.until ?? null)}::timestamptz)
+          ${param(confirmation?.text ?? null)}::text, ${param(confirmation?.until ?? null)}::timestamptz,
+          ${last ? `${param(last.seq)}::bigint` : 'NULL'}, ${last ? `${param(last.hash)}::text` : 'NULL'})
         ON CONFLICT (tenant_id, phone) DO UPDATE SET status = EXCLUDED.status, since = EXCLUDED.since,
           cause_event_id = EXCLUDED.cause_event_id, last_event_id = EXCLUDED.last_event_id,
+          head_seq = ${headFrom}.head_seq, head_hash = ${headFrom}.head_hash,
           confirmation_text = CASE WHEN ${param(keep)}::boolean THEN cur.confirmation_text ELSE EXCLUDED.confirmation_text END,
           confirmation_until = CASE WHEN ${param(keep)}::boolean THEN cur.confirmation_until ELSE EXCLUDED.confirmation_until END,
           updated_at = now())`);

@@ -1,4 +1,6 @@
 import type { ChainHead } from '../consent/audit.js';
+import type { Checkpoint } from '../consent/checkpoint.js';
+import type { NumberHead } from '../consent/merkle.js';
 import type { ConsentEvent, ConsentStatus, ConsentStatusValue } from '../consent/types.js';
 import type { E164 } from '../phone.js';
 
@@ -67,10 +69,12 @@ export interface OutboxJob extends NewOutboxJob {
  *   tenant, exactly one receives `{ claimed: true }`; the others wait for it to commit and then
  *   receive `{ claimed: false, eventId }` naming its event (or claim it themselves if it rolled back).
  *   A check followed by an insert is not atomic.
- * - `chainHead` MUST lock the tenant's audit chain until the transaction ends, so no other
- *   transaction of the tenant can append between this read and this transaction's `append`.
+ * - `chainHead` returns the head of this number's chain as the store keeps it apart from the events
+ *   (with the status row), not derived from the newest stored event. It MUST NOT lock anything beyond
+ *   what `transact` holds for the number: no tenant-wide lock, counter or head is in the write path.
  * - `append` MUST refuse an event whose `seq` is not the head's `seq + 1` or whose `prevHash` is not
- *   the head's hash. The ledger is append-only: no adapter offers an update or delete of an event.
+ *   the head's hash, and MUST move the number's head to it in the same atomic step as the event. The
+ *   ledger is append-only: no adapter offers an update or delete of an event.
  */
 export interface PhoneTransaction {
   readonly tenantId: string;
@@ -79,7 +83,7 @@ export interface PhoneTransaction {
   events(): Promise<ConsentEvent[]>;
   /** Claims an idempotency key for `eventId` (see the rules above). */
   claimKey(key: string, eventId: string): Promise<KeyClaim>;
-  /** Locks the tenant's chain and returns its last event, or null for an empty ledger. */
+  /** The head of this number's chain (its newest event), or null before its first. */
   chainHead(): Promise<ChainHead | null>;
   /** Appends a sealed event (after `chainHead`). */
   append(event: ConsentEvent): Promise<void>;
@@ -94,6 +98,29 @@ export interface StatusPage {
   readonly items: readonly StoredStatus[];
   /** Pass as `after` for the next page; absent on the last page. */
   readonly next?: string;
+}
+
+/**
+ * A number's stored state as the audit reads it: its status row and the chain head kept with it
+ * (null for a number that has only events of a migrated tenant chain).
+ */
+export interface NumberState {
+  readonly phone: E164;
+  readonly status: ConsentStatusValue;
+  readonly since?: string;
+  readonly causeEventId?: string;
+  readonly lastEventId?: string;
+  readonly head: ChainHead | null;
+}
+
+/** Where `readLedger` resumes: the last event the previous page ended with. */
+export type LedgerCursor = Pick<ConsentEvent, 'phone' | 'seq' | 'id' | 'chain'>;
+
+/** Paging through a tenant's rows ordered by phone. */
+export interface PhonePaging {
+  /** Only phones after this one. */
+  readonly after?: string;
+  readonly limit: number;
 }
 
 /** How a worker claims outbox jobs. */
@@ -131,6 +158,8 @@ export interface ClaimJobsOptions {
  * - Transient failures (lost connection, serialization failure, deadlock) MAY be retried by
  *   re-running `fn` from the start; `fn` is written to be re-run. Other failures MUST reject with a
  *   `ConsentError` (code `STORE_FAILURE`) carrying the original error as `cause`.
+ * - Transactions of different numbers MUST NOT wait on each other: nothing tenant-wide is locked,
+ *   counted or updated in the write path.
  * - Under concurrent `claimJobs`, a job MUST be handed to exactly one worker until its lease ends.
  */
 export interface ConsentStore {
@@ -149,19 +178,36 @@ export interface ConsentStore {
   getEvents(tenantId: string, phone: E164): Promise<ConsentEvent[]>;
   /** One event by id, or null. */
   getEvent(tenantId: string, eventId: string): Promise<ConsentEvent | null>;
-  /** The tenant's events with `seq > afterSeq`, in `seq` order, at most `limit`. */
+  /**
+   * A page of the tenant's whole ledger in ledger order: first the events of a migrated tenant chain
+   * (`chain: 'tenant'`) by `seq`, then every number's chain by phone, `seq` and id. Pass the last
+   * event read as `after` for the next page; a short page is the last.
+   */
   readLedger(
     tenantId: string,
-    options: { readonly afterSeq: number; readonly limit: number },
+    options: { readonly after?: LedgerCursor; readonly limit: number },
   ): Promise<ConsentEvent[]>;
+  /** Every number's status row with its chain head, ordered by phone, paged. */
+  readNumberStates(tenantId: string, options: PhonePaging): Promise<NumberState[]>;
   /**
-   * The tenant's sealed chain head (`seq` and `hash` of its newest event) as written by the last
-   * committed append; null before the tenant's first event. Read-only: it MUST NOT lock the chain.
-   * An adapter MUST keep the head apart from the events (a row or field of its own, updated in the
-   * same atomic step as each append) and MUST NOT derive it from the newest stored event, so that
-   * removing the newest events is detectable: `verifyAuditTrail` compares the end of the ledger with it.
+   * The head of the tenant chain of a ledger written before per-number chains (schema 1), frozen when
+   * the store was migrated and kept apart from the events; null for a tenant that has none.
+   * Read-only: it MUST NOT lock anything.
    */
   getChainHead(tenantId: string): Promise<ChainHead | null>;
+  /**
+   * Copies the chain head of every number of the tenant into a snapshot named `checkpointId`, in one
+   * atomic step: every head of one consistent moment, none half-written, while writers go on. Returns
+   * how many numbers and events (the sum of their heads' `seq`) it holds. The snapshot is kept
+   * append-only, like the ledger.
+   */
+  snapshotHeads(tenantId: string, checkpointId: string): Promise<{ numbers: number; events: number }>;
+  /** A page of a snapshot's heads ordered by phone (empty for an unknown checkpoint). */
+  readSnapshot(tenantId: string, checkpointId: string, options: PhonePaging): Promise<NumberHead[]>;
+  /** Keeps a sealed checkpoint with the ledger (append-only: a second save of one id MUST fail). */
+  saveCheckpoint(checkpoint: Checkpoint): Promise<void>;
+  /** The tenant's checkpoints, newest first. */
+  listCheckpoints(tenantId: string, options: { readonly limit: number }): Promise<Checkpoint[]>;
   /**
    * Uses up the pending confirmation of a number. Of concurrent callers with the same `text` before
    * its `until`, exactly one MUST receive true; every later call receives false.

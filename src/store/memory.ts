@@ -1,10 +1,15 @@
 import type { ChainHead } from '../consent/audit.js';
+import type { Checkpoint } from '../consent/checkpoint.js';
+import type { NumberHead } from '../consent/merkle.js';
 import type { ConsentEvent, ConsentStatusValue } from '../consent/types.js';
+import { ConsentError } from '../errors.js';
 import type { E164 } from '../phone.js';
 import { assertAppendable } from './append.js';
 import type {
   ConsentStore,
+  LedgerCursor,
   NewOutboxJob,
+  NumberState,
   OutboxJob,
   PendingConfirmation,
   PhoneTransaction,
@@ -14,27 +19,35 @@ import type {
 import { compareJobs } from './job-order.js';
 import { createKeyedMutex, type Release } from './keyed-mutex.js';
 
-/** A status row as the memory store keeps it: ids, not events. */
+/** A status row as the memory store keeps it: ids, not events, and the number's chain head. */
 export interface MemoryStatusRow extends StatusWrite {
   readonly tenantId: string;
   readonly phone: E164;
+  /**
+   * The number's chain head, moved when a transaction commits and kept apart from the events, so
+   * that removing a number's newest events is detected by `verifyAuditTrail`.
+   */
+  readonly head?: ChainHead;
 }
 
 /** The memory store's data, one object per tenant. */
 export interface MemoryTenantData {
-  /** The ledger in `seq` order (index = seq - 1). */
+  /** Every event in the order it was committed. */
   readonly events: ConsentEvent[];
   readonly eventsById: Map<string, ConsentEvent>;
+  /** Each number's chain in `seq` order. */
   readonly eventsByPhone: Map<E164, ConsentEvent[]>;
-  /**
-   * The sealed chain head, set when a transaction commits and kept apart from `events`, so that
-   * removing the newest events from the array is detected by `verifyAuditTrail`.
-   */
-  head: ChainHead | null;
+  /** Events of a tenant chain (`chain: 'tenant'`) in `seq` order: only tests put any here. */
+  readonly legacy: ConsentEvent[];
+  /** The frozen head of `legacy`. */
+  legacyHead: ChainHead | null;
   readonly statuses: Map<E164, MemoryStatusRow>;
-  /** The keys of `statuses`, sorted, for paging by phone. */
+  /** Every number that was ever written, sorted, for paging by phone. */
   readonly phones: E164[];
   readonly keys: Map<string, string>;
+  /** Snapshots of the numbers' heads, by checkpoint id. */
+  readonly snapshots: Map<string, readonly NumberHead[]>;
+  readonly checkpoints: Checkpoint[];
 }
 
 /**
@@ -70,10 +83,13 @@ export function createMemoryStore(): MemoryConsentStore {
         events: [],
         eventsById: new Map(),
         eventsByPhone: new Map(),
-        head: null,
+        legacy: [],
+        legacyHead: null,
         statuses: new Map(),
         phones: [],
         keys: new Map(),
+        snapshots: new Map(),
+        checkpoints: [],
       };
       tenants.set(tenantId, data);
     }
@@ -120,10 +136,7 @@ export function createMemoryStore(): MemoryConsentStore {
         return { claimed: true };
       },
       async chainHead() {
-        if (head === undefined) {
-          releases.push(await locks.acquire(`chain\u0000${tenantId}`));
-          head = data.head;
-        }
+        head ??= data.statuses.get(phone)?.head ?? null;
         const latest = appended.at(-1);
         return latest ? { seq: latest.seq, hash: latest.hash } : head;
       },
@@ -147,6 +160,7 @@ export function createMemoryStore(): MemoryConsentStore {
     }
 
     function commit(): void {
+      const isNew = !data.statuses.has(phone) && !data.eventsByPhone.has(phone);
       for (const event of appended) {
         data.events.push(event);
         data.eventsById.set(event.id, event);
@@ -155,11 +169,12 @@ export function createMemoryStore(): MemoryConsentStore {
         else data.eventsByPhone.set(phone, [event]);
       }
       const last = appended.at(-1);
-      if (last) data.head = { seq: last.seq, hash: last.hash };
       for (const [key, eventId] of claims) data.keys.set(key, eventId);
+      // The head lives in the status row: an append without a status write still moves it.
+      statusWrite ??= last ? (data.statuses.get(phone) ?? { status: 'unknown' }) : undefined;
       if (statusWrite) {
         const previous = data.statuses.get(phone);
-        if (!previous)
+        if (isNew)
           data.phones.splice(
             firstIndex(data.phones, (known) => known > phone),
             0,
@@ -167,10 +182,12 @@ export function createMemoryStore(): MemoryConsentStore {
           );
         const confirmation: PendingConfirmation | null | undefined =
           statusWrite.confirmation === undefined ? previous?.confirmation : statusWrite.confirmation;
+        const movedHead = last ? { seq: last.seq, hash: last.hash } : previous?.head;
         data.statuses.set(phone, {
           ...withoutConfirmation(statusWrite),
           tenantId,
           phone,
+          ...(movedHead ? { head: movedHead } : {}),
           ...(confirmation ? { confirmation } : {}),
         });
       }
@@ -219,13 +236,51 @@ export function createMemoryStore(): MemoryConsentStore {
     async getEvent(tenantId, eventId) {
       return tenants.get(tenantId)?.eventsById.get(eventId) ?? null;
     },
-    async readLedger(tenantId, { afterSeq, limit }) {
-      const events = tenants.get(tenantId)?.events ?? [];
-      const start = firstIndex(events, (event) => event.seq > afterSeq);
-      return events.slice(start, start + Math.max(0, Math.floor(limit)));
+    async readLedger(tenantId, { after, limit }) {
+      const data = tenants.get(tenantId);
+      return data ? readLedgerPage(data, after, Math.max(0, Math.floor(limit))) : [];
+    },
+    async readNumberStates(tenantId, { after, limit }) {
+      const data = tenants.get(tenantId);
+      if (!data) return [];
+      const states: NumberState[] = [];
+      const start = after === undefined ? 0 : firstIndex(data.phones, (phone) => phone > after);
+      for (let index = start; index < data.phones.length && states.length < limit; index++) {
+        const row = data.statuses.get(data.phones[index] as E164);
+        if (row) states.push(numberState(row));
+      }
+      return states;
     },
     async getChainHead(tenantId) {
-      return tenants.get(tenantId)?.head ?? null;
+      return tenants.get(tenantId)?.legacyHead ?? null;
+    },
+    async snapshotHeads(tenantId, checkpointId) {
+      const data = tenant(tenantId);
+      const heads: NumberHead[] = [];
+      let events = 0;
+      for (const phone of data.phones) {
+        const head = data.statuses.get(phone)?.head;
+        if (!head) continue;
+        heads.push({ phone, seq: head.seq, hash: head.hash });
+        events += head.seq;
+      }
+      data.snapshots.set(checkpointId, heads);
+      return { numbers: heads.length, events };
+    },
+    async readSnapshot(tenantId, checkpointId, { after, limit }) {
+      const heads = tenants.get(tenantId)?.snapshots.get(checkpointId) ?? [];
+      const start = after === undefined ? 0 : firstIndex(heads, (head) => head.phone > after);
+      return heads.slice(start, start + Math.max(0, Math.floor(limit)));
+    },
+    async saveCheckpoint(checkpoint) {
+      const data = tenant(checkpoint.tenantId);
+      if (data.checkpoints.some((known) => known.id === checkpoint.id)) {
+        throw new ConsentError('STORE_FAILURE', `Checkpoint ${checkpoint.id} is already saved`);
+      }
+      data.checkpoints.push(checkpoint);
+    },
+    async listCheckpoints(tenantId, { limit }) {
+      return [...(tenants.get(tenantId)?.checkpoints ?? [])].reverse().slice(0, Math.max(0, limit));
     },
     async consumeConfirmation(tenantId, phone, text, now) {
       const statuses = tenants.get(tenantId)?.statuses;
@@ -281,11 +336,63 @@ export function createMemoryStore(): MemoryConsentStore {
         .slice(0, limit);
     },
     async listTenants() {
-      return [...tenants.entries()].filter(([, data]) => data.head !== null).map(([tenantId]) => tenantId);
+      return [...tenants.entries()]
+        .filter(([, data]) => data.phones.length > 0 || data.legacy.length > 0)
+        .map(([tenantId]) => tenantId);
     },
     async close() {},
   };
   return store;
+}
+
+function numberState(row: MemoryStatusRow): NumberState {
+  return {
+    phone: row.phone,
+    status: row.status,
+    ...(row.since === undefined ? {} : { since: row.since }),
+    ...(row.causeEventId === undefined ? {} : { causeEventId: row.causeEventId }),
+    ...(row.lastEventId === undefined ? {} : { lastEventId: row.lastEventId }),
+    head: row.head ?? null,
+  };
+}
+
+/** Orders a number's chain as every store reads it: by `seq`, then id. */
+function byChainPlace(a: ConsentEvent, b: ConsentEvent): number {
+  return a.seq - b.seq || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** After `cursor` in ledger order: the tenant chain by seq, then numbers by phone, seq and id. */
+function isAfter(event: ConsentEvent, cursor: LedgerCursor | undefined): boolean {
+  if (!cursor) return true;
+  if ((event.chain === 'tenant') !== (cursor.chain === 'tenant')) return cursor.chain === 'tenant';
+  if (event.chain !== 'tenant' && event.phone !== cursor.phone) return event.phone > cursor.phone;
+  return byChainPlace(event, cursor as ConsentEvent) > 0;
+}
+
+function readLedgerPage(
+  data: MemoryTenantData,
+  after: LedgerCursor | undefined,
+  limit: number,
+): ConsentEvent[] {
+  const page: ConsentEvent[] = [];
+  if (after === undefined || after.chain === 'tenant') {
+    for (const event of [...data.legacy].sort(byChainPlace)) {
+      if (page.length === limit) return page;
+      if (isAfter(event, after)) page.push(event);
+    }
+  }
+  const start =
+    after === undefined || after.chain === 'tenant'
+      ? 0
+      : firstIndex(data.phones, (phone) => phone >= after.phone);
+  for (let index = start; index < data.phones.length && page.length < limit; index++) {
+    const chain = data.eventsByPhone.get(data.phones[index] as E164) ?? [];
+    for (const event of [...chain].sort(byChainPlace)) {
+      if (page.length === limit) break;
+      if (isAfter(event, after)) page.push(event);
+    }
+  }
+  return page;
 }
 
 function withoutConfirmation<T extends { readonly confirmation?: unknown }>(row: T): Omit<T, 'confirmation'> {

@@ -17,5 +17,6 @@ export {
   type StoreInspector,
   type StoreSuiteGroup,
   type StoreSuiteOptions,
+  type StoreTamperer,
   type SuiteRunner,
 } from './store-suite.js';

@@ -1,6 +1,7 @@
 import { createConsentManager } from '../consent/manager.js';
 import type { ConsentStore } from '../store/contract.js';
 import { createFixedClock } from './clock.js';
+import { auditTests } from './store-suite/audit.js';
 import { concurrencyTests } from './store-suite/concurrency.js';
 import { confirmationTests } from './store-suite/confirmation.js';
 import { idempotencyTests } from './store-suite/idempotency.js';
@@ -11,7 +12,13 @@ import { readTests } from './store-suite/reads.js';
 import { tenantTests } from './store-suite/tenants.js';
 import type { GroupKit, StoreSuiteGroup, StoreSuiteOptions, SuiteTestFn } from './store-suite/types.js';
 
-export type { StoreInspector, StoreSuiteGroup, StoreSuiteOptions, SuiteRunner } from './store-suite/types.js';
+export type {
+  StoreInspector,
+  StoreSuiteGroup,
+  StoreSuiteOptions,
+  StoreTamperer,
+  SuiteRunner,
+} from './store-suite/types.js';
 
 const GROUPS: readonly [StoreSuiteGroup, (kit: GroupKit) => void][] = [
   ['ledger', ledgerTests],
@@ -22,6 +29,7 @@ const GROUPS: readonly [StoreSuiteGroup, (kit: GroupKit) => void][] = [
   ['reads', readTests],
   ['confirmation', confirmationTests],
   ['outbox', outboxTests],
+  ['audit', auditTests],
 ];
 
 /**
@@ -51,12 +59,22 @@ export function runConsentStoreTests<S extends ConsentStore>(options: StoreSuite
           const clock = createFixedClock('2026-03-02T14:00:00Z');
           const consent = createConsentManager({ store, clock, defaultCountry: 'US' });
           try {
-            await body({ store, consent, clock, inspector: options.inspect?.(store) });
+            await body({
+              store,
+              consent,
+              clock,
+              inspector: options.inspect?.(store),
+              tamperer: options.tamper?.(store),
+            });
           } finally {
             await store.close();
           }
         };
-        if (skipped.has(name) || (needs.inspector && !options.inspect)) skip(fullTitle, run);
+        const unmet =
+          (needs.inspector && !options.inspect) ||
+          (needs.concurrentTransactions && options.serialTransactions) ||
+          (needs.tamper && !options.tamper);
+        if (skipped.has(name) || unmet) skip(fullTitle, run);
         else options.test(fullTitle, run);
       },
     });

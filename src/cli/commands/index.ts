@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { checkpointCommand } from './checkpoint.js';
 import { classifyCommand } from './classify.js';
 import { explainCommand } from './explain.js';
 import { exportCommand } from './export.js';
@@ -21,6 +22,7 @@ export const COMMANDS: readonly Command[] = [
   importCommand,
   exportCommand,
   verifyCommand,
+  checkpointCommand,
   migrateCommand,
   syncCommand,
   reconcileCommand,

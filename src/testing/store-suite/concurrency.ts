@@ -1,6 +1,6 @@
-import { verifyTenantLedger } from '../../consent/queries.js';
+import { verifyTenantLedger } from '../../consent/verify.js';
 import type { E164 } from '../../phone.js';
-import { expectFoldMatches, PHONE } from './fixtures.js';
+import { expectFoldMatches, OTHER as OTHER_NUMBER, PHONE } from './fixtures.js';
 import type { GroupKit } from './types.js';
 
 /** Many writers at once: nothing lost, one unbroken chain, the status row the fold of the ledger. */
@@ -24,7 +24,7 @@ export function concurrencyTests({ define, expect, writers }: GroupKit): void {
     expect(await verifyTenantLedger(store, 'default')).toEqual({ ok: true, checked: writers });
   });
 
-  define('concurrent writers on many numbers keep one unbroken chain', async (context) => {
+  define('concurrent writers on many numbers keep every chain unbroken', async (context) => {
     const { store, consent, inspector } = context;
     const phones = Array.from({ length: 20 }, (_, index) => `+1415555${String(2000 + index)}` as E164);
     await Promise.all(
@@ -39,9 +39,40 @@ export function concurrencyTests({ define, expect, writers }: GroupKit): void {
     expect(await verifyTenantLedger(store, 'default')).toEqual({ ok: true, checked: 100 });
     if (inspector) {
       const raw = await inspector.events('default');
-      expect(raw.map((event) => event.seq)).toEqual(Array.from({ length: 100 }, (_, index) => index + 1));
-      expect(raw.at(-1)?.hash).toBe((await store.getChainHead('default'))?.hash);
+      const states = await store.readNumberStates('default', { limit: 100 });
+      for (const phone of phones) {
+        const chain = raw.filter((event) => event.phone === phone);
+        expect(chain.map((event) => event.seq)).toEqual(Array.from({ length: 5 }, (_, index) => index + 1));
+        expect(states.find((state) => state.phone === phone)?.head?.hash).toBe(chain.at(-1)?.hash);
+      }
     }
     for (const phone of phones) await expectFoldMatches(expect, context, 'default', phone);
   });
+
+  define(
+    'a transaction held open on one number does not hold up another number',
+    async ({ store, consent }) => {
+      let release = (): void => undefined;
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let entered = (): void => undefined;
+      const inside = new Promise<void>((resolve) => {
+        entered = resolve;
+      });
+      const open = store.transact('default', PHONE, async (tx) => {
+        await tx.events();
+        entered();
+        await held;
+        return 'held';
+      });
+      await inside;
+      // Would never resolve if anything tenant-wide were locked: the other transaction is still open.
+      const other = await consent.record({ phone: OTHER_NUMBER, action: 'opt_out', source: 'api' });
+      expect(other.event.seq).toBe(1);
+      release();
+      expect(await open).toBe('held');
+    },
+    { concurrentTransactions: true },
+  );
 }

@@ -46,7 +46,7 @@ export function idempotencyTests({ define, expect }: GroupKit): void {
       expect(winners).toHaveLength(1);
       const winner = winners[0]?.id;
       for (const { claim } of claims) if (!claim.claimed) expect(claim.eventId).toBe(winner);
-      const ledger = await store.readLedger('default', { afterSeq: 0, limit: 100 });
+      const ledger = await store.readLedger('default', { limit: 100 });
       expect(ledger.map((event) => event.id)).toEqual([winner]);
       if (inspector) expect(await inspector.keyCount('default')).toBe(1);
     },

@@ -1,6 +1,7 @@
 import { sealEvent } from '../../consent/audit.js';
 import { createIdGenerator } from '../../consent/ids.js';
-import { verifyTenantLedger } from '../../consent/queries.js';
+import type { ConsentEvent } from '../../consent/types.js';
+import { verifyTenantLedger } from '../../consent/verify.js';
 import { allMethodNames, draftEvent, OTHER, PHONE, range, writeOptOut } from './fixtures.js';
 import type { GroupKit } from './types.js';
 
@@ -37,8 +38,8 @@ export function ledgerTests({ define, expect }: GroupKit): void {
     await expect(attempt).rejects.toThrow();
     expect(await store.getEvents('default', PHONE)).toEqual([]);
     expect(await store.getStatus('default', PHONE)).toBeNull();
-    expect(await store.readLedger('default', { afterSeq: 0, limit: 10 })).toEqual([]);
-    expect(await store.getChainHead('default')).toBeNull();
+    expect(await store.readLedger('default', { limit: 10 })).toEqual([]);
+    expect(await store.readNumberStates('default', { limit: 10 })).toEqual([]);
     expect(await store.listJobs({ state: 'pending', limit: 10 })).toEqual([]);
     const retry = await store.transact('default', PHONE, (tx) => tx.claimKey('msg:SM-fail', 'evt_retry'));
     expect(retry).toEqual({ claimed: true });
@@ -49,67 +50,74 @@ export function ledgerTests({ define, expect }: GroupKit): void {
     }
   });
 
-  define('refuses an event that does not follow the chain head', async ({ store, consent }) => {
-    await consent.record({ phone: PHONE, action: 'opt_out', source: 'admin' });
+  define("refuses an event that does not follow its number's chain head", async ({ store, consent }) => {
+    const { event: first } = await consent.record({ phone: PHONE, action: 'opt_out', source: 'admin' });
     const ids = createIdGenerator();
-    const attempt = store.transact('default', OTHER, async (tx) => {
+    const skipping = store.transact('default', PHONE, async (tx) => {
       const head = await tx.chainHead();
-      await tx.append(
-        sealEvent(
-          draftEvent(ids('evt'), tx, 'opt_out'),
-          head ? { seq: head.seq + 1, hash: head.hash } : null,
-        ),
-      );
+      expect(head).toEqual({ seq: 1, hash: first.hash });
+      await tx.append(sealEvent(draftEvent(ids('evt'), tx, 'opt_out'), { seq: 2, hash: first.hash }));
     });
-    await expect(attempt).rejects.toThrow();
+    await expect(skipping).rejects.toThrow();
+    // Another number's chain is its own: PHONE's head does not continue it.
+    const crossing = store.transact('default', OTHER, async (tx) => {
+      expect(await tx.chainHead()).toBeNull();
+      await tx.append(sealEvent(draftEvent(ids('evt'), tx, 'opt_out'), { seq: 1, hash: first.hash }));
+    });
+    await expect(crossing).rejects.toThrow();
     expect(await store.getEvents('default', OTHER)).toEqual([]);
+    expect(await store.getEvents('default', PHONE)).toEqual([first]);
   });
 
   define(
-    'reads the ledger in seq order, paged, and verifies as a chain',
+    'reads the ledger by number and seq, paged, and every chain verifies',
     async ({ store, consent, clock }) => {
+      const phones = range(0, 4).map((index) => `+1415555${String(1000 + index)}`);
       for (let index = 0; index < 25; index++) {
         clock.advance(1000);
         await consent.record({
-          phone: `+1415555${String(1000 + index)}`,
+          phone: phones[(index * 3) % phones.length] as string,
           action: index % 3 ? 'opt_out' : 'opt_in',
           source: 'api',
         });
       }
-      const first = await store.readLedger('default', { afterSeq: 0, limit: 10 });
-      const rest = await store.readLedger('default', { afterSeq: 10, limit: 100 });
-      expect(first.map((event) => event.seq)).toEqual(range(1, 10));
-      expect(rest.map((event) => event.seq)).toEqual(range(11, 25));
-      expect(await store.readLedger('default', { afterSeq: 25, limit: 10 })).toEqual([]);
+      const first = await store.readLedger('default', { limit: 7 });
+      const rest = await store.readLedger('default', { after: first.at(-1) as ConsentEvent, limit: 100 });
+      const places = [...first, ...rest].map((event) => `${event.phone}#${event.seq}`);
+      expect(places).toEqual(phones.flatMap((phone) => range(1, 5).map((seq) => `${phone}#${seq}`)));
+      expect(await store.readLedger('default', { after: rest.at(-1) as ConsentEvent, limit: 10 })).toEqual(
+        [],
+      );
       expect(await verifyTenantLedger(store, 'default')).toEqual({ ok: true, checked: 25 });
     },
   );
 
   define(
-    'getChainHead is the last event of a verified ledger, written only by committed appends',
+    "a number's head is its newest event, moved only by committed appends",
     async ({ store, consent, clock, inspector }) => {
-      expect(await store.getChainHead('default')).toBeNull();
       for (let index = 0; index < 3; index++) {
         clock.advance(1000);
         await consent.record({ phone: index % 2 ? PHONE : OTHER, action: 'opt_out', source: 'api' });
       }
-      const ledger = await store.readLedger('default', { afterSeq: 0, limit: 10 });
       expect(await verifyTenantLedger(store, 'default')).toEqual({ ok: true, checked: 3 });
-      const last = ledger.at(-1);
-      const head = { seq: last?.seq, hash: last?.hash };
-      expect(await store.getChainHead('default')).toEqual(head);
+      const headOf = async (phone: string) =>
+        (await store.readNumberStates('default', { limit: 10 })).find((state) => state.phone === phone)?.head;
+      const newest = (await store.getEvents('default', OTHER)).find((event) => event.seq === 2);
+      const head = { seq: 2, hash: newest?.hash };
+      expect(await headOf(OTHER)).toEqual(head);
+      expect((await headOf(PHONE))?.seq).toBe(1);
       if (inspector) {
-        const raw = (await inspector.events('default')).at(-1);
+        const raw = (await inspector.events('default')).filter((event) => event.phone === OTHER).at(-1);
         expect({ seq: raw?.seq, hash: raw?.hash }).toEqual(head);
       }
       const ids = createIdGenerator();
-      const failed = store.transact('default', PHONE, async (tx) => {
+      const failed = store.transact('default', OTHER, async (tx) => {
         await writeOptOut(tx, ids);
         throw new Error('rolls back');
       });
       await expect(failed).rejects.toThrow();
-      expect(await store.getChainHead('default')).toEqual(head);
-      expect(await store.getChainHead('another')).toBeNull();
+      expect(await headOf(OTHER)).toEqual(head);
+      expect(await store.getChainHead('default')).toBeNull();
     },
   );
 
@@ -138,7 +146,7 @@ export function ledgerTests({ define, expect }: GroupKit): void {
         });
       }
       const raw = (await inspector?.events('default')) ?? [];
-      expect(raw).toEqual(await store.readLedger('default', { afterSeq: 0, limit: 100 }));
+      expect(raw).toEqual(await store.readLedger('default', { limit: 100 }));
       for (const phone of [PHONE, OTHER]) {
         const status = await store.getStatus('default', phone);
         expect(await inspector?.status('default', phone)).toMatchObject({
