@@ -155,11 +155,13 @@ export function createPhoneTransaction(
         INSERT INTO ${t.events} (tenant_id, seq, id, phone, action, source, occurred_at, recorded_at, applied, reason,
           idempotency_key, evidence, prev_hash, hash, mac)
         VALUES ${rows.join(', ')})`);
-      if (!statusWrite)
-        throw new ConsentError(
-          'STORE_FAILURE',
-          'append() without putStatus(): the head lives in the status row',
-        );
+    }
+    if (last && !statusWrite) {
+      // The head lives in the status row: an append without a status write still moves it.
+      parts.push(`head AS (
+        INSERT INTO ${t.statuses} (tenant_id, phone, status, head_seq, head_hash)
+        VALUES ($1, $2, 'unknown', ${param(last.seq)}::bigint, ${param(last.hash)}::text)
+        ON CONFLICT (tenant_id, phone) DO UPDATE SET head_seq = EXCLUDED.head_seq, head_hash = EXCLUDED.head_hash)`);
     }
     if (statusWrite) {
       const headFrom = last ? 'EXCLUDED' : 'cur';

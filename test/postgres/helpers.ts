@@ -3,7 +3,7 @@ import { userInfo } from 'node:os';
 import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import type { ConsentEvent, ConsentStatusValue, E164 } from 'sms-consent';
-import type { StoreInspector } from 'sms-consent/testing';
+import type { StoreInspector, StoreTamperer } from 'sms-consent/testing';
 
 /** The real server the server tests run against; they are skipped when it is not set. */
 export const DATABASE_URL = process.env.DATABASE_URL;
@@ -64,8 +64,9 @@ export function createInspector(raw: RawQuery, schema: string): StoreInspector {
     async events(tenantId) {
       const rows = await raw(
         `SELECT id, tenant_id, phone, action, source, ${EPOCH_MS('occurred_at')} AS occurred_ms,
-           ${EPOCH_MS('recorded_at')} AS recorded_ms, applied, reason, idempotency_key, evidence, seq, prev_hash, hash
-         FROM ${q('events')} WHERE tenant_id = $1 ORDER BY seq`,
+           ${EPOCH_MS('recorded_at')} AS recorded_ms, applied, reason, idempotency_key, evidence, seq, prev_hash, hash,
+           mac, chain
+         FROM ${q('events')} WHERE tenant_id = $1 ORDER BY chain DESC, phone, seq, id`,
         [tenantId],
       );
       return rows.map(
@@ -84,6 +85,8 @@ export function createInspector(raw: RawQuery, schema: string): StoreInspector {
           seq: Number(row.seq),
           prevHash: row.prev_hash as string | null,
           hash: row.hash as string,
+          ...(row.mac === null ? {} : { mac: row.mac as string }),
+          ...(row.chain === 'tenant' ? { chain: 'tenant' as const } : {}),
         }),
       );
     },
@@ -124,6 +127,101 @@ export function createInspector(raw: RawQuery, schema: string): StoreInspector {
         ...(row.lease_token === null ? {} : { leaseToken: row.lease_token as string }),
         ...(row.lease_ms === null ? {} : { leaseUntil: iso(row.lease_ms) }),
       }));
+    },
+  };
+}
+
+/**
+ * The audit group's tampering as plain SQL, meant to run as the app's own (non-superuser) role that
+ * owns the schema: status rows and new events directly; edits of events and snapshots with the
+ * append-only trigger disabled for the statement, which a table owner may do.
+ */
+export function createTamperer(raw: RawQuery, schema: string): StoreTamperer {
+  const q = (table: string) => `"${schema}"."${table}"`;
+  const withoutTrigger = async (table: string, trigger: string, statement: string, params: unknown[]) => {
+    await raw(`ALTER TABLE ${q(table)} DISABLE TRIGGER ${trigger}`);
+    try {
+      await raw(statement, params);
+    } finally {
+      await raw(`ALTER TABLE ${q(table)} ENABLE TRIGGER ${trigger}`);
+    }
+  };
+  const eventValues = (event: ConsentEvent): unknown[] => [
+    event.tenantId,
+    event.seq,
+    event.id,
+    event.phone,
+    event.action,
+    event.source,
+    event.occurredAt,
+    event.recordedAt,
+    event.applied,
+    event.reason ?? null,
+    event.idempotencyKey ?? null,
+    JSON.stringify(event.evidence),
+    event.prevHash,
+    event.hash,
+    event.mac ?? null,
+    event.chain ?? 'number',
+  ];
+  return {
+    async writeStatusRow(tenantId, row) {
+      await raw(
+        `INSERT INTO ${q('statuses')} (tenant_id, phone, status, since, cause_event_id, last_event_id, head_seq, head_hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (tenant_id, phone) DO UPDATE SET status = EXCLUDED.status, since = EXCLUDED.since,
+           cause_event_id = EXCLUDED.cause_event_id, last_event_id = EXCLUDED.last_event_id,
+           head_seq = EXCLUDED.head_seq, head_hash = EXCLUDED.head_hash`,
+        [
+          tenantId,
+          row.phone,
+          row.status,
+          row.since ?? null,
+          row.causeEventId ?? null,
+          row.lastEventId ?? null,
+          row.head?.seq ?? null,
+          row.head?.hash ?? null,
+        ],
+      );
+    },
+    async deleteStatusRow(tenantId, phone) {
+      await raw(`DELETE FROM ${q('statuses')} WHERE tenant_id = $1 AND phone = $2`, [tenantId, phone]);
+    },
+    async insertEvent(event) {
+      await raw(
+        `INSERT INTO ${q('events')} (tenant_id, seq, id, phone, action, source, occurred_at, recorded_at, applied,
+           reason, idempotency_key, evidence, prev_hash, hash, mac, chain)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::text::jsonb, $13, $14, $15, $16)`,
+        eventValues(event),
+      );
+    },
+    async updateEvent(tenantId, eventId, event) {
+      await withoutTrigger(
+        'events',
+        'events_append_only',
+        `UPDATE ${q('events')} SET tenant_id = $1, seq = $2, id = $3, phone = $4, action = $5, source = $6,
+           occurred_at = $7, recorded_at = $8, applied = $9, reason = $10, idempotency_key = $11,
+           evidence = $12::text::jsonb, prev_hash = $13, hash = $14, mac = $15, chain = $16
+         WHERE tenant_id = $17 AND id = $18`,
+        [...eventValues(event), tenantId, eventId],
+      );
+    },
+    async deleteEvent(tenantId, eventId) {
+      await withoutTrigger(
+        'events',
+        'events_append_only',
+        `DELETE FROM ${q('events')} WHERE tenant_id = $1 AND id = $2`,
+        [tenantId, eventId],
+      );
+    },
+    async updateSnapshotHead(tenantId, checkpointId, head) {
+      await withoutTrigger(
+        'checkpoint_heads',
+        'checkpoint_heads_append_only',
+        `UPDATE ${q('checkpoint_heads')} SET seq = $4, hash = $5
+         WHERE tenant_id = $1 AND checkpoint_id = $2 AND phone = $3`,
+        [tenantId, checkpointId, head.phone, head.seq, head.hash],
+      );
     },
   };
 }
