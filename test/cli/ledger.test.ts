@@ -1,3 +1,8 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type E164, hashEvent } from 'sms-consent';
 import { afterAll, describe, expect, test } from 'vitest';
 import { backendKinds, DATABASE_URL, linesOf, runCli } from './helpers.js';
 
@@ -89,30 +94,100 @@ describe.each(kinds)('sms-consent on $name', (kind) => {
     const events = `"${store.schema}"."events"`;
     const [edited] = await store.sql(`
       ALTER TABLE ${events} DISABLE TRIGGER events_append_only;
-      UPDATE ${events} SET evidence = jsonb_set(evidence, '{note}', '"never happened"') WHERE seq = 2;
+      UPDATE ${events} SET evidence = jsonb_set(evidence, '{note}', '"never happened"') WHERE phone = '+14155550002';
       ALTER TABLE ${events} ENABLE TRIGGER events_append_only;
-      SELECT id FROM ${events} WHERE seq = 2;`);
+      SELECT id FROM ${events} WHERE phone = '+14155550002';`);
 
     const broken = await cli('verify');
     expect(broken.code).toBe(1);
     expect(broken.stdout).toBe(
-      `Audit trail BROKEN for tenant default at event #2 (${edited?.id}): its content no longer matches its hash (changed after it was recorded); 1 event verified before it.\n`,
+      `Audit trail BROKEN for tenant default; 1 event verified.\n  +14155550002 event #1 (${edited?.id}): its content no longer matches its hash (changed after it was recorded)\n`,
     );
     const json = await cli('verify', '--all-tenants', '--json');
     expect(json.code).toBe(1);
+    const finding = { seq: 1, eventId: edited?.id, phone: '+14155550002', problem: 'hash_mismatch' };
     expect(JSON.parse(json.stdout)).toEqual({
       ok: false,
-      tenants: [
-        {
-          tenantId: 'default',
-          ok: false,
-          checked: 1,
-          brokenAt: { seq: 2, eventId: edited?.id, problem: 'hash_mismatch' },
-        },
-      ],
+      tenants: [{ tenantId: 'default', ok: false, checked: 1, brokenAt: finding, findings: [finding] }],
     });
   });
+
+  test('checkpoint writes a signed checkpoint; verify --checkpoint proves the ledger extends it and names a forged START', {
+    timeout: 120_000,
+  }, async () => {
+    const store = await kind.create();
+    const dir = mkdtempSync(join(tmpdir(), 'sms-consent-keys-'));
+    try {
+      const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+      const privatePem = join(dir, 'audit-private.pem');
+      const publicPem = join(dir, 'audit-public.pem');
+      writeFileSync(privatePem, privateKey.export({ type: 'pkcs8', format: 'pem' }));
+      writeFileSync(publicPem, publicKey.export({ type: 'spki', format: 'pem' }));
+      const env = { SMS_CONSENT_AUDIT_KEY: 'cli-test-secret-0123456789abcdef' };
+      const cli = (...args: string[]) => runCli([...args, ...store.flags], { env });
+      expect((await cli('record', 'opt-out', LEAD, '--note', 'asked')).code).toBe(0);
+      const file = join(dir, 'checkpoint.json');
+      const sealed = await cli('checkpoint', '--out', file, '--signing-key', privatePem);
+      expect(sealed.code).toBe(0);
+      expect(sealed.stdout).toMatch(
+        /^Checkpoint cpt_\w+ of tenant default at .+: 1 numbers, 1 events, root [0-9a-f]{64}, signed Ed25519 \(key [0-9a-f]{16}\)\. Written to .+checkpoint\.json\.\n$/,
+      );
+      const checkpoint = JSON.parse(readFileSync(file, 'utf8'));
+      expect(checkpoint).toMatchObject({ version: 1, tenantId: 'default', numbers: 1, events: 1 });
+
+      // An auditor with the public key only: the signature verifies, the ledger extends the checkpoint.
+      const auditor = await runCli([
+        'verify',
+        '--checkpoint',
+        file,
+        '--public-key',
+        publicPem,
+        ...store.flags,
+      ]);
+      expect(auditor.code).toBe(0);
+      expect(auditor.stdout).toBe(
+        `Audit trail intact for tenant default against checkpoint ${checkpoint.id} of ${checkpoint.at} (root ${checkpoint.root}, signature verified): 1 event verified.\n`,
+      );
+
+      // Database access alone: a correctly chained START appended and the status row moved to it.
+      const history = await runCli(['history', LEAD, '--json', ...store.flags]);
+      const [event] = JSON.parse(history.stdout).events as { id: string; hash: string }[];
+      expect(event?.hash).toMatch(/^[0-9a-f]{64}$/);
+      await store.sql(forgedStartSql(store.schema, event as { id: string; hash: string }));
+      expect(JSON.parse((await cli('status', LEAD, '--json')).stdout).statuses[0].status).toBe('opted_in');
+      const caught = await cli('verify', '--checkpoint', file, '--public-key', publicPem);
+      expect(caught.code).toBe(1);
+      expect(caught.stdout).toContain(
+        `${LEAD} event #2 (evt_forged): it has no MAC and is not covered by the checkpoint`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
+
+/** SQL inserting a correctly chained sms START after `previous` and pointing the status row at it. */
+function forgedStartSql(schema: string, previous: { id: string; hash: string }): string {
+  const at = '2026-03-03T09:00:00.000Z';
+  const content = {
+    id: 'evt_forged',
+    tenantId: 'default',
+    phone: LEAD as E164,
+    action: 'opt_in' as const,
+    source: 'sms' as const,
+    occurredAt: at,
+    recordedAt: at,
+    applied: true,
+    evidence: { messageId: 'SM-forged', body: 'START' },
+  };
+  const hash = hashEvent(content, 2, previous.hash);
+  return `
+    INSERT INTO "${schema}".events (tenant_id, seq, id, phone, action, source, occurred_at, recorded_at, applied, evidence, prev_hash, hash)
+    VALUES ('default', 2, 'evt_forged', '${LEAD}', 'opt_in', 'sms', '${at}', '${at}', true, '${JSON.stringify(content.evidence)}', '${previous.hash}', '${hash}');
+    UPDATE "${schema}".statuses SET status = 'opted_in', since = '${at}', cause_event_id = 'evt_forged', last_event_id = 'evt_forged',
+      head_seq = 2, head_hash = '${hash}' WHERE phone = '${LEAD}';
+    SELECT 1;`;
+}
 
 describe.runIf(DATABASE_URL)('sms-consent on a PostgreSQL server', () => {
   test('a schema that was never migrated is named, with what to run', async () => {
