@@ -159,7 +159,8 @@ export interface ClaimJobsOptions {
  *   re-running `fn` from the start; `fn` is written to be re-run. Other failures MUST reject with a
  *   `ConsentError` (code `STORE_FAILURE`) carrying the original error as `cause`.
  * - Transactions of different numbers MUST NOT wait on each other: nothing tenant-wide is locked,
- *   counted or updated in the write path.
+ *   counted or updated in the write path. (A store on one connection, as PGlite or a single `pg`
+ *   Client, runs one transaction at a time by design; the suite's `serialTransactions` says so.)
  * - Under concurrent `claimJobs`, a job MUST be handed to exactly one worker until its lease ends.
  */
 export interface ConsentStore {

@@ -58,6 +58,8 @@ describe.skipIf(!DATABASE_URL)(`PostgreSQL store on a real server (${NEEDS_SERVE
       },
       inspect: (store) => createInspector(pgRaw(pool), store.schema),
       concurrency: 50,
+      // One connection carries one transaction at a time.
+      serialTransactions: true,
     });
   });
 
