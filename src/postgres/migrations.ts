@@ -116,7 +116,7 @@ ALTER TABLE ${t.events} ALTER COLUMN chain SET DEFAULT 'number';
 ALTER TABLE ${t.events} ADD COLUMN mac text;
 ALTER TABLE ${t.events} DROP CONSTRAINT events_pkey;
 CREATE UNIQUE INDEX events_tenant_chain_idx ON ${t.events} (tenant_id, seq) WHERE chain = 'tenant';
-CREATE INDEX events_number_chain_idx ON ${t.events} (tenant_id, phone, seq);
+CREATE INDEX events_number_chain_idx ON ${t.events} (tenant_id, phone, seq, id);
 DROP INDEX "${t.schema}".events_tenant_phone_idx;
 
 ALTER TABLE ${t.statuses} ADD COLUMN head_seq bigint, ADD COLUMN head_hash text;

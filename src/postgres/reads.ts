@@ -134,7 +134,8 @@ export async function readLedger(
   const rows = await read<{ event: EventJson | string }>(
     context,
     `SELECT ${eventJson('e')} AS event FROM ${t.events} e WHERE e.tenant_id = $1 AND e.chain = 'number'
-       AND (e.phone, e.seq, e.id) > ($2::text, $3::bigint, $4::text) ORDER BY e.phone, e.seq, e.id LIMIT $5`,
+       AND (e.phone, e.seq, e.id) > ($2::text, $3::bigint, $4::text)
+       ORDER BY e.tenant_id, e.phone, e.seq, e.id LIMIT $5`,
     [tenantId, from?.phone ?? '', from?.seq ?? 0, from?.id ?? '', limit - page.length],
   );
   page.push(...rows.map((row) => toEvent(row.event)));
@@ -158,7 +159,7 @@ export async function readNumberStates(
   }>(
     context,
     `SELECT phone, status, ${isoText('since')} AS since, cause_event_id, last_event_id, head_seq, head_hash
-     FROM ${context.t.statuses} WHERE tenant_id = $1 AND phone > $2 ORDER BY phone LIMIT $3`,
+     FROM ${context.t.statuses} WHERE tenant_id = $1 AND phone > $2 ORDER BY tenant_id, phone LIMIT $3`,
     [tenantId, options.after ?? '', Math.max(0, Math.floor(options.limit))],
   );
   return rows.map((row) => ({
