@@ -54,7 +54,7 @@ export interface BackfillOptions {
   readonly tenantId?: string;
   /** Events per batch between progress reports (default 500). */
   readonly batchSize?: number;
-  /** Numbers written at once (each number's events stay in time order); default 4. */
+  /** Numbers written at once (each number's events stay in time order); default 8 (numbers never wait on each other). */
   readonly concurrency?: number;
   /** Progress after every 50,000 messages read and after every batch written; may be async. */
   readonly onProgress?: (progress: BackfillProgress) => void | Promise<void>;
@@ -126,7 +126,7 @@ export async function runBackfill(
   options: BackfillOptions = {},
 ): Promise<BackfillResult> {
   const batchSize = Math.max(1, Math.floor(options.batchSize ?? 500));
-  const concurrency = Math.max(1, Math.floor(options.concurrency ?? 4));
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? 8));
   const defaultTenant = options.tenantId ?? context.defaultTenant;
   const tally = {
     read: 0,
