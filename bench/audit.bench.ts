@@ -1,42 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { userInfo } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { createConsentManager, type E164 } from 'sms-consent';
-import { createPostgresStore, type PostgresClient } from 'sms-consent/postgres';
+import { createPostgresStore } from 'sms-consent/postgres';
 import { type Bench, formatRate, type Measurement } from './harness.js';
-import { type Raw, seedOptOuts } from './seed.js';
+import { openBackend, seedOptOuts } from './seed.js';
 
 // `npm run bench -- audit`: a real server when DATABASE_URL is set, else PGlite.
 const NUMBERS = Number(process.env.AUDIT_NUMBERS ?? 1_000_000);
 const TENANT = 'audit';
 const PAGE = 1000;
-
-interface Backend {
-  readonly name: string;
-  readonly client: PostgresClient;
-  readonly raw: Raw;
-  readonly close: () => Promise<void>;
-}
-
-async function openBackend(): Promise<Backend> {
-  const url = process.env.DATABASE_URL;
-  if (url) {
-    const { default: pg } = await import('pg');
-    const parsed = new URL(url);
-    const pool = new pg.Pool({
-      connectionString: url,
-      max: 4,
-      ...(parsed.hostname === '' ? { host: '/var/run/postgresql' } : {}),
-      ...(parsed.username === '' ? { user: userInfo().username } : {}),
-    });
-    const raw: Raw = async (text, params) => (await pool.query(text, params)).rows;
-    return { name: 'PostgreSQL server (pg Pool)', client: pool, raw, close: () => pool.end() };
-  }
-  const { PGlite } = await import('@electric-sql/pglite');
-  const db = await PGlite.create();
-  const raw: Raw = async (text, params) => (await db.query<Record<string, unknown>>(text, params)).rows;
-  return { name: 'PGlite (in memory)', client: db, raw, close: () => db.close() };
-}
 
 /** Samples the process's peak RSS and heap while `work` runs. */
 async function withPeakMemory<T>(work: () => Promise<T>) {
@@ -61,7 +33,7 @@ async function withPeakMemory<T>(work: () => Promise<T>) {
 const MiB = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
 
 const bench: Bench = async () => {
-  const backend = await openBackend();
+  const backend = await openBackend({ max: 4 });
   const schema = `bench_audit_${randomBytes(4).toString('hex')}`;
   const rows: Measurement[] = [];
   const notes: string[] = [`backend: ${backend.name}; schema ${schema}`];

@@ -1,17 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { userInfo } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import {
-  type ConsentEvent,
-  createConsentManager,
-  createIdGenerator,
-  type E164,
-  sealEvent,
-  tryNormalizePhone,
-} from 'sms-consent';
-import { createPostgresStore, type PostgresClient, type PostgresConsentStore } from 'sms-consent/postgres';
+import { createConsentManager, type E164, tryNormalizePhone } from 'sms-consent';
+import { createPostgresStore } from 'sms-consent/postgres';
 import { type Bench, formatRate, type Measurement, measure, ratio } from './harness.js';
-import { type Raw, seedOptOuts } from './seed.js';
+import { openBackend, seedOptOuts } from './seed.js';
 
 // `npm run bench -- postgres`: a real server when DATABASE_URL is set (scripts/start-postgres.sh), else PGlite.
 const CALLERS = 8;
@@ -20,40 +12,6 @@ const OPT_OUTS = 100_000;
 /** The tenant of the bulk benchmark, apart from the inbound one. */
 const TENANT = 'bulk';
 const AREA_CODES = ['212', '305', '312', '415', '503', '617', '646', '702', '713', '818', '917', '206'];
-
-interface Backend {
-  readonly name: string;
-  readonly client: PostgresClient;
-  readonly raw: Raw;
-  readonly close: () => Promise<void>;
-}
-
-async function openBackend(): Promise<Backend> {
-  const url = process.env.DATABASE_URL;
-  if (url) {
-    const { default: pg } = await import('pg');
-    const parsed = new URL(url);
-    const pool = new pg.Pool({
-      connectionString: url,
-      max: CALLERS + 2,
-      pipeline: true,
-      ...(parsed.hostname === '' ? { host: '/var/run/postgresql' } : {}),
-      ...(parsed.username === '' ? { user: userInfo().username } : {}),
-    });
-    const raw: Raw = async (text, params) => (await pool.query(text, params)).rows;
-    const [version] = await raw('SHOW server_version');
-    return {
-      name: `PostgreSQL ${String(version?.server_version)} (pg Pool)`,
-      client: pool,
-      raw,
-      close: () => pool.end(),
-    };
-  }
-  const { PGlite } = await import('@electric-sql/pglite');
-  const db = await PGlite.create();
-  const raw: Raw = async (text, params) => (await db.query<Record<string, unknown>>(text, params)).rows;
-  return { name: 'PGlite (in memory)', client: db, raw, close: () => db.close() };
-}
 
 /** `count` callers at once, each taking the next index until `total` is reached. */
 async function concurrently(
@@ -86,7 +44,7 @@ async function timed<T>(work: () => Promise<T>): Promise<{ value: T; seconds: nu
 }
 
 const bench: Bench = async () => {
-  const backend = await openBackend();
+  const backend = await openBackend({ max: CALLERS + 2, pipeline: true });
   const server = Boolean(process.env.DATABASE_URL);
   const schema = `bench_${randomBytes(4).toString('hex')}`;
   const rows: Measurement[] = [];

@@ -1,10 +1,50 @@
+import { userInfo } from 'node:os';
 import { type ConsentEvent, createIdGenerator, type E164, sealEvent } from 'sms-consent';
-import type { PostgresConsentStore } from 'sms-consent/postgres';
+import type { PostgresClient, PostgresConsentStore } from 'sms-consent/postgres';
 
 /** Raw SQL on the benchmark's database. */
 export type Raw = (text: string, params?: unknown[]) => Promise<Record<string, unknown>[]>;
 
 const SEED_BATCH = 5_000;
+
+/** The database a PostgreSQL benchmark runs on. */
+export interface Backend {
+  readonly name: string;
+  readonly client: PostgresClient;
+  readonly raw: Raw;
+  readonly close: () => Promise<void>;
+}
+
+/** A real server when DATABASE_URL is set (a `pg` Pool), else an in-memory PGlite. */
+export async function openBackend(options: {
+  readonly max: number;
+  readonly pipeline?: boolean;
+}): Promise<Backend> {
+  const url = process.env.DATABASE_URL;
+  if (url) {
+    const { default: pg } = await import('pg');
+    const parsed = new URL(url);
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: options.max,
+      pipeline: options.pipeline ?? false,
+      ...(parsed.hostname === '' ? { host: '/var/run/postgresql' } : {}),
+      ...(parsed.username === '' ? { user: userInfo().username } : {}),
+    });
+    const raw: Raw = async (text, params) => (await pool.query(text, params)).rows;
+    const [version] = await raw('SHOW server_version');
+    return {
+      name: `PostgreSQL ${String(version?.server_version)} (pg Pool)`,
+      client: pool,
+      raw,
+      close: () => pool.end(),
+    };
+  }
+  const { PGlite } = await import('@electric-sql/pglite');
+  const db = await PGlite.create();
+  const raw: Raw = async (text, params) => (await db.query<Record<string, unknown>>(text, params)).rows;
+  return { name: 'PGlite (in memory)', client: db, raw, close: () => db.close() };
+}
 
 /**
  * The seeding fast path (bench only): valid opt-out events, each the first of its number's chain,

@@ -109,7 +109,7 @@ export async function verifyTenantLedger(
       legacyPhones[legacyIndex],
     ].filter((phone): phone is string => phone !== undefined);
     if (candidates.length === 0) break;
-    const phone = candidates.reduce((a, b) => (b < a ? b : a));
+    const [phone] = candidates.sort() as [string];
     const chain: ConsentEvent[] = [];
     while ((await events.peek())?.phone === phone) chain.push((await events.take()) as ConsentEvent);
     const state = (await states.peek())?.phone === phone ? await states.take() : undefined;
@@ -212,7 +212,5 @@ async function reread(
 
 /** The greatest string before `phone` for keyset paging: `phone` minus its last character's successor. */
 function before(phone: string): string {
-  return (
-    phone.slice(0, -1) + String.fromCharCode(Math.max(0, phone.charCodeAt(phone.length - 1) - 1)) + '\uffff'
-  );
+  return `${phone.slice(0, -1) + String.fromCharCode(Math.max(0, phone.charCodeAt(phone.length - 1) - 1))}\uffff`;
 }

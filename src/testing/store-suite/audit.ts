@@ -3,7 +3,7 @@ import { type AuditProblem, sealEvent } from '../../consent/audit.js';
 import type { AuditKey } from '../../consent/audit-key.js';
 import { verifyCheckpointSignature } from '../../consent/checkpoint.js';
 import { createConsentManager } from '../../consent/manager.js';
-import type { ConsentEvent } from '../../consent/types.js';
+import type { ConsentEvent, UnsealedEvent } from '../../consent/types.js';
 import type { E164 } from '../../phone.js';
 import { OTHER, PHONE } from './fixtures.js';
 import type { GroupKit, SuiteContext } from './types.js';
@@ -35,6 +35,12 @@ async function seedLedger({ store, clock }: SuiteContext, auditKey?: AuditKey) {
   const chain = async (phone: E164) =>
     (await store.getEvents('default', phone)).sort((a, b) => a.seq - b.seq);
   return { consent, chain };
+}
+
+/** An event's content without its place in the chain, to seal it again elsewhere. */
+function contentOf(event: ConsentEvent): UnsealedEvent {
+  const { seq: _seq, prevHash: _prev, hash: _hash, mac: _mac, chain: _chain, ...content } = event;
+  return content;
 }
 
 /** The problems of a result, as `phone:problem`. */
@@ -117,10 +123,10 @@ export function auditTests({ define, expect }: GroupKit): void {
       const { consent, chain } = await seedLedger(context, SECRET);
       const checkpoint = await consent.checkpoint();
       const events = await chain(PHONE);
-      const { mac: _mac, seq: _seq, prevHash: _prev, hash: _hash, ...last } = events.at(-1) as ConsentEvent;
+      const newest = events.at(-1) as ConsentEvent;
       const forged = sealEvent(
         {
-          ...last,
+          ...contentOf(newest),
           id: 'evt_forged',
           action: 'opt_in',
           source: 'sms',
@@ -128,7 +134,7 @@ export function auditTests({ define, expect }: GroupKit): void {
           recordedAt: context.clock.now().toISOString(),
           evidence: { messageId: 'SM-forged', body: 'START' },
         },
-        { seq: _seq, hash: _hash },
+        { seq: newest.seq, hash: newest.hash },
       );
       await context.tamperer?.insertEvent(forged);
       await context.tamperer?.writeStatusRow('default', {
@@ -226,10 +232,11 @@ export function auditTests({ define, expect }: GroupKit): void {
       const { consent, chain } = await seedLedger(context);
       const checkpoint = await consent.checkpoint();
       const [first, second] = (await chain(OTHER)) as [ConsentEvent, ConsentEvent];
-      const { seq: _s, prevHash: _p, hash: _h, ...content } = first;
-      const rewritten = sealEvent({ ...content, evidence: { ...first.evidence, body: 'hello' } }, null);
-      const { seq: _s2, prevHash: _p2, hash: _h2, ...secondContent } = second;
-      const next = sealEvent(secondContent, { seq: 1, hash: rewritten.hash });
+      const rewritten = sealEvent(
+        { ...contentOf(first), evidence: { ...first.evidence, body: 'hello' } },
+        null,
+      );
+      const next = sealEvent(contentOf(second), { seq: 1, hash: rewritten.hash });
       await context.tamperer?.updateEvent('default', first.id, rewritten);
       await context.tamperer?.updateEvent('default', second.id, next);
       const [state] = (await context.store.readNumberStates('default', { limit: 10 })).filter(
@@ -252,8 +259,7 @@ export function auditTests({ define, expect }: GroupKit): void {
     async (context) => {
       const { consent, chain } = await seedLedger(context);
       const [first] = (await chain(OTHER)) as [ConsentEvent];
-      const { seq: _s, prevHash: _p, hash: _h, ...content } = first;
-      const twin = sealEvent({ ...content, id: 'evt_twin', action: 'opt_in', source: 'sms' }, null);
+      const twin = sealEvent({ ...contentOf(first), id: 'evt_twin', action: 'opt_in', source: 'sms' }, null);
       await context.tamperer?.insertEvent(twin);
       expect(problems(await consent.verifyAuditTrail())).toContain(`${OTHER}:duplicate_seq`);
     },
