@@ -304,8 +304,8 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
       return explainStatus(status, await store.getEvents(tenantId, status.phone));
     },
 
-    exportOptOuts: ({ format, pageSize = 1000, ...value }) =>
-      exportOptOutLines(store, tenantOf(value), format, pageSize),
+    exportOptOuts: ({ format, pageSize = 1000, formulas = 'neutralize', ...value }) =>
+      exportOptOutLines(store, tenantOf(value), format, pageSize, formulas),
 
     verifyAuditTrail: (value) => verifyTenantLedger(store, tenantOf(value)),
 
