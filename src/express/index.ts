@@ -5,5 +5,6 @@ export {
   type TenantContext,
   type TenantResolver,
   type TwilioWebhook,
+  type TwilioWebhookMethod,
   type TwilioWebhookOptions,
 } from './webhook.js';

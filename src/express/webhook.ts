@@ -54,6 +54,13 @@ export interface StatusWebhookEvent {
   readonly request: Request;
 }
 
+/**
+ * The HTTP method a webhook is configured with in the Twilio console (or `StatusCallbackMethod`).
+ * `POST` (Twilio's default): the fields are in the body, covered by the signature. `GET`: the fields
+ * are in the query of the signed URL, and the body of a GET or HEAD is never read.
+ */
+export type TwilioWebhookMethod = 'POST' | 'GET';
+
 /** Options of {@link createTwilioWebhook}. */
 export interface TwilioWebhookOptions {
   /** The consent manager that records what the webhooks report. */
@@ -69,6 +76,13 @@ export interface TwilioWebhookOptions {
   readonly trustProxy?: boolean;
   /** A fixed tenant id, or a function mapping a request to one (by `To` number or `AccountSid`). */
   readonly tenant?: string | TenantResolver;
+  /**
+   * The method the inbound webhook is configured with (default `POST`). Any other method is answered
+   * 405 and records nothing; `GET` also admits HEAD, with the fields from the URL alone.
+   */
+  readonly method?: TwilioWebhookMethod;
+  /** The method of the status callback (default `POST`), with the same rules as `method`. */
+  readonly statusMethod?: TwilioWebhookMethod;
   /** Largest body accepted, in bytes (default 100 KiB); larger ones get 413. */
   readonly maxBodyBytes?: number;
   /**
@@ -93,16 +107,19 @@ export interface TwilioWebhook {
 const DEFAULT_MAX_BODY_BYTES = 100 * 1024;
 
 /**
- * Creates the Twilio webhook handlers for Express 5. Each reads its own body (form-encoded or JSON,
- * at most `maxBodyBytes`; for a webhook configured as HTTP GET, the query string), checks `X-Twilio-Signature` against the URL Twilio called, validates the
- * fields and records through the consent manager:
+ * Creates the Twilio webhook handlers for Express 5. Each reads its own body (form-encoded, or JSON
+ * signed through the URL's `bodySHA256`, at most `maxBodyBytes`; for a webhook configured with
+ * `method: 'GET'`, the query string and never a body), checks `X-Twilio-Signature` against the URL
+ * Twilio called as `twilio.validateRequest` does, validates the fields and records through the
+ * consent manager:
  * - `inbound` answers TwiML: empty `<Response/>`, or the one opt-out confirmation as a `<Message>`
  *   when Twilio did not confirm the opt-out itself (consumed from the send guard, so a retried
  *   webhook never sends a second one). A duplicate `MessageSid` records nothing new.
  * - `status` records an opt-out for `ErrorCode=21610`; other statuses change nothing.
  *
- * Answers: 403 bad or missing signature (nothing recorded), 400 malformed fields (the message names
- * them), 413 too large, 415 unsupported content type, 500 store failure (Twilio retries), 200 once
+ * Answers: 403 bad or missing signature, or a JSON body without `bodySHA256` (nothing recorded),
+ * 405 a method the webhook is not configured for, 400 malformed fields (the message names them),
+ * 413 too large, 415 unsupported content type, 500 store failure (Twilio retries), 200 once
  * recorded.
  *
  * @example
@@ -122,20 +139,43 @@ export function createTwilioWebhook(options: TwilioWebhookOptions): TwilioWebhoo
       `createTwilioWebhook: maxBodyBytes must be a positive integer, got ${maxBodyBytes}`,
     );
   }
+  const inboundMethod = webhookMethod(options.method, 'method');
+  const statusMethod = webhookMethod(options.statusMethod, 'statusMethod');
   const urlOf = createUrlResolver(options);
   const tenantOf = tenantResolver(options.tenant);
   const reportError =
     options.onError ??
     ((error: unknown) => console.error('sms-consent: Twilio webhook failed; answered 500', error));
 
-  /** Reads the body and checks the signature; answers and returns undefined when the request stops here. */
-  async function authenticate(req: Request, res: Response): Promise<WebhookBody | undefined> {
-    const read = req.method === 'GET' ? fromQuery(req) : await readWebhookBody(req, maxBodyBytes);
+  /**
+   * Reads the fields the way `twilio.validateRequest` signs them and checks the signature: for a GET
+   * (or HEAD) webhook the query of the URL and no body; for POST the body, a JSON one only when the
+   * URL's `bodySHA256` matches it. Answers and returns undefined when the request stops here.
+   */
+  async function authenticate(
+    req: Request,
+    res: Response,
+    method: TwilioWebhookMethod,
+  ): Promise<WebhookBody | undefined> {
+    const allowed = ALLOWED_METHODS[method];
+    if (!allowed.includes(req.method)) {
+      answer(res, 405, `This webhook is configured for ${method}, not ${req.method}`, {
+        Allow: allowed.join(', '),
+      });
+      return undefined;
+    }
+    const read = method === 'GET' ? fromQuery(req) : await readWebhookBody(req, maxBodyBytes);
     if (!read.ok) {
       answer(res, read.problem.status, read.problem.message);
       return undefined;
     }
     const url = urlOf(req);
+    if (read.body.json && !hasBodyHash(url)) {
+      // twilio.validateRequest would sign the parsed JSON as form fields; Twilio itself never sends a
+      // JSON body without bodySHA256, so such a body is covered by nothing and is refused.
+      answer(res, 403, 'A JSON body is trusted only when the signed URL carries its bodySHA256');
+      return undefined;
+    }
     const signature = req.headers['x-twilio-signature'];
     const valid = validateTwilioSignature({
       authToken,
@@ -170,7 +210,7 @@ export function createTwilioWebhook(options: TwilioWebhookOptions): TwilioWebhoo
 
   const inbound: RequestHandler = async (req, res) => {
     try {
-      const body = await authenticate(req, res);
+      const body = await authenticate(req, res, inboundMethod);
       if (!body) return;
       const message = parseTwilioInbound(body.params);
       const tenantId =
@@ -206,7 +246,7 @@ export function createTwilioWebhook(options: TwilioWebhookOptions): TwilioWebhoo
 
   const status: RequestHandler = async (req, res) => {
     try {
-      const body = await authenticate(req, res);
+      const body = await authenticate(req, res, statusMethod);
       if (!body) return;
       const callback = parseTwilioStatusCallback(body.params);
       const tenantId =
@@ -233,6 +273,30 @@ export function createTwilioWebhook(options: TwilioWebhookOptions): TwilioWebhoo
   };
 
   return { inbound, status };
+}
+
+/** The methods each configuration admits; HEAD is a GET without the answer's body. */
+const ALLOWED_METHODS: Readonly<Record<TwilioWebhookMethod, readonly string[]>> = {
+  POST: ['POST'],
+  GET: ['GET', 'HEAD'],
+};
+
+function webhookMethod(value: unknown, name: string): TwilioWebhookMethod {
+  if (value === undefined) return 'POST';
+  if (value === 'POST' || value === 'GET') return value;
+  throw new ConsentError(
+    'CONFIG',
+    `createTwilioWebhook: ${name} must be 'POST' or 'GET', got ${String(value)}`,
+  );
+}
+
+/** Whether the URL's query carries `bodySHA256`, the hash that signs a JSON body. */
+function hasBodyHash(url: string): boolean {
+  try {
+    return new URL(url).searchParams.has('bodySHA256');
+  } catch {
+    return false;
+  }
 }
 
 /** A webhook configured for HTTP GET: the fields are in the query, which the signed URL covers. */
@@ -266,7 +330,7 @@ const EMPTY_TWIML_HEADERS = {
 };
 
 /** Answers with plain Node calls (no ETag, no content negotiation): TwiML for 200, text for errors. */
-function answer(res: Response, status: number, body: string): void {
+function answer(res: Response, status: number, body: string, headers: Record<string, string> = {}): void {
   if (res.headersSent) return;
   if (status === 200 && body === EMPTY_TWIML) {
     res.writeHead(200, EMPTY_TWIML_HEADERS);
@@ -275,6 +339,7 @@ function answer(res: Response, status: number, body: string): void {
       'Content-Type': status === 200 ? 'text/xml; charset=utf-8' : 'text/plain; charset=utf-8',
       'Content-Length': Buffer.byteLength(body),
       ...(status === 413 ? { Connection: 'close' } : {}),
+      ...headers,
     });
   }
   res.end(body);

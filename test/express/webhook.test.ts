@@ -199,7 +199,7 @@ describe('createTwilioWebhook inbound', () => {
   });
 
   it('accepts a webhook configured for HTTP GET, the fields in the signed query', async () => {
-    const { consent, store, inbound } = await setup();
+    const { consent, store, inbound } = await setup({ method: 'GET' });
     const url = `${inbound}?${new URLSearchParams(inboundParams({ Body: 'STOP' }))}`;
     const { default: twilio } = await import('twilio');
     const signature = twilio.getExpectedTwilioSignature(AUTH_TOKEN, url, {});

@@ -1,0 +1,124 @@
+import {
+  ConsentError,
+  type ConsentManager,
+  createConsentManager,
+  createMemoryStore,
+  type MemoryConsentStore,
+} from 'sms-consent';
+import { createTwilioWebhook, type TwilioWebhookOptions } from 'sms-consent/express';
+import twilio from 'twilio';
+import { afterEach, describe, expect, it } from 'vitest';
+import { inboundParams, twilioSid } from '../twilio/fixtures.js';
+import { AUTH_TOKEN, postSigned, type RunningApp, rawRequest, startApp } from './harness.js';
+
+const VICTIM = '+14155552671';
+
+const running: RunningApp[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((app) => app.close()));
+});
+
+interface Setup {
+  readonly consent: ConsentManager;
+  readonly store: MemoryConsentStore;
+  readonly inbound: string;
+}
+
+/** A real Express app with the inbound hook mounted for every method, as `app.all` or a router does. */
+async function setup(options: Partial<Omit<TwilioWebhookOptions, 'consent'>> = {}): Promise<Setup> {
+  const store = createMemoryStore();
+  const consent = createConsentManager({ store, defaultCountry: 'US' });
+  const hook = createTwilioWebhook({ consent, authToken: AUTH_TOKEN, onError: () => {}, ...options });
+  const app = await startApp((server) => server.all('/twilio/inbound', hook.inbound));
+  running.push(app);
+  return { consent, store, inbound: `${app.origin}/twilio/inbound` };
+}
+
+function ledgerSize(store: MemoryConsentStore): number {
+  return store.internals.tenants.get('default')?.events.length ?? 0;
+}
+
+/** The victim's STOP as Twilio sends it to a GET webhook: the URL, and the signature of the URL alone. */
+async function capturedGetStop(setup: Setup) {
+  const url = `${setup.inbound}?${new URLSearchParams(inboundParams({ Body: 'STOP' }))}`;
+  const signature = twilio.getExpectedTwilioSignature(AUTH_TOKEN, url, {});
+  const delivered = await fetch(url, { headers: { 'X-Twilio-Signature': signature } });
+  expect(delivered.status).toBe(200);
+  expect((await setup.consent.getStatus(VICTIM)).status).toBe('opted_out');
+  return { url, signature };
+}
+
+const forgedStart = () => JSON.stringify(inboundParams({ Body: 'START', MessageSid: twilioSid('SM') }));
+
+describe('a webhook configured for HTTP GET', () => {
+  it.each(['HEAD', 'GET'])(
+    'takes the fields from the signed URL only: a %s replay with a forged JSON body lifts no opt-out',
+    async (method) => {
+      const hook = await setup({ method: 'GET' });
+      const { url, signature } = await capturedGetStop(hook);
+      const replay = await rawRequest(url, {
+        method,
+        headers: { 'Content-Type': 'application/json', 'X-Twilio-Signature': signature },
+        body: forgedStart(),
+      });
+      expect(replay.status).toBe(200);
+      expect((await hook.consent.getStatus(VICTIM)).status).toBe('opted_out');
+      expect(ledgerSize(hook.store)).toBe(1);
+    },
+  );
+
+  it('refuses a POST: the captured URL signature cannot carry a body', async () => {
+    const hook = await setup({ method: 'GET' });
+    const { url, signature } = await capturedGetStop(hook);
+    const replay = await rawRequest(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Twilio-Signature': signature },
+      body: forgedStart(),
+    });
+    expect(replay.status).toBe(405);
+    expect(replay.headers.allow).toBe('GET, HEAD');
+    expect((await hook.consent.getStatus(VICTIM)).status).toBe('opted_out');
+    expect(ledgerSize(hook.store)).toBe(1);
+  });
+});
+
+describe('a webhook configured for HTTP POST (the default)', () => {
+  it.each(['GET', 'HEAD', 'PUT'])('refuses a signed %s with 405 and records nothing', async (method) => {
+    const hook = await setup();
+    const url = `${hook.inbound}?${new URLSearchParams(inboundParams({ Body: 'STOP' }))}`;
+    const signature = twilio.getExpectedTwilioSignature(AUTH_TOKEN, url, {});
+    const response = await rawRequest(url, { method, headers: { 'X-Twilio-Signature': signature } });
+    expect(response.status).toBe(405);
+    expect(response.headers.allow).toBe('POST');
+    expect(ledgerSize(hook.store)).toBe(0);
+  });
+
+  it('trusts a JSON body only with a matching bodySHA256: the URL signature alone is refused', async () => {
+    const hook = await setup();
+    await postSigned({ target: hook.inbound, params: inboundParams({ Body: 'STOP' }) });
+    expect((await hook.consent.getStatus(VICTIM)).status).toBe('opted_out');
+    // A signature of the bare URL, as Twilio gives for a GET webhook or a JSON one with its bodySHA256.
+    const signature = twilio.getExpectedTwilioSignature(AUTH_TOKEN, hook.inbound, {});
+    const forged = await rawRequest(hook.inbound, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Twilio-Signature': signature },
+      body: forgedStart(),
+    });
+    expect(forged.status).toBe(403);
+    expect(forged.text).toContain('bodySHA256');
+    expect((await hook.consent.getStatus(VICTIM)).status).toBe('opted_out');
+    expect(ledgerSize(hook.store)).toBe(1);
+  });
+
+  it('validates exactly as twilio.validateRequest does for a signed form POST', async () => {
+    const hook = await setup();
+    const params = inboundParams({ Body: 'STOP' });
+    const signature = twilio.getExpectedTwilioSignature(AUTH_TOKEN, hook.inbound, params);
+    expect(twilio.validateRequest(AUTH_TOKEN, signature, hook.inbound, params)).toBe(true);
+    expect((await postSigned({ target: hook.inbound, params, signature })).status).toBe(200);
+    const tampered = { ...params, Body: 'START', MessageSid: twilioSid('SM') };
+    expect(twilio.validateRequest(AUTH_TOKEN, signature, hook.inbound, tampered)).toBe(false);
+    expect((await postSigned({ target: hook.inbound, params: tampered, signature })).status).toBe(403);
+    expect(ledgerSize(hook.store)).toBe(1);
+  });
+});
