@@ -1,7 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { ConsentManager, InboundResult, RecordResult } from '../consent/manager.js';
 import { ConsentError, InvalidPhoneNumberError, OptedOutError, ValidationError } from '../errors.js';
-import { readWebhookBody, type WebhookBody } from '../http/webhook-body.js';
+import { DEFAULT_BODY_TIMEOUT_MS, readWebhookBody, type WebhookBody } from '../http/webhook-body.js';
 import { parseTwilioInbound, type TwilioInboundMessage } from '../twilio/inbound.js';
 import { paramsToRecord } from '../twilio/params.js';
 import { validateTwilioSignature } from '../twilio/signature.js';
@@ -86,6 +86,12 @@ export interface TwilioWebhookOptions {
   /** Largest body accepted, in bytes (default 100 KiB); larger ones get 413. */
   readonly maxBodyBytes?: number;
   /**
+   * Milliseconds the body may take to arrive once the handler starts reading it (default 10 000;
+   * Twilio sends its small body at once). A slower upload is answered 408 and its connection closed,
+   * so stalled uploads are not held for Node's `requestTimeout` (300 s by default).
+   */
+  readonly bodyTimeoutMs?: number;
+  /**
    * Runs after an inbound text is recorded and before the answer: store the message in the app.
    * Throwing answers 500 so Twilio retries (recording is idempotent: the retry is a `duplicate`).
    */
@@ -106,6 +112,11 @@ export interface TwilioWebhook {
 
 const DEFAULT_MAX_BODY_BYTES = 100 * 1024;
 
+function positiveInteger(value: number, name: string): number {
+  if (Number.isSafeInteger(value) && value > 0) return value;
+  throw new ConsentError('CONFIG', `createTwilioWebhook: ${name} must be a positive integer, got ${value}`);
+}
+
 /**
  * Creates the Twilio webhook handlers for Express 5. Each reads its own body (form-encoded, or JSON
  * signed through the URL's `bodySHA256`, at most `maxBodyBytes`; for a webhook configured with
@@ -119,7 +130,7 @@ const DEFAULT_MAX_BODY_BYTES = 100 * 1024;
  *
  * Answers: 403 bad or missing signature, or a JSON body without `bodySHA256` (nothing recorded),
  * 405 a method the webhook is not configured for, 400 malformed fields (the message names them),
- * 413 too large, 415 unsupported content type, 500 store failure (Twilio retries), 200 once
+ * 408 body too slow (`bodyTimeoutMs`), 413 too large, 415 unsupported content type, 500 store failure (Twilio retries), 200 once
  * recorded.
  *
  * @example
@@ -132,13 +143,10 @@ export function createTwilioWebhook(options: TwilioWebhookOptions): TwilioWebhoo
   if (typeof authToken !== 'string' || authToken === '') {
     throw new ConsentError('CONFIG', 'createTwilioWebhook: authToken is required to check Twilio signatures');
   }
-  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes <= 0) {
-    throw new ConsentError(
-      'CONFIG',
-      `createTwilioWebhook: maxBodyBytes must be a positive integer, got ${maxBodyBytes}`,
-    );
-  }
+  const limits = {
+    maxBytes: positiveInteger(options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, 'maxBodyBytes'),
+    timeoutMs: positiveInteger(options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS, 'bodyTimeoutMs'),
+  };
   const inboundMethod = webhookMethod(options.method, 'method');
   const statusMethod = webhookMethod(options.statusMethod, 'statusMethod');
   const urlOf = createUrlResolver(options);
@@ -164,7 +172,7 @@ export function createTwilioWebhook(options: TwilioWebhookOptions): TwilioWebhoo
       });
       return undefined;
     }
-    const read = method === 'GET' ? fromQuery(req) : await readWebhookBody(req, maxBodyBytes);
+    const read = method === 'GET' ? fromQuery(req) : await readWebhookBody(req, limits);
     if (!read.ok) {
       answer(res, read.problem.status, read.problem.message);
       return undefined;
@@ -338,7 +346,8 @@ function answer(res: Response, status: number, body: string, headers: Record<str
     res.writeHead(status, {
       'Content-Type': status === 200 ? 'text/xml; charset=utf-8' : 'text/plain; charset=utf-8',
       'Content-Length': Buffer.byteLength(body),
-      ...(status === 413 ? { Connection: 'close' } : {}),
+      // The rest of the body is not read: close the connection rather than wait for it.
+      ...(status === 413 || status === 408 ? { Connection: 'close' } : {}),
       ...headers,
     });
   }

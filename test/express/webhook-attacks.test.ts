@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import {
   ConsentError,
   type ConsentManager,
@@ -120,5 +121,48 @@ describe('a webhook configured for HTTP POST (the default)', () => {
     expect(twilio.validateRequest(AUTH_TOKEN, signature, hook.inbound, tampered)).toBe(false);
     expect((await postSigned({ target: hook.inbound, params: tampered, signature })).status).toBe(403);
     expect(ledgerSize(hook.store)).toBe(1);
+  });
+});
+
+/**
+ * Opens a raw connection, sends the headers of a form POST that announces `announced` bytes and
+ * only part of it, and never more: a stalled upload. Resolves with all the server wrote once it
+ * closes the connection.
+ */
+function stalledUpload(target: string, announced: number): Promise<string> {
+  const { hostname, port, pathname } = new URL(target);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname);
+    let received = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      received += chunk;
+    });
+    socket.on('error', reject);
+    socket.on('close', () => resolve(received));
+    socket.write(
+      `POST ${pathname} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nContent-Type: application/x-www-form-urlencoded\r\nX-Twilio-Signature: x\r\nContent-Length: ${announced}\r\n\r\nBody=ST`,
+    );
+  });
+}
+
+describe('the body read deadline', () => {
+  it('answers a stalled upload 408 and closes its connection instead of holding it', async () => {
+    const hook = await setup({ bodyTimeoutMs: 50 });
+    const answers = await Promise.all([1, 2, 3].map(() => stalledUpload(hook.inbound, 1000)));
+    for (const answer of answers) {
+      expect(answer.startsWith('HTTP/1.1 408')).toBe(true);
+      expect(answer.toLowerCase()).toContain('connection: close');
+    }
+    expect(ledgerSize(hook.store)).toBe(0);
+  });
+
+  it('refuses a read deadline that is not a positive integer', () => {
+    const consent = createConsentManager({ store: createMemoryStore() });
+    for (const bodyTimeoutMs of [0, -1, 1.5, Number.NaN]) {
+      expect(() => createTwilioWebhook({ consent, authToken: AUTH_TOKEN, bodyTimeoutMs })).toThrow(
+        ConsentError,
+      );
+    }
   });
 });
