@@ -68,11 +68,17 @@ export interface TwilioWebhookOptions {
   /** The auth token of the Twilio account that signs the webhooks. */
   readonly authToken: string;
   /**
-   * The origin Twilio calls, e.g. `https://app.example.com` (plus any path prefix a proxy strips);
-   * the request's path and query are appended. Set it behind a TLS-terminating proxy or tunnel.
+   * The origin Twilio calls, e.g. `https://app.example.com` (plus any path prefix a proxy strips),
+   * or the allow-list of them when the app answers on several; the request's path and query are
+   * appended, and a request signed for any other URL is refused. Set it in production: without it
+   * the request's own `Host` header names the URL, so a request Twilio signed for another app of the
+   * same account can be replayed here.
    */
-  readonly publicUrl?: string;
-  /** Trust `X-Forwarded-Proto` and `X-Forwarded-Host` for the URL Twilio called (when no `publicUrl`). */
+  readonly publicUrl?: string | readonly string[];
+  /**
+   * Let `X-Forwarded-Proto` and `X-Forwarded-Host` pick which `publicUrl` the request came through;
+   * a forwarded origin outside `publicUrl` is refused (403). Requires `publicUrl`.
+   */
   readonly trustProxy?: boolean;
   /** A fixed tenant id, or a function mapping a request to one (by `To` number or `AccountSid`). */
   readonly tenant?: string | TenantResolver;
@@ -177,27 +183,35 @@ export function createTwilioWebhook(options: TwilioWebhookOptions): TwilioWebhoo
       answer(res, read.problem.status, read.problem.message);
       return undefined;
     }
-    const url = urlOf(req);
+    const signed = urlOf(req);
+    if ('refused' in signed) {
+      answer(res, 403, signed.refused);
+      return undefined;
+    }
+    const [url = ''] = signed.urls;
     if (read.body.json && !hasBodyHash(url)) {
       // twilio.validateRequest would sign the parsed JSON as form fields; Twilio itself never sends a
       // JSON body without bodySHA256, so such a body is covered by nothing and is refused.
       answer(res, 403, 'A JSON body is trusted only when the signed URL carries its bodySHA256');
       return undefined;
     }
-    const signature = req.headers['x-twilio-signature'];
-    const valid = validateTwilioSignature({
-      authToken,
-      url,
-      signature: typeof signature === 'string' ? signature : undefined,
-      ...(read.body.signedParams ? { params: read.body.signedParams } : {}),
-      ...(read.body.raw ? { rawBody: read.body.raw } : {}),
-    });
+    const header = req.headers['x-twilio-signature'];
+    const signature = typeof header === 'string' ? header : undefined;
+    const valid = signed.urls.some((candidate) =>
+      validateTwilioSignature({
+        authToken,
+        url: candidate,
+        signature,
+        ...(read.body.signedParams ? { params: read.body.signedParams } : {}),
+        ...(read.body.raw ? { rawBody: read.body.raw } : {}),
+      }),
+    );
     if (!valid) {
       answer(
         res,
         403,
         signature
-          ? `X-Twilio-Signature does not match ${url}; behind a proxy or tunnel, set publicUrl or trustProxy`
+          ? `X-Twilio-Signature does not match ${signed.urls.join(' or ')}; behind a proxy or tunnel, set publicUrl (and trustProxy)`
           : 'Missing X-Twilio-Signature header',
       );
       return undefined;

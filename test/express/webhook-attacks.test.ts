@@ -166,3 +166,85 @@ describe('the body read deadline', () => {
     }
   });
 });
+
+describe('the public URLs the signature may cover', () => {
+  const ours = 'https://sms.example.com';
+  const ourOther = 'https://texts.example.org/hooks';
+  // Another app of the same Twilio account: Twilio signs its webhooks with the same auth token.
+  const neighbour = 'https://crm.example.net';
+
+  it('refuses trustProxy without an allow-list of public URLs at creation', () => {
+    const consent = createConsentManager({ store: createMemoryStore() });
+    const error = (() => {
+      try {
+        createTwilioWebhook({ consent, authToken: AUTH_TOKEN, trustProxy: true });
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConsentError);
+    expect((error as ConsentError).code).toBe('CONFIG');
+    expect((error as ConsentError).message).toContain('publicUrl');
+  });
+
+  it('refuses a request signed for another app of the account, replayed with its forwarded host', async () => {
+    const hook = await setup({ trustProxy: true, publicUrl: [ours, ourOther] });
+    const stop = await postSigned({
+      target: hook.inbound,
+      signedUrl: `${neighbour}/twilio/inbound`,
+      params: inboundParams({ Body: 'STOP' }),
+      headers: { 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'crm.example.net' },
+    });
+    expect(stop.status).toBe(403);
+    expect(await stop.text()).toContain('crm.example.net');
+    expect(ledgerSize(hook.store)).toBe(0);
+  });
+
+  it('with trustProxy, accepts each allowed public URL the proxy forwards for', async () => {
+    const hook = await setup({ trustProxy: true, publicUrl: [ours, ourOther] });
+    const first = await postSigned({
+      target: hook.inbound,
+      signedUrl: `${ours}/twilio/inbound`,
+      params: inboundParams({ Body: 'STOP' }),
+      headers: { 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'sms.example.com' },
+    });
+    expect(first.status).toBe(200);
+    // The proxy strips /hooks: the app sees /twilio/inbound, Twilio signed /hooks/twilio/inbound.
+    const second = await postSigned({
+      target: hook.inbound,
+      signedUrl: `${ourOther}/twilio/inbound`,
+      params: inboundParams({ Body: 'START' }),
+      headers: { 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'texts.example.org' },
+    });
+    expect(second.status).toBe(200);
+    expect(ledgerSize(hook.store)).toBe(2);
+  });
+
+  it('without trustProxy, accepts a request signed for any allowed URL and refuses one for another host', async () => {
+    const hook = await setup({ publicUrl: [ours, ourOther] });
+    for (const base of [ours, ourOther]) {
+      const response = await postSigned({
+        target: hook.inbound,
+        signedUrl: `${base}/twilio/inbound`,
+        params: inboundParams({ Body: 'STOP' }),
+      });
+      expect(response.status).toBe(200);
+    }
+    const params = inboundParams({ Body: 'START' });
+    const replay = await rawRequest(hook.inbound, {
+      method: 'POST',
+      headers: {
+        Host: 'crm.example.net',
+        'Content-Type': 'application/x-www-form-urlencoded',
+        'X-Twilio-Signature': twilio.getExpectedTwilioSignature(
+          AUTH_TOKEN,
+          `${neighbour}/twilio/inbound`,
+          params,
+        ),
+      },
+      body: new URLSearchParams(params).toString(),
+    });
+    expect(replay.status).toBe(403);
+    expect(ledgerSize(hook.store)).toBe(2);
+  });
+});
