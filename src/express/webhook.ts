@@ -248,7 +248,10 @@ export function createTwilioWebhook(options: TwilioWebhookOptions): TwilioWebhoo
         }));
       const result = await consent.handleInbound(tenantId === undefined ? message : { ...message, tenantId });
       if (options.onInbound) await options.onInbound({ message, result, tenantId, request: req });
-      answer(res, 200, twimlResponse(await claimReply(result.reply, message.from, tenantId)));
+      // A HEAD answer has no body to carry the confirmation: leave it pending for the GET.
+      const reply =
+        req.method === 'HEAD' ? undefined : await claimReply(result.reply, message.from, tenantId);
+      answer(res, 200, twimlResponse(reply));
     } catch (error) {
       failed(req, res, error);
     }

@@ -68,6 +68,17 @@ describe('a webhook configured for HTTP GET', () => {
     },
   );
 
+  it('leaves the one confirmation for the GET when a HEAD of the same URL comes first', async () => {
+    const hook = await setup({ method: 'GET' });
+    const url = `${hook.inbound}?${new URLSearchParams(inboundParams({ Body: 'Stop.' }))}`;
+    const headers = { 'X-Twilio-Signature': twilio.getExpectedTwilioSignature(AUTH_TOKEN, url, {}) };
+    expect((await rawRequest(url, { method: 'HEAD', headers })).status).toBe(200);
+    expect((await hook.consent.getStatus(VICTIM)).status).toBe('opted_out');
+    const get = await rawRequest(url, { method: 'GET', headers });
+    expect(get.status).toBe(200);
+    expect(get.text).toContain('<Message>');
+  });
+
   it('refuses a POST: the captured URL signature cannot carry a body', async () => {
     const hook = await setup({ method: 'GET' });
     const { url, signature } = await capturedGetStop(hook);
