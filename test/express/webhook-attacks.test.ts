@@ -94,6 +94,36 @@ describe('a webhook configured for HTTP GET', () => {
   });
 });
 
+describe('a status callback configured for HTTP GET', () => {
+  it('records a 21610 from the signed query, and refuses a POST to it with 405', async () => {
+    const store = createMemoryStore();
+    const consent = createConsentManager({ store, defaultCountry: 'US' });
+    const hook = createTwilioWebhook({
+      consent,
+      authToken: AUTH_TOKEN,
+      statusMethod: 'GET',
+      onError: () => {},
+    });
+    const app = await startApp((server) => server.all('/twilio/status', hook.status));
+    running.push(app);
+    const fields = {
+      MessageSid: twilioSid('SM'),
+      MessageStatus: 'undelivered',
+      ErrorCode: '21610',
+      To: VICTIM,
+      From: '+18005550100',
+      AccountSid: `AC${'0'.repeat(32)}`,
+    };
+    const url = `${app.origin}/twilio/status?${new URLSearchParams(fields)}`;
+    const headers = { 'X-Twilio-Signature': twilio.getExpectedTwilioSignature(AUTH_TOKEN, url, {}) };
+    const refused = await rawRequest(url, { method: 'POST', headers });
+    expect(refused.status).toBe(405);
+    expect(ledgerSize(store)).toBe(0);
+    expect((await rawRequest(url, { method: 'GET', headers })).status).toBe(200);
+    expect((await consent.getStatus(VICTIM)).status).toBe('opted_out');
+  });
+});
+
 describe('a webhook configured for HTTP POST (the default)', () => {
   it.each(['GET', 'HEAD', 'PUT'])('refuses a signed %s with 405 and records nothing', async (method) => {
     const hook = await setup();
