@@ -1,3 +1,4 @@
+export type { TwilioWebhookMethod } from './authenticate.js';
 export {
   createTwilioWebhook,
   type InboundWebhookEvent,
@@ -5,6 +6,5 @@ export {
   type TenantContext,
   type TenantResolver,
   type TwilioWebhook,
-  type TwilioWebhookMethod,
   type TwilioWebhookOptions,
 } from './webhook.js';

@@ -1,16 +1,16 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { ConsentManager, InboundResult, RecordResult } from '../consent/manager.js';
 import { ConsentError, InvalidPhoneNumberError, OptedOutError, ValidationError } from '../errors.js';
-import { DEFAULT_BODY_TIMEOUT_MS, readWebhookBody, type WebhookBody } from '../http/webhook-body.js';
+import { DEFAULT_BODY_TIMEOUT_MS } from '../http/webhook-body.js';
 import { parseTwilioInbound, type TwilioInboundMessage } from '../twilio/inbound.js';
-import { paramsToRecord } from '../twilio/params.js';
-import { validateTwilioSignature } from '../twilio/signature.js';
 import {
   parseTwilioStatusCallback,
   recordDeliveryFailure,
   type TwilioStatusCallback,
 } from '../twilio/status-callback.js';
 import { EMPTY_TWIML, twimlResponse } from '../twilio/twiml.js';
+import { answer } from './answer.js';
+import { createAuthenticator, type TwilioWebhookMethod, webhookMethod } from './authenticate.js';
 import { createUrlResolver } from './url.js';
 
 /** What a `tenant` function learns about a request, to pick the tenant it belongs to. */
@@ -53,13 +53,6 @@ export interface StatusWebhookEvent {
   readonly tenantId: string | undefined;
   readonly request: Request;
 }
-
-/**
- * The HTTP method a webhook is configured with in the Twilio console (or `StatusCallbackMethod`).
- * `POST` (Twilio's default): the fields are in the body, covered by the signature. `GET`: the fields
- * are in the query of the signed URL, and the body of a GET or HEAD is never read.
- */
-export type TwilioWebhookMethod = 'POST' | 'GET';
 
 /** Options of {@link createTwilioWebhook}. */
 export interface TwilioWebhookOptions {
@@ -136,8 +129,8 @@ function positiveInteger(value: number, name: string): number {
  *
  * Answers: 403 bad or missing signature, or a JSON body without `bodySHA256` (nothing recorded),
  * 405 a method the webhook is not configured for, 400 malformed fields (the message names them),
- * 408 body too slow (`bodyTimeoutMs`), 413 too large, 415 unsupported content type, 500 store failure (Twilio retries), 200 once
- * recorded.
+ * 408 body too slow (`bodyTimeoutMs`), 413 too large, 415 unsupported content type, 500 store
+ * failure (Twilio retries), 200 once recorded.
  *
  * @example
  * const hook = createTwilioWebhook({ consent, authToken: process.env.TWILIO_AUTH_TOKEN!, publicUrl: 'https://app.example.com' });
@@ -155,69 +148,11 @@ export function createTwilioWebhook(options: TwilioWebhookOptions): TwilioWebhoo
   };
   const inboundMethod = webhookMethod(options.method, 'method');
   const statusMethod = webhookMethod(options.statusMethod, 'statusMethod');
-  const urlOf = createUrlResolver(options);
+  const authenticate = createAuthenticator({ authToken, limits, urlOf: createUrlResolver(options) });
   const tenantOf = tenantResolver(options.tenant);
   const reportError =
     options.onError ??
     ((error: unknown) => console.error('sms-consent: Twilio webhook failed; answered 500', error));
-
-  /**
-   * Reads the fields the way `twilio.validateRequest` signs them and checks the signature: for a GET
-   * (or HEAD) webhook the query of the URL and no body; for POST the body, a JSON one only when the
-   * URL's `bodySHA256` matches it. Answers and returns undefined when the request stops here.
-   */
-  async function authenticate(
-    req: Request,
-    res: Response,
-    method: TwilioWebhookMethod,
-  ): Promise<WebhookBody | undefined> {
-    const allowed = ALLOWED_METHODS[method];
-    if (!allowed.includes(req.method)) {
-      answer(res, 405, `This webhook is configured for ${method}, not ${req.method}`, {
-        Allow: allowed.join(', '),
-      });
-      return undefined;
-    }
-    const read = method === 'GET' ? fromQuery(req) : await readWebhookBody(req, limits);
-    if (!read.ok) {
-      answer(res, read.problem.status, read.problem.message);
-      return undefined;
-    }
-    const signed = urlOf(req);
-    if ('refused' in signed) {
-      answer(res, 403, signed.refused);
-      return undefined;
-    }
-    const [url = ''] = signed.urls;
-    if (read.body.json && !hasBodyHash(url)) {
-      // twilio.validateRequest would sign the parsed JSON as form fields; Twilio itself never sends a
-      // JSON body without bodySHA256, so such a body is covered by nothing and is refused.
-      answer(res, 403, 'A JSON body is trusted only when the signed URL carries its bodySHA256');
-      return undefined;
-    }
-    const header = req.headers['x-twilio-signature'];
-    const signature = typeof header === 'string' ? header : undefined;
-    const valid = signed.urls.some((candidate) =>
-      validateTwilioSignature({
-        authToken,
-        url: candidate,
-        signature,
-        ...(read.body.signedParams ? { params: read.body.signedParams } : {}),
-        ...(read.body.raw ? { rawBody: read.body.raw } : {}),
-      }),
-    );
-    if (!valid) {
-      answer(
-        res,
-        403,
-        signature
-          ? `X-Twilio-Signature does not match ${signed.urls.join(' or ')}; behind a proxy or tunnel, set publicUrl (and trustProxy)`
-          : 'Missing X-Twilio-Signature header',
-      );
-      return undefined;
-    }
-    return read.body;
-  }
 
   function failed(req: Request, res: Response, error: unknown): void {
     if (error instanceof ValidationError) {
@@ -300,38 +235,6 @@ export function createTwilioWebhook(options: TwilioWebhookOptions): TwilioWebhoo
   return { inbound, status };
 }
 
-/** The methods each configuration admits; HEAD is a GET without the answer's body. */
-const ALLOWED_METHODS: Readonly<Record<TwilioWebhookMethod, readonly string[]>> = {
-  POST: ['POST'],
-  GET: ['GET', 'HEAD'],
-};
-
-function webhookMethod(value: unknown, name: string): TwilioWebhookMethod {
-  if (value === undefined) return 'POST';
-  if (value === 'POST' || value === 'GET') return value;
-  throw new ConsentError(
-    'CONFIG',
-    `createTwilioWebhook: ${name} must be 'POST' or 'GET', got ${String(value)}`,
-  );
-}
-
-/** Whether the URL's query carries `bodySHA256`, the hash that signs a JSON body. */
-function hasBodyHash(url: string): boolean {
-  try {
-    return new URL(url).searchParams.has('bodySHA256');
-  } catch {
-    return false;
-  }
-}
-
-/** A webhook configured for HTTP GET: the fields are in the query, which the signed URL covers. */
-function fromQuery(req: Request): { readonly ok: true; readonly body: WebhookBody } {
-  const path = req.originalUrl || req.url;
-  const start = path.indexOf('?');
-  const params = paramsToRecord(new URLSearchParams(start === -1 ? '' : path.slice(start + 1)));
-  return { ok: true, body: { params, signedParams: {}, raw: undefined, json: false } };
-}
-
 /**
  * The tenant function, or undefined when every request goes to the manager's default tenant. A
  * function that finds no tenant fails closed.
@@ -347,26 +250,4 @@ function tenantResolver(tenant: TwilioWebhookOptions['tenant']): TenantResolver 
       `The tenant function found no tenant for this ${context.kind} request (number ${context.number ?? 'unknown'}, account ${context.accountSid ?? 'unknown'}); nothing was recorded`,
     );
   };
-}
-
-const EMPTY_TWIML_HEADERS = {
-  'Content-Type': 'text/xml; charset=utf-8',
-  'Content-Length': Buffer.byteLength(EMPTY_TWIML),
-};
-
-/** Answers with plain Node calls (no ETag, no content negotiation): TwiML for 200, text for errors. */
-function answer(res: Response, status: number, body: string, headers: Record<string, string> = {}): void {
-  if (res.headersSent) return;
-  if (status === 200 && body === EMPTY_TWIML) {
-    res.writeHead(200, EMPTY_TWIML_HEADERS);
-  } else {
-    res.writeHead(status, {
-      'Content-Type': status === 200 ? 'text/xml; charset=utf-8' : 'text/plain; charset=utf-8',
-      'Content-Length': Buffer.byteLength(body),
-      // The rest of the body is not read: close the connection rather than wait for it.
-      ...(status === 413 || status === 408 ? { Connection: 'close' } : {}),
-      ...headers,
-    });
-  }
-  res.end(body);
 }
