@@ -1,7 +1,13 @@
 import { InvalidPhoneNumberError } from '../errors.js';
 import { type E164, isE164, type NormalizeOptions, normalizePhone } from '../phone.js';
 import type { ConsentStore } from '../store/contract.js';
-import { type ExportFormat, exportRows, type OptOutRecord, toOptOutRecord } from './export.js';
+import {
+  type CsvFormulas,
+  type ExportFormat,
+  exportRows,
+  type OptOutRecord,
+  toOptOutRecord,
+} from './export.js';
 
 /** The outcome of `partitionRecipients`. */
 export interface RecipientPartition {
@@ -50,6 +56,7 @@ export function exportOptOutLines(
   tenantId: string,
   format: ExportFormat,
   pageSize: number,
+  formulas: CsvFormulas,
 ): AsyncIterable<string> {
   async function* records(): AsyncGenerator<OptOutRecord> {
     let after: string | undefined;
@@ -63,5 +70,5 @@ export function exportOptOutLines(
       after = page.next;
     } while (after !== undefined);
   }
-  return exportRows(records(), format);
+  return exportRows(records(), format, formulas);
 }
