@@ -13,6 +13,7 @@ import type {
 } from './contract.js';
 import { compareJobs } from './job-order.js';
 import { createKeyedMutex, type Release } from './keyed-mutex.js';
+import { createSortedKeys, type SortedKeys } from './sorted-keys.js';
 
 /** A status row as the memory store keeps it: ids, not events. */
 export interface MemoryStatusRow extends StatusWrite {
@@ -32,8 +33,8 @@ export interface MemoryTenantData {
    */
   head: ChainHead | null;
   readonly statuses: Map<E164, MemoryStatusRow>;
-  /** The keys of `statuses`, sorted, for paging by phone. */
-  readonly phones: E164[];
+  /** The keys of `statuses`, read sorted, for paging by phone. */
+  readonly phones: SortedKeys<E164>;
   readonly keys: Map<string, string>;
 }
 
@@ -72,7 +73,7 @@ export function createMemoryStore(): MemoryConsentStore {
         eventsByPhone: new Map(),
         head: null,
         statuses: new Map(),
-        phones: [],
+        phones: createSortedKeys(),
         keys: new Map(),
       };
       tenants.set(tenantId, data);
@@ -159,12 +160,7 @@ export function createMemoryStore(): MemoryConsentStore {
       for (const [key, eventId] of claims) data.keys.set(key, eventId);
       if (statusWrite) {
         const previous = data.statuses.get(phone);
-        if (!previous)
-          data.phones.splice(
-            firstIndex(data.phones, (known) => known > phone),
-            0,
-            phone,
-          );
+        if (!previous) data.phones.add(phone);
         const confirmation: PendingConfirmation | null | undefined =
           statusWrite.confirmation === undefined ? previous?.confirmation : statusWrite.confirmation;
         data.statuses.set(phone, {
@@ -201,7 +197,7 @@ export function createMemoryStore(): MemoryConsentStore {
     async listStatuses(tenantId, { status, after, limit }) {
       const data = tenants.get(tenantId);
       if (!data) return { items: [] };
-      const { phones } = data;
+      const phones = data.phones.sorted();
       const start = after === undefined ? 0 : firstIndex(phones, (phone) => phone > after);
       const items: StoredStatus[] = [];
       for (let index = start; index < phones.length; index++) {
