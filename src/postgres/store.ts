@@ -1,6 +1,7 @@
 import type { E164 } from '../phone.js';
 import type { ConsentStore, PhoneTransaction } from '../store/contract.js';
 import { createKeyedMutex } from '../store/keyed-mutex.js';
+import { assertTenantId } from '../store/tenant-id.js';
 import { createDriver, type PostgresClient } from './client.js';
 import type { StoreContext } from './context.js';
 import { withRetry } from './failures.js';
@@ -105,6 +106,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresCons
     phone: E164,
     fn: (tx: PhoneTransaction) => Promise<T>,
   ): Promise<T> {
+    assertTenantId(tenantId);
     const key = phoneLockKey(t.schema, tenantId, phone);
     const release = await local?.acquire(key);
     try {
@@ -129,21 +131,38 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresCons
     schema: t.schema,
     migrate: () => withRetry(context.retry, () => migrateSchema(driver, t)),
     transact,
-    getStatus: (tenantId, phone) => getStatus(context, tenantId, phone),
-    getStatuses: (tenantId, phones) => getStatuses(context, tenantId, phones),
-    listStatuses: (tenantId, listOptions) => listStatuses(context, tenantId, listOptions),
-    getEvents: (tenantId, phone) => getEvents(context, tenantId, phone),
-    getEvent: (tenantId, eventId) => getEvent(context, tenantId, eventId),
-    readLedger: (tenantId, ledgerOptions) => readLedger(context, tenantId, ledgerOptions),
-    getChainHead: (tenantId) => getChainHead(context, tenantId),
-    consumeConfirmation: (tenantId, phone, text, now) =>
+    getStatus: scoped((tenantId, phone) => getStatus(context, tenantId, phone)),
+    getStatuses: scoped((tenantId, phones) => getStatuses(context, tenantId, phones)),
+    listStatuses: scoped((tenantId, listOptions) => listStatuses(context, tenantId, listOptions)),
+    getEvents: scoped((tenantId, phone) => getEvents(context, tenantId, phone)),
+    getEvent: scoped((tenantId, eventId) => getEvent(context, tenantId, eventId)),
+    readLedger: scoped((tenantId, ledgerOptions) => readLedger(context, tenantId, ledgerOptions)),
+    getChainHead: scoped((tenantId) => getChainHead(context, tenantId)),
+    consumeConfirmation: scoped((tenantId, phone, text, now) =>
       consumeConfirmation(context, tenantId, phone, text, now),
-    claimJobs: (claimOptions) => claimJobs(context, claimOptions),
+    ),
+    claimJobs: async (claimOptions) => {
+      if (claimOptions.tenantId !== undefined) assertTenantId(claimOptions.tenantId);
+      return claimJobs(context, claimOptions);
+    },
     completeJob: (jobId, leaseToken) => completeJob(context, jobId, leaseToken),
     retryJob: (jobId, leaseToken, outcome) => retryJob(context, jobId, leaseToken, outcome),
-    listJobs: (listOptions) => listJobs(context, listOptions),
+    listJobs: async (listOptions) => {
+      if (listOptions.tenantId !== undefined) assertTenantId(listOptions.tenantId);
+      return listJobs(context, listOptions);
+    },
     listTenants: () => listTenants(context),
     // The client belongs to the caller: the store opened nothing it could release.
     async close() {},
+  };
+}
+
+/** A tenant-scoped read that applies the one tenant-id rule first, rejecting (never throwing) like the read. */
+function scoped<A extends unknown[], R>(
+  read: (tenantId: string, ...rest: A) => Promise<R>,
+): (tenantId: string, ...rest: A) => Promise<R> {
+  return async (tenantId, ...rest) => {
+    assertTenantId(tenantId);
+    return read(tenantId, ...rest);
   };
 }

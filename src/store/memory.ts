@@ -14,6 +14,7 @@ import type {
 import { compareJobs } from './job-order.js';
 import { createKeyedMutex, type Release } from './keyed-mutex.js';
 import { createSortedKeys, type SortedKeys } from './sorted-keys.js';
+import { assertTenantId } from './tenant-id.js';
 
 /** A status row as the memory store keeps it: ids, not events. */
 export interface MemoryStatusRow extends StatusWrite {
@@ -100,6 +101,7 @@ export function createMemoryStore(): MemoryConsentStore {
     phone: E164,
     fn: (tx: PhoneTransaction) => Promise<T>,
   ): Promise<T> {
+    assertTenantId(tenantId);
     const releases: Release[] = [await locks.acquire(`phone\u0000${tenantId}\u0000${phone}`)];
     const data = tenant(tenantId);
     const appended: ConsentEvent[] = [];
@@ -180,11 +182,13 @@ export function createMemoryStore(): MemoryConsentStore {
     internals: { tenants, jobs },
     transact,
     async getStatus(tenantId, phone) {
+      assertTenantId(tenantId);
       const data = tenants.get(tenantId);
       const row = data?.statuses.get(phone);
       return data && row ? toStatus(data, row) : null;
     },
     async getStatuses(tenantId, phones) {
+      assertTenantId(tenantId);
       const result = new Map<E164, ConsentStatusValue>();
       const statuses = tenants.get(tenantId)?.statuses;
       if (!statuses) return result;
@@ -195,6 +199,7 @@ export function createMemoryStore(): MemoryConsentStore {
       return result;
     },
     async listStatuses(tenantId, { status, after, limit }) {
+      assertTenantId(tenantId);
       const data = tenants.get(tenantId);
       if (!data) return { items: [] };
       const phones = data.phones.sorted();
@@ -210,20 +215,25 @@ export function createMemoryStore(): MemoryConsentStore {
       return { items };
     },
     async getEvents(tenantId, phone) {
+      assertTenantId(tenantId);
       return [...(tenants.get(tenantId)?.eventsByPhone.get(phone) ?? [])];
     },
     async getEvent(tenantId, eventId) {
+      assertTenantId(tenantId);
       return tenants.get(tenantId)?.eventsById.get(eventId) ?? null;
     },
     async readLedger(tenantId, { afterSeq, limit }) {
+      assertTenantId(tenantId);
       const events = tenants.get(tenantId)?.events ?? [];
       const start = firstIndex(events, (event) => event.seq > afterSeq);
       return events.slice(start, start + Math.max(0, Math.floor(limit)));
     },
     async getChainHead(tenantId) {
+      assertTenantId(tenantId);
       return tenants.get(tenantId)?.head ?? null;
     },
     async consumeConfirmation(tenantId, phone, text, now) {
+      assertTenantId(tenantId);
       const statuses = tenants.get(tenantId)?.statuses;
       const row = statuses?.get(phone);
       if (!statuses || !row?.confirmation) return false;
@@ -233,6 +243,7 @@ export function createMemoryStore(): MemoryConsentStore {
       return true;
     },
     async claimJobs({ limit, leaseMs, now, leaseToken, kind, tenantId }) {
+      if (tenantId !== undefined) assertTenantId(tenantId);
       const nowMs = Date.parse(now);
       const leaseUntil = new Date(nowMs + leaseMs).toISOString();
       const claimable = [...jobs.values()]
@@ -271,6 +282,7 @@ export function createMemoryStore(): MemoryConsentStore {
       return true;
     },
     async listJobs({ state, tenantId, limit }) {
+      if (tenantId !== undefined) assertTenantId(tenantId);
       return [...jobs.values()]
         .filter((job) => job.state === state && (tenantId === undefined || job.tenantId === tenantId))
         .sort(compareJobs)
