@@ -88,7 +88,8 @@ export interface DriverOptions {
   readonly groupCommit: boolean;
 }
 
-function isPGlite(client: PostgresClient): client is PGliteLike {
+/** Whether the client is a PGlite instance (by its shape). */
+export function isPGlite(client: PostgresClient): client is PGliteLike {
   return (
     typeof (client as PGliteLike).transaction === 'function' &&
     typeof (client as PGliteLike).exec === 'function'

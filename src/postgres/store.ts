@@ -2,8 +2,9 @@ import type { E164 } from '../phone.js';
 import type { ConsentStore, PhoneTransaction } from '../store/contract.js';
 import { createKeyedMutex } from '../store/keyed-mutex.js';
 import { assertTenantId } from '../store/tenant-id.js';
-import { createDriver, type PostgresClient } from './client.js';
+import { createDriver, isPGlite, type PostgresClient } from './client.js';
 import type { StoreContext } from './context.js';
+import { holdFolder } from './embedded.js';
 import { withRetry } from './failures.js';
 import { type MigrationResult, migrateSchema } from './migrations.js';
 import { claimJobs, completeJob, consumeConfirmation, listJobs, retryJob } from './outbox.js';
@@ -88,6 +89,8 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresCons
     preparedStatements: options.preparedStatements ?? true,
     groupCommit: options.groupCommit ?? true,
   });
+  // A PGlite folder is one process's database: the store holds its lock until close().
+  const releaseFolder = isPGlite(options.client) ? holdFolder(options.client) : undefined;
   const context: StoreContext = {
     driver,
     t,
@@ -152,8 +155,10 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresCons
       return listJobs(context, listOptions);
     },
     listTenants: () => listTenants(context),
-    // The client belongs to the caller: the store opened nothing it could release.
-    async close() {},
+    // The client belongs to the caller; the store releases only its hold on a PGlite folder's lock.
+    async close() {
+      releaseFolder?.();
+    },
   };
 }
 
