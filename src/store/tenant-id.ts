@@ -4,6 +4,7 @@ import { ValidationError } from '../errors.js';
 export const MAX_TENANT_ID_LENGTH = 200;
 
 /** NUL, or a UTF-16 surrogate without its pair: PostgreSQL text cannot hold either exactly. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is one of the characters this finds.
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
