@@ -62,6 +62,8 @@ export interface Session {
    * transaction rolls back and `transaction()` rejects with its error.
    */
   withCommit(statement: Statement): void;
+  /** The rows of the statement sent with BEGIN (`first` of `Driver.transaction`), or none. */
+  firstRows(): readonly unknown[];
 }
 
 /** How the store reaches the database, whichever client it was given. */

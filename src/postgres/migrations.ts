@@ -110,6 +110,14 @@ CREATE INDEX outbox_jobs_due_idx ON ${t.jobs} (state, available_at, id);
 /** The schema version this release of the store expects. */
 export const POSTGRES_SCHEMA_VERSION: number = STEPS.at(-1)?.version ?? 0;
 
+/** The error of every store operation (and `migrate()`) on a schema migrated by a newer release. */
+export function newerSchemaError(schema: string, version: number): ConsentError {
+  return new ConsentError(
+    'CONFIG',
+    `Schema "${schema}" is at version ${version}, newer than this sms-consent release knows (${POSTGRES_SCHEMA_VERSION}); upgrade sms-consent`,
+  );
+}
+
 /**
  * The store's migrations as plain SQL for one schema, for teams that apply migrations with their own
  * tool (Flyway, sqitch, …) instead of `store.migrate()`. Apply them in order, each once. Each step
@@ -153,10 +161,7 @@ export async function migrateSchema(driver: Driver, t: TableNames): Promise<Migr
     const done = new Set(rows.map((row) => Number(row.version)));
     const newest = Math.max(0, ...done);
     if (newest > POSTGRES_SCHEMA_VERSION) {
-      throw new ConsentError(
-        'CONFIG',
-        `Schema "${t.schema}" is at version ${newest}, newer than this sms-consent release knows (${POSTGRES_SCHEMA_VERSION}); upgrade sms-consent`,
-      );
+      throw newerSchemaError(t.schema, newest);
     }
     const applied: number[] = [];
     for (const step of STEPS) {

@@ -46,8 +46,10 @@ function pgSession(
   client: PgClientLike,
   nameOf: ((text: string) => string) | undefined,
   withCommit: Statement[],
+  first: () => readonly unknown[],
 ): Session {
   return {
+    firstRows: first,
     query: (text, params = []) => runStatement(client, nameOf, text, params, true),
     async exec(text) {
       try {
@@ -115,7 +117,8 @@ async function inTransaction<T>(
     ...(nameOf ? { name: nameOf(statement.text) } : {}),
   });
   const withCommit: Statement[] = [];
-  const session = pgSession(client, nameOf, withCommit);
+  let firstRows: readonly unknown[] = [];
+  const session = pgSession(client, nameOf, withCommit, () => firstRows);
   const opening = await sendTogether(client, [
     { text: options.groupCommit ? 'BEGIN; SET LOCAL synchronous_commit = off' : 'BEGIN' },
     ...(options.first ? [named(options.first)] : []),
@@ -124,6 +127,8 @@ async function inTransaction<T>(
   try {
     const failure = firstFailure(opening);
     if (failure !== undefined) throw statementFailure(failure, true);
+    const answer = opening[1];
+    if (answer?.status === 'fulfilled') firstRows = answer.value.rows;
     result = await fn(session);
   } catch (error) {
     if (!options.isLost()) await client.query({ text: 'ROLLBACK' }).catch(() => undefined);

@@ -19,7 +19,8 @@ import {
   readLedger,
 } from './reads.js';
 import { tableNames } from './schema.js';
-import { createPhoneTransaction, PHONE_LOCK_SQL, phoneLockKey } from './transaction.js';
+import { createSchemaGuard } from './schema-version.js';
+import { createPhoneTransaction, phoneLockKey, phoneLockSql } from './transaction.js';
 
 /** Options of {@link createPostgresStore}. */
 export interface PostgresStoreOptions {
@@ -103,6 +104,14 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresCons
   // With a pool, callers of one number queue here instead of each holding a connection while they
   // wait for the database lock; the advisory lock still serializes across processes.
   const local = driver.concurrent ? createKeyedMutex() : undefined;
+  const schemaGuard = createSchemaGuard(driver, t);
+  const lockSql = phoneLockSql(t);
+  const guarded =
+    <A extends unknown[], R>(operation: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      await schemaGuard.check();
+      return operation(...args);
+    };
 
   async function transact<T>(
     tenantId: string,
@@ -111,18 +120,22 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresCons
   ): Promise<T> {
     assertTenantId(tenantId);
     const key = phoneLockKey(t.schema, tenantId, phone);
+    // On a server the lock statement reads the version too; PGlite's folder has no other writer.
+    if (driver.exclusive) await schemaGuard.check();
     const release = await local?.acquire(key);
     try {
       return await withRetry(context.retry, () =>
         driver.transaction(
           async (session) => {
+            if (!driver.exclusive)
+              schemaGuard.assert((session.firstRows()[0] as { version?: unknown })?.version);
             const pending = createPhoneTransaction(session, t, tenantId, phone);
             const result = await fn(pending.tx);
             pending.flush();
             return result;
           },
           // PGlite is one in-process connection: its transactions already run one at a time.
-          driver.exclusive ? undefined : { text: PHONE_LOCK_SQL, params: [key] },
+          driver.exclusive ? undefined : { text: lockSql, params: [key] },
         ),
       );
     } finally {
@@ -132,29 +145,36 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresCons
 
   return {
     schema: t.schema,
-    migrate: () => withRetry(context.retry, () => migrateSchema(driver, t)),
+    migrate: async () => {
+      schemaGuard.reset();
+      return withRetry(context.retry, () => migrateSchema(driver, t));
+    },
     transact,
-    getStatus: scoped((tenantId, phone) => getStatus(context, tenantId, phone)),
-    getStatuses: scoped((tenantId, phones) => getStatuses(context, tenantId, phones)),
-    listStatuses: scoped((tenantId, listOptions) => listStatuses(context, tenantId, listOptions)),
-    getEvents: scoped((tenantId, phone) => getEvents(context, tenantId, phone)),
-    getEvent: scoped((tenantId, eventId) => getEvent(context, tenantId, eventId)),
-    readLedger: scoped((tenantId, ledgerOptions) => readLedger(context, tenantId, ledgerOptions)),
-    getChainHead: scoped((tenantId) => getChainHead(context, tenantId)),
-    consumeConfirmation: scoped((tenantId, phone, text, now) =>
-      consumeConfirmation(context, tenantId, phone, text, now),
+    getStatus: scoped(guarded((tenantId, phone) => getStatus(context, tenantId, phone))),
+    getStatuses: scoped(guarded((tenantId, phones) => getStatuses(context, tenantId, phones))),
+    listStatuses: scoped(guarded((tenantId, listOptions) => listStatuses(context, tenantId, listOptions))),
+    getEvents: scoped(guarded((tenantId, phone) => getEvents(context, tenantId, phone))),
+    getEvent: scoped(guarded((tenantId, eventId) => getEvent(context, tenantId, eventId))),
+    readLedger: scoped(guarded((tenantId, ledgerOptions) => readLedger(context, tenantId, ledgerOptions))),
+    getChainHead: scoped(guarded((tenantId) => getChainHead(context, tenantId))),
+    consumeConfirmation: scoped(
+      guarded((tenantId, phone, text, now) => consumeConfirmation(context, tenantId, phone, text, now)),
     ),
     claimJobs: async (claimOptions) => {
       if (claimOptions.tenantId !== undefined) assertTenantId(claimOptions.tenantId);
+      await schemaGuard.check();
       return claimJobs(context, claimOptions);
     },
-    completeJob: (jobId, leaseToken) => completeJob(context, jobId, leaseToken),
-    retryJob: (jobId, leaseToken, outcome) => retryJob(context, jobId, leaseToken, outcome),
+    completeJob: guarded((jobId: string, leaseToken: string) => completeJob(context, jobId, leaseToken)),
+    retryJob: guarded((jobId: string, leaseToken: string, outcome: Parameters<ConsentStore['retryJob']>[2]) =>
+      retryJob(context, jobId, leaseToken, outcome),
+    ),
     listJobs: async (listOptions) => {
       if (listOptions.tenantId !== undefined) assertTenantId(listOptions.tenantId);
+      await schemaGuard.check();
       return listJobs(context, listOptions);
     },
-    listTenants: () => listTenants(context),
+    listTenants: guarded(() => listTenants(context)),
     // The client belongs to the caller; the store releases only its hold on a PGlite folder's lock.
     async close() {
       releaseFolder?.();
