@@ -66,6 +66,12 @@ export interface Session {
   firstRows(): readonly unknown[];
 }
 
+/** Per-transaction settings of {@link Driver.transaction}. */
+export interface TransactionSettings {
+  /** No lock or statement timeout (migrations, whose DDL may take long). */
+  readonly untimed?: boolean;
+}
+
 /** How the store reaches the database, whichever client it was given. */
 export interface Driver {
   /** Runs one statement on its own; `idempotent` statements may be retried after a lost connection. */
@@ -75,7 +81,11 @@ export interface Driver {
    * resolves once the commit is durable. Database failures reject as `STORE_FAILURE`s, marked
    * retryable when running `fn` again is safe.
    */
-  transaction<T>(fn: (session: Session) => Promise<T>, first?: Statement): Promise<T>;
+  transaction<T>(
+    fn: (session: Session) => Promise<T>,
+    first?: Statement,
+    settings?: TransactionSettings,
+  ): Promise<T>;
   /** Whether concurrent transactions run on separate connections (a pool). */
   readonly concurrent: boolean;
   /** Whether nothing but this driver can reach the database (PGlite), so cross-process locks are moot. */
@@ -88,6 +98,10 @@ export interface DriverOptions {
   readonly preparedStatements: boolean;
   /** Commit without waiting for the WAL flush, then wait for it after the locks are released. */
   readonly groupCommit: boolean;
+  /** `lock_timeout` of every transaction in ms; 0 leaves the server's setting. */
+  readonly lockTimeoutMs: number;
+  /** `statement_timeout` of every transaction in ms; 0 leaves the server's setting. */
+  readonly statementTimeoutMs: number;
 }
 
 /** Whether the client is a PGlite instance (by its shape). */

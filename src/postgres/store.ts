@@ -1,11 +1,11 @@
 import type { E164 } from '../phone.js';
 import type { ConsentStore, PhoneTransaction } from '../store/contract.js';
-import { createKeyedMutex } from '../store/keyed-mutex.js';
 import { assertTenantId } from '../store/tenant-id.js';
 import { createDriver, isPGlite, type PostgresClient } from './client.js';
 import type { StoreContext } from './context.js';
 import { holdFolder } from './embedded.js';
 import { withRetry } from './failures.js';
+import { createTransactionGates, defaultPerTenant } from './gates.js';
 import { type MigrationResult, migrateSchema } from './migrations.js';
 import { claimJobs, completeJob, consumeConfirmation, listJobs, retryJob } from './outbox.js';
 import {
@@ -50,6 +50,25 @@ export interface PostgresStoreOptions {
    * once its commit is durable. `false` commits synchronously.
    */
   readonly groupCommit?: boolean;
+  /**
+   * Server only: `lock_timeout` of the store's transactions in ms (default 5000; 0 waits forever). A
+   * write stuck behind a lock held elsewhere fails as a `STORE_FAILURE` instead of waiting, so a
+   * webhook answers 5xx and the provider retries.
+   */
+  readonly lockTimeoutMs?: number;
+  /** Server only: `statement_timeout` of the store's transactions in ms (default 5000; 0: none). */
+  readonly statementTimeoutMs?: number;
+  /**
+   * `pg` Pool only: connections one tenant's transactions may hold at once (default half the pool's
+   * `max`, at least 1), so one tenant's stalled writes cannot take every connection from the others.
+   */
+  readonly maxConnectionsPerTenant?: number;
+  /**
+   * `pg` Pool only: how long a transaction waits in this process for its number's earlier writes and
+   * a connection of its tenant before it fails as a `STORE_FAILURE` (default 15000: Twilio gives up
+   * on a webhook after 15 s and retries it).
+   */
+  readonly queueTimeoutMs?: number;
 }
 
 /** A {@link ConsentStore} on PostgreSQL or PGlite, plus the schema migration. */
@@ -89,6 +108,8 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresCons
   const driver = createDriver(options.client, {
     preparedStatements: options.preparedStatements ?? true,
     groupCommit: options.groupCommit ?? true,
+    lockTimeoutMs: Math.max(0, options.lockTimeoutMs ?? 5000),
+    statementTimeoutMs: Math.max(0, options.statementTimeoutMs ?? 5000),
   });
   // A PGlite folder is one process's database: the store holds its lock until close().
   const releaseFolder = isPGlite(options.client) ? holdFolder(options.client) : undefined;
@@ -101,9 +122,12 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresCons
     },
     statusChunkSize: Math.max(1, options.statusChunkSize ?? 50_000),
   };
-  // With a pool, callers of one number queue here instead of each holding a connection while they
-  // wait for the database lock; the advisory lock still serializes across processes.
-  const local = driver.concurrent ? createKeyedMutex() : undefined;
+  const local = driver.concurrent
+    ? createTransactionGates({
+        perTenant: options.maxConnectionsPerTenant ?? defaultPerTenant(options.client),
+        queueTimeoutMs: Math.max(1, options.queueTimeoutMs ?? 15_000),
+      })
+    : undefined;
   const schemaGuard = createSchemaGuard(driver, t);
   const lockSql = phoneLockSql(t);
   const guarded =
@@ -122,7 +146,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresCons
     const key = phoneLockKey(t.schema, tenantId, phone);
     // On a server the lock statement reads the version too; PGlite's folder has no other writer.
     if (driver.exclusive) await schemaGuard.check();
-    const release = await local?.acquire(key);
+    const release = await local?.enter(tenantId, key);
     try {
       return await withRetry(context.retry, () =>
         driver.transaction(
