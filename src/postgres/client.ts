@@ -30,6 +30,9 @@ export interface PgPoolClientLike extends PgClientLike {
 export interface PgPoolLike extends PgClientLike {
   connect(): Promise<PgPoolClientLike>;
   readonly totalCount: number;
+  /** pg's Pool emits `error` when an idle client loses its connection (a server restart). */
+  on?(event: 'error', listener: (error: Error) => void): unknown;
+  off?(event: 'error', listener: (error: Error) => void): unknown;
 }
 
 /** What the store needs of a PGlite transaction. */
@@ -112,7 +115,8 @@ export function isPGlite(client: PostgresClient): client is PGliteLike {
   );
 }
 
-function isPool(client: PostgresClient): client is PgPoolLike {
+/** Whether the client is a `pg` Pool (by its shape). */
+export function isPool(client: PostgresClient): client is PgPoolLike {
   return (
     typeof (client as PgPoolLike).connect === 'function' &&
     typeof (client as PgPoolLike).totalCount === 'number'

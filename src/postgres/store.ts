@@ -1,7 +1,7 @@
 import type { E164 } from '../phone.js';
 import type { ConsentStore, PhoneTransaction } from '../store/contract.js';
 import { assertTenantId } from '../store/tenant-id.js';
-import { createDriver, isPGlite, type PostgresClient } from './client.js';
+import { createDriver, isPGlite, isPool, type PgPoolLike, type PostgresClient } from './client.js';
 import type { StoreContext } from './context.js';
 import { holdFolder } from './embedded.js';
 import { withRetry } from './failures.js';
@@ -69,6 +69,13 @@ export interface PostgresStoreOptions {
    * on a webhook after 15 s and retries it).
    */
   readonly queueTimeoutMs?: number;
+  /**
+   * `pg` Pool only: called when an idle pooled connection fails (the server restarted, a failover,
+   * a network cut). The store listens for the pool's `error` event, without which Node would end
+   * the process; the pool replaces the connection and the next transaction reconnects. Default:
+   * a `console.warn`.
+   */
+  readonly onPoolError?: (error: Error) => void;
 }
 
 /** A {@link ConsentStore} on PostgreSQL or PGlite, plus the schema migration. */
@@ -113,6 +120,9 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresCons
   });
   // A PGlite folder is one process's database: the store holds its lock until close().
   const releaseFolder = isPGlite(options.client) ? holdFolder(options.client) : undefined;
+  const poolErrorListener = isPool(options.client)
+    ? watchPool(options.client, options.onPoolError)
+    : undefined;
   const context: StoreContext = {
     driver,
     t,
@@ -202,6 +212,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresCons
     // The client belongs to the caller; the store releases only its hold on a PGlite folder's lock.
     async close() {
       releaseFolder?.();
+      poolErrorListener?.();
     },
   };
 }
@@ -213,5 +224,21 @@ function scoped<A extends unknown[], R>(
   return async (tenantId, ...rest) => {
     assertTenantId(tenantId);
     return read(tenantId, ...rest);
+  };
+}
+
+/** Listens for the pool's idle-client errors (see `onPoolError`); returns what stops listening. */
+function watchPool(target: PgPoolLike, report?: (error: Error) => void): (() => void) | undefined {
+  if (typeof target.on !== 'function') return undefined;
+  const listener = (error: Error): void => {
+    if (report) report(error);
+    else
+      console.warn(
+        `sms-consent: an idle PostgreSQL connection failed (the pool replaces it): ${error.message}`,
+      );
+  };
+  target.on('error', listener);
+  return () => {
+    target.off?.('error', listener);
   };
 }
