@@ -216,6 +216,25 @@ export function runPostgresBehaviourTests(backend: Backend): void {
     });
   });
 
+  test('a second row with the same seq, however it got there, is caught as duplicate_seq', async () => {
+    const { store, raw, table } = await setup();
+    const consent = createConsentManager({ store, defaultCountry: 'US' });
+    for (let index = 0; index < 3; index++) {
+      await consent.record({ phone: `+1415555${String(5100 + index)}`, action: 'opt_out', source: 'api' });
+    }
+    // What two writers on one folder left behind: the key no longer unique, a twin of event 2.
+    await raw(`ALTER TABLE ${table('events')} DROP CONSTRAINT events_pkey`);
+    await raw(
+      `INSERT INTO ${table('events')} SELECT tenant_id, seq, id || 'x', phone, action, source, occurred_at, recorded_at,
+         applied, reason, idempotency_key, evidence, prev_hash, hash FROM ${table('events')} WHERE seq = 2`,
+    );
+    expect(await consent.verifyAuditTrail()).toMatchObject({
+      ok: false,
+      checked: 2,
+      brokenAt: { seq: 2, problem: 'duplicate_seq' },
+    });
+  });
+
   test('deleting the newest events past the trigger is caught against the chain head', async () => {
     const { store, raw, table } = await setup();
     const clock = createFixedClock('2026-03-02T14:00:00Z');
