@@ -17,11 +17,15 @@ export interface GateOptions {
   readonly queueTimeoutMs: number;
 }
 
-/** Half the pool by default (at least one), so a tenant whose writes are stuck leaves the rest to the others. */
+/**
+ * All but two of the pool's connections by default (at least one; half of a pool of four or
+ * fewer), so a tenant whose writes are stuck always leaves connections to the others. Half of a
+ * pool of ten cost one busy tenant 12–29% of its write throughput (docs/benchmarks.md).
+ */
 export function defaultPerTenant(client: PostgresClient): number {
   const max = (client as { readonly options?: { readonly max?: unknown } }).options?.max;
   const size = typeof max === 'number' && max > 0 ? max : 10;
-  return Math.max(1, Math.floor(size / 2));
+  return Math.max(1, size <= 4 ? Math.floor(size / 2) : size - 2);
 }
 
 /**

@@ -59,8 +59,9 @@ export interface PostgresStoreOptions {
   /** Server only: `statement_timeout` of the store's transactions in ms (default 5000; 0: none). */
   readonly statementTimeoutMs?: number;
   /**
-   * `pg` Pool only: connections one tenant's transactions may hold at once (default half the pool's
-   * `max`, at least 1), so one tenant's stalled writes cannot take every connection from the others.
+   * `pg` Pool only: connections one tenant's transactions may hold at once (default the pool's `max`
+   * less two; half of a pool of four or fewer), so one tenant's stalled writes cannot take every
+   * connection from the others.
    */
   readonly maxConnectionsPerTenant?: number;
   /**
