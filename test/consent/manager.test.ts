@@ -429,7 +429,7 @@ describe('bad input is refused before anything is written', () => {
       phone: LEAD,
       action: 'opt_in',
       source: 'sms',
-      evidence: { messageId: 'SM2' },
+      evidence: { messageId: 'SM2', body: 'START' },
     });
     expect(relayed.applied).toBe(true);
   });
