@@ -12,10 +12,11 @@ import {
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { writeBulkExport } from './fixtures.js';
 import { type Backend, pgliteKind, runCli } from './helpers.js';
 
 const kind = pgliteKind();
-const folder = mkdtempSync(join(tmpdir(), 'sms-consent-export-target-'));
+const folder = mkdtempSync(join(tmpdir(), 'sms-consent-cli-refusals-'));
 let store: Backend;
 const cli = (args: string[]) => runCli([...args, ...store.flags]);
 
@@ -87,5 +88,46 @@ describe('sms-consent export --out writes only to a new or a regular file', () =
     expect(JSON.parse(readFileSync(out, 'utf8'))).toMatchObject({ phone: '+14155552671' });
     expect(lstatSync(out).isFile()).toBe(true);
     expect(partials()).toEqual([]);
+  });
+});
+
+describe('sms-consent import refuses history dated in the future or before 2000', () => {
+  const message = (sid: string, body: string, at: string) => ({
+    sid,
+    account_sid: `AC${'0'.repeat(32)}`,
+    from: '+14155552671',
+    to: '+18005550100',
+    body,
+    direction: 'inbound' as const,
+    status: 'received',
+    error_code: null,
+    date_sent: at,
+    date_created: at,
+  });
+
+  test('a START dated 2099 is refused whole: the opt-out stands and nothing is written', {
+    timeout: 60_000,
+  }, async () => {
+    const file = join(folder, 'forged.json');
+    writeBulkExport(file, [
+      message('SM00000000000000000000000000000001', 'hello', '2026-01-01T10:00:00Z'),
+      message('SM00000000000000000000000000000002', 'START', '2099-01-01T00:00:00Z'),
+    ]);
+    const run = await cli(['import', file, '--json']);
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout)).toMatchObject({ error: { code: 'INVALID_INPUT' } });
+    expect(run.stderr).toMatch(/SM0+2.*in the future/);
+    const status = await cli(['status', '+14155552671', '--json']);
+    expect(JSON.parse(status.stdout).statuses).toMatchObject([{ status: 'opted_out' }]);
+    const history = await cli(['history', '+14155552671', '--json']);
+    expect(history.stdout).not.toContain('SM00000000000000000000000000000002');
+  });
+
+  test('a date before 2000 is refused the same way', { timeout: 60_000 }, async () => {
+    const file = join(folder, 'epoch.json');
+    writeBulkExport(file, [message('SM00000000000000000000000000000003', 'STOP', '1970-01-21T10:00:00Z')]);
+    const run = await cli(['import', file]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/before 2000/);
   });
 });
