@@ -69,26 +69,14 @@ describe('record() cannot pose as the person to lift an opt-out', () => {
   });
 
   test("the manager's own keywords and languages decide", async () => {
+    const resume = { phone: LEAD, action: 'opt_in', source: 'provider' } as const;
+    const evidence = { messageId: 'SM2', body: 'resume' };
     const custom = optedOut({ keywords: { optIn: ['RESUME'] }, languages: ['en', 'es'] });
     await custom.stop();
-    await expect(
-      custom.consent.record({
-        phone: LEAD,
-        action: 'opt_in',
-        source: 'provider',
-        evidence: { messageId: 'SM2', body: 'resume' },
-      }),
-    ).resolves.toMatchObject({ applied: true });
+    await expect(custom.consent.record({ ...resume, evidence })).resolves.toMatchObject({ applied: true });
     const plain = optedOut();
     await plain.stop();
-    await expect(
-      plain.consent.record({
-        phone: LEAD,
-        action: 'opt_in',
-        source: 'provider',
-        evidence: { messageId: 'SM2', body: 'resume' },
-      }),
-    ).rejects.toBeInstanceOf(ValidationError);
+    await expect(plain.consent.record({ ...resume, evidence })).rejects.toBeInstanceOf(ValidationError);
   });
 
   test('an sms opt-out through record still needs only its message id', async () => {
