@@ -51,7 +51,12 @@ const bench: Bench = async () => {
   const baseline = await run(true);
   const withSearch = await run(false);
   const prefix = await measure('prefix queries only (baseline)', numbers.length, () => run(true), 2);
-  const search = await measure('prefix queries + search on last digits', numbers.length, () => run(false), 2);
+  const search = await measure(
+    'prefix queries + search on last 3 digits',
+    numbers.length,
+    () => run(false),
+    2,
+  );
   await server.close();
   return {
     title: 'ActiveCampaign lookups on the local stand-in',

@@ -30,7 +30,7 @@ export interface ActiveCampaignCrmOptions {
   readonly phoneQueries?: (phone: E164) => readonly string[];
   /**
    * The `search=` terms of a lookup, which find the formats no prefix query covers (default
-   * {@link activeCampaignPhoneSearch}: the number's last four digits). Return `[]` to search
+   * {@link activeCampaignPhoneSearch}: the number's last three digits). Return `[]` to search
    * by prefix only.
    */
   readonly phoneSearch?: (phone: E164) => readonly string[];
@@ -75,7 +75,7 @@ const PAGE_LIMIT = 100;
  * - lookups query `GET /api/3/contacts?phone=` — a prefix match on the phone as typed — with every
  *   variant of {@link activeCampaignPhoneQueries}, then `GET /api/3/contacts?search=` with the
  *   number's last digits ({@link activeCampaignPhoneSearch}), which finds a phone typed in any other
- *   format (`+1 415-555-2671`, `1 (415) 555-2671 ext. 12`); they page through each (`limit`/`offset`,
+ *   format (`+1 415-555-2671`, `4155 552 671`); they page through each (`limit`/`offset`,
  *   `meta.total`), normalize every hit and keep exact E.164 matches only;
  * - writes are `PUT /api/3/contacts/{id}` with `{"contact":{"fieldValues":[{"field","value"}]}}`;
  * - reads are `GET /api/3/contacts/{id}/fieldValues`;

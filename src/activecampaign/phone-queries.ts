@@ -38,22 +38,22 @@ export function activeCampaignPhoneQueries(phone: E164): string[] {
 }
 
 /** How many trailing digits {@link activeCampaignPhoneSearch} searches for at most, by default. */
-export const PHONE_SEARCH_DIGITS = 4;
+export const PHONE_SEARCH_DIGITS = 3;
 
 /**
  * The `search=` terms that find one number in ActiveCampaign in formats no prefix query covers
- * (`+1 415-555-2671`, `1 (415) 555-2671 ext. 12`, `+33 (0)6 12 34 56 78`). The `search` filter
- * matches a value in the contact's names, organization, phone or email, so a search on the number's
- * last digits returns every contact whose phone contains them, plus some noise that the adapter drops
- * by normalizing each hit and keeping exact E.164 matches. One term: the last `digits` (default 4)
- * digits, or fewer when the number's national format ends in a shorter group (French numbers end in
- * pairs: `06 12 34 56 78` gives `78`), because people keep the groups of their number's format
- * together. A format that splits even those (`4155 552 671`) needs fewer digits, e.g.
- * `phoneSearch: (phone) => activeCampaignPhoneSearch(phone, 3)`; each digit less means about ten times
- * more hits to page through.
+ * (`+1 415-555-2671`, `4155 552 671`, `1 (415) 555-2671 ext. 12`, `+33 (0)6 12 34 56 78`). The
+ * `search` filter matches a value in the contact's names, organization, phone or email, so a search
+ * on the number's last digits returns every contact whose phone contains them, plus some noise that
+ * the adapter drops by normalizing each hit and keeping exact E.164 matches. One term: the last
+ * `digits` (default 3) digits, or fewer when the number's national format ends in a shorter group
+ * (French numbers end in pairs: `06 12 34 56 78` gives `78`). A longer term would find nothing more
+ * (every phone that contains the last four digits contains the last three) and fewer would find
+ * formats that split even those (`415 555 26 71`), at about ten times the hits per digit less:
+ * `phoneSearch: (phone) => activeCampaignPhoneSearch(phone, 2)`.
  *
  * @example
- * activeCampaignPhoneSearch(normalizePhone('+14155552671')); // ['2671']
+ * activeCampaignPhoneSearch(normalizePhone('+14155552671')); // ['671']
  */
 export function activeCampaignPhoneSearch(phone: E164, digits = PHONE_SEARCH_DIGITS): string[] {
   const parsed = parsePhoneNumberWithError(normalizePhone(phone));
