@@ -98,7 +98,8 @@ export function createAuditTrail(
   key: ResolvedAuditKey | undefined,
 ): AuditTrail {
   return {
-    checkpoint: (options) => takeCheckpoint(parts, tenantOf(options), key),
+    // async: a bad tenant id rejects like every other method instead of throwing synchronously.
+    checkpoint: async (options) => takeCheckpoint(parts, tenantOf(options), key),
     async verifyAuditTrail(options) {
       const tenantId = tenantOf(options);
       const checkpoint = options?.checkpoint && parseCheckpoint(options.checkpoint);

@@ -125,6 +125,7 @@ export function createIntegrations(
             normalize: (raw) => tryNormalizePhone(raw, parts.normalizeOptions),
             apply: parts.apply,
             defaultTenant: parts.defaultTenant,
+            now: () => parts.clock.now(),
           },
           source,
           run,

@@ -1,6 +1,7 @@
 import { type Classification, createClassifier } from '../classify/index.js';
 import { ConsentError, OptedOutError, ValidationError } from '../errors.js';
 import { type E164, isCountryCode, normalizePhone } from '../phone.js';
+import { assertTenantId, tenantIdProblem } from '../store/tenant-id.js';
 import { type ApplyOutcome, applyEvent, type EventDraft } from './apply.js';
 import { auditKeyOf, createAuditTrail } from './audit-trail.js';
 import { compactEvidence, inboundEvidence, inboundMessageKey } from './evidence.js';
@@ -85,7 +86,12 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
     options.onError ?? ((error: unknown) => console.error('sms-consent: change listener failed', error));
 
   const normalize = (phone: string): E164 => normalizePhone(phone, normalizeOptions);
-  const tenantOf = (value?: TenantOption): string => value?.tenantId ?? DEFAULT_TENANT;
+  // One tenant-id rule for reads and writes: a bad id fails closed instead of reading an empty tenant.
+  const tenantOf = (value?: TenantOption): string => {
+    const tenantId = value?.tenantId ?? DEFAULT_TENANT;
+    assertTenantId(tenantId);
+    return tenantId;
+  };
   const auditKey = auditKeyOf(options.auditKey);
   const auditTrail = createAuditTrail({ store, clock, ids }, tenantOf, auditKey);
   const integrations = createIntegrations(
@@ -247,7 +253,7 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
 
     async record(input) {
       const parsed = parseRecordInput(input);
-      refuseImpersonation(parsed);
+      refuseImpersonation(parsed, classify);
       const evidence = compactEvidence({ ...parsed.evidence, actor: parsed.actor ?? parsed.evidence?.actor });
       const outcome = await apply({
         tenantId: tenantOf(parsed),
@@ -289,7 +295,7 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
       }
     },
 
-    partitionRecipients: (phones, value) =>
+    partitionRecipients: async (phones, value) =>
       partitionRecipients(
         store,
         tenantOf(value),
@@ -331,7 +337,7 @@ function looksLikeInbound(input: unknown): input is InboundMessage {
     typeof message.body === 'string' &&
     message.body.length <= 100_000 &&
     (message.messageId === undefined || isNonEmpty(message.messageId, 500)) &&
-    (message.tenantId === undefined || isNonEmpty(message.tenantId, 200)) &&
+    (message.tenantId === undefined || tenantIdProblem(message.tenantId) === undefined) &&
     (message.to === undefined || typeof message.to === 'string') &&
     (message.optOutType === undefined || typeof message.optOutType === 'string') &&
     (message.accountId === undefined || typeof message.accountId === 'string') &&
@@ -348,15 +354,33 @@ function isNonEmpty(value: unknown, maxLength: number): boolean {
 
 /**
  * `record` is for changes that do not come from the person's own text: an `sms` or `provider` event
- * (the only sources that lift an opt-out) must name the message that proves it, and a refused
- * delivery can only ever opt out.
+ * (the only sources that lift an opt-out) must name the message that proves it; an opt-in from them
+ * must also carry that message's body, and is refused unless the body classifies as an opt-in under
+ * the manager's own policy (a made-up message id cannot lift an opt-out); a refused delivery can only
+ * ever opt out.
  */
-function refuseImpersonation(input: RecordInput): void {
-  if ((input.source === 'sms' || input.source === 'provider') && !input.evidence?.messageId) {
+function refuseImpersonation(input: RecordInput, classify: (body: string) => Classification): void {
+  const fromPerson = input.source === 'sms' || input.source === 'provider';
+  if (fromPerson && !input.evidence?.messageId) {
     throw new ValidationError(
       `Invalid record input: source '${input.source}' needs evidence.messageId (the person's own text); use handleInbound for inbound texts`,
       [{ path: 'evidence.messageId', message: `required with source '${input.source}'` }],
     );
+  }
+  if (fromPerson && input.action === 'opt_in') {
+    const body = input.evidence?.body;
+    const problem =
+      body === undefined
+        ? `required for an opt-in with source '${input.source}'`
+        : classify(body).intent === 'opt_in'
+          ? undefined
+          : "does not classify as an opt-in under the manager's policy";
+    if (problem !== undefined) {
+      throw new ValidationError(
+        `Invalid record input: evidence.body ${problem} (only the person's own opt-in text lifts an opt-out); use handleInbound for inbound texts`,
+        [{ path: 'evidence.body', message: problem }],
+      );
+    }
   }
   if (input.source === 'delivery_error' && input.action === 'opt_in') {
     throw new ValidationError('Invalid record input: a delivery error can only opt out, not opt in', [

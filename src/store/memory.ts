@@ -18,6 +18,8 @@ import type {
 } from './contract.js';
 import { compareJobs } from './job-order.js';
 import { createKeyedMutex, type Release } from './keyed-mutex.js';
+import { createSortedKeys, type SortedKeys } from './sorted-keys.js';
+import { assertTenantId } from './tenant-id.js';
 
 /** A status row as the memory store keeps it: ids, not events, and the number's chain head. */
 export interface MemoryStatusRow extends StatusWrite {
@@ -42,8 +44,8 @@ export interface MemoryTenantData {
   /** The frozen head of `legacy`. */
   legacyHead: ChainHead | null;
   readonly statuses: Map<E164, MemoryStatusRow>;
-  /** Every number that was ever written, sorted, for paging by phone. */
-  readonly phones: E164[];
+  /** Every number that was ever written, read sorted, for paging by phone. */
+  readonly phones: SortedKeys<E164>;
   readonly keys: Map<string, string>;
   /** Snapshots of the numbers' heads, by checkpoint id. */
   readonly snapshots: Map<string, readonly NumberHead[]>;
@@ -86,7 +88,7 @@ export function createMemoryStore(): MemoryConsentStore {
         legacy: [],
         legacyHead: null,
         statuses: new Map(),
-        phones: [],
+        phones: createSortedKeys(),
         keys: new Map(),
         snapshots: new Map(),
         checkpoints: [],
@@ -115,6 +117,7 @@ export function createMemoryStore(): MemoryConsentStore {
     phone: E164,
     fn: (tx: PhoneTransaction) => Promise<T>,
   ): Promise<T> {
+    assertTenantId(tenantId);
     const releases: Release[] = [await locks.acquire(`phone\u0000${tenantId}\u0000${phone}`)];
     const data = tenant(tenantId);
     const appended: ConsentEvent[] = [];
@@ -174,12 +177,7 @@ export function createMemoryStore(): MemoryConsentStore {
       statusWrite ??= last ? (data.statuses.get(phone) ?? { status: 'unknown' }) : undefined;
       if (statusWrite) {
         const previous = data.statuses.get(phone);
-        if (isNew)
-          data.phones.splice(
-            firstIndex(data.phones, (known) => known > phone),
-            0,
-            phone,
-          );
+        if (isNew) data.phones.add(phone);
         const confirmation: PendingConfirmation | null | undefined =
           statusWrite.confirmation === undefined ? previous?.confirmation : statusWrite.confirmation;
         const movedHead = last ? { seq: last.seq, hash: last.hash } : previous?.head;
@@ -201,11 +199,13 @@ export function createMemoryStore(): MemoryConsentStore {
     internals: { tenants, jobs },
     transact,
     async getStatus(tenantId, phone) {
+      assertTenantId(tenantId);
       const data = tenants.get(tenantId);
       const row = data?.statuses.get(phone);
       return data && row ? toStatus(data, row) : null;
     },
     async getStatuses(tenantId, phones) {
+      assertTenantId(tenantId);
       const result = new Map<E164, ConsentStatusValue>();
       const statuses = tenants.get(tenantId)?.statuses;
       if (!statuses) return result;
@@ -216,9 +216,10 @@ export function createMemoryStore(): MemoryConsentStore {
       return result;
     },
     async listStatuses(tenantId, { status, after, limit }) {
+      assertTenantId(tenantId);
       const data = tenants.get(tenantId);
       if (!data) return { items: [] };
-      const { phones } = data;
+      const phones = data.phones.sorted();
       const start = after === undefined ? 0 : firstIndex(phones, (phone) => phone > after);
       const items: StoredStatus[] = [];
       for (let index = start; index < phones.length; index++) {
@@ -231,34 +232,41 @@ export function createMemoryStore(): MemoryConsentStore {
       return { items };
     },
     async getEvents(tenantId, phone) {
+      assertTenantId(tenantId);
       return [...(tenants.get(tenantId)?.eventsByPhone.get(phone) ?? [])];
     },
     async getEvent(tenantId, eventId) {
+      assertTenantId(tenantId);
       return tenants.get(tenantId)?.eventsById.get(eventId) ?? null;
     },
     async readLedger(tenantId, { after, limit }) {
+      assertTenantId(tenantId);
       const data = tenants.get(tenantId);
       return data ? readLedgerPage(data, after, Math.max(0, Math.floor(limit))) : [];
     },
     async readNumberStates(tenantId, { after, limit }) {
+      assertTenantId(tenantId);
       const data = tenants.get(tenantId);
       if (!data) return [];
       const states: NumberState[] = [];
-      const start = after === undefined ? 0 : firstIndex(data.phones, (phone) => phone > after);
-      for (let index = start; index < data.phones.length && states.length < limit; index++) {
-        const row = data.statuses.get(data.phones[index] as E164);
+      const phones = data.phones.sorted();
+      const start = after === undefined ? 0 : firstIndex(phones, (phone) => phone > after);
+      for (let index = start; index < phones.length && states.length < limit; index++) {
+        const row = data.statuses.get(phones[index] as E164);
         if (row) states.push(numberState(row));
       }
       return states;
     },
     async getChainHead(tenantId) {
+      assertTenantId(tenantId);
       return tenants.get(tenantId)?.legacyHead ?? null;
     },
     async snapshotHeads(tenantId, checkpointId) {
+      assertTenantId(tenantId);
       const data = tenant(tenantId);
       const heads: NumberHead[] = [];
       let events = 0;
-      for (const phone of data.phones) {
+      for (const phone of data.phones.sorted()) {
         const head = data.statuses.get(phone)?.head;
         if (!head) continue;
         heads.push({ phone, seq: head.seq, hash: head.hash });
@@ -268,11 +276,13 @@ export function createMemoryStore(): MemoryConsentStore {
       return { numbers: heads.length, events };
     },
     async readSnapshot(tenantId, checkpointId, { after, limit }) {
+      assertTenantId(tenantId);
       const heads = tenants.get(tenantId)?.snapshots.get(checkpointId) ?? [];
       const start = after === undefined ? 0 : firstIndex(heads, (head) => head.phone > after);
       return heads.slice(start, start + Math.max(0, Math.floor(limit)));
     },
     async saveCheckpoint(checkpoint) {
+      assertTenantId(checkpoint.tenantId);
       const data = tenant(checkpoint.tenantId);
       if (data.checkpoints.some((known) => known.id === checkpoint.id)) {
         throw new ConsentError('STORE_FAILURE', `Checkpoint ${checkpoint.id} is already saved`);
@@ -280,9 +290,11 @@ export function createMemoryStore(): MemoryConsentStore {
       data.checkpoints.push(checkpoint);
     },
     async listCheckpoints(tenantId, { limit }) {
+      assertTenantId(tenantId);
       return [...(tenants.get(tenantId)?.checkpoints ?? [])].reverse().slice(0, Math.max(0, limit));
     },
     async consumeConfirmation(tenantId, phone, text, now) {
+      assertTenantId(tenantId);
       const statuses = tenants.get(tenantId)?.statuses;
       const row = statuses?.get(phone);
       if (!statuses || !row?.confirmation) return false;
@@ -292,6 +304,7 @@ export function createMemoryStore(): MemoryConsentStore {
       return true;
     },
     async claimJobs({ limit, leaseMs, now, leaseToken, kind, tenantId }) {
+      if (tenantId !== undefined) assertTenantId(tenantId);
       const nowMs = Date.parse(now);
       const leaseUntil = new Date(nowMs + leaseMs).toISOString();
       const claimable = [...jobs.values()]
@@ -330,6 +343,7 @@ export function createMemoryStore(): MemoryConsentStore {
       return true;
     },
     async listJobs({ state, tenantId, limit }) {
+      if (tenantId !== undefined) assertTenantId(tenantId);
       return [...jobs.values()]
         .filter((job) => job.state === state && (tenantId === undefined || job.tenantId === tenantId))
         .sort(compareJobs)
@@ -337,7 +351,7 @@ export function createMemoryStore(): MemoryConsentStore {
     },
     async listTenants() {
       return [...tenants.entries()]
-        .filter(([, data]) => data.phones.length > 0 || data.legacy.length > 0)
+        .filter(([, data]) => data.phones.size > 0 || data.legacy.length > 0)
         .map(([tenantId]) => tenantId);
     },
     async close() {},
@@ -381,12 +395,11 @@ function readLedgerPage(
       if (isAfter(event, after)) page.push(event);
     }
   }
+  const phones = data.phones.sorted();
   const start =
-    after === undefined || after.chain === 'tenant'
-      ? 0
-      : firstIndex(data.phones, (phone) => phone >= after.phone);
-  for (let index = start; index < data.phones.length && page.length < limit; index++) {
-    const chain = data.eventsByPhone.get(data.phones[index] as E164) ?? [];
+    after === undefined || after.chain === 'tenant' ? 0 : firstIndex(phones, (phone) => phone >= after.phone);
+  for (let index = start; index < phones.length && page.length < limit; index++) {
+    const chain = data.eventsByPhone.get(phones[index] as E164) ?? [];
     for (const event of [...chain].sort(byChainPlace)) {
       if (page.length === limit) break;
       if (isAfter(event, after)) page.push(event);

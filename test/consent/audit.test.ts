@@ -116,6 +116,37 @@ describe('verifyAuditTrail on a live store', () => {
     expect(await consent.verifyAuditTrail({ tenantId: 'empty' })).toEqual({ ok: true, checked: 0 });
   });
 
+  test("two events in one place of a number's chain are found, also on either side of a ledger page", async () => {
+    // 999: the original is the last event of the first page of 1000, its twin the first of the next.
+    for (const at of [2, 999]) {
+      const store = createMemoryStore();
+      const clock = createFixedClock('2026-03-02T14:00:00Z');
+      const consent = createConsentManager({ store, clock, defaultCountry: 'US' });
+      const phone = '+14155555000';
+      for (let index = 0; index < at + 2; index++) {
+        clock.advance(1000);
+        await consent.handleInbound({
+          from: phone,
+          body: index % 2 ? 'START' : 'STOP',
+          messageId: `SM${index}`,
+        });
+      }
+      const chain = store.internals.tenants
+        .get('default')
+        ?.eventsByPhone.get(phone as ConsentEvent['phone']) as ConsentEvent[];
+      // A second writer that appended after the same head: same seq and link, its own content.
+      const original = chain[at] as ConsentEvent;
+      const { seq, prevHash, hash: _hash, mac: _mac, ...content } = original;
+      const twin = sealEvent({ ...content, id: `${original.id}x` }, { seq: seq - 1, hash: prevHash ?? '' });
+      chain.splice(at + 1, 0, twin);
+      expect(await consent.verifyAuditTrail()).toMatchObject({
+        ok: false,
+        checked: at + 1,
+        brokenAt: { seq: at + 1, eventId: twin.id, phone, problem: 'duplicate_seq' },
+      });
+    }
+  });
+
   test('events appended while the ledger is read are verified, not reported as a mismatch', async () => {
     const { store, consent } = await ledgerOfFive();
     let appended = false;

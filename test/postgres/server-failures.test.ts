@@ -9,7 +9,8 @@ import {
 import { createPostgresStore, type PostgresConsentStore } from 'sms-consent/postgres';
 
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { PHONE_LOCK_SQL, phoneLockKey } from '../../src/postgres/transaction.js';
+import { tableNames } from '../../src/postgres/schema.js';
+import { phoneLockKey, phoneLockSql } from '../../src/postgres/transaction.js';
 import {
   createInspector,
   createServerClient,
@@ -106,7 +107,9 @@ describe.skipIf(!DATABASE_URL)(`PostgreSQL store failures on a real server (${NE
     const blocker = await admin.connect();
     try {
       await blocker.query('BEGIN');
-      await blocker.query(PHONE_LOCK_SQL, [phoneLockKey(store.schema, 'default', PHONE as E164)]);
+      await blocker.query(phoneLockSql(tableNames(store.schema)), [
+        phoneLockKey(store.schema, 'default', PHONE as E164),
+      ]);
       const pending = counted.handleInbound({ from: PHONE, body: 'STOP', messageId: 'SM-killed' });
       const pid = await blockedBackend(application);
       const killed = await admin.query('SELECT pg_terminate_backend($1, 5000) AS killed', [pid]);

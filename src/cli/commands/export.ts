@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { exportRows } from '../../consent/export.js';
@@ -8,6 +8,7 @@ import { dateOption, UsageError, validate } from '../args.js';
 import { optOutsAsOf } from '../as-of.js';
 import type { Command } from '../command.js';
 import { countEvents, countOptOuts } from '../counts.js';
+import { assertOutputTarget, moveIntoPlace } from '../out-file.js';
 import { formatCount, type OutputStream } from '../output.js';
 import { createCliManager } from '../store.js';
 
@@ -30,7 +31,8 @@ spreadsheet would run as a formula (= + - @ tab CR first); JSON lines have one o
 
 Options:
   --format csv|jsonl   default csv
-  --out <file>         write to a file (written whole, then moved into place) instead of stdout
+  --out <file>         write to a file (written whole, then moved into place) instead of stdout;
+                       a new file or a regular one, never a device, symlink or directory
   --as-of <date>       the list as it stood at that instant (ISO 8601, UTC unless a zone is
                        given; a date alone is 00:00 UTC): every number's events that occurred
                        at or before it, folded by the same rules as the live status
@@ -50,6 +52,7 @@ summary is printed on stdout (as JSON with --json).`,
       throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`, 'export');
     const options = validate(optionsSchema, values, 'export');
     const asOf = options['as-of'];
+    if (options.out !== undefined) await assertOutputTarget(resolve(options.out));
     const formulas = options['raw-formulas'] ? 'raw' : 'neutralize';
     const cli = await openStore();
     const consent = createCliManager(cli, globals);
@@ -131,7 +134,10 @@ function streamSink(stream: OutputStream): Sink {
   };
 }
 
-/** Writes `<target>.partial-<pid>` and renames it to `target` once complete, so no half file is left under the name. */
+/**
+ * Writes `<target>.partial-<pid>` and moves it to `target` once complete, so no half file is left
+ * under the name; only a new name or a regular file is written (see {@link moveIntoPlace}).
+ */
 function fileSink(target: string): Sink {
   const partial = `${target}.partial-${process.pid}`;
   const file = createWriteStream(partial, { flags: 'wx' });
@@ -143,7 +149,7 @@ function fileSink(target: string): Sink {
     },
     async close() {
       await Promise.race([new Promise<void>((done) => file.end(done)), failed]);
-      await rename(partial, target);
+      await moveIntoPlace(partial, target);
     },
     async abort() {
       file.destroy();

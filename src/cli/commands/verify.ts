@@ -14,7 +14,7 @@ const PROBLEMS: Readonly<Record<AuditProblem, string>> = {
   hash_mismatch: 'its content no longer matches its hash (changed after it was recorded)',
   chain_mismatch: 'it does not link to the event before it (an event was replaced or reordered)',
   sequence_gap: 'an event is missing before it',
-  duplicate_seq: 'two events claim the same place in the chain',
+  duplicate_seq: 'another event has the same place in the chain (two writers appended at once)',
   head_mismatch:
     'the chain does not end at its sealed head (its newest events were removed, or the head moved)',
   status_mismatch: 'the status row disagrees with the events of the number',
