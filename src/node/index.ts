@@ -1,0 +1,6 @@
+export {
+  type NodeHandler,
+  type NodeRequest,
+  type ToNodeHandlerOptions,
+  toNodeHandler,
+} from './to-node-handler.js';
