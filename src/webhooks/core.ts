@@ -41,7 +41,10 @@ export interface ProviderSpec {
   readonly methods: readonly string[];
   /** Body media types accepted ('' for none given); others get 415. */
   readonly contentTypes: readonly string[];
-  /** Checks the signature or credentials; a refusal (403) stops the request before anything is parsed. */
+  /**
+   * Checks the signature or credentials; a refusal, or a `ConsentError` with code
+   * `INVALID_SIGNATURE` (403), stops the request before anything is parsed.
+   */
   verify(request: WebhookRequest): Refusal | undefined | Promise<Refusal | undefined>;
   /** Parses the fields; throws `ValidationError` (400) for malformed ones. */
   parse(request: WebhookRequest): readonly ProviderEvent[];
@@ -192,6 +195,9 @@ export function createWebhookHandler(
     } catch (error) {
       if (error instanceof ValidationError || error instanceof InvalidPhoneNumberError) {
         return textResponse(400, error.message);
+      }
+      if (error instanceof ConsentError && error.code === 'INVALID_SIGNATURE') {
+        return textResponse(403, error.message);
       }
       reportError(error, request);
       return textResponse(500, `Could not record the webhook; ${spec.provider} will retry`);
