@@ -5,7 +5,7 @@ import { xmlResponse } from '../webhooks/respond.js';
 import { secretList } from '../webhooks/secrets.js';
 import type { ProviderEvent, WebhookHandler, WebhookHandlerOptions } from '../webhooks/types.js';
 import { parseTwilioInbound } from './inbound.js';
-import { decodeForm, paramsToRecord } from './params.js';
+import { decodeForm, queryParams } from './params.js';
 import { type TwilioSignatureAlgorithm, validateTwilioSignature } from './signature.js';
 import { parseTwilioStatusCallback, TWILIO_UNSUBSCRIBED_RECIPIENT } from './status-callback.js';
 import { EMPTY_TWIML, twimlResponse } from './twiml.js';
@@ -103,13 +103,6 @@ export function twilioHandler(options: TwilioHandlerOptions): WebhookHandler {
     },
   };
   return createWebhookHandler(spec, options, 'twilioHandler');
-}
-
-function queryParams(url: string): Record<string, string | string[]> {
-  const start = url.indexOf('?');
-  if (start === -1) return paramsToRecord(new URLSearchParams());
-  const end = url.indexOf('#', start);
-  return paramsToRecord(new URLSearchParams(url.slice(start + 1, end === -1 ? undefined : end)));
 }
 
 function hasBodyHash(url: string): boolean {

@@ -1,4 +1,4 @@
-import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
+import { createHmac, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 
 /** A Telnyx-style Ed25519 key pair: the public key base64 as Mission Control shows it. */
 export function telnyxKeyPair(): { publicKey: string; privateKey: KeyObject } {
@@ -64,4 +64,43 @@ export function telnyxFinalized(to: string, codes: readonly string[], id = crypt
       },
     },
   });
+}
+
+/**
+ * Signs a Plivo request the V3 way, written from Plivo's documentation (the SDK only validates):
+ * HMAC-SHA256 of URL (query sorted) + sorted name+value pairs + '.' + nonce.
+ */
+export function plivoSign(
+  authToken: string,
+  url: string,
+  params: Record<string, string>,
+  nonce: string,
+): string {
+  const parsed = new URL(url);
+  const query = [...parsed.searchParams].sort(([a, x], [b, y]) =>
+    a === b ? (x < y ? -1 : 1) : a < b ? -1 : 1,
+  );
+  const queryText = query.map(([name, value]) => `${name}=${value}`).join('&');
+  const names = Object.keys(params).sort();
+  let base = `${parsed.protocol}//${parsed.host}${parsed.pathname === '/' && !url.endsWith('/') ? '' : parsed.pathname}`;
+  if (queryText || names.length) base += `?${queryText}`;
+  if (queryText && names.length) base += '.';
+  for (const name of names) base += name + params[name];
+  return createHmac('sha256', authToken).update(`${base}.${nonce}`).digest('base64');
+}
+
+/** The parameters of a Plivo inbound SMS. */
+export function plivoInbound(overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    From: '14155552671',
+    To: '18005550100',
+    Type: 'sms',
+    Text: 'Hello',
+    MessageUUID: crypto.randomUUID(),
+    Units: '1',
+    TotalRate: '0.00000',
+    TotalAmount: '0.00000',
+    MessageIntent: 'optout',
+    ...overrides,
+  };
 }
