@@ -84,8 +84,8 @@ function sortedQuery(query: string, extra: PlivoParams): string {
   if (query !== '') {
     for (const pair of query.split('&')) {
       const equals = pair.indexOf('=');
-      const name = unescape(equals === -1 ? pair : pair.slice(0, equals));
-      const value = equals === -1 ? '' : unescape(pair.slice(equals + 1));
+      const name = unescapeQuery(equals === -1 ? pair : pair.slice(0, equals));
+      const value = equals === -1 ? '' : unescapeQuery(pair.slice(equals + 1));
       if (name === '' && value === '' && equals === -1) continue;
       const list = values.get(name);
       if (list) list.push(value);
@@ -116,14 +116,14 @@ function sortedParams(params: PlivoParams): string {
 }
 
 /** `querystring.unescape`: `+` is a space, then percent-decoding, malformed escapes kept as they are. */
-function unescape(text: string): string {
+function unescapeQuery(text: string): string {
   const spaced = text.replaceAll('+', ' ');
   try {
     return decodeURIComponent(spaced);
   } catch {
-    return spaced.replace(/%([0-9a-f]{2})/gi, (escape, hex: string) => {
+    return spaced.replace(/%([0-9a-f]{2})/gi, (sequence, hex: string) => {
       const code = Number.parseInt(hex, 16);
-      return code < 0x80 ? String.fromCharCode(code) : escape;
+      return code < 0x80 ? String.fromCharCode(code) : sequence;
     });
   }
 }
