@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parsePayload } from '../webhooks/parse.js';
+import { international, parsePayload } from '../webhooks/parse.js';
 import type { ProviderEvent } from '../webhooks/types.js';
 
 /**
@@ -50,16 +50,21 @@ export function parsePlivoWebhook(params: Readonly<Record<string, unknown>>): Pr
       status: {
         messageId: parsed.MessageUUID,
         status: parsed.Status.toLowerCase(),
-        to: parsed.To,
+        to: international(parsed.To),
         optedOut: errorCode === PLIVO_OPTED_OUT,
         ...(errorCode === undefined ? {} : { errorCode }),
-        ...(parsed.From ? { from: parsed.From } : {}),
+        ...(parsed.From ? { from: international(parsed.From) } : {}),
       },
     };
   }
   const parsed = parsePayload(inboundSchema, params, 'Plivo inbound message');
   return {
     kind: 'inbound',
-    message: { from: parsed.From, to: parsed.To, body: parsed.Text, messageId: parsed.MessageUUID },
+    message: {
+      from: international(parsed.From),
+      to: international(parsed.To),
+      body: parsed.Text,
+      messageId: parsed.MessageUUID,
+    },
   };
 }

@@ -44,3 +44,11 @@ export function encodeBase64(bytes: Uint8Array): string {
   for (const byte of bytes) binary += String.fromCharCode(byte);
   return btoa(binary);
 }
+
+/**
+ * A number as Plivo and Vonage send it, E.164 digits without the `+`, made international so a
+ * default country never misreads it; anything else is kept for the manager to normalize.
+ */
+export function international(number: string): string {
+  return /^\d{8,15}$/.test(number) ? `+${number}` : number;
+}

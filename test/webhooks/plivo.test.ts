@@ -52,7 +52,7 @@ describe('plivoHandler', () => {
     const { handler } = setup();
     const params = plivoInbound({ Text: 'please stop texting me' });
     const first = await (await handler(signed(params))).text();
-    expect(first).toMatch(/<Message src="18005550100" dst="14155552671" type="sms">/);
+    expect(first).toMatch(/<Message src="\+18005550100" dst="\+14155552671" type="sms">/);
     expect(await (await handler(signed(params))).text()).toBe(EMPTY);
   });
 

@@ -104,3 +104,17 @@ export function plivoInbound(overrides: Record<string, string> = {}): Record<str
     ...overrides,
   };
 }
+
+/** A Vonage Messages API inbound SMS, as JSON. */
+export function vonageInbound(overrides: { text?: string; uuid?: string } = {}): string {
+  return JSON.stringify({
+    channel: 'sms',
+    message_uuid: overrides.uuid ?? crypto.randomUUID(),
+    to: '18005550100',
+    from: '14155552671',
+    timestamp: '2026-12-01T12:00:00Z',
+    text: overrides.text ?? 'Hello',
+    sms: { num_messages: '1' },
+    message_type: 'text',
+  });
+}
