@@ -65,10 +65,10 @@ const worker :Workerd.Worker = (
   const child = spawn(WORKERD, ['serve', join(dir, 'config.capnp'), '--socket-fd', 'http=3'], {
     stdio: ['ignore', 'pipe', 'pipe', fd],
   });
-  child.stdout.on('data', (chunk: Buffer) => {
+  child.stdout?.on('data', (chunk: Buffer) => {
     logs += chunk.toString();
   });
-  child.stderr.on('data', (chunk: Buffer) => {
+  child.stderr?.on('data', (chunk: Buffer) => {
     logs += chunk.toString();
   });
   // The child holds its own copy of the socket; this process must not accept on it too.
