@@ -1,5 +1,6 @@
 import { createWebhookHandler, type ProviderSpec } from '../webhooks/core.js';
 import { parseJsonBody } from '../webhooks/parse.js';
+import { emptyAnswer } from '../webhooks/respond.js';
 import type { WebhookHandler, WebhookHandlerOptions } from '../webhooks/types.js';
 import { type BandwidthCredentials, credentialList, verifyBandwidthCredentials } from './credentials.js';
 import { parseBandwidthWebhook } from './events.js';
@@ -28,12 +29,12 @@ export function bandwidthHandler(options: BandwidthHandlerOptions): WebhookHandl
     methods: ['POST'],
     contentTypes: ['application/json'],
     answersReply: false,
-    verify: ({ request }) => {
-      verifyBandwidthCredentials(request.headers.get('authorization'), credentials);
+    verify: ({ header }) => {
+      verifyBandwidthCredentials(header('authorization'), credentials);
       return undefined;
     },
     parse: ({ body }) => parseBandwidthWebhook(parseJsonBody(body?.text ?? '', 'Bandwidth callback')),
-    respond: () => new Response(null, { status: 200 }),
+    respond: () => emptyAnswer(200),
   };
   return createWebhookHandler(spec, options, 'bandwidthHandler');
 }

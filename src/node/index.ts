@@ -1,6 +1,2 @@
-export {
-  type NodeHandler,
-  type NodeRequest,
-  type ToNodeHandlerOptions,
-  toNodeHandler,
-} from './to-node-handler.js';
+export type { NodeRequest } from './exchange.js';
+export { type NodeHandler, type ToNodeHandlerOptions, toNodeHandler } from './to-node-handler.js';

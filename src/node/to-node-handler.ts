@@ -1,15 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { TLSSocket } from 'node:tls';
-
-/** A Node request as `http`, Express 4/5 and Fastify (`request.raw`) hand it over. */
-export type NodeRequest = IncomingMessage & {
-  /** Express: the URL before a router mount point stripped its prefix. */
-  readonly originalUrl?: string;
-  /** Set by a body parser that ran before the handler. */
-  readonly body?: unknown;
-  /** Set by body parsers configured to keep the raw bytes (`verify` callbacks, fastify-raw-body). */
-  readonly rawBody?: unknown;
-};
+import { EXCHANGE_ENTRY, type ExchangeEntry } from '../webhooks/exchange.js';
+import {
+  abandoned,
+  CONSUMED_BODY,
+  type NodeRequest,
+  nodeExchange,
+  requestHeaders,
+  requestUrl,
+  writeAnswer,
+} from './exchange.js';
 
 /** `(req, res) => void` for Node's `http` server, Express 4 and 5 routes and Fastify's raw objects. */
 export type NodeHandler = (req: NodeRequest, res: ServerResponse) => void;
@@ -21,11 +20,13 @@ export interface ToNodeHandlerOptions {
 }
 
 /**
- * Turns a Fetch-API handler into a Node one: the request becomes a `Request` whose body streams
- * from the socket (nothing is buffered before the handler's own size limit applies), and the
- * `Response` is written back with its status, headers and body. Mount it before any body parser;
- * a body already consumed by one is used when its raw bytes were kept (`req.rawBody`, or a Buffer
- * or string `req.body`), else the request is answered 500 saying so.
+ * Turns a Fetch-API handler into a Node one for `http`, Express 4 and 5 and Fastify's raw request.
+ * The body streams to the handler (nothing is buffered before the handler's own size limit applies)
+ * and the `Response` is written back. The webhook handlers of this library are read straight from
+ * the Node request, without building a `Request` (one is made only if a hook asks for it).
+ *
+ * Mount it before any body parser; a body already consumed by one is used when its raw bytes were
+ * kept (`req.rawBody`, or a Buffer or string `req.body`), else the request is answered 500 saying so.
  *
  * @example
  * http.createServer(toNodeHandler(twilioHandler({ consent, authToken }))).listen(3000);
@@ -37,13 +38,27 @@ export function toNodeHandler(
 ): NodeHandler {
   const reportError =
     options.onError ?? ((error: unknown) => console.error('sms-consent: toNodeHandler failed', error));
+  const entry = (handler as { [EXCHANGE_ENTRY]?: ExchangeEntry })[EXCHANGE_ENTRY];
+  if (typeof entry === 'function') {
+    return (req, res) => {
+      const exchange = nodeExchange(req);
+      if (exchange.method === 'GET' || exchange.method === 'HEAD') req.resume();
+      entry(exchange).then(
+        (answer) => writeAnswer(req, res, answer),
+        (error: unknown) => {
+          reportError(error);
+          writeText(res, 500, 'The webhook handler failed');
+        },
+      );
+    };
+  }
   return (req, res) => {
     let request: Request;
     try {
       request = toRequest(req);
     } catch (error) {
       if (error instanceof ConsumedBodyError) {
-        writeText(res, 500, error.message);
+        writeText(res, 500, CONSUMED_BODY);
         return;
       }
       reportError(error);
@@ -62,20 +77,10 @@ export function toNodeHandler(
 
 class ConsumedBodyError extends Error {}
 
-/** Requests whose body the handler stopped reading: their connection closes after the answer. */
-const abandoned = new WeakSet<IncomingMessage>();
-
 function toRequest(req: NodeRequest): Request {
   const method = req.method ?? 'GET';
-  const encrypted = (req.socket as TLSSocket | undefined)?.encrypted === true;
-  const url = `${encrypted ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}${req.originalUrl ?? req.url ?? '/'}`;
-  const headers = new Headers();
-  const raw = req.rawHeaders;
-  for (let index = 0; index + 1 < raw.length; index += 2) {
-    const name = raw[index] as string;
-    // HTTP/2 pseudo-headers are not header fields.
-    if (name.charCodeAt(0) !== 58) headers.append(name, raw[index + 1] as string);
-  }
+  const url = requestUrl(req);
+  const headers = requestHeaders(req);
   if (method === 'GET' || method === 'HEAD') {
     req.resume();
     return new Request(url, { method, headers });
@@ -89,9 +94,7 @@ function bodyOf(req: NodeRequest): NonNullable<RequestInit['body']> {
   if (typeof kept === 'string') return kept;
   if (kept instanceof Uint8Array) return kept;
   if (kept === undefined && req.readableEnded) return new Uint8Array(0);
-  throw new ConsumedBodyError(
-    'The body was consumed by a body parser before the webhook: mount the webhook before it, or keep the raw bytes (req.rawBody)',
-  );
+  throw new ConsumedBodyError(CONSUMED_BODY);
 }
 
 /** The request stream as a web stream, pulled as the handler reads (back-pressure kept). */
@@ -126,8 +129,7 @@ async function writeResponse(req: IncomingMessage, res: ServerResponse, response
   const body = response.body === null ? undefined : new Uint8Array(await response.arrayBuffer());
   const headers: Record<string, string | string[]> = {};
   response.headers.forEach((value, name) => {
-    if (name === 'set-cookie') return;
-    headers[name] = value;
+    if (name !== 'set-cookie') headers[name] = value;
   });
   const cookies = response.headers.getSetCookie();
   if (cookies.length > 0) headers['set-cookie'] = cookies;

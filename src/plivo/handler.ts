@@ -1,7 +1,7 @@
 import { decodeForm, queryParams } from '../twilio/params.js';
 import { escapeXml } from '../twilio/twiml.js';
 import { createWebhookHandler, type ProviderSpec, type WebhookRequest } from '../webhooks/core.js';
-import { xmlResponse } from '../webhooks/respond.js';
+import { xmlAnswer } from '../webhooks/respond.js';
 import { secretList } from '../webhooks/secrets.js';
 import type { ProviderInbound, WebhookHandler, WebhookHandlerOptions } from '../webhooks/types.js';
 import { parsePlivoWebhook } from './events.js';
@@ -32,7 +32,7 @@ export function plivoHandler(options: PlivoHandlerOptions): WebhookHandler {
   const paramsOf = (input: WebhookRequest) => {
     let params = decoded.get(input);
     if (!params) {
-      params = input.body === undefined ? queryParams(input.request.url) : decodeForm(input.body.text);
+      params = input.body === undefined ? queryParams(input.url) : decodeForm(input.body.text);
       decoded.set(input, params);
     }
     return params;
@@ -48,8 +48,8 @@ export function plivoHandler(options: PlivoHandlerOptions): WebhookHandler {
         method: input.method,
         url: input.url,
         ...(input.body === undefined ? {} : { params: paramsOf(input) }),
-        signature: input.request.headers.get('x-plivo-signature-v3'),
-        nonce: input.request.headers.get('x-plivo-signature-v3-nonce'),
+        signature: input.header('x-plivo-signature-v3'),
+        nonce: input.header('x-plivo-signature-v3-nonce'),
       });
       return undefined;
     },
@@ -57,7 +57,7 @@ export function plivoHandler(options: PlivoHandlerOptions): WebhookHandler {
     respond: ({ events, replies }) => {
       const event = events[0];
       const reply = replies[0];
-      return xmlResponse(
+      return xmlAnswer(
         event?.kind === 'inbound' && reply !== undefined ? replyXml(event.message, reply) : EMPTY_XML,
       );
     },

@@ -1,5 +1,6 @@
 import { createWebhookHandler, type ProviderSpec } from '../webhooks/core.js';
 import { parseJsonBody } from '../webhooks/parse.js';
+import { emptyAnswer } from '../webhooks/respond.js';
 import { secretList } from '../webhooks/secrets.js';
 import type { WebhookHandler, WebhookHandlerOptions } from '../webhooks/types.js';
 import { parseTelnyxWebhook } from './events.js';
@@ -34,17 +35,17 @@ export function telnyxHandler(options: TelnyxHandlerOptions): WebhookHandler {
     methods: ['POST'],
     contentTypes: ['application/json'],
     answersReply: false,
-    verify: ({ request, body }) =>
+    verify: ({ header, body }) =>
       verifyTelnyxSignature({
         publicKey,
         rawBody: body?.bytes ?? new Uint8Array(0),
-        signature: request.headers.get('telnyx-signature-ed25519'),
-        timestamp: request.headers.get('telnyx-timestamp'),
+        signature: header('telnyx-signature-ed25519'),
+        timestamp: header('telnyx-timestamp'),
         now: clock.now(),
         ...(options.toleranceSeconds === undefined ? {} : { toleranceSeconds: options.toleranceSeconds }),
       }).then(() => undefined),
     parse: ({ body }) => [parseTelnyxWebhook(parseJsonBody(body?.text ?? '', 'Telnyx webhook'))],
-    respond: () => new Response(null, { status: 200 }),
+    respond: () => emptyAnswer(200),
   };
   return createWebhookHandler(spec, options, 'telnyxHandler');
 }

@@ -1,7 +1,7 @@
 import { ValidationError } from '../errors.js';
 import type { Refusal } from '../webhooks/body.js';
 import { createWebhookHandler, type ProviderSpec, type WebhookRequest } from '../webhooks/core.js';
-import { xmlResponse } from '../webhooks/respond.js';
+import { xmlAnswer } from '../webhooks/respond.js';
 import { secretList } from '../webhooks/secrets.js';
 import type { ProviderEvent, WebhookHandler, WebhookHandlerOptions } from '../webhooks/types.js';
 import { parseTwilioInbound } from './inbound.js';
@@ -51,7 +51,7 @@ export function twilioHandler(options: TwilioHandlerOptions): WebhookHandler {
   function paramsOf(input: WebhookRequest): Record<string, string | string[]> {
     const cached = formParams.get(input);
     if (cached) return cached;
-    const params = input.body === undefined ? queryParams(input.request.url) : decodeForm(input.body.text);
+    const params = input.body === undefined ? queryParams(input.url) : decodeForm(input.body.text);
     formParams.set(input, params);
     return params;
   }
@@ -63,7 +63,7 @@ export function twilioHandler(options: TwilioHandlerOptions): WebhookHandler {
     answersReply: true,
 
     verify(input): Refusal | undefined {
-      const signature = input.request.headers.get('x-twilio-signature') ?? undefined;
+      const signature = input.header('x-twilio-signature') ?? undefined;
       if (!signature) return { status: 403, message: 'Missing X-Twilio-Signature header' };
       const json = input.type === JSON_TYPE;
       if (json && !hasBodyHash(input.url)) {
@@ -99,7 +99,7 @@ export function twilioHandler(options: TwilioHandlerOptions): WebhookHandler {
     },
 
     respond({ events, replies }) {
-      return xmlResponse(events[0]?.kind === 'inbound' ? twimlResponse(replies[0]) : EMPTY_TWIML);
+      return xmlAnswer(events[0]?.kind === 'inbound' ? twimlResponse(replies[0]) : EMPTY_TWIML);
     },
   };
   return createWebhookHandler(spec, options, 'twilioHandler');

@@ -1,5 +1,6 @@
 import { createWebhookHandler, type ProviderSpec } from '../webhooks/core.js';
 import { parseJsonBody } from '../webhooks/parse.js';
+import { emptyAnswer } from '../webhooks/respond.js';
 import { secretList } from '../webhooks/secrets.js';
 import type { WebhookHandler, WebhookHandlerOptions } from '../webhooks/types.js';
 import { parseVonageWebhook } from './events.js';
@@ -41,10 +42,10 @@ export function vonageHandler(options: VonageHandlerOptions): WebhookHandler {
     methods: ['POST'],
     contentTypes: ['application/json'],
     answersReply: false,
-    verify: async ({ request, body }) => {
+    verify: async ({ header, body }) => {
       await verifyVonageSignature({
         signatureSecret,
-        authorization: request.headers.get('authorization'),
+        authorization: header('authorization'),
         rawBody: body?.bytes ?? new Uint8Array(0),
         now: clock.now(),
         maxAgeSeconds,
@@ -54,7 +55,7 @@ export function vonageHandler(options: VonageHandlerOptions): WebhookHandler {
     parse: ({ body }) => [
       parseVonageWebhook(parseJsonBody(body?.text ?? '', 'Vonage webhook'), options.optedOutErrorCodes ?? []),
     ],
-    respond: () => new Response(null, { status: 200 }),
+    respond: () => emptyAnswer(200),
   };
   return createWebhookHandler(spec, options, 'vonageHandler');
 }

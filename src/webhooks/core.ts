@@ -1,8 +1,16 @@
 import { deliveryErrorKey } from '../consent/evidence.js';
 import type { RecordResult } from '../consent/manager.js';
 import { ConsentError, InvalidPhoneNumberError, OptedOutError, ValidationError } from '../errors.js';
-import { mediaType, type RawBody, type Refusal, readBody } from './body.js';
-import { textResponse } from './respond.js';
+import { mediaType, type RawBody, type Refusal } from './body.js';
+import {
+  EXCHANGE_ENTRY,
+  type ExchangeEntry,
+  fetchExchange,
+  toResponse,
+  type WebhookAnswer,
+  type WebhookExchange,
+} from './exchange.js';
+import { textAnswer } from './respond.js';
 import type {
   ProviderEvent,
   ProviderStatus,
@@ -15,6 +23,9 @@ import { createUrlResolver } from './url.js';
 
 /** A request as a provider's spec sees it once read. */
 export interface WebhookRequest {
+  /** A header by its lower-case name, or null. */
+  header(name: string): string | null;
+  /** The request as a Fetch `Request` (built on first use under `toNodeHandler`). */
   readonly request: Request;
   /** Upper-cased. */
   readonly method: string;
@@ -54,7 +65,7 @@ export interface ProviderSpec {
    */
   readonly answersReply: boolean;
   /** The success answer. */
-  respond(handled: HandledRequest): Response;
+  respond(handled: HandledRequest): WebhookAnswer;
 }
 
 const DEFAULT_MAX_BODY_BYTES = 100 * 1024;
@@ -85,40 +96,49 @@ export function createWebhookHandler(
     ((error: unknown) => console.error(`sms-consent: ${spec.provider} webhook failed; answered 500`, error));
   const allow = spec.methods.join(', ');
 
-  async function handle(request: Request, method: string): Promise<Response> {
+  async function handle(exchange: WebhookExchange, method: string): Promise<WebhookAnswer> {
     let body: RawBody | undefined;
     let type = '';
     if (method !== 'GET' && method !== 'HEAD') {
-      type = mediaType(request.headers.get('content-type'));
+      type = mediaType(exchange.header('content-type'));
       if (!spec.contentTypes.includes(type)) {
-        return textResponse(
+        return textAnswer(
           415,
           `Unsupported Content-Type ${JSON.stringify(type)}: expected ${spec.contentTypes.filter(Boolean).join(' or ')}`,
         );
       }
-      const encoding = request.headers.get('content-encoding');
+      const encoding = exchange.header('content-encoding');
       if (encoding !== null && encoding.toLowerCase() !== 'identity') {
-        return textResponse(415, `Unsupported Content-Encoding ${JSON.stringify(encoding)}`);
+        return textAnswer(415, `Unsupported Content-Encoding ${JSON.stringify(encoding)}`);
       }
-      const read = await readBody(request, { maxBytes, timeoutMs });
+      const read = await exchange.readBody({ maxBytes, timeoutMs });
       if (!read.ok) return refusalResponse(read.refusal);
       body = read.body;
     }
-    const url = urlOf(request);
+    const url = urlOf(exchange.url);
     if (typeof url !== 'string') return refusalResponse(url);
-    const input: WebhookRequest = { request, method, url, body, type };
+    const input: WebhookRequest = {
+      header: (name) => exchange.header(name),
+      get request() {
+        return exchange.request;
+      },
+      method,
+      url,
+      body,
+      type,
+    };
     const refusal = await spec.verify(input);
     if (refusal) return refusalResponse(refusal);
     const events = spec.parse(input);
     const replies: (string | undefined)[] = [];
     for (const event of events) {
-      if (event.kind === 'inbound') replies.push(await inbound(event, request));
-      else if (event.kind === 'status') await status(event.status, request);
+      if (event.kind === 'inbound') replies.push(await inbound(event, exchange));
+      else if (event.kind === 'status') await status(event.status, exchange);
     }
     return spec.respond({ events, replies, method });
   }
 
-  async function inbound(event: Extract<ProviderEvent, { kind: 'inbound' }>, request: Request) {
+  async function inbound(event: Extract<ProviderEvent, { kind: 'inbound' }>, exchange: WebhookExchange) {
     const { message } = event;
     const tenantId =
       tenantOf &&
@@ -127,11 +147,22 @@ export function createWebhookHandler(
         kind: 'inbound',
         number: message.to,
         ...(event.accountId === undefined ? {} : { accountId: event.accountId }),
-        request,
+        get request() {
+          return exchange.request;
+        },
       }));
     const result = await consent.handleInbound(tenantId === undefined ? message : { ...message, tenantId });
-    if (options.onInbound)
-      await options.onInbound({ provider: spec.provider, message, result, tenantId, request });
+    if (options.onInbound) {
+      await options.onInbound({
+        provider: spec.provider,
+        message,
+        result,
+        tenantId,
+        get request() {
+          return exchange.request;
+        },
+      });
+    }
     return spec.answersReply ? claimReply(result.reply, message.from, tenantId) : undefined;
   }
 
@@ -147,7 +178,7 @@ export function createWebhookHandler(
     }
   }
 
-  async function status(callback: ProviderStatus, request: Request) {
+  async function status(callback: ProviderStatus, exchange: WebhookExchange) {
     const tenantId =
       tenantOf &&
       (await tenantOf({
@@ -155,11 +186,22 @@ export function createWebhookHandler(
         kind: 'status',
         ...(callback.from === undefined ? {} : { number: callback.from }),
         ...(callback.accountId === undefined ? {} : { accountId: callback.accountId }),
-        request,
+        get request() {
+          return exchange.request;
+        },
       }));
     const recorded = await recordOptedOut(callback, tenantId);
-    if (options.onStatus)
-      await options.onStatus({ provider: spec.provider, status: callback, recorded, tenantId, request });
+    if (options.onStatus) {
+      await options.onStatus({
+        provider: spec.provider,
+        status: callback,
+        recorded,
+        tenantId,
+        get request() {
+          return exchange.request;
+        },
+      });
+    }
   }
 
   function recordOptedOut(
@@ -183,26 +225,28 @@ export function createWebhookHandler(
     });
   }
 
-  return async (request) => {
-    const method = request.method.toUpperCase();
+  const entry: ExchangeEntry = async (exchange) => {
+    const method = exchange.method;
     if (!spec.methods.includes(method)) {
-      return textResponse(405, `Method ${method} not allowed: ${spec.provider} webhooks use ${allow}`, {
+      return textAnswer(405, `Method ${method} not allowed: ${spec.provider} webhooks use ${allow}`, {
         Allow: allow,
       });
     }
     try {
-      return await handle(request, method);
+      return await handle(exchange, method);
     } catch (error) {
       if (error instanceof ValidationError || error instanceof InvalidPhoneNumberError) {
-        return textResponse(400, error.message);
+        return textAnswer(400, error.message);
       }
       if (error instanceof ConsentError && error.code === 'INVALID_SIGNATURE') {
-        return textResponse(403, error.message);
+        return textAnswer(403, error.message);
       }
-      reportError(error, request);
-      return textResponse(500, `Could not record the webhook; ${spec.provider} will retry`);
+      reportError(error, exchange.request);
+      return textAnswer(500, `Could not record the webhook; ${spec.provider} will retry`);
     }
   };
+  const handler: WebhookHandler = async (request) => toResponse(await entry(fetchExchange(request)));
+  return Object.assign(handler, { [EXCHANGE_ENTRY]: entry });
 }
 
 /** The idempotency key of a delivery-error opt-out; Twilio's is shared with the guard and backfill. */
@@ -210,8 +254,8 @@ function statusKey(provider: WebhookProvider, messageId: string): string {
   return provider === 'twilio' ? deliveryErrorKey(messageId) : `${provider}-status:${messageId}`;
 }
 
-function refusalResponse(refusal: Refusal): Response {
-  return textResponse(refusal.status, refusal.message, refusal.headers);
+function refusalResponse(refusal: Refusal): WebhookAnswer {
+  return textAnswer(refusal.status, refusal.message, refusal.headers);
 }
 
 function positiveInteger(value: number, name: string, where: string): number {

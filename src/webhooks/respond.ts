@@ -1,21 +1,20 @@
-/** A plain-text answer (errors, and the empty success of providers that expect no body). */
-export function textResponse(
+import type { WebhookAnswer } from './exchange.js';
+
+/** A plain-text answer (errors). */
+export function textAnswer(
   status: number,
   message: string,
   headers?: Readonly<Record<string, string>>,
-): Response {
-  return new Response(message, {
-    status,
-    headers: { 'Content-Type': 'text/plain; charset=utf-8', ...headers },
-  });
+): WebhookAnswer {
+  return { status, body: message, type: 'text/plain; charset=utf-8', ...(headers ? { headers } : {}) };
 }
 
-/** An answer with no body, e.g. 204 for a provider that ignores what the webhook answers. */
-export function emptyResponse(status = 204): Response {
-  return new Response(null, { status });
+/** An answer with no body, for providers that ignore what the webhook answers. */
+export function emptyAnswer(status = 200): WebhookAnswer {
+  return { status, body: '' };
 }
 
 /** An XML answer (TwiML, Plivo XML). */
-export function xmlResponse(xml: string): Response {
-  return new Response(xml, { status: 200, headers: { 'Content-Type': 'text/xml; charset=utf-8' } });
+export function xmlAnswer(xml: string): WebhookAnswer {
+  return { status: 200, body: xml, type: 'text/xml; charset=utf-8' };
 }

@@ -2,7 +2,7 @@ import { ConsentError } from '../errors.js';
 import { type Refusal, refuse } from './body.js';
 
 /** How a handler finds the URL the provider called: the string to check the signature over, or a refusal. */
-export type UrlResolver = (request: Request) => string | Refusal;
+export type UrlResolver = (url: string) => string | Refusal;
 
 /**
  * Returns the function that rebuilds the URL the provider signed: `publicUrl` + the request's path
@@ -15,17 +15,17 @@ export function createUrlResolver(
 ): UrlResolver {
   if (options.publicUrl !== undefined) {
     const base = checkPublicUrl(options.publicUrl, where);
-    return (request) => base + pathAndQuery(request.url);
+    return (url) => base + pathAndQuery(url);
   }
-  if (options.allowedHosts === undefined) return (request) => request.url;
+  if (options.allowedHosts === undefined) return (url) => url;
   const allowed = new Set(options.allowedHosts.map((host) => host.trim().toLowerCase()));
   if (allowed.size === 0 || allowed.has('')) {
     throw new ConsentError('CONFIG', `${where}: allowedHosts must list at least one host name`);
   }
-  return (request) => {
-    const host = hostOf(request.url);
+  return (url) => {
+    const host = hostOf(url);
     return allowed.has(host)
-      ? request.url
+      ? url
       : refuse(403, `Host ${JSON.stringify(host)} is not one of allowedHosts; set publicUrl or add it`)
           .refusal;
   };

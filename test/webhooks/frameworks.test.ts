@@ -40,6 +40,61 @@ describe('the Fetch handler in real frameworks', () => {
     await expectOptedOut(await sendStop(`${server.origin}/twilio`), consent);
   });
 
+  it('runs any Fetch handler under Node http, streaming the body in and the answer out', async () => {
+    const server = await listen(
+      toNodeHandler(async (request) => {
+        const text = await request.text();
+        return new Response(`${request.method} ${new URL(request.url).pathname} ${text.length}`, {
+          status: 201,
+          headers: [
+            ['X-Seen', request.headers.get('x-test') ?? ''],
+            ['Set-Cookie', 'a=1'],
+            ['Set-Cookie', 'b=2'],
+          ],
+        });
+      }),
+    );
+    servers.push(server);
+    const response = await fetch(`${server.origin}/echo?x=1`, {
+      method: 'POST',
+      headers: { 'X-Test': 'yes' },
+      body: 'x'.repeat(70_000),
+    });
+    expect(response.status).toBe(201);
+    expect(await response.text()).toBe('POST /echo 70000');
+    expect(response.headers.get('x-seen')).toBe('yes');
+    expect(response.headers.getSetCookie()).toEqual(['a=1', 'b=2']);
+  });
+
+  it('answers 413 over Node http when the body is over maxBodyBytes, and 408 when it stalls', async () => {
+    const { consent, store } = freshConsent();
+    const server = await listen(
+      toNodeHandler(twilioHandler({ consent, authToken: AUTH_TOKEN, maxBodyBytes: 64, bodyTimeoutMs: 50 })),
+    );
+    servers.push(server);
+    expect((await sendStop(`${server.origin}/twilio`, { Body: 'x'.repeat(500) })).status).toBe(413);
+    const { request } = await import('node:http');
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${server.origin}/twilio`, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/x-www-form-urlencoded',
+          'Content-Length': 40,
+          'X-Twilio-Signature': 'x',
+        },
+      });
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+        req.destroy();
+      });
+      req.on('error', reject);
+      req.write('Body=STOP&');
+    });
+    expect(status).toBe(408);
+    expect(ledgerSize(store)).toBe(0);
+  });
+
   for (const [name, load] of [
     ['Express 5', () => import('express')],
     ['Express 4', () => import('express4')],
