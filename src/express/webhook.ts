@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { ConsentManager, InboundResult, RecordResult } from '../consent/manager.js';
-import { ConsentError, InvalidPhoneNumberError, OptedOutError, ValidationError } from '../errors.js';
+import { ConsentError, InvalidPhoneNumberError, ValidationError } from '../errors.js';
 import { readWebhookBody, type WebhookBody } from '../http/webhook-body.js';
 import { parseTwilioInbound, type TwilioInboundMessage } from '../twilio/inbound.js';
 import { paramsToRecord } from '../twilio/params.js';
@@ -11,6 +11,7 @@ import {
   type TwilioStatusCallback,
 } from '../twilio/status-callback.js';
 import { EMPTY_TWIML, twimlResponse } from '../twilio/twiml.js';
+import { claimReply } from '../webhooks/reply.js';
 import { createUrlResolver } from './url.js';
 
 /** What a `tenant` function learns about a request, to pick the tenant it belongs to. */
@@ -186,23 +187,11 @@ export function createTwilioWebhook(options: TwilioWebhookOptions): TwilioWebhoo
         }));
       const result = await consent.handleInbound(tenantId === undefined ? message : { ...message, tenantId });
       if (options.onInbound) await options.onInbound({ message, result, tenantId, request: req });
-      answer(res, 200, twimlResponse(await claimReply(result.reply, message.from, tenantId)));
+      answer(res, 200, twimlResponse(await claimReply(consent, result.reply, message.from, tenantId)));
     } catch (error) {
       failed(req, res, error);
     }
   };
-
-  /** Uses up the pending confirmation; undefined when it was already sent (a retry, a race). */
-  async function claimReply(reply: string | undefined, from: string, tenantId: string | undefined) {
-    if (reply === undefined) return undefined;
-    try {
-      await consent.assertCanSend(from, { body: reply, ...(tenantId === undefined ? {} : { tenantId }) });
-      return reply;
-    } catch (error) {
-      if (error instanceof OptedOutError) return undefined;
-      throw error;
-    }
-  }
 
   const status: RequestHandler = async (req, res) => {
     try {

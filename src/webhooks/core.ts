@@ -1,6 +1,6 @@
 import { deliveryErrorKey } from '../consent/evidence.js';
 import type { RecordResult } from '../consent/manager.js';
-import { ConsentError, InvalidPhoneNumberError, OptedOutError, ValidationError } from '../errors.js';
+import { ConsentError, InvalidPhoneNumberError, ValidationError } from '../errors.js';
 import { mediaType, type RawBody, type Refusal } from './body.js';
 import {
   EXCHANGE_ENTRY,
@@ -10,6 +10,7 @@ import {
   type WebhookAnswer,
   type WebhookExchange,
 } from './exchange.js';
+import { claimReply } from './reply.js';
 import { textAnswer } from './respond.js';
 import type {
   ProviderEvent,
@@ -163,19 +164,7 @@ export function createWebhookHandler(
         },
       });
     }
-    return spec.answersReply ? claimReply(result.reply, message.from, tenantId) : undefined;
-  }
-
-  /** Uses up the pending confirmation; undefined when it was already sent (a retry, a race). */
-  async function claimReply(reply: string | undefined, from: string, tenantId: string | undefined) {
-    if (reply === undefined) return undefined;
-    try {
-      await consent.assertCanSend(from, { body: reply, ...(tenantId === undefined ? {} : { tenantId }) });
-      return reply;
-    } catch (error) {
-      if (error instanceof OptedOutError) return undefined;
-      throw error;
-    }
+    return spec.answersReply ? claimReply(consent, result.reply, message.from, tenantId) : undefined;
   }
 
   async function status(callback: ProviderStatus, exchange: WebhookExchange) {
