@@ -4,6 +4,8 @@ import { join, resolve } from 'node:path';
 import { type ConsentManager, createConsentManager } from '../consent/manager.js';
 import type { CrmAdapter } from '../crm/adapter.js';
 import { ConsentError } from '../errors.js';
+import { holdFolder } from '../postgres/embedded.js';
+import { lockFolder } from '../postgres/folder-lock.js';
 import {
   createPostgresStore,
   POSTGRES_SCHEMA_VERSION,
@@ -11,7 +13,6 @@ import {
 } from '../postgres/index.js';
 import { tableNames } from '../postgres/schema.js';
 import type { GlobalOptions } from './args.js';
-import { lockDataDir } from './lock.js';
 
 /** The store a command runs on, with what it needs to close it. */
 export interface CliStore {
@@ -44,7 +45,14 @@ export async function openStore(
     });
     if (options.prepare && opened.kind === 'pglite') await store.migrate();
     else if (options.prepare) await checkSchema(opened.query, store.schema);
-    return { ...opened, store };
+    return {
+      ...opened,
+      store,
+      async close() {
+        await store.close();
+        await opened.close();
+      },
+    };
   } catch (error) {
     await opened.close();
     throw error;
@@ -66,32 +74,38 @@ type Opened = Omit<CliStore, 'store'> & {
 
 async function openEmbedded(dataDir: string): Promise<Opened> {
   const folder = resolve(dataDir);
+  const dbDir = join(folder, 'db');
   const { PGlite } = await loadPeer('@electric-sql/pglite', () => import('@electric-sql/pglite'));
   await mkdir(folder, { recursive: true });
-  const lock = lockDataDir(join(folder, 'cli.lock'));
+  // The library's own folder lock, taken before PGlite opens the folder: an app's store on the same
+  // folder (createPostgresStore or openPGliteStore) and another CLI run exclude each other.
+  const lock = lockFolder(dbDir);
+  let db: InstanceType<typeof PGlite> | undefined;
   try {
-    const db = await PGlite.create(join(folder, 'db'));
-    return {
-      kind: 'pglite',
-      location: folder,
-      client: db,
-      async query<R>(text: string, params: readonly unknown[] = []) {
-        return (await db.query<R>(text, [...params])).rows;
-      },
-      async close() {
-        try {
-          await db.close();
-        } finally {
-          lock.release();
-        }
-      },
-    };
+    db = await PGlite.create(dbDir);
   } catch (error) {
     lock.release();
     throw new ConsentError('STORE_FAILURE', `could not open the embedded database in ${folder}`, {
       cause: error,
     });
   }
+  const opened = db;
+  const release = holdFolder(opened, lock);
+  return {
+    kind: 'pglite',
+    location: folder,
+    client: opened,
+    async query<R>(text: string, params: readonly unknown[] = []) {
+      return (await opened.query<R>(text, [...params])).rows;
+    },
+    async close() {
+      try {
+        await opened.close();
+      } finally {
+        release();
+      }
+    },
+  };
 }
 
 async function openServer(url: string): Promise<Opened> {

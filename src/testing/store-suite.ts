@@ -8,6 +8,7 @@ import { ledgerTests } from './store-suite/ledger.js';
 import { orderingTests } from './store-suite/ordering.js';
 import { outboxTests } from './store-suite/outbox.js';
 import { readTests } from './store-suite/reads.js';
+import { tenantIdTests } from './store-suite/tenant-ids.js';
 import { tenantTests } from './store-suite/tenants.js';
 import type { GroupKit, StoreSuiteGroup, StoreSuiteOptions, SuiteTestFn } from './store-suite/types.js';
 
@@ -19,6 +20,7 @@ const GROUPS: readonly [StoreSuiteGroup, (kit: GroupKit) => void][] = [
   ['ordering', orderingTests],
   ['concurrency', concurrencyTests],
   ['tenants', tenantTests],
+  ['tenants', tenantIdTests],
   ['reads', readTests],
   ['confirmation', confirmationTests],
   ['outbox', outboxTests],

@@ -164,7 +164,10 @@ export function createWebhookHandler(
         },
       });
     }
-    return spec.answersReply ? claimReply(consent, result.reply, message.from, tenantId) : undefined;
+    // A HEAD answer has no body to carry the confirmation: it stays pending for the next delivery.
+    return spec.answersReply && exchange.method !== 'HEAD'
+      ? claimReply(consent, result.reply, message.from, tenantId)
+      : undefined;
   }
 
   async function status(callback: ProviderStatus, exchange: WebhookExchange) {
