@@ -27,7 +27,9 @@ export function describeEvent(event: ConsentEvent): string {
     case 'import':
       return `an import${by}${note}`;
     case 'admin':
-      return `an admin action${by}${note}`;
+      return evidence.reviewId
+        ? `an admin${by} who reviewed the text ${quote(evidence.body ?? '')}${message}${route} and resolved it as an opt-out${note}`
+        : `an admin action${by}${note}`;
     case 'api':
       return `an API call${by}${note}`;
   }

@@ -1,6 +1,7 @@
 import { type Classification, createClassifier } from '../classify/index.js';
 import { ConsentError, OptedOutError, ValidationError } from '../errors.js';
 import { type E164, isCountryCode, normalizePhone } from '../phone.js';
+import { createReviewQueue } from '../review/queue.js';
 import { type ApplyOutcome, applyEvent, type EventDraft } from './apply.js';
 import { compactEvidence, inboundEvidence, inboundMessageKey } from './evidence.js';
 import { explainStatus } from './explain.js';
@@ -84,6 +85,14 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
 
   const normalize = (phone: string): E164 => normalizePhone(phone, normalizeOptions);
   const tenantOf = (value?: TenantOption): string => value?.tenantId ?? DEFAULT_TENANT;
+  const reviewQueue = createReviewQueue({
+    store,
+    clock,
+    ids,
+    defaultTenant: DEFAULT_TENANT,
+    apply: (draft) => apply(draft),
+  });
+
   const integrations = createIntegrations(
     {
       store,
@@ -93,6 +102,7 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
       normalizeOptions,
       defaultTenant: DEFAULT_TENANT,
       apply: (draft) => apply(draft),
+      queueReview: (message, classification) => reviewQueue.queue(message, classification),
     },
     options,
   );
@@ -194,15 +204,23 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
       const phone = normalize(message.from);
       const { classification, source } = classifyInbound(message);
       const { intent, providerBlocks } = classification;
+      const receivedAt =
+        message.receivedAt === undefined
+          ? clock.now().toISOString()
+          : toIso(message.receivedAt, 'receivedAt', clock.now());
       if (intent !== 'opt_out' && intent !== 'opt_in') {
         const reply =
           intent === 'help' && !providerBlocks && replies.help !== false ? replies.help : undefined;
+        const review = classification.needsReview
+          ? (await reviewQueue.queue({ ...message, tenantId, phone, receivedAt }, classification)).review
+          : undefined;
         return {
           ...classification,
           changed: false,
           duplicate: false,
           status: await statusOf(tenantId, phone),
           ...(reply === undefined ? {} : { reply }),
+          ...(review === undefined ? {} : { review }),
         };
       }
       const outcome = await apply(
@@ -211,10 +229,7 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
           phone,
           action: intent,
           source,
-          occurredAt:
-            message.receivedAt === undefined
-              ? clock.now().toISOString()
-              : toIso(message.receivedAt, 'receivedAt', clock.now()),
+          occurredAt: receivedAt,
           evidence: inboundEvidence(message, classification),
           ...(message.messageId === undefined
             ? {}
@@ -308,6 +323,9 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
       exportOptOutLines(store, tenantOf(value), format, pageSize),
 
     verifyAuditTrail: (value) => verifyTenantLedger(store, tenantOf(value)),
+
+    reviews: (value) => reviewQueue.reviews(value),
+    resolveReview: (reviewId, input) => reviewQueue.resolveReview(reviewId, input),
 
     onChange(listener) {
       listeners.add(listener);

@@ -66,6 +66,8 @@ export interface ConsentEvidence {
   readonly contactId?: string;
   /** Provider account id (Twilio `AccountSid`). */
   readonly accountId?: string;
+  /** The review (`rev_…`) an admin resolved as an opt-out, citing the message above. */
+  readonly reviewId?: string;
 }
 
 /**

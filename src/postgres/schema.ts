@@ -14,6 +14,7 @@ export interface TableNames {
   readonly keys: string;
   readonly heads: string;
   readonly jobs: string;
+  readonly reviews: string;
   readonly migrations: string;
 }
 
@@ -36,6 +37,7 @@ export function tableNames(schema: string = DEFAULT_SCHEMA): TableNames {
     keys: table('idempotency_keys'),
     heads: table('chain_heads'),
     jobs: table('outbox_jobs'),
+    reviews: table('reviews'),
     migrations: table('schema_migrations'),
   };
 }

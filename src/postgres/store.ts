@@ -16,6 +16,7 @@ import {
   listTenants,
   readLedger,
 } from './reads.js';
+import { addReview, getReview, listReviews, resolveReview } from './reviews.js';
 import { tableNames } from './schema.js';
 import { createPhoneTransaction, PHONE_LOCK_SQL, phoneLockKey } from './transaction.js';
 
@@ -143,6 +144,10 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresCons
     retryJob: (jobId, leaseToken, outcome) => retryJob(context, jobId, leaseToken, outcome),
     listJobs: (listOptions) => listJobs(context, listOptions),
     listTenants: () => listTenants(context),
+    addReview: (review) => addReview(context, review),
+    getReview: (tenantId, reviewId) => getReview(context, tenantId, reviewId),
+    listReviews: (tenantId, query) => listReviews(context, tenantId, query),
+    resolveReview: (tenantId, reviewId, resolution) => resolveReview(context, tenantId, reviewId, resolution),
     // The client belongs to the caller: the store opened nothing it could release.
     async close() {},
   };

@@ -13,6 +13,7 @@ import type {
 } from './contract.js';
 import { compareJobs } from './job-order.js';
 import { createKeyedMutex, type Release } from './keyed-mutex.js';
+import { createMemoryReviews, type MemoryReviewData } from './memory-reviews.js';
 
 /** A status row as the memory store keeps it: ids, not events. */
 export interface MemoryStatusRow extends StatusWrite {
@@ -44,6 +45,8 @@ export interface MemoryTenantData {
 export interface MemoryStoreInternals {
   readonly tenants: Map<string, MemoryTenantData>;
   readonly jobs: Map<string, OutboxJob>;
+  /** The review queue, per tenant. */
+  readonly reviews: Map<string, MemoryReviewData>;
 }
 
 /** The memory store: a {@link ConsentStore} plus its raw data. */
@@ -61,6 +64,7 @@ export interface MemoryConsentStore extends ConsentStore {
 export function createMemoryStore(): MemoryConsentStore {
   const tenants = new Map<string, MemoryTenantData>();
   const jobs = new Map<string, OutboxJob>();
+  const reviews = new Map<string, MemoryReviewData>();
   const locks = createKeyedMutex();
 
   function tenant(tenantId: string): MemoryTenantData {
@@ -181,8 +185,9 @@ export function createMemoryStore(): MemoryConsentStore {
   }
 
   const store: MemoryConsentStore = {
-    internals: { tenants, jobs },
+    internals: { tenants, jobs, reviews },
     transact,
+    ...createMemoryReviews(reviews),
     async getStatus(tenantId, phone) {
       const data = tenants.get(tenantId);
       const row = data?.statuses.get(phone);

@@ -46,7 +46,8 @@ export type StoreSuiteGroup =
   | 'tenants'
   | 'reads'
   | 'confirmation'
-  | 'outbox';
+  | 'outbox'
+  | 'reviews';
 
 /** Options of `runConsentStoreTests`. */
 export interface StoreSuiteOptions<S extends ConsentStore> extends SuiteRunner {
