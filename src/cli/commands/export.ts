@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { exportRows } from '../../consent/export.js';
 import { dateOption, UsageError, validate } from '../args.js';
@@ -14,6 +14,7 @@ import { createCliManager } from '../store.js';
 const optionsSchema = z.object({
   format: z.enum(['csv', 'jsonl']).default('csv'),
   out: z.string().min(1, 'must not be empty').optional(),
+  mkdir: z.boolean().default(false),
   'as-of': dateOption.optional(),
 });
 
@@ -21,26 +22,36 @@ const optionsSchema = z.object({
 export const exportCommand: Command = {
   name: 'export',
   summary: 'Export the opt-out list (CSV or JSON lines), now or as of a date',
-  usage: '[--format csv|jsonl] [--out <file>] [--as-of <date>]',
+  usage: '[--format csv|jsonl] [--out <file> [--mkdir]] [--as-of <date>]',
   help: `Writes every opted-out number of the tenant with when, how and by which message it opted out.
 Columns: phone, opted_out_at, source, keyword, message_id, body, event_id. CSV follows RFC 4180
 (header, CRLF line ends); JSON lines have one object per number.
 
 Options:
   --format csv|jsonl   default csv
-  --out <file>         write to a file (written whole, then moved into place) instead of stdout
+  --out <file>         write to a file (written whole, then moved into place) instead of stdout;
+                       its folder must exist
+  --mkdir              with --out, create the file's folder when it does not exist
   --as-of <date>       the list as it stood at that instant (ISO 8601, UTC unless a zone is
                        given; a date alone is 00:00 UTC): every number's events that occurred
                        at or before it, folded by the same rules as the live status
 
 Without --out the export itself is stdout (progress and the summary go to stderr); with --out the
 summary is printed on stdout (as JSON with --json).`,
-  options: { format: { type: 'string' }, out: { type: 'string' }, 'as-of': { type: 'string' } },
+  options: {
+    format: { type: 'string' },
+    out: { type: 'string' },
+    mkdir: { type: 'boolean' },
+    'as-of': { type: 'string' },
+  },
   async run({ globals, values, positionals, out, openStore, progress }) {
     if (positionals.length > 0)
       throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`, 'export');
     const options = validate(optionsSchema, values, 'export');
     const asOf = options['as-of'];
+    if (options.mkdir && options.out === undefined) throw new UsageError('--mkdir goes with --out', 'export');
+    const target = options.out === undefined ? undefined : resolve(options.out);
+    if (target !== undefined) await prepareFolder(dirname(target), options.mkdir);
     const cli = await openStore();
     const consent = createCliManager(cli, globals);
     // Progress would be mixed into the export itself when both go to the terminal.
@@ -65,7 +76,6 @@ summary is printed on stdout (as JSON with --json).`,
       lines = exportRows(optOutsAsOf(cli.store, tenantId, asOf, report), options.format);
     }
 
-    const target = options.out === undefined ? undefined : resolve(options.out);
     const sink = target === undefined ? streamSink(out.stdout) : fileSink(target);
     let rows = 0;
     try {
@@ -99,6 +109,20 @@ summary is printed on stdout (as JSON with --json).`,
     return 0;
   },
 };
+
+/** The folder of `--out` must be there before the store is opened; `--mkdir` creates it. */
+async function prepareFolder(folder: string, create: boolean): Promise<void> {
+  const info = await stat(folder).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  });
+  if (info?.isDirectory()) return;
+  if (info) throw new UsageError(`--out: ${folder} is not a folder`, 'export');
+  if (!create) {
+    throw new UsageError(`--out: the folder ${folder} does not exist (pass --mkdir to create it)`, 'export');
+  }
+  await mkdir(folder, { recursive: true });
+}
 
 /** Where the export goes: written in order, with back-pressure. */
 interface Sink {
