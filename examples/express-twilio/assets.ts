@@ -58,10 +58,10 @@ a.button { display: inline-block; font-weight: 600; padding: 0.45rem 1rem; borde
   header.site { padding: 0.6rem 0.75rem; }
   .card { padding: 0.75rem; }
   .message { max-width: 90%; }
-  #inbox table, #inbox thead, #inbox tbody, #inbox tr, #inbox th, #inbox td { display: block; }
-  #inbox thead { display: none; }
-  #inbox tr { border-bottom: 1px solid var(--line); padding: 0.5rem 0.75rem; }
-  #inbox th, #inbox td { border: 0; padding: 0.1rem 0; }
+  .stack table, .stack thead, .stack tbody, .stack tr, .stack th, .stack td { display: block; }
+  .stack thead { display: none; }
+  .stack tr { border-bottom: 1px solid var(--line); padding: 0.5rem 0.75rem; }
+  .stack th, .stack td { border: 0; padding: 0.1rem 0; }
 }
 `;
 

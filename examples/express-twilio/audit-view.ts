@@ -34,7 +34,7 @@ ${view.flash ? html`<p class="alert" role="alert">${view.flash}</p>` : ''}
 <p><a class="button" id="export-csv" href="/audit/opt-outs.csv" download>Download CSV</a></p>
 ${
   view.optOuts.length > 0
-    ? html`<div class="scroll"><table id="optouts"><thead><tr><th scope="col">Phone</th><th scope="col">Since</th><th scope="col">Source</th><th scope="col">Text</th></tr></thead>
+    ? html`<div class="scroll stack"><table id="optouts"><thead><tr><th scope="col">Phone</th><th scope="col">Since</th><th scope="col">Source</th><th scope="col">Text</th></tr></thead>
 <tbody>${view.optOuts.map(
         (row) =>
           html`<tr><td>${row.phone}</td><td>${time(row.opted_out_at)}</td><td>${row.source}</td><td>${row.body || row.keyword || '-'}</td></tr>`,

@@ -70,7 +70,7 @@ export function inboxPage(rows: readonly LeadRow[]): string {
     'Lead inbox',
     html`<h1 id="inbox-title">Lead inbox</h1>
 <p class="meta">Leads from every event and campaign. The same person may appear several times, with the phone typed differently: consent follows the number, not the lead.</p>
-<div id="inbox" data-live aria-live="polite">
+<div id="inbox" class="stack" data-live aria-live="polite">
 <table aria-labelledby="inbox-title">
 <thead><tr><th scope="col">Lead</th><th scope="col">Event or campaign</th><th scope="col">Phone</th><th scope="col">SMS status</th></tr></thead>
 <tbody>
