@@ -33,7 +33,7 @@ function resolution(decision: ReviewResolution['decision'], actor: string): Revi
 
 /** The review queue: idempotent by key, tenant-scoped, paged oldest due first, resolved once. */
 export function reviewTests({ define, expect, writers }: GroupKit): void {
-  define('queues a message once per key, under concurrent calls too', async ({ store }) => {
+  define('queues a message once per key, under concurrent calls too', async ({ store, inspector }) => {
     const ids = createIdGenerator();
     const attempts = Array.from({ length: Math.min(writers, 50) }, () =>
       store.addReview(newReview(ids, 'msg:SM1', '2026-03-16T14:00:00.000Z')),
@@ -45,6 +45,9 @@ export function reviewTests({ define, expect, writers }: GroupKit): void {
     expect(first).toMatchObject({ state: 'open', body: 'Not interested', from: '(415) 555-2671' });
     expect((await store.listReviews('default', { limit: 100 })).items).toEqual([first]);
     expect(await store.getReview('default', first?.id ?? '')).toEqual(first);
+    if (inspector?.reviews) {
+      expect(await inspector.reviews('default')).toEqual([{ id: first?.id, key: 'msg:SM1', state: 'open' }]);
+    }
   });
 
   define('keeps each tenant’s reviews to itself', async ({ store }) => {
@@ -97,7 +100,7 @@ export function reviewTests({ define, expect, writers }: GroupKit): void {
 
   define(
     'resolves a review once; an opt-out replaces a dismissal, never the other way',
-    async ({ store }) => {
+    async ({ store, inspector }) => {
       const ids = createIdGenerator();
       const { review } = await store.addReview(newReview(ids, 'msg:SM1', '2026-03-16T14:00:00.000Z'));
       const actors = Array.from({ length: Math.min(writers, 40) }, (_, index) => `admin-${index}`);
@@ -108,6 +111,11 @@ export function reviewTests({ define, expect, writers }: GroupKit): void {
       expect(actors).toContain(winner);
       for (const outcome of outcomes) expect(outcome?.resolution?.actor).toBe(winner);
       expect((await store.getReview('default', review.id))?.resolution?.actor).toBe(winner);
+      if (inspector?.reviews) {
+        expect(await inspector.reviews('default')).toEqual([
+          { id: review.id, key: 'msg:SM1', state: 'resolved', decision: 'not_opt_out' },
+        ]);
+      }
 
       const optOut = { ...resolution('opt_out', 'ben'), eventId: 'evt_x' };
       expect((await store.resolveReview('default', review.id, optOut))?.resolution).toEqual(optOut);

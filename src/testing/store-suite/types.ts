@@ -35,6 +35,10 @@ export interface StoreInspector {
   keyCount(tenantId: string): Promise<number>;
   /** Every outbox job. */
   jobs(): Promise<OutboxJob[]>;
+  /** The tenant's reviews as stored (id, key, state, decision), any order; optional. */
+  reviews?(
+    tenantId: string,
+  ): Promise<{ id: string; key: string; state: 'open' | 'resolved'; decision?: string }[]>;
 }
 
 /** The groups of `runConsentStoreTests`; each can be switched off. */
