@@ -3,9 +3,9 @@ import { createConsentManager, createMemoryStore, type InboundMessage, revocatio
 import { createPostgresStore } from 'sms-consent/postgres';
 import { type Bench, measure, ratio } from './harness.js';
 
-const MEMORY_TEXTS = 100_000;
-const PGLITE_TEXTS = 2_000;
-const DATES = 1_000_000;
+const MEMORY_TEXTS = 20_000;
+const PGLITE_TEXTS = 500;
+const DATES = 200_000;
 
 /** `count` texts from as many numbers, one body for all, distinct message ids. */
 function texts(count: number, body: string): InboundMessage[] {
@@ -72,7 +72,7 @@ const bench: Bench = async () => {
   const consent = createConsentManager({ store, defaultCountry: 'US' });
   for (const message of reviewMemory) await consent.handleInbound(message);
   const paging = await measure(
-    'reviews(): page through 100,000 open reviews, 1,000 a page',
+    'reviews(): page through 20,000 open reviews, 1,000 a page',
     MEMORY_TEXTS,
     async () => {
       let after: string | undefined;

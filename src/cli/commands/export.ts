@@ -104,8 +104,14 @@ summary is printed on stdout (as JSON with --json).`,
       ...(asOf === undefined ? {} : { asOf: asOf.toISOString() }),
     };
     const text = `${formatCount(rows)} opted-out number${rows === 1 ? '' : 's'}${asOf ? ` as of ${asOf.toISOString()}` : ''}${target ? ` written to ${target}` : ''}`;
-    bar.finish(`done: ${text}`);
-    if (target !== undefined) out.result(summary, `Exported ${text}.`);
+    if (target !== undefined) {
+      bar.finish(`done: ${text}`);
+      out.result(summary, `Exported ${text}.`);
+    } else {
+      // The export itself is stdout: the summary is a note on stderr, shown whether or not it is a terminal.
+      bar.clear();
+      out.note(`export: done: ${text}`);
+    }
     return 0;
   },
 };
