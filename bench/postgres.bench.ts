@@ -185,6 +185,18 @@ const bench: Bench = async () => {
       );
       rows.push(synchronous);
       notes.push(`ratio inbound (groupCommit off)/raw INSERT: ${ratio(synchronous, baseline)}`);
+      // The default leaves one tenant all but two connections, so a stuck tenant cannot starve the others.
+      const uncapped = createPostgresStore({
+        client: backend.client,
+        schema,
+        maxConnectionsPerTenant: CALLERS + 2,
+      });
+      const whole = await inbound(
+        createConsentManager({ store: uncapped, defaultCountry: 'US' }),
+        'handleInbound STOP, one tenant may take the whole pool',
+      );
+      rows.push(whole);
+      notes.push(`ratio inbound (default: pool less two per tenant)/(whole pool): ${ratio(stop, whole)}`);
     }
 
     const recipients = makeRecipients();

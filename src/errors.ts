@@ -9,6 +9,8 @@ export const ERROR_CODES = {
   INVALID_SIGNATURE: 'A webhook signature is missing or does not match.',
   STORE_FAILURE:
     'The consent store failed; nothing was written (unless the error says the outcome is unknown).',
+  STORE_LOCKED:
+    'The embedded database folder is held by another process (or another PGlite instance); nothing was opened.',
   CRM_FAILURE: 'The CRM rejected or failed a request.',
   CONFIG: 'The library was configured in a way that cannot work.',
 } as const;

@@ -5,6 +5,8 @@ import { join, resolve } from 'node:path';
 import { type ConsentManager, createConsentManager } from '../consent/manager.js';
 import type { CrmAdapter } from '../crm/adapter.js';
 import { ConsentError } from '../errors.js';
+import { holdFolder } from '../postgres/embedded.js';
+import { lockFolder } from '../postgres/folder-lock.js';
 import {
   createPostgresStore,
   POSTGRES_SCHEMA_VERSION,
@@ -12,7 +14,6 @@ import {
 } from '../postgres/index.js';
 import { tableNames } from '../postgres/schema.js';
 import { type GlobalOptions, UsageError } from './args.js';
-import { lockDataDir } from './lock.js';
 
 /** The store a command runs on, with what it needs to close it. */
 export interface CliStore {
@@ -54,7 +55,14 @@ export async function openStore(
     });
     if (options.prepare && opened.kind === 'pglite') await store.migrate();
     else if (options.prepare) await checkSchema(opened.query, store.schema);
-    return { ...opened, store };
+    return {
+      ...opened,
+      store,
+      async close() {
+        await store.close();
+        await opened.close();
+      },
+    };
   } catch (error) {
     await opened.close();
     throw error;
@@ -76,7 +84,8 @@ type Opened = Omit<CliStore, 'store'> & {
 
 async function openEmbedded(globals: GlobalOptions, create: boolean): Promise<Opened> {
   const folder = resolve(globals.dataDir);
-  if (!create && !existsSync(join(folder, 'db', 'PG_VERSION'))) {
+  const dbDir = join(folder, 'db');
+  if (!create && !existsSync(join(dbDir, 'PG_VERSION'))) {
     const given = globals.dataDirGiven ? '--data-dir' : 'the default --data-dir';
     throw new UsageError(
       `no sms-consent store in ${folder} (${given}): check the folder, or create a store there with "sms-consent migrate --data-dir ${globals.dataDir}"`,
@@ -84,30 +93,35 @@ async function openEmbedded(globals: GlobalOptions, create: boolean): Promise<Op
   }
   const { PGlite } = await loadPeer('@electric-sql/pglite', () => import('@electric-sql/pglite'));
   await mkdir(folder, { recursive: true });
-  const lock = lockDataDir(join(folder, 'cli.lock'));
+  // The library's own folder lock, taken before PGlite opens the folder: an app's store on the same
+  // folder (createPostgresStore or openPGliteStore) and another CLI run exclude each other.
+  const lock = lockFolder(dbDir);
+  let db: InstanceType<typeof PGlite> | undefined;
   try {
-    const db = await PGlite.create(join(folder, 'db'));
-    return {
-      kind: 'pglite',
-      location: folder,
-      client: db,
-      async query<R>(text: string, params: readonly unknown[] = []) {
-        return (await db.query<R>(text, [...params])).rows;
-      },
-      async close() {
-        try {
-          await db.close();
-        } finally {
-          lock.release();
-        }
-      },
-    };
+    db = await PGlite.create(dbDir);
   } catch (error) {
     lock.release();
     throw new ConsentError('STORE_FAILURE', `could not open the embedded database in ${folder}`, {
       cause: error,
     });
   }
+  const opened = db;
+  const release = holdFolder(opened, lock);
+  return {
+    kind: 'pglite',
+    location: folder,
+    client: opened,
+    async query<R>(text: string, params: readonly unknown[] = []) {
+      return (await opened.query<R>(text, [...params])).rows;
+    },
+    async close() {
+      try {
+        await opened.close();
+      } finally {
+        release();
+      }
+    },
+  };
 }
 
 async function openServer(url: string): Promise<Opened> {

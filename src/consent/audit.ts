@@ -48,6 +48,8 @@ export type AuditProblem =
   | 'chain_mismatch'
   /** An event is missing from the middle of the ledger. */
   | 'sequence_gap'
+  /** Two events carry the same `seq`: two writers appended after the same head (or a row was copied). */
+  | 'duplicate_seq'
   /** The ledger does not end at the tenant's sealed chain head: its newest events were removed (or the head was changed). */
   | 'head_mismatch';
 
@@ -73,6 +75,8 @@ export interface ChainWalk {
   finish(head: ChainHead | null): AuditResult;
   /** The last event that verified, as a head, or null when none did. */
   readonly last: ChainHead | null;
+  /** The id of that event. */
+  readonly lastId: string | undefined;
   /** How many events verified. */
   readonly checked: number;
 }
@@ -94,7 +98,11 @@ export function startChainWalk(): ChainWalk {
     get checked() {
       return checked;
     },
+    get lastId() {
+      return lastId;
+    },
     check(event) {
+      if (last && event.seq === last.seq) return broken(event.seq, 'duplicate_seq', event.id);
       const expectedSeq = (last?.seq ?? 0) + 1;
       if (event.seq !== expectedSeq) return broken(expectedSeq, 'sequence_gap', event.id);
       if (event.prevHash !== (last?.hash ?? null)) return broken(event.seq, 'chain_mismatch', event.id);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
+import { tenantIdProblem } from '../store/tenant-id.js';
 import { CONSENT_SOURCES, type ConsentAction, type ConsentEvidence, type ConsentSource } from './types.js';
 
 /** A moment as callers give it: a Date, an ISO 8601 string or epoch milliseconds. */
@@ -37,6 +38,11 @@ export interface RecordInput {
   readonly idempotencyKey?: string;
 }
 
+/** The one tenant-id rule (`tenantIdProblem`), as a zod schema for the inputs. */
+const tenantIdSchema = z.string().superRefine((value, context) => {
+  const problem = tenantIdProblem(value);
+  if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
+});
 const time = z.union([z.date(), z.string().min(1), z.number().finite()]);
 const text = z.string().max(10_000);
 
@@ -64,23 +70,32 @@ const recordSchema = z
     action: z.enum(['opt_out', 'opt_in']),
     source: z.enum(CONSENT_SOURCES as [ConsentSource, ...ConsentSource[]]),
     occurredAt: time.optional(),
-    tenantId: z.string().min(1).max(200).optional(),
+    tenantId: tenantIdSchema.optional(),
     actor: text.optional(),
     evidence: evidenceSchema.optional(),
     idempotencyKey: z.string().min(1).max(500).optional(),
   })
   .strict();
 
-const inboundSchema = z.object({
-  from: z.string(),
-  to: z.string().optional(),
-  body: z.string(),
-  messageId: z.string().min(1).max(500).optional(),
-  receivedAt: time.optional(),
-  tenantId: z.string().min(1).max(200).optional(),
-  optOutType: z.string().max(100).optional(),
-  accountId: z.string().max(500).optional(),
-});
+const inboundSchema = z
+  .object({
+    from: z.string(),
+    to: z.string().optional(),
+    body: z.string(),
+    messageId: z.string().min(1).max(500).optional(),
+    receivedAt: time.optional(),
+    tenantId: tenantIdSchema.optional(),
+    optOutType: z.string().max(100).optional(),
+    accountId: z.string().max(500).optional(),
+    // What parseTwilioInbound adds for apps; accepted so its result can be passed as is, not recorded.
+    numMedia: z.number().int().nonnegative().optional(),
+    messagingServiceSid: z.string().max(500).optional(),
+  })
+  // A misspelled key (`messageSid`) from plain JavaScript would otherwise vanish with its meaning.
+  .strict();
+
+/** Every key `handleInbound` takes; any other is refused (see `inboundSchema`). */
+export const INBOUND_KEYS: ReadonlySet<string> = new Set(Object.keys(inboundSchema.shape));
 
 /** Validates what `record` received; throws {@link ValidationError} naming every bad field. */
 export function parseRecordInput(input: unknown): RecordInput {

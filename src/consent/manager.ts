@@ -2,11 +2,13 @@ import { type Classification, createClassifier } from '../classify/index.js';
 import { ConsentError, OptedOutError, ValidationError } from '../errors.js';
 import { type E164, isCountryCode, normalizePhone } from '../phone.js';
 import { createReviewQueue } from '../review/queue.js';
+import { assertTenantId, tenantIdProblem } from '../store/tenant-id.js';
 import { type ApplyOutcome, applyEvent, type EventDraft } from './apply.js';
 import { compactEvidence, inboundEvidence, inboundMessageKey } from './evidence.js';
 import { explainStatus } from './explain.js';
 import { createIdGenerator, systemClock } from './ids.js';
 import {
+  INBOUND_KEYS,
   type InboundMessage,
   parseInboundMessage,
   parseRecordInput,
@@ -84,7 +86,12 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
     options.onError ?? ((error: unknown) => console.error('sms-consent: change listener failed', error));
 
   const normalize = (phone: string): E164 => normalizePhone(phone, normalizeOptions);
-  const tenantOf = (value?: TenantOption): string => value?.tenantId ?? DEFAULT_TENANT;
+  // One tenant-id rule for reads and writes: a bad id fails closed instead of reading an empty tenant.
+  const tenantOf = (value?: TenantOption): string => {
+    const tenantId = value?.tenantId ?? DEFAULT_TENANT;
+    assertTenantId(tenantId);
+    return tenantId;
+  };
   const reviewQueue = createReviewQueue({
     store,
     clock,
@@ -299,7 +306,7 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
       }
     },
 
-    partitionRecipients: (phones, value) =>
+    partitionRecipients: async (phones, value) =>
       partitionRecipients(
         store,
         tenantOf(value),
@@ -319,10 +326,10 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
       return explainStatus(status, await store.getEvents(tenantId, status.phone));
     },
 
-    exportOptOuts: ({ format, pageSize = 1000, ...value }) =>
-      exportOptOutLines(store, tenantOf(value), format, pageSize),
+    exportOptOuts: ({ format, pageSize = 1000, formulas = 'neutralize', ...value }) =>
+      exportOptOutLines(store, tenantOf(value), format, pageSize, formulas),
 
-    verifyAuditTrail: (value) => verifyTenantLedger(store, tenantOf(value)),
+    verifyAuditTrail: async (value) => verifyTenantLedger(store, tenantOf(value)),
 
     reviews: (value) => reviewQueue.reviews(value),
     resolveReview: (reviewId, input) => reviewQueue.resolveReview(reviewId, input),
@@ -339,11 +346,12 @@ function looksLikeInbound(input: unknown): input is InboundMessage {
   if (typeof input !== 'object' || input === null) return false;
   const message = input as Record<string, unknown>;
   return (
+    Object.keys(message).every((key) => INBOUND_KEYS.has(key)) &&
     typeof message.from === 'string' &&
     typeof message.body === 'string' &&
     message.body.length <= 100_000 &&
     (message.messageId === undefined || isNonEmpty(message.messageId, 500)) &&
-    (message.tenantId === undefined || isNonEmpty(message.tenantId, 200)) &&
+    (message.tenantId === undefined || tenantIdProblem(message.tenantId) === undefined) &&
     (message.to === undefined || typeof message.to === 'string') &&
     (message.optOutType === undefined || typeof message.optOutType === 'string') &&
     (message.accountId === undefined || typeof message.accountId === 'string') &&

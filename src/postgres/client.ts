@@ -30,6 +30,9 @@ export interface PgPoolClientLike extends PgClientLike {
 export interface PgPoolLike extends PgClientLike {
   connect(): Promise<PgPoolClientLike>;
   readonly totalCount: number;
+  /** pg's Pool emits `error` when an idle client loses its connection (a server restart). */
+  on?(event: 'error', listener: (error: Error) => void): unknown;
+  off?(event: 'error', listener: (error: Error) => void): unknown;
 }
 
 /** What the store needs of a PGlite transaction. */
@@ -62,6 +65,14 @@ export interface Session {
    * transaction rolls back and `transaction()` rejects with its error.
    */
   withCommit(statement: Statement): void;
+  /** The rows of the statement sent with BEGIN (`first` of `Driver.transaction`), or none. */
+  firstRows(): readonly unknown[];
+}
+
+/** Per-transaction settings of {@link Driver.transaction}. */
+export interface TransactionSettings {
+  /** No lock or statement timeout (migrations, whose DDL may take long). */
+  readonly untimed?: boolean;
 }
 
 /** How the store reaches the database, whichever client it was given. */
@@ -73,7 +84,11 @@ export interface Driver {
    * resolves once the commit is durable. Database failures reject as `STORE_FAILURE`s, marked
    * retryable when running `fn` again is safe.
    */
-  transaction<T>(fn: (session: Session) => Promise<T>, first?: Statement): Promise<T>;
+  transaction<T>(
+    fn: (session: Session) => Promise<T>,
+    first?: Statement,
+    settings?: TransactionSettings,
+  ): Promise<T>;
   /** Whether concurrent transactions run on separate connections (a pool). */
   readonly concurrent: boolean;
   /** Whether nothing but this driver can reach the database (PGlite), so cross-process locks are moot. */
@@ -86,16 +101,22 @@ export interface DriverOptions {
   readonly preparedStatements: boolean;
   /** Commit without waiting for the WAL flush, then wait for it after the locks are released. */
   readonly groupCommit: boolean;
+  /** `lock_timeout` of every transaction in ms; 0 leaves the server's setting. */
+  readonly lockTimeoutMs: number;
+  /** `statement_timeout` of every transaction in ms; 0 leaves the server's setting. */
+  readonly statementTimeoutMs: number;
 }
 
-function isPGlite(client: PostgresClient): client is PGliteLike {
+/** Whether the client is a PGlite instance (by its shape). */
+export function isPGlite(client: PostgresClient): client is PGliteLike {
   return (
     typeof (client as PGliteLike).transaction === 'function' &&
     typeof (client as PGliteLike).exec === 'function'
   );
 }
 
-function isPool(client: PostgresClient): client is PgPoolLike {
+/** Whether the client is a `pg` Pool (by its shape). */
+export function isPool(client: PostgresClient): client is PgPoolLike {
   return (
     typeof (client as PgPoolLike).connect === 'function' &&
     typeof (client as PgPoolLike).totalCount === 'number'

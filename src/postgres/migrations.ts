@@ -135,6 +135,14 @@ CREATE INDEX reviews_tenant_due_idx ON ${t.reviews} (tenant_id, due_by, id);
 /** The schema version this release of the store expects. */
 export const POSTGRES_SCHEMA_VERSION: number = STEPS.at(-1)?.version ?? 0;
 
+/** The error of every store operation (and `migrate()`) on a schema migrated by a newer release. */
+export function newerSchemaError(schema: string, version: number): ConsentError {
+  return new ConsentError(
+    'CONFIG',
+    `Schema "${schema}" is at version ${version}, newer than this sms-consent release knows (${POSTGRES_SCHEMA_VERSION}); upgrade sms-consent`,
+  );
+}
+
 /**
  * The store's migrations as plain SQL for one schema, for teams that apply migrations with their own
  * tool (Flyway, sqitch, …) instead of `store.migrate()`. Apply them in order, each once. Each step
@@ -160,39 +168,40 @@ INSERT INTO ${t.migrations} (version, name) VALUES (${step.version}, '${step.nam
  * missing steps, the others find nothing left to do.
  */
 export async function migrateSchema(driver: Driver, t: TableNames): Promise<MigrationResult> {
-  return driver.transaction(async (session) => {
-    await session.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
-      `sms-consent:migrate:${t.schema}`,
-    ]);
-    const [found] = await session.query<{ schema: boolean; table: boolean }>(
-      `SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS schema, to_regclass($2) IS NOT NULL AS table`,
-      [t.schema, t.migrations],
-    );
-    if (!found?.schema) await session.exec(`CREATE SCHEMA "${t.schema}"`);
-    if (!found?.table) {
-      await session.exec(
-        `CREATE TABLE ${t.migrations} (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
-      );
-    }
-    const rows = await session.query<{ version: number }>(`SELECT version FROM ${t.migrations}`);
-    const done = new Set(rows.map((row) => Number(row.version)));
-    const newest = Math.max(0, ...done);
-    if (newest > POSTGRES_SCHEMA_VERSION) {
-      throw new ConsentError(
-        'CONFIG',
-        `Schema "${t.schema}" is at version ${newest}, newer than this sms-consent release knows (${POSTGRES_SCHEMA_VERSION}); upgrade sms-consent`,
-      );
-    }
-    const applied: number[] = [];
-    for (const step of STEPS) {
-      if (done.has(step.version)) continue;
-      await session.exec(step.sql(t));
-      await session.query(`INSERT INTO ${t.migrations} (version, name) VALUES ($1, $2)`, [
-        step.version,
-        step.name,
+  return driver.transaction(
+    async (session) => {
+      await session.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
+        `sms-consent:migrate:${t.schema}`,
       ]);
-      applied.push(step.version);
-    }
-    return { version: Math.max(newest, ...applied), applied };
-  });
+      const [found] = await session.query<{ schema: boolean; table: boolean }>(
+        `SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS schema, to_regclass($2) IS NOT NULL AS table`,
+        [t.schema, t.migrations],
+      );
+      if (!found?.schema) await session.exec(`CREATE SCHEMA "${t.schema}"`);
+      if (!found?.table) {
+        await session.exec(
+          `CREATE TABLE ${t.migrations} (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+        );
+      }
+      const rows = await session.query<{ version: number }>(`SELECT version FROM ${t.migrations}`);
+      const done = new Set(rows.map((row) => Number(row.version)));
+      const newest = Math.max(0, ...done);
+      if (newest > POSTGRES_SCHEMA_VERSION) {
+        throw newerSchemaError(t.schema, newest);
+      }
+      const applied: number[] = [];
+      for (const step of STEPS) {
+        if (done.has(step.version)) continue;
+        await session.exec(step.sql(t));
+        await session.query(`INSERT INTO ${t.migrations} (version, name) VALUES ($1, $2)`, [
+          step.version,
+          step.name,
+        ]);
+        applied.push(step.version);
+      }
+      return { version: Math.max(newest, ...applied), applied };
+    },
+    undefined,
+    { untimed: true },
+  );
 }

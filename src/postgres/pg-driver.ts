@@ -9,6 +9,7 @@ import type {
   PgQueryConfig,
   Session,
   Statement,
+  TransactionSettings,
 } from './client.js';
 import { isConnectionLoss, statementFailure, storeFailure } from './failures.js';
 
@@ -46,8 +47,10 @@ function pgSession(
   client: PgClientLike,
   nameOf: ((text: string) => string) | undefined,
   withCommit: Statement[],
+  first: () => readonly unknown[],
 ): Session {
   return {
+    firstRows: first,
     query: (text, params = []) => runStatement(client, nameOf, text, params, true),
     async exec(text) {
       try {
@@ -90,6 +93,23 @@ function firstFailure(results: readonly PromiseSettledResult<unknown>[]): unknow
   return failed === undefined ? undefined : (failed as PromiseRejectedResult).reason;
 }
 
+/** The driver's options for one transaction: without timeouts when it asks for none. */
+function timed(options: DriverOptions, settings: TransactionSettings | undefined): DriverOptions {
+  return settings?.untimed ? { ...options, lockTimeoutMs: 0, statementTimeoutMs: 0 } : options;
+}
+
+/** BEGIN with the transaction's settings, sent as one simple query (no parameters, so no round trip each). */
+function beginText(options: DriverOptions): string {
+  const settings = [
+    ...(options.groupCommit ? ['SET LOCAL synchronous_commit = off'] : []),
+    ...(options.lockTimeoutMs > 0 ? [`SET LOCAL lock_timeout = ${Math.floor(options.lockTimeoutMs)}`] : []),
+    ...(options.statementTimeoutMs > 0
+      ? [`SET LOCAL statement_timeout = ${Math.floor(options.statementTimeoutMs)}`]
+      : []),
+  ];
+  return ['BEGIN', ...settings].join('; ');
+}
+
 /** pg's answer when a statement was refused before it was sent: nothing reached the server. */
 const NOT_SENT = 'not queryable';
 
@@ -115,15 +135,18 @@ async function inTransaction<T>(
     ...(nameOf ? { name: nameOf(statement.text) } : {}),
   });
   const withCommit: Statement[] = [];
-  const session = pgSession(client, nameOf, withCommit);
+  let firstRows: readonly unknown[] = [];
+  const session = pgSession(client, nameOf, withCommit, () => firstRows);
   const opening = await sendTogether(client, [
-    { text: options.groupCommit ? 'BEGIN; SET LOCAL synchronous_commit = off' : 'BEGIN' },
+    { text: beginText(options) },
     ...(options.first ? [named(options.first)] : []),
   ]);
   let result: T;
   try {
     const failure = firstFailure(opening);
     if (failure !== undefined) throw statementFailure(failure, true);
+    const answer = opening[1];
+    if (answer?.status === 'fulfilled') firstRows = answer.value.rows;
     result = await fn(session);
   } catch (error) {
     if (!options.isLost()) await client.query({ text: 'ROLLBACK' }).catch(() => undefined);
@@ -169,7 +192,7 @@ export function pgPoolDriver(pool: PgPoolLike, options: DriverOptions): Driver {
     concurrent: true,
     exclusive: false,
     run: (text, params, idempotent) => runStatement(pool, nameOf, text, params, idempotent),
-    async transaction(fn, first) {
+    async transaction(fn, first, settings) {
       let client: PgPoolClientLike;
       try {
         client = await pool.connect();
@@ -185,7 +208,7 @@ export function pgPoolDriver(pool: PgPoolLike, options: DriverOptions): Driver {
       client.on('error', onError);
       try {
         return await inTransaction(client, nameOf, fn, {
-          ...options,
+          ...timed(options, settings),
           ...(first ? { first } : {}),
           isLost: () => lost !== undefined,
         });
@@ -221,10 +244,10 @@ export function pgClientDriver(client: PgClientLike, options: DriverOptions): Dr
     exclusive: false,
     run: (text, params, idempotent) =>
       exclusive(() => runStatement(client, nameOf, text, params, idempotent)),
-    transaction: (fn, first) =>
+    transaction: (fn, first, settings) =>
       exclusive(() =>
         inTransaction(client, nameOf, fn, {
-          ...options,
+          ...timed(options, settings),
           ...(first ? { first } : {}),
           groupCommit: false,
           isLost: () => false,

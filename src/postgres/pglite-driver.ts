@@ -1,8 +1,13 @@
 import type { Driver, PGliteLike, PGliteTransactionLike, Session, Statement } from './client.js';
 import { statementFailure } from './failures.js';
 
-function pgliteSession(target: PGliteTransactionLike, beforeCommit: Statement[]): Session {
+function pgliteSession(
+  target: PGliteTransactionLike,
+  beforeCommit: Statement[],
+  first: () => readonly unknown[],
+): Session {
   return {
+    firstRows: first,
     withCommit(statement) {
       beforeCommit.push(statement);
     },
@@ -44,8 +49,9 @@ export function pgliteDriver(db: PGliteLike): Driver {
         return await db.transaction(async (tx) => {
           state.phase = 'body';
           const beforeCommit: Statement[] = [];
-          const session = pgliteSession(tx, beforeCommit);
-          if (first) await session.query(first.text, first.params);
+          let firstRows: readonly unknown[] = [];
+          const session = pgliteSession(tx, beforeCommit, () => firstRows);
+          if (first) firstRows = await session.query(first.text, first.params);
           const result = await fn(session);
           for (const statement of beforeCommit) await session.query(statement.text, statement.params);
           state.phase = 'commit';

@@ -1,9 +1,11 @@
 import type { E164 } from '../phone.js';
 import type { ConsentStore, PhoneTransaction } from '../store/contract.js';
-import { createKeyedMutex } from '../store/keyed-mutex.js';
-import { createDriver, type PostgresClient } from './client.js';
+import { assertTenantId } from '../store/tenant-id.js';
+import { createDriver, isPGlite, isPool, type PgPoolLike, type PostgresClient } from './client.js';
 import type { StoreContext } from './context.js';
+import { holdFolder } from './embedded.js';
 import { withRetry } from './failures.js';
+import { createTransactionGates, defaultPerTenant } from './gates.js';
 import { type MigrationResult, migrateSchema } from './migrations.js';
 import { claimJobs, completeJob, consumeConfirmation, listJobs, retryJob } from './outbox.js';
 import {
@@ -18,7 +20,8 @@ import {
 } from './reads.js';
 import { addReview, getReview, listReviews, resolveReview } from './reviews.js';
 import { tableNames } from './schema.js';
-import { createPhoneTransaction, PHONE_LOCK_SQL, phoneLockKey } from './transaction.js';
+import { createSchemaGuard } from './schema-version.js';
+import { createPhoneTransaction, phoneLockKey, phoneLockSql } from './transaction.js';
 
 /** Options of {@link createPostgresStore}. */
 export interface PostgresStoreOptions {
@@ -48,6 +51,33 @@ export interface PostgresStoreOptions {
    * once its commit is durable. `false` commits synchronously.
    */
   readonly groupCommit?: boolean;
+  /**
+   * Server only: `lock_timeout` of the store's transactions in ms (default 5000; 0 waits forever). A
+   * write stuck behind a lock held elsewhere fails as a `STORE_FAILURE` instead of waiting, so a
+   * webhook answers 5xx and the provider retries.
+   */
+  readonly lockTimeoutMs?: number;
+  /** Server only: `statement_timeout` of the store's transactions in ms (default 5000; 0: none). */
+  readonly statementTimeoutMs?: number;
+  /**
+   * `pg` Pool only: connections one tenant's transactions may hold at once (default the pool's `max`
+   * less two; half of a pool of four or fewer), so one tenant's stalled writes cannot take every
+   * connection from the others.
+   */
+  readonly maxConnectionsPerTenant?: number;
+  /**
+   * `pg` Pool only: how long a transaction waits in this process for its number's earlier writes and
+   * a connection of its tenant before it fails as a `STORE_FAILURE` (default 15000: Twilio gives up
+   * on a webhook after 15 s and retries it).
+   */
+  readonly queueTimeoutMs?: number;
+  /**
+   * `pg` Pool only: called when an idle pooled connection fails (the server restarted, a failover,
+   * a network cut). The store listens for the pool's `error` event, without which Node would end
+   * the process; the pool replaces the connection and the next transaction reconnects. Default:
+   * a `console.warn`.
+   */
+  readonly onPoolError?: (error: Error) => void;
 }
 
 /** A {@link ConsentStore} on PostgreSQL or PGlite, plus the schema migration. */
@@ -87,7 +117,14 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresCons
   const driver = createDriver(options.client, {
     preparedStatements: options.preparedStatements ?? true,
     groupCommit: options.groupCommit ?? true,
+    lockTimeoutMs: Math.max(0, options.lockTimeoutMs ?? 5000),
+    statementTimeoutMs: Math.max(0, options.statementTimeoutMs ?? 5000),
   });
+  // A PGlite folder is one process's database: the store holds its lock until close().
+  const releaseFolder = isPGlite(options.client) ? holdFolder(options.client) : undefined;
+  const poolErrorListener = isPool(options.client)
+    ? watchPool(options.client, options.onPoolError)
+    : undefined;
   const context: StoreContext = {
     driver,
     t,
@@ -97,28 +134,44 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresCons
     },
     statusChunkSize: Math.max(1, options.statusChunkSize ?? 50_000),
   };
-  // With a pool, callers of one number queue here instead of each holding a connection while they
-  // wait for the database lock; the advisory lock still serializes across processes.
-  const local = driver.concurrent ? createKeyedMutex() : undefined;
+  const local = driver.concurrent
+    ? createTransactionGates({
+        perTenant: options.maxConnectionsPerTenant ?? defaultPerTenant(options.client),
+        queueTimeoutMs: Math.max(1, options.queueTimeoutMs ?? 15_000),
+      })
+    : undefined;
+  const schemaGuard = createSchemaGuard(driver, t);
+  const lockSql = phoneLockSql(t);
+  const guarded =
+    <A extends unknown[], R>(operation: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      await schemaGuard.check();
+      return operation(...args);
+    };
 
   async function transact<T>(
     tenantId: string,
     phone: E164,
     fn: (tx: PhoneTransaction) => Promise<T>,
   ): Promise<T> {
+    assertTenantId(tenantId);
     const key = phoneLockKey(t.schema, tenantId, phone);
-    const release = await local?.acquire(key);
+    // On a server the lock statement reads the version too; PGlite's folder has no other writer.
+    if (driver.exclusive) await schemaGuard.check();
+    const release = await local?.enter(tenantId, key);
     try {
       return await withRetry(context.retry, () =>
         driver.transaction(
           async (session) => {
+            if (!driver.exclusive)
+              schemaGuard.assert((session.firstRows()[0] as { version?: unknown })?.version);
             const pending = createPhoneTransaction(session, t, tenantId, phone);
             const result = await fn(pending.tx);
             pending.flush();
             return result;
           },
           // PGlite is one in-process connection: its transactions already run one at a time.
-          driver.exclusive ? undefined : { text: PHONE_LOCK_SQL, params: [key] },
+          driver.exclusive ? undefined : { text: lockSql, params: [key] },
         ),
       );
     } finally {
@@ -128,27 +181,76 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresCons
 
   return {
     schema: t.schema,
-    migrate: () => withRetry(context.retry, () => migrateSchema(driver, t)),
+    migrate: async () => {
+      schemaGuard.reset();
+      return withRetry(context.retry, () => migrateSchema(driver, t));
+    },
     transact,
-    getStatus: (tenantId, phone) => getStatus(context, tenantId, phone),
-    getStatuses: (tenantId, phones) => getStatuses(context, tenantId, phones),
-    listStatuses: (tenantId, listOptions) => listStatuses(context, tenantId, listOptions),
-    getEvents: (tenantId, phone) => getEvents(context, tenantId, phone),
-    getEvent: (tenantId, eventId) => getEvent(context, tenantId, eventId),
-    readLedger: (tenantId, ledgerOptions) => readLedger(context, tenantId, ledgerOptions),
-    getChainHead: (tenantId) => getChainHead(context, tenantId),
-    consumeConfirmation: (tenantId, phone, text, now) =>
-      consumeConfirmation(context, tenantId, phone, text, now),
-    claimJobs: (claimOptions) => claimJobs(context, claimOptions),
-    completeJob: (jobId, leaseToken) => completeJob(context, jobId, leaseToken),
-    retryJob: (jobId, leaseToken, outcome) => retryJob(context, jobId, leaseToken, outcome),
-    listJobs: (listOptions) => listJobs(context, listOptions),
-    listTenants: () => listTenants(context),
-    addReview: (review) => addReview(context, review),
-    getReview: (tenantId, reviewId) => getReview(context, tenantId, reviewId),
-    listReviews: (tenantId, query) => listReviews(context, tenantId, query),
-    resolveReview: (tenantId, reviewId, resolution) => resolveReview(context, tenantId, reviewId, resolution),
-    // The client belongs to the caller: the store opened nothing it could release.
-    async close() {},
+    getStatus: scoped(guarded((tenantId, phone) => getStatus(context, tenantId, phone))),
+    getStatuses: scoped(guarded((tenantId, phones) => getStatuses(context, tenantId, phones))),
+    listStatuses: scoped(guarded((tenantId, listOptions) => listStatuses(context, tenantId, listOptions))),
+    getEvents: scoped(guarded((tenantId, phone) => getEvents(context, tenantId, phone))),
+    getEvent: scoped(guarded((tenantId, eventId) => getEvent(context, tenantId, eventId))),
+    readLedger: scoped(guarded((tenantId, ledgerOptions) => readLedger(context, tenantId, ledgerOptions))),
+    getChainHead: scoped(guarded((tenantId) => getChainHead(context, tenantId))),
+    consumeConfirmation: scoped(
+      guarded((tenantId, phone, text, now) => consumeConfirmation(context, tenantId, phone, text, now)),
+    ),
+    claimJobs: async (claimOptions) => {
+      if (claimOptions.tenantId !== undefined) assertTenantId(claimOptions.tenantId);
+      await schemaGuard.check();
+      return claimJobs(context, claimOptions);
+    },
+    completeJob: guarded((jobId: string, leaseToken: string) => completeJob(context, jobId, leaseToken)),
+    retryJob: guarded((jobId: string, leaseToken: string, outcome: Parameters<ConsentStore['retryJob']>[2]) =>
+      retryJob(context, jobId, leaseToken, outcome),
+    ),
+    listJobs: async (listOptions) => {
+      if (listOptions.tenantId !== undefined) assertTenantId(listOptions.tenantId);
+      await schemaGuard.check();
+      return listJobs(context, listOptions);
+    },
+    listTenants: guarded(() => listTenants(context)),
+    addReview: async (review) => {
+      assertTenantId(review.tenantId);
+      await schemaGuard.check();
+      return addReview(context, review);
+    },
+    getReview: scoped(guarded((tenantId, reviewId) => getReview(context, tenantId, reviewId))),
+    listReviews: scoped(guarded((tenantId, query) => listReviews(context, tenantId, query))),
+    resolveReview: scoped(
+      guarded((tenantId, reviewId, resolution) => resolveReview(context, tenantId, reviewId, resolution)),
+    ),
+    // The client belongs to the caller; the store releases only its hold on a PGlite folder's lock.
+    async close() {
+      releaseFolder?.();
+      poolErrorListener?.();
+    },
+  };
+}
+
+/** A tenant-scoped read that applies the one tenant-id rule first, rejecting (never throwing) like the read. */
+function scoped<A extends unknown[], R>(
+  read: (tenantId: string, ...rest: A) => Promise<R>,
+): (tenantId: string, ...rest: A) => Promise<R> {
+  return async (tenantId, ...rest) => {
+    assertTenantId(tenantId);
+    return read(tenantId, ...rest);
+  };
+}
+
+/** Listens for the pool's idle-client errors (see `onPoolError`); returns what stops listening. */
+function watchPool(target: PgPoolLike, report?: (error: Error) => void): (() => void) | undefined {
+  if (typeof target.on !== 'function') return undefined;
+  const listener = (error: Error): void => {
+    if (report) report(error);
+    else
+      console.warn(
+        `sms-consent: an idle PostgreSQL connection failed (the pool replaces it): ${error.message}`,
+      );
+  };
+  target.on('error', listener);
+  return () => {
+    target.off?.('error', listener);
   };
 }

@@ -7,9 +7,15 @@ import type { NewOutboxJob, PhoneTransaction, StatusWrite } from '../store/contr
 import type { Session } from './client.js';
 import { type EventJson, eventJson, toEvent } from './rows.js';
 import type { TableNames } from './schema.js';
+import { versionSubquery } from './schema-version.js';
 
-/** Serializes the transactions of one (tenant, phone) across every process sharing the database. */
-export const PHONE_LOCK_SQL = 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))';
+/**
+ * Serializes the transactions of one (tenant, phone) across every process sharing the database, and
+ * reads the schema version in the same statement (see `createSchemaGuard`).
+ */
+export function phoneLockSql(t: TableNames): string {
+  return `SELECT pg_advisory_xact_lock(hashtextextended($1, 0)), ${versionSubquery(t)} AS version`;
+}
 
 /** The advisory lock key text of one number; a hash collision only costs some needless waiting. */
 export function phoneLockKey(schema: string, tenantId: string, phone: E164): string {

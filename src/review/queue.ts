@@ -9,6 +9,7 @@ import type { ConsentEvent, ConsentStatus } from '../consent/types.js';
 import { ConsentError, ValidationError } from '../errors.js';
 import type { E164 } from '../phone.js';
 import type { ConsentStore } from '../store/contract.js';
+import { assertTenantId } from '../store/tenant-id.js';
 import { revocationDueBy } from './business-days.js';
 import type { Review, ReviewClassification, ReviewDecision, ReviewPage } from './types.js';
 
@@ -80,14 +81,14 @@ export interface ReviewQueue {
 }
 
 const resolveSchema = z.object({
-  tenantId: z.string().min(1).max(200).optional(),
+  tenantId: z.unknown().optional(),
   decision: z.enum(['opt_out', 'not_opt_out']),
   actor: z.string().trim().min(1, 'name who decided').max(200),
   note: z.string().max(1000).optional(),
 });
 
 const reviewsSchema = z.object({
-  tenantId: z.string().min(1).max(200).optional(),
+  tenantId: z.unknown().optional(),
   state: z.enum(['open', 'resolved']).optional(),
   dueBefore: z.union([z.date(), z.string().min(1), z.number().finite()]).optional(),
   after: z.string().max(500).optional(),
@@ -130,7 +131,9 @@ export function createReviewQueue(parts: ReviewParts): ReviewQueue {
     async reviews(options = {}) {
       const parsed = parse(reviewsSchema, options, 'reviews');
       const dueBefore = parsed.dueBefore === undefined ? undefined : instant(parsed.dueBefore);
-      return store.listReviews(parsed.tenantId ?? parts.defaultTenant, {
+      const tenantId = parsed.tenantId ?? parts.defaultTenant;
+      assertTenantId(tenantId);
+      return store.listReviews(tenantId, {
         limit: parsed.limit ?? 100,
         ...(parsed.state === undefined ? {} : { state: parsed.state }),
         ...(dueBefore === undefined ? {} : { dueBefore }),
@@ -141,6 +144,7 @@ export function createReviewQueue(parts: ReviewParts): ReviewQueue {
     async resolveReview(reviewId, input) {
       const parsed = parse(resolveSchema, input, 'resolveReview');
       const tenantId = parsed.tenantId ?? parts.defaultTenant;
+      assertTenantId(tenantId);
       const review = await store.getReview(tenantId, reviewId);
       if (!review) {
         throw new ValidationError(`No review ${JSON.stringify(reviewId)} in tenant ${tenantId}`, [

@@ -122,6 +122,12 @@ export interface ClaimJobsOptions {
  * tenant's jobs when one is); `completeJob` and `retryJob` act on the job their lease token names;
  * `listTenants` lists every tenant.
  *
+ * One tenant-id rule for every method: a tenant id is a string of 1 to 200 UTF-16
+ * code units with no NUL and no unpaired surrogate. Every method that takes a `tenantId` (reads
+ * included, and `claimJobs`/`listJobs` when one is given) MUST reject any other value with a
+ * `ValidationError` (code `INVALID_INPUT`) before it reads or writes anything, so a bad id fails closed
+ * in every store instead of reading an empty tenant.
+ *
  * Rules every adapter MUST follow (proved by `runConsentStoreTests` from `sms-consent/testing`):
  * - `transact(tenant, phone, fn)` MUST serialize transactions of the same (tenant, phone): while one
  *   runs, another for the same number waits, across every process that shares the store. Under

@@ -1,6 +1,7 @@
 import type { NewReview, Review, ReviewPage, ReviewQuery, ReviewResolution } from '../review/types.js';
 import type { ConsentStore } from './contract.js';
 import { reviewCursor, supersedes } from './review-order.js';
+import { assertTenantId } from './tenant-id.js';
 
 /** The review queue of the memory store: per tenant, reviews by id and the id of each key. */
 export interface MemoryReviewData {
@@ -22,6 +23,7 @@ export function createMemoryReviews(
   };
   return {
     async addReview(review: NewReview) {
+      assertTenantId(review.tenantId);
       const data = of(review.tenantId);
       const existing = data.byKey.get(review.key);
       const stored = existing === undefined ? undefined : data.byId.get(existing);
@@ -32,9 +34,11 @@ export function createMemoryReviews(
       return { added: true, review: added };
     },
     async getReview(tenantId, reviewId) {
+      assertTenantId(tenantId);
       return tenants.get(tenantId)?.byId.get(reviewId) ?? null;
     },
     async listReviews(tenantId, query: ReviewQuery): Promise<ReviewPage> {
+      assertTenantId(tenantId);
       const all = [...(tenants.get(tenantId)?.byId.values() ?? [])]
         .filter(
           (review) =>
@@ -49,6 +53,7 @@ export function createMemoryReviews(
       return all.length > limit && last ? { items, next: reviewCursor(last) } : { items };
     },
     async resolveReview(tenantId, reviewId, resolution: ReviewResolution) {
+      assertTenantId(tenantId);
       const data = tenants.get(tenantId);
       const review = data?.byId.get(reviewId);
       if (!data || !review) return null;

@@ -14,6 +14,8 @@ import type {
 import { compareJobs } from './job-order.js';
 import { createKeyedMutex, type Release } from './keyed-mutex.js';
 import { createMemoryReviews, type MemoryReviewData } from './memory-reviews.js';
+import { createSortedKeys, type SortedKeys } from './sorted-keys.js';
+import { assertTenantId } from './tenant-id.js';
 
 /** A status row as the memory store keeps it: ids, not events. */
 export interface MemoryStatusRow extends StatusWrite {
@@ -33,8 +35,8 @@ export interface MemoryTenantData {
    */
   head: ChainHead | null;
   readonly statuses: Map<E164, MemoryStatusRow>;
-  /** The keys of `statuses`, sorted, for paging by phone. */
-  readonly phones: E164[];
+  /** The keys of `statuses`, read sorted, for paging by phone. */
+  readonly phones: SortedKeys<E164>;
   readonly keys: Map<string, string>;
 }
 
@@ -76,7 +78,7 @@ export function createMemoryStore(): MemoryConsentStore {
         eventsByPhone: new Map(),
         head: null,
         statuses: new Map(),
-        phones: [],
+        phones: createSortedKeys(),
         keys: new Map(),
       };
       tenants.set(tenantId, data);
@@ -103,6 +105,7 @@ export function createMemoryStore(): MemoryConsentStore {
     phone: E164,
     fn: (tx: PhoneTransaction) => Promise<T>,
   ): Promise<T> {
+    assertTenantId(tenantId);
     const releases: Release[] = [await locks.acquire(`phone\u0000${tenantId}\u0000${phone}`)];
     const data = tenant(tenantId);
     const appended: ConsentEvent[] = [];
@@ -163,12 +166,7 @@ export function createMemoryStore(): MemoryConsentStore {
       for (const [key, eventId] of claims) data.keys.set(key, eventId);
       if (statusWrite) {
         const previous = data.statuses.get(phone);
-        if (!previous)
-          data.phones.splice(
-            firstIndex(data.phones, (known) => known > phone),
-            0,
-            phone,
-          );
+        if (!previous) data.phones.add(phone);
         const confirmation: PendingConfirmation | null | undefined =
           statusWrite.confirmation === undefined ? previous?.confirmation : statusWrite.confirmation;
         data.statuses.set(phone, {
@@ -189,11 +187,13 @@ export function createMemoryStore(): MemoryConsentStore {
     transact,
     ...createMemoryReviews(reviews),
     async getStatus(tenantId, phone) {
+      assertTenantId(tenantId);
       const data = tenants.get(tenantId);
       const row = data?.statuses.get(phone);
       return data && row ? toStatus(data, row) : null;
     },
     async getStatuses(tenantId, phones) {
+      assertTenantId(tenantId);
       const result = new Map<E164, ConsentStatusValue>();
       const statuses = tenants.get(tenantId)?.statuses;
       if (!statuses) return result;
@@ -204,9 +204,10 @@ export function createMemoryStore(): MemoryConsentStore {
       return result;
     },
     async listStatuses(tenantId, { status, after, limit }) {
+      assertTenantId(tenantId);
       const data = tenants.get(tenantId);
       if (!data) return { items: [] };
-      const { phones } = data;
+      const phones = data.phones.sorted();
       const start = after === undefined ? 0 : firstIndex(phones, (phone) => phone > after);
       const items: StoredStatus[] = [];
       for (let index = start; index < phones.length; index++) {
@@ -219,20 +220,25 @@ export function createMemoryStore(): MemoryConsentStore {
       return { items };
     },
     async getEvents(tenantId, phone) {
+      assertTenantId(tenantId);
       return [...(tenants.get(tenantId)?.eventsByPhone.get(phone) ?? [])];
     },
     async getEvent(tenantId, eventId) {
+      assertTenantId(tenantId);
       return tenants.get(tenantId)?.eventsById.get(eventId) ?? null;
     },
     async readLedger(tenantId, { afterSeq, limit }) {
+      assertTenantId(tenantId);
       const events = tenants.get(tenantId)?.events ?? [];
       const start = firstIndex(events, (event) => event.seq > afterSeq);
       return events.slice(start, start + Math.max(0, Math.floor(limit)));
     },
     async getChainHead(tenantId) {
+      assertTenantId(tenantId);
       return tenants.get(tenantId)?.head ?? null;
     },
     async consumeConfirmation(tenantId, phone, text, now) {
+      assertTenantId(tenantId);
       const statuses = tenants.get(tenantId)?.statuses;
       const row = statuses?.get(phone);
       if (!statuses || !row?.confirmation) return false;
@@ -242,6 +248,7 @@ export function createMemoryStore(): MemoryConsentStore {
       return true;
     },
     async claimJobs({ limit, leaseMs, now, leaseToken, kind, tenantId }) {
+      if (tenantId !== undefined) assertTenantId(tenantId);
       const nowMs = Date.parse(now);
       const leaseUntil = new Date(nowMs + leaseMs).toISOString();
       const claimable = [...jobs.values()]
@@ -280,6 +287,7 @@ export function createMemoryStore(): MemoryConsentStore {
       return true;
     },
     async listJobs({ state, tenantId, limit }) {
+      if (tenantId !== undefined) assertTenantId(tenantId);
       return [...jobs.values()]
         .filter((job) => job.state === state && (tenantId === undefined || job.tenantId === tenantId))
         .sort(compareJobs)

@@ -9,6 +9,7 @@ import { orderingTests } from './store-suite/ordering.js';
 import { outboxTests } from './store-suite/outbox.js';
 import { readTests } from './store-suite/reads.js';
 import { reviewTests } from './store-suite/reviews.js';
+import { tenantIdTests } from './store-suite/tenant-ids.js';
 import { tenantTests } from './store-suite/tenants.js';
 import type { GroupKit, StoreSuiteGroup, StoreSuiteOptions, SuiteTestFn } from './store-suite/types.js';
 
@@ -20,6 +21,7 @@ const GROUPS: readonly [StoreSuiteGroup, (kit: GroupKit) => void][] = [
   ['ordering', orderingTests],
   ['concurrency', concurrencyTests],
   ['tenants', tenantTests],
+  ['tenants', tenantIdTests],
   ['reads', readTests],
   ['confirmation', confirmationTests],
   ['outbox', outboxTests],

@@ -114,6 +114,32 @@ describe.each(kinds)('sms-consent on $name', (kind) => {
   });
 });
 
+describe.each(kinds)('sms-consent on $name, schema from a newer release', (kind) => {
+  test('record, export and verify refuse a schema newer than the release and write nothing', {
+    timeout: 120_000,
+  }, async () => {
+    const store = await kind.create();
+    await store.sql(
+      `INSERT INTO "${store.schema}".schema_migrations (version, name) VALUES (99, 'from the future')`,
+    );
+    const runs = [
+      ['record', 'opt-out', LEAD, '--note', 'asked on the phone'],
+      ['export', '--format', 'jsonl'],
+      ['verify'],
+    ];
+    for (const args of runs) {
+      const run = await runCli([...args, ...store.flags]);
+      expect({ args, code: run.code, stderr: run.stderr }).toMatchObject({
+        code: 1,
+        stderr: expect.stringMatching(
+          /version 99, newer than this sms-consent release knows \(\d+\); upgrade sms-consent/,
+        ),
+      });
+    }
+    expect(await store.sql(`SELECT count(*)::int AS n FROM "${store.schema}".events`)).toEqual([{ n: 0 }]);
+  });
+});
+
 describe.runIf(DATABASE_URL)('sms-consent on a PostgreSQL server', () => {
   test('a schema that was never migrated is named, with what to run', async () => {
     const run = await runCli(['status', LEAD, '--schema', 'cli_never_migrated'], {

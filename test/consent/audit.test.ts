@@ -50,6 +50,31 @@ describe('verifyAuditTrail', () => {
     expect((await consent.verifyAuditTrail()).brokenAt).toMatchObject({ seq: 2, problem: 'hash_mismatch' });
   });
 
+  test('two events with the same seq are found, also when they fall on either side of a page', async () => {
+    for (const at of [2, 999]) {
+      const store = createMemoryStore();
+      const consent = createConsentManager({ store, defaultCountry: 'US' });
+      for (let index = 0; index < at + 2; index++) {
+        await consent.record({
+          phone: `+1415555${String(5000 + index)}`,
+          action: 'opt_out',
+          source: 'import',
+        });
+      }
+      const events = store.internals.tenants.get('default')?.events as ConsentEvent[];
+      // A second writer that appended after the same head: same seq and link, its own content.
+      const original = events[at] as ConsentEvent;
+      const { seq, prevHash, hash: _hash, ...content } = original;
+      const twin = sealEvent({ ...content, id: `${original.id}x` }, { seq: seq - 1, hash: prevHash ?? '' });
+      events.splice(at + 1, 0, twin);
+      expect(await consent.verifyAuditTrail()).toEqual({
+        ok: false,
+        checked: at + 1,
+        brokenAt: { seq: at + 1, eventId: twin.id, problem: 'duplicate_seq' },
+      });
+    }
+  });
+
   test('a removed event leaves a gap', async () => {
     const { consent, events } = await ledgerOfFive();
     events.splice(3, 1);

@@ -222,6 +222,25 @@ export function runPostgresBehaviourTests(backend: Backend): void {
     });
   });
 
+  test('a second row with the same seq, however it got there, is caught as duplicate_seq', async () => {
+    const { store, raw, table } = await setup();
+    const consent = createConsentManager({ store, defaultCountry: 'US' });
+    for (let index = 0; index < 3; index++) {
+      await consent.record({ phone: `+1415555${String(5100 + index)}`, action: 'opt_out', source: 'api' });
+    }
+    // What two writers on one folder left behind: the key no longer unique, a twin of event 2.
+    await raw(`ALTER TABLE ${table('events')} DROP CONSTRAINT events_pkey`);
+    await raw(
+      `INSERT INTO ${table('events')} SELECT tenant_id, seq, id || 'x', phone, action, source, occurred_at, recorded_at,
+         applied, reason, idempotency_key, evidence, prev_hash, hash FROM ${table('events')} WHERE seq = 2`,
+    );
+    expect(await consent.verifyAuditTrail()).toMatchObject({
+      ok: false,
+      checked: 2,
+      brokenAt: { seq: 2, problem: 'duplicate_seq' },
+    });
+  });
+
   test('deleting the newest events past the trigger is caught against the chain head', async () => {
     const { store, raw, table } = await setup();
     const clock = createFixedClock('2026-03-02T14:00:00Z');
@@ -294,6 +313,56 @@ export function runPostgresBehaviourTests(backend: Backend): void {
     const { store, raw, table } = await setup();
     await raw(`INSERT INTO ${table('schema_migrations')} (version, name) VALUES (99, 'from the future')`);
     await expect(store.migrate()).rejects.toMatchObject({ code: 'CONFIG' });
+  });
+
+  test('every store operation refuses a schema newer than the release, on a running store and a new one', async () => {
+    const { store, raw, table } = await setup();
+    const consent = createConsentManager({ store, defaultCountry: 'US' });
+    const { event } = await consent.record({ phone: PHONE, action: 'opt_out', source: 'admin' });
+    await raw(`INSERT INTO ${table('schema_migrations')} (version, name) VALUES (99, 'from the future')`);
+    const newer = {
+      code: 'CONFIG',
+      message: expect.stringMatching(/version 99, newer than this sms-consent release/),
+    };
+    // The running store's next write reads the version with its lock (PGlite: nobody else can migrate it).
+    if (!backend.sameSession) {
+      await expect(consent.record({ phone: PHONE, action: 'opt_in', source: 'admin' })).rejects.toMatchObject(
+        newer,
+      );
+    }
+    const late = createPostgresStore({ client: backend.client(), schema: store.schema });
+    const operations: [string, () => Promise<unknown>][] = [
+      ['transact', () => late.transact('default', PHONE, async (tx) => tx.events())],
+      ['getStatus', () => late.getStatus('default', PHONE)],
+      ['getStatuses', () => late.getStatuses('default', [PHONE])],
+      ['listStatuses', () => late.listStatuses('default', { limit: 10 })],
+      ['getEvents', () => late.getEvents('default', PHONE)],
+      ['getEvent', () => late.getEvent('default', event.id)],
+      ['readLedger', () => late.readLedger('default', { afterSeq: 0, limit: 10 })],
+      ['getChainHead', () => late.getChainHead('default')],
+      ['consumeConfirmation', () => late.consumeConfirmation('default', PHONE, 'x', event.recordedAt)],
+      [
+        'claimJobs',
+        () => late.claimJobs({ limit: 1, leaseMs: 1000, now: event.recordedAt, leaseToken: 't' }),
+      ],
+      ['completeJob', () => late.completeJob('job_x', 't')],
+      ['retryJob', () => late.retryJob('job_x', 't', { availableAt: event.recordedAt, error: 'x' })],
+      ['listJobs', () => late.listJobs({ state: 'pending', limit: 1 })],
+      ['listTenants', () => late.listTenants()],
+    ];
+    for (const [name, operation] of operations) {
+      const outcome = await operation().then(
+        () => `${name} ran`,
+        (error: { code?: unknown; message?: unknown }) => ({ code: error.code, message: error.message }),
+      );
+      expect(outcome).toMatchObject(newer);
+    }
+    const lateConsent = createConsentManager({ store: late, defaultCountry: 'US' });
+    await expect(
+      lateConsent.record({ phone: PHONE, action: 'opt_in', source: 'admin' }),
+    ).rejects.toMatchObject(newer);
+    await expect(lateConsent.verifyAuditTrail()).rejects.toMatchObject(newer);
+    expect(await raw(`SELECT count(*)::int AS n FROM ${table('events')}`)).toEqual([{ n: 1 }]);
   });
 
   test('database errors surface as STORE_FAILURE with the original error as cause', async () => {

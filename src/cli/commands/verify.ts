@@ -9,6 +9,7 @@ const PROBLEMS: Readonly<Record<NonNullable<AuditResult['brokenAt']>['problem'],
   hash_mismatch: 'its content no longer matches its hash (changed after it was recorded)',
   chain_mismatch: 'it does not link to the event before it (an event was replaced or reordered)',
   sequence_gap: 'an event is missing before it',
+  duplicate_seq: 'another event has the same sequence number (two writers appended at once)',
   head_mismatch: 'the ledger does not end at its sealed chain head (its newest events were removed)',
 };
 
