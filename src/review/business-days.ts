@@ -56,13 +56,28 @@ export function isBusinessDay(day: Date): boolean {
  * a weekend or holiday starts the count at the next business day the same way).
  */
 export function revocationDueBy(received: Date, businessDays = REVOCATION_BUSINESS_DAYS): Date {
-  let due = received.getTime();
-  for (let counted = 0; counted < businessDays; ) {
-    due += DAY_MS;
-    if (isBusinessDay(new Date(due))) counted++;
+  const time = received.getTime();
+  const day = Math.floor(time / DAY_MS);
+  const memo = Number.isInteger(businessDays) && businessDays >= 0 && businessDays < 64;
+  const key = day * 64 + businessDays;
+  let offset = memo ? offsets.get(key) : undefined;
+  if (offset === undefined) {
+    offset = 0;
+    for (let counted = 0; counted < businessDays; ) {
+      offset++;
+      if (isBusinessDay(new Date((day + offset) * DAY_MS))) counted++;
+    }
+    // The calendar repeats per received day: a small memo (bounded) makes the hot path one lookup.
+    if (memo) {
+      if (offsets.size >= 20_000) offsets.clear();
+      offsets.set(key, offset);
+    }
   }
-  return new Date(due);
+  return new Date(time + offset * DAY_MS);
 }
+
+/** Days from a received UTC day to its deadline, by `day * 64 + businessDays`. */
+const offsets = new Map<number, number>();
 
 function holidaysOf(year: number): ReadonlySet<string> {
   let days = cache.get(year);
