@@ -10,7 +10,7 @@ import {
   defaultClientParts,
   type FetchLike,
 } from './client.js';
-import { activeCampaignPhoneQueries, countryOf } from './phone-queries.js';
+import { activeCampaignPhoneQueries, activeCampaignPhoneSearch, countryOf } from './phone-queries.js';
 
 /** Options of {@link createActiveCampaignCrm}. */
 export interface ActiveCampaignCrmOptions {
@@ -28,6 +28,12 @@ export interface ActiveCampaignCrmOptions {
   readonly defaultCountry?: CountryCode;
   /** The `phone=` prefix queries of a lookup (default {@link activeCampaignPhoneQueries}). */
   readonly phoneQueries?: (phone: E164) => readonly string[];
+  /**
+   * The `search=` terms of a lookup, which find the formats no prefix query covers (default
+   * {@link activeCampaignPhoneSearch}: the number's last three digits). Return `[]` to search
+   * by prefix only.
+   */
+  readonly phoneSearch?: (phone: E164) => readonly string[];
   /**
    * Requests per second for the whole account (default 5, ActiveCampaign's limit). Every adapter
    * on one account should share one limit: create one adapter per account.
@@ -67,8 +73,10 @@ const PAGE_LIMIT = 100;
  * so consent lives in a custom contact field (`field`, values `opted_in` / `opted_out` unless
  * `values` says otherwise):
  * - lookups query `GET /api/3/contacts?phone=` — a prefix match on the phone as typed — with every
- *   variant of {@link activeCampaignPhoneQueries}, page through each (`limit`/`offset`, `meta.total`),
- *   normalize every hit and keep exact matches only;
+ *   variant of {@link activeCampaignPhoneQueries}, then `GET /api/3/contacts?search=` with the
+ *   number's last digits ({@link activeCampaignPhoneSearch}), which finds a phone typed in any other
+ *   format (`+1 415-555-2671`, `4155 552 671`); they page through each (`limit`/`offset`,
+ *   `meta.total`), normalize every hit and keep exact E.164 matches only;
  * - writes are `PUT /api/3/contacts/{id}` with `{"contact":{"fieldValues":[{"field","value"}]}}`;
  * - reads are `GET /api/3/contacts/{id}/fieldValues`;
  * - listing pages `GET /api/3/contacts` (with `filters[updated_after]` for `updatedSince`), and the
@@ -130,6 +138,7 @@ export function createActiveCampaignCrm(options: ActiveCampaignCrmOptions): CrmA
     sleep,
   });
   const queriesOf = options.phoneQueries ?? activeCampaignPhoneQueries;
+  const searchesOf = options.phoneSearch ?? ((phone: E164) => activeCampaignPhoneSearch(phone));
   const consentOf = (raw: string | null | undefined): CrmConsentValue =>
     raw === optedOut ? 'opted_out' : raw === optedIn ? 'opted_in' : null;
 
@@ -141,9 +150,9 @@ export function createActiveCampaignCrm(options: ActiveCampaignCrmOptions): CrmA
     return { contacts: body?.contacts ?? [], total: Number(body?.meta?.total ?? 0) };
   }
 
-  async function* contactsMatching(phoneQuery: string): AsyncGenerator<AcContact> {
+  async function* contactsMatching(filter: Record<string, string>): AsyncGenerator<AcContact> {
     for (let offset = 0; ; offset += PAGE_LIMIT) {
-      const page = await contactsPage({ phone: phoneQuery, limit: PAGE_LIMIT, offset });
+      const page = await contactsPage({ ...filter, limit: PAGE_LIMIT, offset });
       yield* page.contacts;
       if (page.contacts.length < PAGE_LIMIT || offset + PAGE_LIMIT >= page.total) return;
     }
@@ -163,8 +172,12 @@ export function createActiveCampaignCrm(options: ActiveCampaignCrmOptions): CrmA
     async findContactsByPhone(phone) {
       const country = countryOf(phone) ?? options.defaultCountry;
       const found = new Map<string, CrmContact>();
-      for (const query of queriesOf(phone)) {
-        for await (const contact of contactsMatching(query)) {
+      const filters = [
+        ...queriesOf(phone).map((query) => ({ phone: query })),
+        ...searchesOf(phone).map((term) => ({ search: term })),
+      ];
+      for (const filter of filters) {
+        for await (const contact of contactsMatching(filter)) {
           if (found.has(String(contact.id)) || !contact.phone) continue;
           const normalized = tryNormalizePhone(contact.phone, country ? { defaultCountry: country } : {});
           if (normalized === phone) found.set(String(contact.id), toContact(contact));

@@ -5,7 +5,7 @@
  */
 export type { FetchLike } from './client.js';
 export { type ActiveCampaignCrmOptions, createActiveCampaignCrm } from './crm.js';
-export { activeCampaignPhoneQueries } from './phone-queries.js';
+export { activeCampaignPhoneQueries, activeCampaignPhoneSearch } from './phone-queries.js';
 export {
   type ActiveCampaignSmsUnsubscribe,
   type ActiveCampaignWebhookAuth,

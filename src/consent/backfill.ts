@@ -10,7 +10,7 @@ import {
   inboundMessageKey,
   UNSUBSCRIBED_RECIPIENT_ERROR,
 } from './evidence.js';
-import type { TimeInput } from './inputs.js';
+import { type TimeInput, toIso } from './inputs.js';
 
 /**
  * One message of an SMS account's history, whatever the provider: what `backfill` replays. The
@@ -104,6 +104,8 @@ export interface BackfillContext {
     classification: Classification,
   ) => Promise<{ readonly added: boolean }>;
   readonly defaultTenant: string;
+  /** The manager's clock: what counts as the future. */
+  readonly now: () => Date;
 }
 
 /** A consent event found in the history, waiting for its turn in time order. */
@@ -127,6 +129,10 @@ const READ_PROGRESS_EVERY = 50_000;
  * numbers at once but each number's events one after another. The ledger folds by `occurredAt`, so
  * the end state equals live handling of the same messages; an interrupted backfill run again ends in
  * the same state as an uninterrupted one.
+ *
+ * A consent event dated before 2000 or in the future (beyond five minutes of clock skew) throws the
+ * `ValidationError` (code `INVALID_INPUT`) live handling and `record()` throw, before anything is
+ * written: a START dated 2099 would otherwise outrank every later STOP.
  */
 export async function runBackfill(
   context: BackfillContext,
@@ -152,6 +158,7 @@ export async function runBackfill(
   const intents = { opt_out: 0, opt_in: 0, help: 0, none: 0 };
   const pending: Pending[] = [];
   const reviews: { readonly message: ReviewMessage; readonly classification: Classification }[] = [];
+  const now = context.now();
   const progress = async (phase: BackfillProgress['phase'], applied: number) =>
     options.onProgress?.({ phase, read: tally.read, events: pending.length, applied });
 
@@ -264,7 +271,8 @@ export async function runBackfill(
       tally.invalidRecords++;
       return undefined;
     }
-    return { at, order: pending.length, draft: { ...draft, occurredAt: new Date(at).toISOString() } };
+    const occurredAt = toIso(message.sentAt, `sentAt of message ${JSON.stringify(message.id)}`, now);
+    return { at, order: pending.length, draft: { ...draft, occurredAt } };
   }
 }
 

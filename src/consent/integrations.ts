@@ -133,6 +133,7 @@ export function createIntegrations(
             apply: parts.apply,
             queueReview: parts.queueReview,
             defaultTenant: parts.defaultTenant,
+            now: () => parts.clock.now(),
           },
           source,
           run,

@@ -110,6 +110,11 @@ export interface PartitionOptions extends TenantOption {
 /** The consent manager: every operation of the library on one store. */
 export interface ConsentManager extends ConsentIntegrations {
   handleInbound(message: InboundMessage): Promise<InboundResult>;
+  /**
+   * Records a consent change that is not an inbound text (admin, form, CRM, import, api). An `sms` or
+   * `provider` event needs `evidence.messageId`, and an opt-in from them `evidence.body` that
+   * classifies as an opt-in under the manager's policy; otherwise a `ValidationError`.
+   */
   record(input: RecordInput): Promise<RecordResult>;
   getStatus(phone: string, options?: TenantOption): Promise<ConsentStatus>;
   canSend(phone: string, options?: SendOptions): Promise<SendCheck>;

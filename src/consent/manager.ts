@@ -264,7 +264,7 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
 
     async record(input) {
       const parsed = parseRecordInput(input);
-      refuseImpersonation(parsed);
+      refuseImpersonation(parsed, classify);
       const evidence = compactEvidence({ ...parsed.evidence, actor: parsed.actor ?? parsed.evidence?.actor });
       const outcome = await apply({
         tenantId: tenantOf(parsed),
@@ -368,15 +368,33 @@ function isNonEmpty(value: unknown, maxLength: number): boolean {
 
 /**
  * `record` is for changes that do not come from the person's own text: an `sms` or `provider` event
- * (the only sources that lift an opt-out) must name the message that proves it, and a refused
- * delivery can only ever opt out.
+ * (the only sources that lift an opt-out) must name the message that proves it; an opt-in from them
+ * must also carry that message's body, and is refused unless the body classifies as an opt-in under
+ * the manager's own policy (a made-up message id cannot lift an opt-out); a refused delivery can only
+ * ever opt out.
  */
-function refuseImpersonation(input: RecordInput): void {
-  if ((input.source === 'sms' || input.source === 'provider') && !input.evidence?.messageId) {
+function refuseImpersonation(input: RecordInput, classify: (body: string) => Classification): void {
+  const fromPerson = input.source === 'sms' || input.source === 'provider';
+  if (fromPerson && !input.evidence?.messageId) {
     throw new ValidationError(
       `Invalid record input: source '${input.source}' needs evidence.messageId (the person's own text); use handleInbound for inbound texts`,
       [{ path: 'evidence.messageId', message: `required with source '${input.source}'` }],
     );
+  }
+  if (fromPerson && input.action === 'opt_in') {
+    const body = input.evidence?.body;
+    const problem =
+      body === undefined
+        ? `required for an opt-in with source '${input.source}'`
+        : classify(body).intent === 'opt_in'
+          ? undefined
+          : "does not classify as an opt-in under the manager's policy";
+    if (problem !== undefined) {
+      throw new ValidationError(
+        `Invalid record input: evidence.body ${problem} (only the person's own opt-in text lifts an opt-out); use handleInbound for inbound texts`,
+        [{ path: 'evidence.body', message: problem }],
+      );
+    }
   }
   if (input.source === 'delivery_error' && input.action === 'opt_in') {
     throw new ValidationError('Invalid record input: a delivery error can only opt out, not opt in', [

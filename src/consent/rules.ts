@@ -31,17 +31,21 @@ export interface FoldResult<E extends FoldableEvent> {
 const ACTION_ORDER: Record<ConsentAction, number> = { opt_in: 0, opt_out: 1 };
 
 /**
- * The total order of the fold: by `occurredAt`; at the same instant by `recordedAt` (the order the
- * ledger learned of them) and then by id, which is time-ordered; the last tie-break puts an opt-out
- * after an opt-in (the opt-out wins, the safe side). The order depends only on the events, so any
- * arrival order of the same events folds to the same result.
+ * The total order of the fold: by `occurredAt`; at the same instant an opt-in before an opt-out, so
+ * the opt-out wins (the safe side) whatever order the events arrived or were listed in (the Twilio
+ * Messages API lists newest first, to the second, so a START and a STOP sent in one second come
+ * back reversed); then by `recordedAt` (the order the ledger learned of them) and by id, which is
+ * time-ordered and unique in a ledger; last by source, so even events that share an id (never two
+ * of one ledger) are ordered by everything the fold reads. The order depends only on the events, so
+ * any arrival order of the same events folds to the same result.
  */
 export function compareEvents(a: FoldableEvent, b: FoldableEvent): number {
   return (
     Date.parse(a.occurredAt) - Date.parse(b.occurredAt) ||
+    ACTION_ORDER[a.action] - ACTION_ORDER[b.action] ||
     Date.parse(a.recordedAt) - Date.parse(b.recordedAt) ||
     compareText(a.id, b.id) ||
-    ACTION_ORDER[a.action] - ACTION_ORDER[b.action]
+    compareText(a.source, b.source)
   );
 }
 

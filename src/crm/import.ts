@@ -1,8 +1,8 @@
+import { toIso } from '../consent/inputs.js';
 import { DEFAULT_TENANT } from '../consent/tenant.js';
 import { ConsentError } from '../errors.js';
 import type { E164 } from '../phone.js';
 import type { CrmContext } from './context.js';
-import { toInstant } from './instant.js';
 
 /** Options of `consent.importFromCrm()`. */
 export interface CrmImportOptions {
@@ -13,7 +13,10 @@ export interface CrmImportOptions {
    * import dated now would silently revoke it).
    */
   readonly overrideOptIns?: boolean;
-  /** When the imported opt-outs are dated (default now: the CRM does not say when they happened). */
+  /**
+   * When the imported opt-outs are dated (default now: the CRM does not say when they happened); not
+   * before 2000 nor in the future (a `ValidationError`, code `INVALID_INPUT`).
+   */
   readonly occurredAt?: string | Date;
   /** Called after every page, for progress bars. */
   readonly onProgress?: (progress: { readonly contacts: number; readonly imported: number }) => void;
@@ -58,7 +61,11 @@ export async function runCrmImport(
         : `importFromCrm: no CRM is configured for tenant ${tenantId} (a fixed crm serves only the tenants in crmTenants)`,
     );
   }
-  const occurredAt = toInstant(options.occurredAt ?? context.clock.now(), 'occurredAt');
+  // The same range as every other way in: not before 2000, not in the future.
+  const occurredAt =
+    options.occurredAt === undefined
+      ? context.clock.now().toISOString()
+      : toIso(options.occurredAt, 'occurredAt', context.clock.now());
   const tally = { contacts: 0, imported: 0, alreadyOptedOut: 0, duplicates: 0 };
   const conflicts: { contactId: string; phone: E164 }[] = [];
   const invalidPhones: { contactId: string; phone: string }[] = [];

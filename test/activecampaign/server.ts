@@ -5,8 +5,11 @@ import type { AddressInfo } from 'node:net';
  * A local ActiveCampaign API v3 (node:http on 127.0.0.1, ephemeral port) following the documented
  * request and response shapes the adapter relies on:
  * - `Api-Token` header required (403 otherwise);
- * - `GET /api/3/contacts` with `phone` (prefix match on the phone as typed), `filters[updated_after]`,
- *   `ids[]` (repeated), `limit` (default 20, max 100) and `offset`; `meta.total` is a string;
+ * - `GET /api/3/contacts` with `phone` (prefix match on the phone as typed), `search` (the value
+ *   anywhere in the names, phone or email, case-insensitive: "Filter contacts that match the given
+ *   value in the contact names, organization, phone or email", List all contacts, API v3; that the
+ *   match is a substring one is an assumption), `filters[updated_after]`, `ids[]` (repeated), `limit`
+ *   (default 20, max 100) and `offset`; `meta.total` is a string;
  * - `GET /api/3/contacts/{id}`, `GET /api/3/contacts/{id}/fieldValues`;
  * - `PUT /api/3/contacts/{id}` with `{"contact":{"fieldValues":[{"field","value"}]}}` (422 for an
  *   unknown field);
@@ -17,7 +20,13 @@ export interface FakeActiveCampaign {
   readonly url: string;
   readonly token: string;
   /** Adds a contact with its phone as typed and custom field values; returns its id. */
-  addContact(contact: { phone: string; email?: string; fields?: Record<string, string> }): string;
+  addContact(contact: {
+    phone: string;
+    email?: string;
+    firstName?: string;
+    lastName?: string;
+    fields?: Record<string, string>;
+  }): string;
   /** A contact's field value straight from the "database", or null. */
   fieldValue(contactId: string, field: string): string | null;
   /** Sets a field as a web form would (bumps `udate`). */
@@ -124,11 +133,16 @@ export async function startFakeActiveCampaign(
     const query = url.searchParams;
     if (req.method === 'GET' && parts[0] === 'contacts' && parts.length === 1) {
       const phone = query.get('phone');
+      const search = query.get('search')?.toLowerCase() ?? null;
       const updatedAfter = query.get('filters[updated_after]');
       const ids = query.getAll('ids[]');
       const matching = [...contacts.values()].filter(
         (contact) =>
           (phone === null || contact.phone.startsWith(phone)) &&
+          (search === null ||
+            [contact.firstName, contact.lastName, contact.email, contact.phone].some((value) =>
+              value.toLowerCase().includes(search),
+            )) &&
           (ids.length === 0 || ids.includes(contact.id)) &&
           (updatedAfter === null || Date.parse(contact.udate) >= Date.parse(updatedAfter)),
       );
@@ -201,14 +215,14 @@ export async function startFakeActiveCampaign(
     url: `http://127.0.0.1:${port}`,
     token,
     requests,
-    addContact({ phone, email, fields: initial = {} }) {
+    addContact({ phone, email, firstName, lastName, fields: initial = {} }) {
       const id = String(nextContact++);
       contacts.set(id, {
         id,
         email: email ?? `lead${id}@example.com`,
         phone,
-        firstName: 'Lead',
-        lastName: id,
+        firstName: firstName ?? 'Lead',
+        lastName: lastName ?? id,
         cdate: stamp(),
         udate: stamp(),
       });

@@ -48,8 +48,9 @@ describe('handleInbound', () => {
 
   test('START, UNSTOP and YES from the person opt back in', async () => {
     for (const keyword of ['START', 'UNSTOP', 'YES', 'start']) {
-      const { consent } = setup();
+      const { consent, clock } = setup();
       await consent.handleInbound({ from: LEAD, body: 'STOP', messageId: 'SM1' });
+      clock.advance(1000);
       const result = await consent.handleInbound({ from: LEAD, body: keyword, messageId: 'SM2' });
       expect(result).toMatchObject({ intent: 'opt_in', changed: true });
       expect(await consent.canSend(LEAD)).toEqual({ allowed: true, status: 'opted_in' });
@@ -104,7 +105,7 @@ describe('handleInbound', () => {
   });
 
   test('Twilio OptOutType is trusted even for a custom keyword the classifier does not know', async () => {
-    const { consent } = setup();
+    const { consent, clock } = setup();
     const result = await consent.handleInbound({
       from: LEAD,
       body: 'HALT',
@@ -114,6 +115,7 @@ describe('handleInbound', () => {
     expect(result).toMatchObject({ intent: 'opt_out', providerBlocks: true, changed: true });
     expect(result.event?.source).toBe('provider');
     expect(result.reply).toBeUndefined();
+    clock.advance(1000);
     const back = await consent.handleInbound({
       from: LEAD,
       body: 'RESUME',
@@ -214,8 +216,9 @@ describe('handleInbound', () => {
 describe('record', () => {
   test('an opt-in from a form, CRM, import, admin or api does not lift an opt-out', async () => {
     for (const source of ['form', 'crm', 'import', 'admin', 'api'] as const) {
-      const { consent } = setup();
+      const { consent, clock } = setup();
       await consent.handleInbound({ from: LEAD, body: 'STOP', messageId: 'SM1' });
+      clock.advance(1000);
       const result = await consent.record({ phone: LEAD, action: 'opt_in', source });
       expect(result).toMatchObject({ applied: false, reason: 'requires_sms_opt_in', changed: false });
       expect(result.event.applied).toBe(false);
@@ -359,13 +362,14 @@ describe('composeState and change hooks', () => {
   });
 
   test('onChange hears every status change once, after it is stored', async () => {
-    const { consent, store } = setup();
+    const { consent, store, clock } = setup();
     const changes: ConsentChange[] = [];
     const stop = consent.onChange((change) => {
       changes.push(change);
     });
     await consent.handleInbound({ from: LEAD, body: 'STOP', messageId: 'SM1' });
     await consent.handleInbound({ from: LEAD, body: 'STOP', messageId: 'SM1' });
+    clock.advance(1000);
     await consent.handleInbound({ from: LEAD, body: 'START', messageId: 'SM2' });
     stop();
     await consent.handleInbound({ from: LEAD, body: 'STOP', messageId: 'SM3' });
@@ -453,7 +457,7 @@ describe('bad input is refused before anything is written', () => {
       phone: LEAD,
       action: 'opt_in',
       source: 'sms',
-      evidence: { messageId: 'SM2' },
+      evidence: { messageId: 'SM2', body: 'START' },
     });
     expect(relayed.applied).toBe(true);
   });

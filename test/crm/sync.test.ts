@@ -72,9 +72,10 @@ describe('sync', () => {
   });
 
   test('a job syncs the current status, so stale and reordered jobs are harmless', async () => {
-    const { crm, consent, text } = setup({ crmSync: { optIns: true } });
+    const { crm, consent, clock, text } = setup({ crmSync: { optIns: true } });
     const id = crm.addContact({ phone: LEAD });
     await text(LEAD, 'STOP');
+    clock.advance(1000);
     await text(LEAD, 'START');
     const result = await consent.sync();
     expect(result).toMatchObject({ claimed: 2, synced: 2 });
@@ -83,9 +84,10 @@ describe('sync', () => {
   });
 
   test('with opt-ins off, an opt-out followed by START writes nothing opted-in', async () => {
-    const { crm, consent, text } = setup();
+    const { crm, consent, clock, text } = setup();
     const id = crm.addContact({ phone: LEAD, smsConsent: null });
     await text(LEAD, 'STOP');
+    clock.advance(1000);
     await text(LEAD, 'START');
     expect(await consent.sync()).toMatchObject({ claimed: 1, skipped: 1, contactsWritten: 0 });
     expect(crm.contact(id)?.smsConsent).toBeNull();

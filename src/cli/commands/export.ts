@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { exportRows } from '../../consent/export.js';
@@ -8,6 +8,7 @@ import { dateOption, UsageError, validate } from '../args.js';
 import { optOutsAsOf } from '../as-of.js';
 import type { Command } from '../command.js';
 import { countEvents, countOptOuts } from '../counts.js';
+import { assertOutputTarget, moveIntoPlace } from '../out-file.js';
 import { formatCount, type OutputStream } from '../output.js';
 import { createCliManager } from '../store.js';
 
@@ -32,7 +33,8 @@ spreadsheet would run as a formula (= + - @ tab CR first); JSON lines have one o
 Options:
   --format csv|jsonl   default csv
   --out <file>         write to a file (written whole, then moved into place) instead of stdout;
-                       its folder must exist
+                       its folder must exist; a new file or a regular one, never a device,
+                       symlink or directory
   --mkdir              with --out, create the file's folder when it does not exist
   --as-of <date>       the list as it stood at that instant (ISO 8601, UTC unless a zone is
                        given; a date alone is 00:00 UTC): every number's events that occurred
@@ -57,6 +59,7 @@ summary is printed on stdout (as JSON with --json).`,
     if (options.mkdir && options.out === undefined) throw new UsageError('--mkdir goes with --out', 'export');
     const target = options.out === undefined ? undefined : resolve(options.out);
     if (target !== undefined) await prepareFolder(dirname(target), options.mkdir);
+    if (target !== undefined) await assertOutputTarget(target);
     const formulas = options['raw-formulas'] ? 'raw' : 'neutralize';
     const cli = await openStore();
     const consent = createCliManager(cli, globals);
@@ -157,7 +160,10 @@ function streamSink(stream: OutputStream): Sink {
   };
 }
 
-/** Writes `<target>.partial-<pid>` and renames it to `target` once complete, so no half file is left under the name. */
+/**
+ * Writes `<target>.partial-<pid>` and moves it to `target` once complete, so no half file is left
+ * under the name; only a new name or a regular file is written (see {@link moveIntoPlace}).
+ */
 function fileSink(target: string): Sink {
   const partial = `${target}.partial-${process.pid}`;
   const file = createWriteStream(partial, { flags: 'wx' });
@@ -169,7 +175,7 @@ function fileSink(target: string): Sink {
     },
     async close() {
       await Promise.race([new Promise<void>((done) => file.end(done)), failed]);
-      await rename(partial, target);
+      await moveIntoPlace(partial, target);
     },
     async abort() {
       file.destroy();
