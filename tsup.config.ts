@@ -8,6 +8,11 @@ export const entries = {
   'twilio/index': 'src/twilio/index.ts',
   'express/index': 'src/express/index.ts',
   'activecampaign/index': 'src/activecampaign/index.ts',
+  'node/index': 'src/node/index.ts',
+  'telnyx/index': 'src/telnyx/index.ts',
+  'plivo/index': 'src/plivo/index.ts',
+  'vonage/index': 'src/vonage/index.ts',
+  'bandwidth/index': 'src/bandwidth/index.ts',
 };
 
 const library: Options = {

@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { Agent, request } from 'node:http';
+import { Agent, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { type Bench, type Measurement, seededRandom } from './harness.js';
 
-// Signed Twilio inbound webhooks over loopback HTTP. The server runs in a worker thread (its own core
-// and event loop), the client loop in the main thread, the same for both apps:
-// - bare: an Express 5 route that only answers empty TwiML;
-// - consent: the demo-style app, createTwilioWebhook on the memory store plus an app message log.
+// Signed Twilio inbound webhooks over loopback HTTP. Each server runs in a worker thread (its own core
+// and event loop), the client loop in the main thread, the same for every app; two pairs:
+// - bare-express: an Express 5 route that only answers empty TwiML;
+// - consent-express: the demo-style app, createTwilioWebhook on the memory store plus an app message log;
+// - bare-http: a Node http handler that only answers empty TwiML;
+// - fetch-http: the Fetch core, twilioHandler through toNodeHandler on Node http, same store and log.
 
 const REQUESTS = 20_000;
 const WARMUP = 3_000;
@@ -30,7 +32,8 @@ const CHATTER = [
 const KEYWORDS = ['STOP', 'Stop.', 'START', 'HELP', 'please stop texting me'];
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
 
-type AppKind = 'bare' | 'consent';
+type AppKind = 'bare-express' | 'consent-express' | 'bare-http' | 'fetch-http';
+const KINDS: readonly AppKind[] = ['bare-express', 'consent-express', 'bare-http', 'fetch-http'];
 
 if (!isMainThread && parentPort) {
   const port = await serve(workerData as AppKind);
@@ -39,30 +42,56 @@ if (!isMainThread && parentPort) {
   parentPort.postMessage(port);
 }
 
-/** Runs in the worker: starts one of the two apps on 127.0.0.1 and returns its port. */
+/** Runs in the worker: starts one of the apps on 127.0.0.1 and returns its port. */
 async function serve(kind: AppKind): Promise<number> {
-  const { default: express } = await import('express');
-  const app = express();
-  if (kind === 'bare') {
-    app.post(PATH, (_req, res) => {
-      res.type('text/xml').send(EMPTY_TWIML);
-    });
+  const { createConsentManager, createMemoryStore } = await import('sms-consent');
+  const consent = createConsentManager({ store: createMemoryStore(), defaultCountry: 'US' });
+  const messages: { from: string; body: string; sid: string }[] = [];
+  const onInbound = ({ message }: { message: { from: string; body: string; messageId: string } }) => {
+    messages.push({ from: message.from, body: message.body, sid: message.messageId });
+  };
+  let server: Server;
+  if (kind === 'bare-http' || kind === 'fetch-http') {
+    const { createServer } = await import('node:http');
+    if (kind === 'bare-http') {
+      server = createServer((_req, res) => {
+        _req.resume();
+        _req.on('end', () => {
+          res.writeHead(200, { 'Content-Type': 'text/xml; charset=utf-8' });
+          res.end(EMPTY_TWIML);
+        });
+      });
+    } else {
+      const { twilioHandler } = await import('sms-consent/twilio');
+      const { toNodeHandler } = await import('sms-consent/node');
+      const handler = twilioHandler({
+        consent,
+        authToken: AUTH_TOKEN,
+        publicUrl: 'https://sms.example.com',
+        onInbound,
+      });
+      server = createServer(toNodeHandler(handler));
+    }
+    server.listen(0, '127.0.0.1');
   } else {
-    const { createConsentManager, createMemoryStore } = await import('sms-consent');
-    const { createTwilioWebhook } = await import('sms-consent/express');
-    const consent = createConsentManager({ store: createMemoryStore(), defaultCountry: 'US' });
-    const messages: { from: string; body: string; sid: string }[] = [];
-    const hook = createTwilioWebhook({
-      consent,
-      authToken: AUTH_TOKEN,
-      publicUrl: 'https://sms.example.com',
-      onInbound({ message }) {
-        messages.push({ from: message.from, body: message.body, sid: message.messageId });
-      },
-    });
-    app.post(PATH, hook.inbound);
+    const { default: express } = await import('express');
+    const app = express();
+    if (kind === 'bare-express') {
+      app.post(PATH, (_req, res) => {
+        res.type('text/xml').send(EMPTY_TWIML);
+      });
+    } else {
+      const { createTwilioWebhook } = await import('sms-consent/express');
+      const hook = createTwilioWebhook({
+        consent,
+        authToken: AUTH_TOKEN,
+        publicUrl: 'https://sms.example.com',
+        onInbound,
+      });
+      app.post(PATH, hook.inbound);
+    }
+    server = app.listen(0, '127.0.0.1');
   }
-  const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   return (server.address() as AddressInfo).port;
 }
@@ -202,17 +231,12 @@ interface Round {
 const bench: Bench = async () => {
   const random = seededRandom(7);
   const phones = makePhones(random);
-  const targets = await Promise.all(
-    (['bare', 'consent'] as const).map(async (kind) => ({ kind, ...(await startWorker(kind)) })),
-  );
-  const rounds = new Map<AppKind, Round[]>([
-    ['bare', []],
-    ['consent', []],
-  ]);
+  const targets = await Promise.all(KINDS.map(async (kind) => ({ kind, ...(await startWorker(kind)) })));
+  const rounds = new Map<AppKind, Round[]>(KINDS.map((kind) => [kind, []]));
   try {
     for (const target of targets) await run(target.port, await prepare(WARMUP, phones, random));
     for (let round = 0; round < ROUNDS; round++) {
-      // Alternate which app goes first, so drift in the machine's load hits both alike.
+      // Alternate the order, so drift in the machine's load hits every app alike.
       const order = round % 2 === 0 ? targets : [...targets].reverse();
       for (const target of order) {
         const requests = await prepare(REQUESTS, phones, random);
@@ -231,8 +255,6 @@ const bench: Bench = async () => {
     await Promise.all(targets.map((target) => target.worker.terminate()));
   }
 
-  const bareRounds = rounds.get('bare') ?? [];
-  const consentRounds = rounds.get('consent') ?? [];
   const row = (kind: AppKind, name: string): Measurement & Round => {
     const fastest = [...(rounds.get(kind) ?? [])].sort((a, b) => a.seconds - b.seconds)[0];
     const seconds = fastest?.seconds ?? Number.NaN;
@@ -246,20 +268,32 @@ const bench: Bench = async () => {
       serverMicros: Math.min(...(rounds.get(kind) ?? []).map((round) => round.serverMicros)),
     };
   };
-  const bare = row('bare', 'bare Express 5 route, empty TwiML (baseline)');
-  const consent = row('consent', 'createTwilioWebhook + memory store (demo-style app)');
-  const paired = bareRounds.map(
-    (round, index) => round.seconds / (consentRounds[index]?.seconds ?? Number.NaN),
-  );
-  const medianPaired = [...paired].sort((a, b) => a - b)[Math.floor(paired.length / 2)] ?? Number.NaN;
+  const rows = {
+    'bare-express': row('bare-express', 'bare Express 5 route, empty TwiML (baseline)'),
+    'consent-express': row('consent-express', 'createTwilioWebhook + memory store on Express 5'),
+    'bare-http': row('bare-http', 'bare Node http handler, empty TwiML (baseline)'),
+    'fetch-http': row('fetch-http', 'twilioHandler via toNodeHandler + memory store on http'),
+  };
+  const pair = (app: AppKind, base: AppKind, label: string): string[] => {
+    const appRounds = rounds.get(app) ?? [];
+    const paired = (rounds.get(base) ?? []).map(
+      (round, index) => round.seconds / (appRounds[index]?.seconds ?? Number.NaN),
+    );
+    const median = [...paired].sort((a, b) => a - b)[Math.floor(paired.length / 2)] ?? Number.NaN;
+    const a = rows[app];
+    const b = rows[base];
+    return [
+      `${label}: latency p50 ${a.p50.toFixed(2)} ms vs ${b.p50.toFixed(2)} ms, p99 ${a.p99.toFixed(2)} ms vs ${b.p99.toFixed(2)} ms (fastest of ${ROUNDS} rounds)`,
+      `${label}: server time per request ${a.serverMicros.toFixed(0)} µs vs ${b.serverMicros.toFixed(0)} µs (least of ${ROUNDS} rounds), ratio ${(b.serverMicros / a.serverMicros).toFixed(2)}`,
+      `${label}: ratio throughput ${(a.perSecond / b.perSecond).toFixed(2)} fastest rounds, ${median.toFixed(2)} median of paired rounds [${paired.map((value) => value.toFixed(2)).join(', ')}] (target >= 0.7)`,
+    ];
+  };
   return {
     title: `Signed Twilio webhooks over loopback HTTP (${CONCURRENCY} in flight, keep-alive)`,
-    rows: [bare, consent],
+    rows: Object.values(rows),
     notes: [
-      `latency bare:    p50 ${bare.p50.toFixed(2)} ms, p99 ${bare.p99.toFixed(2)} ms (fastest of ${ROUNDS} rounds)`,
-      `latency consent: p50 ${consent.p50.toFixed(2)} ms, p99 ${consent.p99.toFixed(2)} ms (fastest of ${ROUNDS} rounds)`,
-      `server time per request (least of ${ROUNDS} rounds): bare ${bare.serverMicros.toFixed(0)} µs, consent ${consent.serverMicros.toFixed(0)} µs, ratio ${(bare.serverMicros / consent.serverMicros).toFixed(2)}`,
-      `ratio consent/bare throughput: ${(consent.perSecond / bare.perSecond).toFixed(2)} fastest rounds, ${medianPaired.toFixed(2)} median of paired rounds [${paired.map((value) => value.toFixed(2)).join(', ')}] (target >= 0.7)`,
+      ...pair('consent-express', 'bare-express', 'Express consent/bare'),
+      ...pair('fetch-http', 'bare-http', 'Fetch core http/bare http'),
     ],
   };
 };

@@ -99,6 +99,7 @@ export {
   OptedOutError,
   ValidationError,
 } from './errors.js';
+export { type GuardableMessage, type GuardSendOptions, guardSend } from './guard-send.js';
 export {
   type CountryCode,
   type E164,

@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { ConsentManager, InboundResult, RecordResult } from '../consent/manager.js';
-import { ConsentError, InvalidPhoneNumberError, OptedOutError, ValidationError } from '../errors.js';
+import { ConsentError, InvalidPhoneNumberError, ValidationError } from '../errors.js';
 import { DEFAULT_BODY_TIMEOUT_MS } from '../http/webhook-body.js';
 import { parseTwilioInbound, type TwilioInboundMessage } from '../twilio/inbound.js';
 import {
@@ -9,6 +9,7 @@ import {
   type TwilioStatusCallback,
 } from '../twilio/status-callback.js';
 import { EMPTY_TWIML, twimlResponse } from '../twilio/twiml.js';
+import { claimReply } from '../webhooks/reply.js';
 import { answer } from './answer.js';
 import { createAuthenticator, type TwilioWebhookMethod, webhookMethod } from './authenticate.js';
 import { createUrlResolver } from './url.js';
@@ -185,24 +186,12 @@ export function createTwilioWebhook(options: TwilioWebhookOptions): TwilioWebhoo
       if (options.onInbound) await options.onInbound({ message, result, tenantId, request: req });
       // A HEAD answer has no body to carry the confirmation: leave it pending for the GET.
       const reply =
-        req.method === 'HEAD' ? undefined : await claimReply(result.reply, message.from, tenantId);
+        req.method === 'HEAD' ? undefined : await claimReply(consent, result.reply, message.from, tenantId);
       answer(res, 200, twimlResponse(reply));
     } catch (error) {
       failed(req, res, error);
     }
   };
-
-  /** Uses up the pending confirmation; undefined when it was already sent (a retry, a race). */
-  async function claimReply(reply: string | undefined, from: string, tenantId: string | undefined) {
-    if (reply === undefined) return undefined;
-    try {
-      await consent.assertCanSend(from, { body: reply, ...(tenantId === undefined ? {} : { tenantId }) });
-      return reply;
-    } catch (error) {
-      if (error instanceof OptedOutError) return undefined;
-      throw error;
-    }
-  }
 
   const status: RequestHandler = async (req, res) => {
     try {

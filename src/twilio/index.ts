@@ -6,6 +6,7 @@ export {
   guardTwilioClient,
   type TwilioMessagesClient,
 } from './guard.js';
+export { type TwilioHandlerOptions, twilioHandler } from './handler.js';
 export {
   fromTwilioMessage,
   type TwilioHistoryClient,

@@ -25,6 +25,14 @@ export function paramsToRecord(params: URLSearchParams): Record<string, string |
   return record;
 }
 
+/** The query of an absolute URL (before any fragment) as a record, like {@link paramsToRecord}. */
+export function queryParams(url: string): Record<string, string | string[]> {
+  const start = url.indexOf('?');
+  if (start === -1) return emptyRecord();
+  const end = url.indexOf('#', start);
+  return paramsToRecord(new URLSearchParams(url.slice(start + 1, end === -1 ? undefined : end)));
+}
+
 const LONE_SURROGATE = /\p{Cs}/u;
 
 /**

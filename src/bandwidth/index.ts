@@ -1,0 +1,3 @@
+export { type BandwidthCredentials, verifyBandwidthCredentials } from './credentials.js';
+export { BANDWIDTH_USER_OPT_OUT, parseBandwidthWebhook } from './events.js';
+export { type BandwidthHandlerOptions, bandwidthHandler } from './handler.js';

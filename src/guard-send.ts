@@ -1,0 +1,89 @@
+import type { ConsentManager } from './consent/manager-types.js';
+import { DEFAULT_TENANT } from './consent/tenant.js';
+import { OptedOutError, ValidationError } from './errors.js';
+
+/** What {@link guardSend} reads from a message; every other field is passed through to `send`. */
+export interface GuardableMessage {
+  /** The recipient, in any format the manager normalizes; `send` receives it as E.164. */
+  readonly to: string;
+  /** The text. The one pending opt-out confirmation passes only as exactly this text, with nothing else. */
+  readonly body?: string;
+  /** The sender number, kept as evidence when the provider reports an opt-out. */
+  readonly from?: string;
+}
+
+/** Options of {@link guardSend}. */
+export interface GuardSendOptions {
+  /** The tenant whose consent applies (default: the manager's default tenant). */
+  readonly tenantId?: string;
+  /**
+   * Recognizes the provider's "recipient opted out" failure of `send` (Twilio 21610, Telnyx 40300,
+   * Plivo 200, Bandwidth 4775, …): the opt-out is then recorded (`source: 'delivery_error'`) and the
+   * call rejects with `OptedOutError` whose `cause` is the provider's error.
+   */
+  readonly isOptedOutError?: (error: unknown) => boolean;
+  /** Receives a failure to record such an opt-out (default `console.error`); the send still rejects. */
+  readonly onRecordError?: (error: unknown) => void;
+}
+
+/** The fields a plain-text message may have besides `to` and `body`. */
+const PLAIN_FIELDS = new Set(['to', 'body', 'from']);
+
+/**
+ * Wraps any send function (a provider client's, an HTTP call, a queue) so that nothing reaches a
+ * number that opted out: `to` is normalized, `consent.assertCanSend` runs before `send`, and an
+ * opted-out recipient rejects with `OptedOutError` without calling it. The one FCC-allowed
+ * confirmation passes once, only as a plain text message (`to`, `body`, optionally `from`; no media
+ * or other content fields) whose body is exactly that text.
+ *
+ * @example
+ * const send = guardSend(consent, (message) => telnyx.messages.send(message), {
+ *   isOptedOutError: (error) => String((error as { code?: unknown }).code) === '40300',
+ * });
+ * await send({ to: lead.phone, from: '+18005550100', text: 'See you at 3' });
+ */
+export function guardSend<M extends GuardableMessage, R>(
+  consent: Pick<ConsentManager, 'normalize' | 'assertCanSend' | 'record'>,
+  send: (message: M) => Promise<R>,
+  options: GuardSendOptions = {},
+): (message: M) => Promise<R> {
+  const tenant = options.tenantId === undefined ? {} : { tenantId: options.tenantId };
+  const reportRecordError =
+    options.onRecordError ??
+    ((error: unknown) => console.error('sms-consent: could not record the opt-out a send reported', error));
+  return async (message) => {
+    if (typeof message?.to !== 'string' || message.to.trim() === '') {
+      throw new ValidationError('guardSend: `to` is required', [{ path: 'to', message: 'is required' }]);
+    }
+    const phone = consent.normalize(message.to);
+    const plain = Object.entries(message).every(
+      ([name, value]) => value === undefined || PLAIN_FIELDS.has(name),
+    );
+    await consent.assertCanSend(phone, {
+      ...tenant,
+      ...(plain && typeof message.body === 'string' ? { body: message.body } : {}),
+    });
+    try {
+      return await send({ ...message, to: phone });
+    } catch (error) {
+      if (!options.isOptedOutError?.(error)) throw error;
+      try {
+        await consent.record({
+          ...tenant,
+          phone,
+          action: 'opt_out',
+          source: 'delivery_error',
+          evidence: { to: phone, ...(message.from === undefined ? {} : { from: message.from }) },
+        });
+      } catch (recordError) {
+        reportRecordError(recordError);
+      }
+      throw new OptedOutError(
+        phone,
+        options.tenantId ?? DEFAULT_TENANT,
+        `${phone} has opted out at the provider; nothing was sent`,
+        { cause: error },
+      );
+    }
+  };
+}

@@ -1,0 +1,8 @@
+export { PLIVO_OPTED_OUT, parsePlivoWebhook } from './events.js';
+export { type PlivoHandlerOptions, plivoHandler } from './handler.js';
+export {
+  type PlivoParams,
+  type PlivoSignatureInput,
+  signedUrl as plivoSignedUrl,
+  verifyPlivoSignature,
+} from './signature.js';

@@ -1,0 +1,3 @@
+export { parseTelnyxWebhook, TELNYX_BLOCKED_BY_STOP } from './events.js';
+export { type TelnyxHandlerOptions, telnyxHandler } from './handler.js';
+export { TELNYX_TOLERANCE_SECONDS, type TelnyxSignatureInput, verifyTelnyxSignature } from './signature.js';

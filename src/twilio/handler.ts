@@ -1,0 +1,127 @@
+import { ValidationError } from '../errors.js';
+import type { Refusal } from '../webhooks/body.js';
+import { createWebhookHandler, type ProviderSpec, type WebhookRequest } from '../webhooks/core.js';
+import { xmlAnswer } from '../webhooks/respond.js';
+import { secretList } from '../webhooks/secrets.js';
+import type { ProviderEvent, WebhookHandler, WebhookHandlerOptions } from '../webhooks/types.js';
+import { parseTwilioInbound } from './inbound.js';
+import { decodeForm, queryParams } from './params.js';
+import { type TwilioSignatureAlgorithm, validateTwilioSignature } from './signature.js';
+import { parseTwilioStatusCallback, TWILIO_UNSUBSCRIBED_RECIPIENT } from './status-callback.js';
+import { EMPTY_TWIML, twimlResponse } from './twiml.js';
+
+/** Options of {@link twilioHandler}. */
+export interface TwilioHandlerOptions extends WebhookHandlerOptions {
+  /** The auth token that signs the webhooks; several while rotating (each is tried). */
+  readonly authToken: string | readonly string[];
+  /** `HMAC_SHA256` for webhooks signed with a SharedKey; default `HMAC_SHA1`. */
+  readonly algorithm?: TwilioSignatureAlgorithm;
+}
+
+const FORM = 'application/x-www-form-urlencoded';
+const JSON_TYPE = 'application/json';
+
+/**
+ * The Twilio webhook as a Fetch-API handler, `(request: Request) => Promise<Response>`, for the
+ * "A message comes in" webhook and the status callback URL alike (a status callback carries
+ * `MessageStatus`). It checks `X-Twilio-Signature` over the URL Twilio called and:
+ * - for POST, the form parameters; a JSON body only through the URL's `bodySHA256`, which must
+ *   equal the body's SHA-256 (a JSON body without it is refused: nothing would cover it);
+ * - for GET and HEAD (a webhook configured as HTTP GET), the URL alone: the fields come from the
+ *   query only and no body is read;
+ * - any other method gets 405.
+ *
+ * Inbound texts answer TwiML: empty, or the one opt-out confirmation as a `<Message>` when Twilio
+ * did not confirm the opt-out itself (claimed from the send guard, so a redelivery never sends a
+ * second one). A status callback with error 21610 records a delivery-error opt-out.
+ *
+ * Answers: 403 bad or missing signature (nothing recorded), 400 malformed, 405, 408 body too slow,
+ * 413 too large, 415 unsupported body, 500 store or tenant failure (Twilio retries), 200 otherwise.
+ * Signatures: https://www.twilio.com/docs/usage/webhooks/webhooks-security
+ *
+ * @example
+ * // app/api/twilio/route.ts (Next.js App Router)
+ * export const POST = twilioHandler({ consent, authToken: process.env.TWILIO_AUTH_TOKEN!, publicUrl: 'https://app.example.com' });
+ */
+export function twilioHandler(options: TwilioHandlerOptions): WebhookHandler {
+  const tokens = secretList(options.authToken, 'authToken', 'twilioHandler');
+  const algorithm = options.algorithm ?? 'HMAC_SHA1';
+  const formParams = new WeakMap<WebhookRequest, Record<string, string | string[]>>();
+
+  function paramsOf(input: WebhookRequest): Record<string, string | string[]> {
+    const cached = formParams.get(input);
+    if (cached) return cached;
+    const params = input.body === undefined ? queryParams(input.url) : decodeForm(input.body.text);
+    formParams.set(input, params);
+    return params;
+  }
+
+  const spec: ProviderSpec = {
+    provider: 'twilio',
+    methods: ['POST', 'GET', 'HEAD'],
+    contentTypes: ['', FORM, JSON_TYPE],
+    answersReply: true,
+
+    verify(input): Refusal | undefined {
+      const signature = input.header('x-twilio-signature') ?? undefined;
+      if (!signature) return { status: 403, message: 'Missing X-Twilio-Signature header' };
+      const json = input.type === JSON_TYPE;
+      if (json && !hasBodyHash(input.url)) {
+        return { status: 403, message: 'A JSON body is trusted only when the URL carries its bodySHA256' };
+      }
+      const signed = {
+        url: input.url,
+        signature,
+        algorithm,
+        ...(input.body === undefined || json ? {} : { params: paramsOf(input) }),
+        ...(input.body === undefined ? {} : { rawBody: input.body.bytes }),
+      };
+      if (tokens.some((authToken) => validateTwilioSignature({ ...signed, authToken }))) return undefined;
+      return {
+        status: 403,
+        message: `X-Twilio-Signature does not match ${input.url}; behind a proxy or tunnel, set publicUrl`,
+      };
+    },
+
+    parse(input): readonly ProviderEvent[] {
+      const params = input.type === JSON_TYPE ? jsonParams(input.body?.text ?? '') : paramsOf(input);
+      if (params.MessageStatus !== undefined) {
+        const callback = parseTwilioStatusCallback(params);
+        return [
+          {
+            kind: 'status',
+            status: { ...callback, optedOut: callback.errorCode === TWILIO_UNSUBSCRIBED_RECIPIENT },
+          },
+        ];
+      }
+      const message = parseTwilioInbound(params);
+      return [{ kind: 'inbound', message, accountId: message.accountId }];
+    },
+
+    respond({ events, replies }) {
+      return xmlAnswer(events[0]?.kind === 'inbound' ? twimlResponse(replies[0]) : EMPTY_TWIML);
+    },
+  };
+  return createWebhookHandler(spec, options, 'twilioHandler');
+}
+
+function hasBodyHash(url: string): boolean {
+  try {
+    return (new URL(url).searchParams.get('bodySHA256') ?? '') !== '';
+  } catch {
+    return false;
+  }
+}
+
+function jsonParams(text: string): Readonly<Record<string, unknown>> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new ValidationError(`Malformed JSON body: ${(error as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ValidationError('Malformed JSON body: expected an object of Twilio fields');
+  }
+  return parsed as Record<string, unknown>;
+}

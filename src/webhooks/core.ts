@@ -1,0 +1,275 @@
+import { deliveryErrorKey } from '../consent/evidence.js';
+import type { RecordResult } from '../consent/manager.js';
+import { ConsentError, InvalidPhoneNumberError, ValidationError } from '../errors.js';
+import { mediaType, type RawBody, type Refusal } from './body.js';
+import {
+  EXCHANGE_ENTRY,
+  type ExchangeEntry,
+  fetchExchange,
+  toResponse,
+  type WebhookAnswer,
+  type WebhookExchange,
+} from './exchange.js';
+import { claimReply } from './reply.js';
+import { textAnswer } from './respond.js';
+import type {
+  ProviderEvent,
+  ProviderStatus,
+  WebhookHandler,
+  WebhookHandlerOptions,
+  WebhookProvider,
+  WebhookTenantResolver,
+} from './types.js';
+import { createUrlResolver } from './url.js';
+
+/** A request as a provider's spec sees it once read. */
+export interface WebhookRequest {
+  /** A header by its lower-case name, or null. */
+  header(name: string): string | null;
+  /** The request as a Fetch `Request` (built on first use under `toNodeHandler`). */
+  readonly request: Request;
+  /** Upper-cased. */
+  readonly method: string;
+  /** The URL the provider called (see `publicUrl`). */
+  readonly url: string;
+  /** The raw body; undefined for GET and HEAD, whose fields are in the URL. */
+  readonly body: RawBody | undefined;
+  /** The media type of the body, lower-cased ('' when absent). */
+  readonly type: string;
+}
+
+/** What the answer to a handled request is made from. */
+export interface HandledRequest {
+  readonly events: readonly ProviderEvent[];
+  /** Per inbound event, the confirmation the answer must carry (only for a spec that `answersReply`). */
+  readonly replies: readonly (string | undefined)[];
+  readonly method: string;
+}
+
+/** What one provider adds to the shared core. */
+export interface ProviderSpec {
+  readonly provider: WebhookProvider;
+  /** The HTTP methods the provider uses; others get 405. */
+  readonly methods: readonly string[];
+  /** Body media types accepted ('' for none given); others get 415. */
+  readonly contentTypes: readonly string[];
+  /**
+   * Checks the signature or credentials; a refusal, or a `ConsentError` with code
+   * `INVALID_SIGNATURE` (403), stops the request before anything is parsed.
+   */
+  verify(request: WebhookRequest): Refusal | undefined | Promise<Refusal | undefined>;
+  /** Parses the fields; throws `ValidationError` (400) for malformed ones. */
+  parse(request: WebhookRequest): readonly ProviderEvent[];
+  /**
+   * True when the provider sends what the webhook answers (TwiML, Plivo XML): the core then claims
+   * the one pending confirmation from the send guard, so a redelivery never sends it twice.
+   */
+  readonly answersReply: boolean;
+  /** The success answer. */
+  respond(handled: HandledRequest): WebhookAnswer;
+}
+
+const DEFAULT_MAX_BODY_BYTES = 100 * 1024;
+const DEFAULT_BODY_TIMEOUT_MS = 10_000;
+
+/**
+ * The Fetch-API core every provider's handler is made of: method and content-type checks, one read
+ * of the raw body (413 too large, 408 too slow), the provider's signature check over exactly those
+ * bytes and the URL it called (403, nothing recorded), parsing (400), tenant resolution (fails
+ * closed), recording through the manager, and the answer. Store, tenant and hook failures answer
+ * 500 so the provider retries; a redelivery is a duplicate and records nothing twice.
+ */
+export function createWebhookHandler(
+  spec: ProviderSpec,
+  options: WebhookHandlerOptions,
+  where: string,
+): WebhookHandler {
+  const { consent } = options;
+  if (typeof consent?.handleInbound !== 'function' || typeof consent.record !== 'function') {
+    throw new ConsentError('CONFIG', `${where}: consent must be a consent manager`);
+  }
+  const maxBytes = positiveInteger(options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, 'maxBodyBytes', where);
+  const timeoutMs = positiveInteger(options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS, 'bodyTimeoutMs', where);
+  const urlOf = createUrlResolver(options, where);
+  const tenantOf = tenantResolver(options.tenant);
+  const reportError =
+    options.onError ??
+    ((error: unknown) => console.error(`sms-consent: ${spec.provider} webhook failed; answered 500`, error));
+  const allow = spec.methods.join(', ');
+
+  async function handle(exchange: WebhookExchange, method: string): Promise<WebhookAnswer> {
+    let body: RawBody | undefined;
+    let type = '';
+    if (method !== 'GET' && method !== 'HEAD') {
+      type = mediaType(exchange.header('content-type'));
+      if (!spec.contentTypes.includes(type)) {
+        return textAnswer(
+          415,
+          `Unsupported Content-Type ${JSON.stringify(type)}: expected ${spec.contentTypes.filter(Boolean).join(' or ')}`,
+        );
+      }
+      const encoding = exchange.header('content-encoding');
+      if (encoding !== null && encoding.toLowerCase() !== 'identity') {
+        return textAnswer(415, `Unsupported Content-Encoding ${JSON.stringify(encoding)}`);
+      }
+      const read = await exchange.readBody({ maxBytes, timeoutMs });
+      if (!read.ok) return refusalResponse(read.refusal);
+      body = read.body;
+    }
+    const url = urlOf(exchange.url);
+    if (typeof url !== 'string') return refusalResponse(url);
+    const input: WebhookRequest = {
+      header: (name) => exchange.header(name),
+      get request() {
+        return exchange.request;
+      },
+      method,
+      url,
+      body,
+      type,
+    };
+    const refusal = await spec.verify(input);
+    if (refusal) return refusalResponse(refusal);
+    const events = spec.parse(input);
+    const replies: (string | undefined)[] = [];
+    for (const event of events) {
+      if (event.kind === 'inbound') replies.push(await inbound(event, exchange));
+      else if (event.kind === 'status') await status(event.status, exchange);
+    }
+    return spec.respond({ events, replies, method });
+  }
+
+  async function inbound(event: Extract<ProviderEvent, { kind: 'inbound' }>, exchange: WebhookExchange) {
+    const { message } = event;
+    const tenantId =
+      tenantOf &&
+      (await tenantOf({
+        provider: spec.provider,
+        kind: 'inbound',
+        number: message.to,
+        ...(event.accountId === undefined ? {} : { accountId: event.accountId }),
+        get request() {
+          return exchange.request;
+        },
+      }));
+    const result = await consent.handleInbound(tenantId === undefined ? message : { ...message, tenantId });
+    if (options.onInbound) {
+      await options.onInbound({
+        provider: spec.provider,
+        message,
+        result,
+        tenantId,
+        get request() {
+          return exchange.request;
+        },
+      });
+    }
+    // A HEAD answer has no body to carry the confirmation: it stays pending for the next delivery.
+    return spec.answersReply && exchange.method !== 'HEAD'
+      ? claimReply(consent, result.reply, message.from, tenantId)
+      : undefined;
+  }
+
+  async function status(callback: ProviderStatus, exchange: WebhookExchange) {
+    const tenantId =
+      tenantOf &&
+      (await tenantOf({
+        provider: spec.provider,
+        kind: 'status',
+        ...(callback.from === undefined ? {} : { number: callback.from }),
+        ...(callback.accountId === undefined ? {} : { accountId: callback.accountId }),
+        get request() {
+          return exchange.request;
+        },
+      }));
+    const recorded = await recordOptedOut(callback, tenantId);
+    if (options.onStatus) {
+      await options.onStatus({
+        provider: spec.provider,
+        status: callback,
+        recorded,
+        tenantId,
+        get request() {
+          return exchange.request;
+        },
+      });
+    }
+  }
+
+  function recordOptedOut(
+    callback: ProviderStatus,
+    tenantId: string | undefined,
+  ): Promise<RecordResult> | null {
+    if (!callback.optedOut) return null;
+    return consent.record({
+      phone: callback.to,
+      action: 'opt_out',
+      source: 'delivery_error',
+      idempotencyKey: statusKey(spec.provider, callback.messageId),
+      evidence: {
+        messageId: callback.messageId,
+        to: callback.to,
+        ...(callback.errorCode === undefined ? {} : { errorCode: callback.errorCode }),
+        ...(callback.from === undefined ? {} : { from: callback.from }),
+        ...(callback.accountId === undefined ? {} : { accountId: callback.accountId }),
+      },
+      ...(tenantId === undefined ? {} : { tenantId }),
+    });
+  }
+
+  const entry: ExchangeEntry = async (exchange) => {
+    const method = exchange.method;
+    if (!spec.methods.includes(method)) {
+      return textAnswer(405, `Method ${method} not allowed: ${spec.provider} webhooks use ${allow}`, {
+        Allow: allow,
+      });
+    }
+    try {
+      return await handle(exchange, method);
+    } catch (error) {
+      if (error instanceof ValidationError || error instanceof InvalidPhoneNumberError) {
+        return textAnswer(400, error.message);
+      }
+      if (error instanceof ConsentError && error.code === 'INVALID_SIGNATURE') {
+        return textAnswer(403, error.message);
+      }
+      reportError(error, exchange.request);
+      return textAnswer(500, `Could not record the webhook; ${spec.provider} will retry`);
+    }
+  };
+  const handler: WebhookHandler = async (request) => toResponse(await entry(fetchExchange(request)));
+  return Object.assign(handler, { [EXCHANGE_ENTRY]: entry });
+}
+
+/** The idempotency key of a delivery-error opt-out; Twilio's is shared with the guard and backfill. */
+function statusKey(provider: WebhookProvider, messageId: string): string {
+  return provider === 'twilio' ? deliveryErrorKey(messageId) : `${provider}-status:${messageId}`;
+}
+
+function refusalResponse(refusal: Refusal): WebhookAnswer {
+  return textAnswer(refusal.status, refusal.message, refusal.headers);
+}
+
+function positiveInteger(value: number, name: string, where: string): number {
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new ConsentError('CONFIG', `${where}: ${name} must be a positive integer, got ${value}`);
+  }
+  return value;
+}
+
+/** The tenant function, or undefined for the manager's default tenant. A function finding none fails closed. */
+function tenantResolver(tenant: WebhookHandlerOptions['tenant']): WebhookTenantResolver | undefined {
+  if (tenant === undefined) return undefined;
+  if (typeof tenant === 'string') {
+    if (tenant === '') throw new ConsentError('CONFIG', 'tenant must be a non-empty string or a function');
+    return () => tenant;
+  }
+  return async (context) => {
+    const tenantId = await tenant(context);
+    if (typeof tenantId === 'string' && tenantId !== '') return tenantId;
+    throw new ConsentError(
+      'CONFIG',
+      `The tenant function found no tenant for this ${context.provider} ${context.kind} webhook (number ${context.number ?? 'unknown'}, account ${context.accountId ?? 'unknown'}); nothing was recorded`,
+    );
+  };
+}

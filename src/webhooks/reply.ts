@@ -1,0 +1,22 @@
+import type { ConsentManager } from '../consent/manager-types.js';
+import { OptedOutError } from '../errors.js';
+
+/**
+ * Uses up the pending opt-out confirmation through the send guard, for an answer that carries it
+ * (TwiML, Plivo XML); undefined when there is none or it was already sent (a retry, a race).
+ */
+export async function claimReply(
+  consent: Pick<ConsentManager, 'assertCanSend'>,
+  reply: string | undefined,
+  from: string,
+  tenantId: string | undefined,
+): Promise<string | undefined> {
+  if (reply === undefined) return undefined;
+  try {
+    await consent.assertCanSend(from, { body: reply, ...(tenantId === undefined ? {} : { tenantId }) });
+    return reply;
+  } catch (error) {
+    if (error instanceof OptedOutError) return undefined;
+    throw error;
+  }
+}
