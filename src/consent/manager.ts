@@ -176,7 +176,13 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
       return { classification: { ...classification, providerBlocks: true }, source: 'sms' };
     }
     return {
-      classification: { intent, match: 'exact', keyword: message.body.trim(), providerBlocks: true },
+      classification: {
+        intent,
+        match: 'exact',
+        keyword: message.body.trim(),
+        providerBlocks: true,
+        rule: 'keyword',
+      },
       source: 'provider',
     };
   }

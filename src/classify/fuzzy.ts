@@ -1,0 +1,83 @@
+/**
+ * Misspelt keywords standing alone ("Qiut", "Unsubsribe", "Sotp", "Xtop", "Quiiit"): the `fuzzy` rule.
+ * A word is a clear misspelling of a keyword of four or more letters when it is one edit away (a letter
+ * inserted, dropped, replaced or two neighbours swapped), or the same once doubled letters are squeezed;
+ * keywords of nine or more letters ("unsubscribe") allow two edits. Words that are everyday English and
+ * could be the whole reply ("step", "shop", "quiet") are never guesses, and neither is a word as close
+ * to an opt-in or help keyword. A word two edits from a short keyword is only flagged for review.
+ */
+
+/** Everyday words within reach of an opt-out keyword, that a person may well send alone. */
+const EVERYDAY: ReadonlySet<string> = new Set(
+  'step steps shop shops stomp stoop stoops top tops slop stow swop spot soap stay stat stir suit quiz quid quip quilt quiet quits quint cancer candle camel evoke revoked'.split(
+    ' ',
+  ),
+);
+const LONG_KEYWORD = 9;
+const MIN_KEYWORD = 4;
+
+/** How a word relates to the opt-out keywords. */
+export type FuzzyVerdict =
+  | { readonly kind: 'clear'; readonly keyword: string }
+  | { readonly kind: 'weak' }
+  | { readonly kind: 'none' };
+
+const NO_MATCH: FuzzyVerdict = Object.freeze({ kind: 'none' });
+const WEAK: FuzzyVerdict = Object.freeze({ kind: 'weak' });
+
+/**
+ * Judges one folded word against `optOut` keywords (folded, single words) and `others` (opt-in and help
+ * keywords, which a guess must not be as close to).
+ */
+export function judgeFuzzy(
+  word: string,
+  optOut: readonly string[],
+  others: readonly string[],
+): FuzzyVerdict {
+  if (word.length < 2 || word.length > 16 || !/^[a-z]+$/.test(word) || EVERYDAY.has(word)) return NO_MATCH;
+  if (others.some((other) => other.length >= MIN_KEYWORD && editDistance(word, other, 1) <= 1)) {
+    return NO_MATCH;
+  }
+  let weak = false;
+  for (const keyword of optOut) {
+    if (keyword.length < MIN_KEYWORD) continue;
+    const allowed = keyword.length >= LONG_KEYWORD ? 2 : 1;
+    if (squeeze(word) === squeeze(keyword) || editDistance(word, keyword, allowed) <= allowed) {
+      return { kind: 'clear', keyword };
+    }
+    if (word.length >= 3 && editDistance(squeeze(word), keyword, 2) <= 2) weak = true;
+  }
+  return weak ? WEAK : NO_MATCH;
+}
+
+/** Runs of one letter squeezed to one: `quiiit` → `quit`, `stopall` → `stopal`. */
+export function squeeze(word: string): string {
+  return word.replace(/(.)\1+/g, '$1');
+}
+
+/**
+ * The optimal-string-alignment distance between `a` and `b` (insertions, deletions, substitutions and
+ * swaps of neighbours each cost one), or `limit + 1` as soon as it must exceed `limit`.
+ */
+export function editDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let before: number[] = [];
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let value = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        value = Math.min(value, (before[j - 2] ?? 0) + 1);
+      }
+      current.push(value);
+      if (value < best) best = value;
+    }
+    if (best > limit) return limit + 1;
+    before = previous;
+    previous = current;
+  }
+  return Math.min(previous[b.length] ?? 0, limit + 1);
+}
