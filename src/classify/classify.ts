@@ -177,7 +177,7 @@ function classifyReasonably(compiled: CompiledClassifier, words: Words, body: st
     const core = part.replace(compiled.courtesyPrefix, '').replace(compiled.courtesySuffix, '');
     const entry = keywordOnlyClause(core.split(' '), compiled.lookup);
     if (entry !== undefined) {
-      if (parts.length === 1 || !entry.weak || !body.includes('?')) {
+      if (parts.length === 1 || !entry.weak || !(body.includes('?') || part.startsWith('just '))) {
         return optOut('phrase', part, entry.language, 'keyword_clause');
       }
       review = true;
@@ -191,7 +191,7 @@ function classifyReasonably(compiled: CompiledClassifier, words: Words, body: st
   if (command !== undefined) return optOut('phrase', command.keyword, command.language, 'keyword_clause');
   if (parts.length === 1) {
     const core = (parts[0] ?? '').replace(compiled.courtesyPrefix, '').replace(compiled.courtesySuffix, '');
-    if (!core.includes(' ') && !compiled.ambiguous.has(core)) {
+    if (!core.includes(' ')) {
       const fuzzy = judgeFuzzy(core, compiled.fuzzy.optOut, compiled.fuzzy.others);
       if (fuzzy.kind === 'clear') {
         const entry = compiled.keywords.get(fuzzy.keyword);

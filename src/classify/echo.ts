@@ -1,4 +1,4 @@
-import { judgeFuzzy } from './fuzzy.js';
+import { editDistance, squeeze } from './fuzzy.js';
 
 /**
  * Instruction echoes: campaigns say "Reply Stop2End to stop", and people echo or mangle it
@@ -17,8 +17,12 @@ export interface EchoKeywords {
   readonly others: readonly string[];
 }
 
-const MAX_WINDOW = 3;
-const DIGIT_JOINED = /^([a-z]+)([0-9])([a-z]*)$/;
+const MAX_WINDOW = 4;
+// Short words that are one edit from END or QUIT but are just words: never a misspelt half.
+const FUNCTION_WORDS: ReadonlySet<string> = new Set('and an any in on at it is to too the then than so go do no not'.split(' '));
+const DIGIT_JOINED = /^([a-z]+)[0-9]+(?:to)?([a-z]*)[0-9]*$/;
+// `to` (also typed `tto`, `too`, `2to`) between two keywords.
+const TO_CONNECTOR = /^(?:[0-9]*t+o+|[0-9]+)/;
 
 /** The echo in `clauses` (words of `toWords`), as its words, or `undefined`. */
 export function findEcho(clauses: string, keywords: EchoKeywords): string | undefined {
@@ -44,7 +48,7 @@ export function findEcho(clauses: string, keywords: EchoKeywords): string | unde
 function echoKind(text: string, keywords: EchoKeywords, whole: boolean): 'digit' | 'plain' | undefined {
   const digit = DIGIT_JOINED.exec(text);
   if (digit !== null) {
-    const [, first = '', , second = ''] = digit;
+    const [, first = '', second = ''] = digit;
     if (second === '') return whole && keywords.optOut.has(first) ? 'digit' : undefined;
     const exactFirst = keywords.optOut.has(first);
     const exactSecond = keywords.optOut.has(second);
@@ -56,24 +60,31 @@ function echoKind(text: string, keywords: EchoKeywords, whole: boolean): 'digit'
   for (const first of keywords.optOut) {
     if (!text.startsWith(first)) continue;
     let rest = text.slice(first.length);
-    if (rest.startsWith('to') && keywords.optOut.has(rest.slice(2))) rest = rest.slice(2);
+    const connector = TO_CONNECTOR.exec(rest)?.[0];
+    if (connector !== undefined && keywords.optOut.has(rest.slice(connector.length))) {
+      rest = rest.slice(connector.length);
+    }
     if (rest !== first && keywords.optOut.has(rest)) return 'plain';
+    // Spelt out in a clause of its own, a misspelt half still echoes: "Quit to lend".
+    if (whole && connector !== undefined && isMisspelt(rest.slice(connector.length), keywords)) return 'plain';
+  }
+  const to = /^([a-z]+?)to([a-z]+)$/.exec(text);
+  const [, before = '', after = ''] = to ?? [];
+  if (whole && keywords.optOut.has(after) && !keywords.optOut.has(before) && isMisspelt(before, keywords)) {
+    return 'plain';
   }
   return undefined;
 }
 
+/**
+ * Next to a connector and a correct keyword, a half may be further off than a word alone: one edit
+ * from any keyword, everyday words included ("Quiz2End", "Quit2send"), or two from one of four letters
+ * or more ("Wiit2End").
+ */
 function isMisspelt(word: string, keywords: EchoKeywords): boolean {
-  if (word.length < 3) return false;
-  const verdict = judgeFuzzy(word, keywords.optOutList, keywords.others);
-  if (verdict.kind === 'clear') return true;
-  // A three-letter keyword ("end") one letter off, next to a digit and a keyword: "Quit2Ebd".
-  return keywords.optOutList.some(
-    (keyword) => keyword.length === 3 && word.length === 3 && differsByOne(word, keyword),
-  );
-}
-
-function differsByOne(a: string, b: string): boolean {
-  let differences = 0;
-  for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) differences++;
-  return differences === 1;
+  if (word.length < 2 || FUNCTION_WORDS.has(word) || keywords.others.some((other) => editDistance(word, other, 1) <= 1)) return false;
+  return keywords.optOutList.some((keyword) => {
+    const allowed = keyword.length >= 4 && word.length >= 3 ? 2 : 1;
+    return editDistance(squeeze(word), keyword, allowed) <= allowed || editDistance(word, keyword, 1) <= 1;
+  });
 }

@@ -4,7 +4,8 @@
  * inserted, dropped, replaced or two neighbours swapped), or the same once doubled letters are squeezed;
  * keywords of nine or more letters ("unsubscribe") allow two edits. Words that are everyday English and
  * could be the whole reply ("step", "shop", "quiet") are never guesses, and neither is a word as close
- * to an opt-in or help keyword. A word two edits from a short keyword is only flagged for review.
+ * to an opt-in or help keyword. The past tense of STOP or UNSUBSCRIBE alone ("Stopped") counts too: the
+ * person says it is done. A word two edits from a short keyword is only flagged for review.
  */
 
 /** Everyday words within reach of an opt-out keyword, that a person may well send alone. */
@@ -14,6 +15,8 @@ const EVERYDAY: ReadonlySet<string> = new Set(
   ),
 );
 const LONG_KEYWORD = 9;
+// "Stopped", "Unsubscribed": said alone, the person reports having done what they ask.
+const INFLECTED = /^(stop|unsubscribe|optout)(?:ped|d|ed|s)$/;
 const MIN_KEYWORD = 4;
 
 /** How a word relates to the opt-out keywords. */
@@ -38,6 +41,8 @@ export function judgeFuzzy(
   if (others.some((other) => other.length >= MIN_KEYWORD && editDistance(word, other, 1) <= 1)) {
     return NO_MATCH;
   }
+  const inflected = INFLECTED.exec(word);
+  if (inflected !== null && optOut.includes(inflected[1] ?? '')) return { kind: 'clear', keyword: inflected[1] ?? '' };
   let weak = false;
   for (const keyword of optOut) {
     if (keyword.length < MIN_KEYWORD) continue;

@@ -7,7 +7,9 @@ import { isIdiomaticStop, isNegated } from './guards.js';
  * "End, moved away", "end cancel quit"). Two shapes:
  * - a clause made only of opt-out keywords (with courtesy words around them: "stop please");
  * - a message that ends with an opt-out keyword after a refusal ("no thanks stop"), or that ends or
- *   starts with one written in capitals in a message that is not ("I am not Delores STOP").
+ *   starts with one written in capitals in a message that is not ("I am not Delores STOP");
+ * - a message that starts with one followed by another keyword or by words that start a new thought
+ *   or only stress it ("Quit I have no money", "STOP NO TEXTS", "Quit again!").
  * Negations that govern the keyword ("don't stop") and idioms ("the bus stop", "at the END") stay
  * guarded; a weak keyword (CANCEL, END, QUIT) beside a question ("Cancel. Can we do Friday?") only
  * flags the message for review.
@@ -20,6 +22,13 @@ export interface KeywordLookup {
 
 const REFUSALS: ReadonlySet<string> = new Set(
   'no nope nah interested thanks thx off alone already again donate donating'.split(' '),
+);
+// Words after a leading keyword that start a new thought or only stress it: "Quit I have no money",
+// "STOP NO TEXTS", "Quit again!".
+const NEW_THOUGHT: ReadonlySet<string> = new Set(
+  "i i'm im i've ive i'll we no nope not wrong who fuck again forever already immediately asap permanently".split(
+    ' ',
+  ),
 );
 const STRONG_PRECEDERS: ReadonlySet<string> = new Set(
   "a an the my your his her our their this that its to i i'll ill we he she it they you u will would should could can can't cant won't wont don't dont not never bus pit rest full".split(
@@ -59,16 +68,16 @@ export function edgeCommand(clauses: string, body: string, lookup: KeywordLookup
     }
   }
   const firstSpace = clauses.indexOf(' ');
-  if (firstSpace > 0 && mixedCase) {
+  if (firstSpace > 0) {
     const first = clauses.slice(0, firstSpace);
     const entry = lookup.wordEntry(first);
-    if (
-      entry?.intent === 'opt_out' &&
-      !entry.weak &&
-      startsInCapitals(body, first) &&
-      !isIdiomaticStop(clauses, 0, lookup.negators)
-    ) {
-      return entry;
+    if (entry?.intent === 'opt_out' && !isIdiomaticStop(clauses, 0, lookup.negators)) {
+      const next = clauses.slice(firstSpace + 1).split(' ', 1)[0] ?? '';
+      const command =
+        lookup.wordEntry(next)?.intent === 'opt_out' ||
+        NEW_THOUGHT.has(next) ||
+        (mixedCase && !entry.weak && startsInCapitals(body, first));
+      if (command) return entry;
     }
   }
   return undefined;

@@ -29,7 +29,11 @@ export const ENGLISH_REMOVAL: readonly PhrasePattern[] = [
     temporary: 'imperative',
   },
   { source: `no (?:further|more|additional) (?:contact|communication|communications|${NOUN})`, rule: 'removal' },
-  { source: `(?<=^|\\| )no (?:${DET})?${NOUN}(?= \\||$)`, rule: 'removal' },
+  {
+    source: `(?<=^|\\| )no (?:more )?(?:texts|messages|msgs|txts|sms|text messages)(?= \\||$)`,
+    rule: 'removal',
+  },
+  { source: `(?<=^|\\| )(?:email|e mail|mail|letters|calls|phone calls) only`, rule: 'removal' },
   {
     source: `(?:don't|dont|do not|no longer) (?:want|need) (?:these|this|them|it|any of this|your ${NOUN})(?: (?:anymore|any more|no more))`,
     rule: 'removal',
