@@ -5,6 +5,7 @@ import { LANGUAGE_KEYWORDS, type Language, SUPPORTED_LANGUAGES } from './keyword
 import type { TemporaryGuard } from './phrase-set.js';
 import { PHRASE_SETS } from './phrases.js';
 import type { EchoKeywords } from './echo.js';
+import { judgeFuzzy } from './fuzzy.js';
 import type { KeywordLookup } from './keyword-clause.js';
 import { compilePrefilter } from './prefilter.js';
 import { alternation, escapeRegExp } from './regex.js';
@@ -158,13 +159,18 @@ export function compileClassifier(options: ClassifyOptions = {}): CompiledClassi
     }
     return undefined;
   };
+  const fuzzyOptOut = englishKeys(LANGUAGE_KEYWORDS.en.optOut);
   const others = englishKeys([...LANGUAGE_KEYWORDS.en.optIn, ...LANGUAGE_KEYWORDS.en.help]);
   return {
     policy,
     keywords,
-    lookup: { wordEntry, negators },
+    lookup: {
+      wordEntry,
+      negators,
+      misspelt: (word) => judgeFuzzy(word, fuzzyOptOut, others).kind === 'clear',
+    },
     echo: { optOut: new Set(singleOptOuts), optOutList: singleOptOuts, others },
-    fuzzy: { optOut: englishKeys(LANGUAGE_KEYWORDS.en.optOut), others },
+    fuzzy: { optOut: fuzzyOptOut, others },
     mayMatch,
     clauseShape: new RegExp(`^${clauseWord}(?: ${clauseWord})*$`),
     phrases: new RegExp(`(?<![^ ])(?:${phraseSources.join('|')})(?![^ ])`, 'g'),

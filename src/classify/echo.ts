@@ -1,4 +1,4 @@
-import { editDistance, squeeze } from './fuzzy.js';
+import { editDistance, judgeFuzzy, squeeze } from './fuzzy.js';
 
 /**
  * Instruction echoes: campaigns say "Reply Stop2End to stop", and people echo or mangle it
@@ -21,6 +21,10 @@ const MAX_WINDOW = 4;
 // Short words that are one edit from END or QUIT but are just words: never a misspelt half.
 const FUNCTION_WORDS: ReadonlySet<string> = new Set('and an any in on at it is to too the then than so go do no not'.split(' '));
 const DIGIT_JOINED = /^([a-z]+)[0-9]+(?:to)?([a-z]*)[0-9]*$/;
+// "Stopped to end": the first keyword inflected.
+const INFLECTION = /^(?:ped|ted|ed)(?=to)/;
+// Words before an echo that quote the instruction: "Text stop to quit".
+const INSTRUCTION: ReadonlySet<string> = new Set(['text', 'txt', 'reply', 'send', 'type']);
 // `to` (also typed `tto`, `too`, `2to`) between two keywords.
 const TO_CONNECTOR = /^(?:[0-9]*t+o+|[0-9]+)/;
 
@@ -32,11 +36,12 @@ export function findEcho(clauses: string, keywords: EchoKeywords): string | unde
     for (let start = 0; start < tokens.length; start++) {
       for (let size = 1; size <= MAX_WINDOW && start + size <= tokens.length; size++) {
         const window = tokens.slice(start, start + size);
-        const whole = size === tokens.length && parts.length === 1;
+        const quoted = start === 1 && size === tokens.length - 1 && INSTRUCTION.has(tokens[0] ?? '');
+        const whole = (size === tokens.length || quoted) && parts.length === 1;
         const spaced = size > 1;
         const kind = echoKind(window.join(''), keywords, whole);
         if (kind === undefined) continue;
-        if (kind === 'plain' && spaced && size !== tokens.length) continue;
+        if (kind === 'plain' && spaced && size !== tokens.length && !quoted) continue;
         return window.join(' ');
       }
     }
@@ -49,24 +54,25 @@ function echoKind(text: string, keywords: EchoKeywords, whole: boolean): 'digit'
   const digit = DIGIT_JOINED.exec(text);
   if (digit !== null) {
     const [, first = '', second = ''] = digit;
-    if (second === '') return whole && keywords.optOut.has(first) ? 'digit' : undefined;
+    if (second === '') return whole && isKeywordLike(first, keywords) ? 'digit' : undefined;
     const exactFirst = keywords.optOut.has(first);
     const exactSecond = keywords.optOut.has(second);
     if (exactFirst && exactSecond) return first === second ? undefined : 'digit';
     if (exactFirst && isMisspelt(second, keywords)) return 'digit';
     if (exactSecond && isMisspelt(first, keywords)) return 'digit';
+    if (whole && isMisspelt(first, keywords) && isMisspelt(second, keywords)) return 'digit';
     return undefined;
   }
   for (const first of keywords.optOut) {
     if (!text.startsWith(first)) continue;
-    let rest = text.slice(first.length);
+    let rest = text.slice(first.length).replace(INFLECTION, '');
     const connector = TO_CONNECTOR.exec(rest)?.[0];
     if (connector !== undefined && keywords.optOut.has(rest.slice(connector.length))) {
       rest = rest.slice(connector.length);
     }
     if (rest !== first && keywords.optOut.has(rest)) return 'plain';
     // Spelt out in a clause of its own, a misspelt half still echoes: "Quit to lend".
-    if (whole && connector !== undefined && isMisspelt(rest.slice(connector.length), keywords)) return 'plain';
+    if (whole && isMisspelt(rest.slice(connector?.length ?? 0), keywords)) return 'plain';
   }
   const to = /^([a-z]+?)to([a-z]+)$/.exec(text);
   const [, before = '', after = ''] = to ?? [];
@@ -74,6 +80,10 @@ function echoKind(text: string, keywords: EchoKeywords, whole: boolean): 'digit'
     return 'plain';
   }
   return undefined;
+}
+
+function isKeywordLike(word: string, keywords: EchoKeywords): boolean {
+  return keywords.optOut.has(word) || judgeFuzzy(word, keywords.optOutList, keywords.others).kind === 'clear';
 }
 
 /**

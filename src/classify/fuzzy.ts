@@ -8,15 +8,18 @@
  * person says it is done. A word two edits from a short keyword is only flagged for review.
  */
 
-/** Everyday words within reach of an opt-out keyword, that a person may well send alone. */
+/**
+ * Everyday words within reach of an opt-out keyword that make sense as a whole reply. Words that do
+ * not ("quite", "stoop", "quiz" sent alone) are read as the misspelling they most likely are.
+ */
 const EVERYDAY: ReadonlySet<string> = new Set(
-  'step steps shop shops stomp stoop stoops top tops slop stow swop spot soap stay stat stir suit quiz quid quip quilt quiet quits quint cancer candle camel evoke revoked'.split(
-    ' ',
-  ),
+  'step steps shop shops top tops spot stay stat stir stops quiet quits cancer candle'.split(' '),
 );
 const LONG_KEYWORD = 9;
 // "Stopped", "Unsubscribed": said alone, the person reports having done what they ask.
-const INFLECTED = /^(stop|unsubscribe|optout)(?:ped|d|ed|s)$/;
+const INFLECTED = /^(stop|unsubscribe|optout|quit)(?:ped|ted|d|ed)$/;
+// Digits typed for the letters they look like: `ST0P`.
+const LOOKALIKE: Readonly<Record<string, string>> = { '0': 'o', '1': 'i', '3': 'e', '5': 's' };
 const MIN_KEYWORD = 4;
 
 /** How a word relates to the opt-out keywords. */
@@ -33,10 +36,13 @@ const WEAK: FuzzyVerdict = Object.freeze({ kind: 'weak' });
  * keywords, which a guess must not be as close to).
  */
 export function judgeFuzzy(
-  word: string,
+  typed: string,
   optOut: readonly string[],
   others: readonly string[],
 ): FuzzyVerdict {
+  const word = /[a-z][0-9]|[0-9][a-z]/.test(typed)
+    ? typed.replace(/[0135]/g, (digit) => LOOKALIKE[digit] ?? digit)
+    : typed;
   if (word.length < 2 || word.length > 16 || !/^[a-z]+$/.test(word) || EVERYDAY.has(word)) return NO_MATCH;
   if (others.some((other) => other.length >= MIN_KEYWORD && editDistance(word, other, 1) <= 1)) {
     return NO_MATCH;

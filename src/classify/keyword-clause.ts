@@ -1,4 +1,5 @@
 import type { KeywordEntry } from './compile.js';
+import { isMixedCase } from './letter-case.js';
 import { isIdiomaticStop, isNegated } from './guards.js';
 
 /**
@@ -9,7 +10,8 @@ import { isIdiomaticStop, isNegated } from './guards.js';
  * - a message that ends with an opt-out keyword after a refusal ("no thanks stop"), or that ends or
  *   starts with one written in capitals in a message that is not ("I am not Delores STOP");
  * - a message that starts with one followed by another keyword or by words that start a new thought
- *   or only stress it ("Quit I have no money", "STOP NO TEXTS", "Quit again!").
+ *   or only stress it ("Quit I have no money", "STOP NO TEXTS", "Quit again!"), or a short message of
+ *   a keyword and stray keys ("Quit D") or, after STOP, a word that is not its object ("Stop Yeah").
  * Negations that govern the keyword ("don't stop") and idioms ("the bus stop", "at the END") stay
  * guarded; a weak keyword (CANCEL, END, QUIT) beside a question ("Cancel. Can we do Friday?") only
  * flags the message for review.
@@ -17,8 +19,22 @@ import { isIdiomaticStop, isNegated } from './guards.js';
 export interface KeywordLookup {
   /** The keyword entry a folded word is, also when repeated within the word (`stopstop`). */
   readonly wordEntry: (word: string) => KeywordEntry | undefined;
+  /** Whether a folded word is a clear misspelling of an opt-out keyword (see `judgeFuzzy`). */
+  readonly misspelt: (word: string) => boolean;
   readonly negators: ReadonlySet<string>;
 }
+
+// Words that may join keywords in a clause of keywords: "Quit and stop".
+const JOINERS: ReadonlySet<string> = new Set(['and', 'or', 'n', 'so', 'then', 'also']);
+// What may follow a leading STOP in a short message and still be its object rather than a new word.
+const OBJECTS: ReadonlySet<string> = new Set(
+  "it me my us our your ur the this that these those them him her his all everything a an".split(' '),
+);
+// Two-letter words that are words, not stray keys: "Quit D" is a command, "Quit it" is not read here.
+const SHORT_WORDS: ReadonlySet<string> = new Set(
+  'it me my up at by on in to so of ok us we he no go do be is as an or if am'.split(' '),
+);
+const SHORT_MESSAGE = 3;
 
 const REFUSALS: ReadonlySet<string> = new Set(
   'no nope nah interested thanks thx off alone already again donate donating'.split(' '),
@@ -39,10 +55,16 @@ const STRONG_PRECEDERS: ReadonlySet<string> = new Set(
 /** A clause whose words are all opt-out keywords: the entry of its first, or `undefined`. */
 export function keywordOnlyClause(words: readonly string[], lookup: KeywordLookup): KeywordEntry | undefined {
   let first: KeywordEntry | undefined;
-  for (const word of words) {
+  for (let index = 0; index < words.length; index++) {
+    const word = words[index] ?? '';
     const entry = lookup.wordEntry(word);
-    if (entry?.intent !== 'opt_out') return undefined;
-    first ??= entry;
+    if (entry?.intent === 'opt_out') {
+      first ??= entry;
+      continue;
+    }
+    const inner = index > 0 && index < words.length - 1;
+    if (entry === undefined && ((inner && JOINERS.has(word)) || lookup.misspelt(word))) continue;
+    return undefined;
   }
   return first;
 }
@@ -52,7 +74,7 @@ export function keywordOnlyClause(words: readonly string[], lookup: KeywordLooku
  * comment), given the raw `body` for its capitals, or `undefined`.
  */
 export function edgeCommand(clauses: string, body: string, lookup: KeywordLookup): KeywordEntry | undefined {
-  const mixedCase = /[a-z]/.test(body) && /[A-Z]/.test(body);
+  const mixedCase = isMixedCase(body);
   const lastSpace = clauses.lastIndexOf(' ');
   if (lastSpace > 0) {
     const last = clauses.slice(lastSpace + 1);
@@ -73,14 +95,25 @@ export function edgeCommand(clauses: string, body: string, lookup: KeywordLookup
     const entry = lookup.wordEntry(first);
     if (entry?.intent === 'opt_out' && !isIdiomaticStop(clauses, 0, lookup.negators)) {
       const next = clauses.slice(firstSpace + 1).split(' ', 1)[0] ?? '';
+      const rest = clauses.slice(firstSpace + 1).split(' ');
       const command =
         lookup.wordEntry(next)?.intent === 'opt_out' ||
         NEW_THOUGHT.has(next) ||
-        (mixedCase && !entry.weak && startsInCapitals(body, first));
+        (mixedCase && !entry.weak && startsInCapitals(body, first)) ||
+        (rest.length < SHORT_MESSAGE && !rest.includes('|') && isStray(rest, entry.weak));
       if (command) return entry;
     }
   }
   return undefined;
+}
+
+/**
+ * Whether the words after a leading keyword of a short message are stray: keys hit by mistake ("Quit
+ * D", "Quit 2r"), or after a strong keyword anything but its object ("Stop Yeah").
+ */
+function isStray(rest: readonly string[], weak: boolean): boolean {
+  if (rest.every((word) => word.length <= 2 && !SHORT_WORDS.has(word))) return true;
+  return !weak && !OBJECTS.has(rest[0] ?? '');
 }
 
 function endsInCapitals(body: string, word: string): boolean {

@@ -27,6 +27,9 @@ export const NOUN = any(
   'deals',
   'updates',
   'newsletters?',
+  'e ?mails',
+  'calls',
+  'robocalls',
 );
 // A determiner may take one word of any kind before the noun: "these ridiculous texts".
 export const DET = `(?:(?:all|any)(?: of)? )?(?:(?:the|these|those|this|that|your|ur|ya) (?:[a-z']+ )??)?(?:(?:damn|stupid|annoying|constant|automated) )?(?:more )?`;

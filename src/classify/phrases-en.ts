@@ -15,6 +15,7 @@ export const ENGLISH_PHRASES: PhraseSet = {
       source: `(?:stop|quit|cease) sending(?: me| us)?(?: ${DET}${NOUN}| (?:these|this|that|them|stuff|things|anything|crap|junk)|${END})`,
     },
     { source: `(?:stop|quit) (?:receiving|getting) ${DET}${NOUN}` },
+    { source: `(?:stop|quit|enough|done) with ${DET}${NOUN}`, temporary: 'imperative' },
     {
       source: `(?:stop|quit|cease|end|cancel|halt|block|enough(?: with)?|no more|unsubscribe(?: me)?(?: from)?|opt (?:me )?out of) ${DET}${NOUN}`,
       temporary: 'imperative',
@@ -114,14 +115,19 @@ export const ENGLISH_PHRASES: PhraseSet = {
     'for good',
     'permanently',
   ],
-  loneClauses: ['go away', 'get lost', 'fuck off', 'f off', 'piss off', 'buzz off', 'leave me alone'],
+  loneClauses: [
+    // A reply that names the texts as unwanted.
+    'spam',
+    'junk',
+    'scam',
+    'go away', 'get lost', 'fuck off', 'f off', 'piss off', 'buzz off', 'leave me alone'],
   anchors: {
     words: words(
       // "stop by" and "end of" never begin a phrase or a standalone clause: the commonest idioms skip the slow path.
       'stop(?!\\x20by(?![a-z0-9])) quit cease halt end(?!\\x20of(?![a-z0-9])) cancel block enough unsub unsuscribe',
       'opt remove delete erase revok withdraw rescind alone wrong spam scam harass harrass report fuck',
       // removal and wrong-number wording; "not" and "here" begin every name denial ("I'm not Ann", "no Ann here")
-      'forget discontinu terminat suspend purge wipe strike cross not here',
+      'forget discontinu terminat suspend purge wipe strike cross not here junk',
     ),
     pairs: [
       ...pairs("don't dont not didn't didnt never longer ever", NEGATED_VERBS),

@@ -1,4 +1,5 @@
 import { mayBeName } from './not-a-name.js';
+import { isMixedCase } from './letter-case.js';
 
 /**
  * Wrong-number replies: the person who answers says the number is not theirs ("Wrong number, quit",
@@ -12,8 +13,8 @@ import { mayBeName } from './not-a-name.js';
  *   a clause that is "not" and a name, or "no" and a name and "here". The word must be able to be a
  *   name (see {@link mayBeName}); in a message written in mixed case it must also be capitalised there,
  *   and in one written all in one case it must end its clause (or be followed by a word that starts a
- *   new thought: "but", "so", "stop"…), so that "I'm not sure" and "im not going to make it" stay
- *   ordinary.
+ *   new thought: "but", "so", "stop"…) and be the whole message or stand beside words about numbers,
+ *   names or stopping, so that "I'm not sure" and "im not workin. once i get job" stay ordinary.
  */
 
 const WRONG = new RegExp(
@@ -44,6 +45,9 @@ const THOUGHT_STARTERS: ReadonlySet<string> = new Set(
     ' ',
   ),
 );
+// In a message written in one case, a denial among other sentences counts only beside these words.
+const CONTEXT =
+  /(?<![^ ])(?:wrong|number|name|who|stop|quit|end|cancel|unsubscribe|remove|texts?|texting|messages?)(?![^ ])/;
 const NO_NAME_HERE = /^ (?:here|at this (?:number|phone)|on this (?:number|phone))(?= |$)/;
 
 /** The wrong-number wording in `clauses` (words of `toWords`), given the raw `body`, or `undefined`. */
@@ -53,7 +57,7 @@ export function findWrongNumber(clauses: string, body: string): string | undefin
     const clauseStart = clauses.lastIndexOf('| ', wrong.index) + 1;
     if (!OWN_SLIP.test(clauses.slice(clauseStart, wrong.index).trimEnd())) return wrong[0];
   }
-  const mixedCase = /[a-z]/.test(body) && /[A-Z]/.test(body);
+  const mixedCase = isMixedCase(body);
   DENIAL.lastIndex = 0;
   for (let found = DENIAL.exec(clauses); found !== null; found = DENIAL.exec(clauses)) {
     const name = found[1] ?? '';
@@ -71,7 +75,8 @@ export function findWrongNumber(clauses: string, body: string): string | undefin
       continue;
     }
     const next = after.split(' ', 2)[1];
-    if (next === undefined || THOUGHT_STARTERS.has(next)) return denial;
+    const alone = !clauses.includes(' | ') || CONTEXT.test(clauses);
+    if (alone && (next === undefined || THOUGHT_STARTERS.has(next))) return denial;
   }
   return undefined;
 }
