@@ -7,6 +7,7 @@ export {
   DEFAULT_KEYWORDS,
   foldText,
   type Intent,
+  type ClassificationRule,
   type MatchKind,
   type Policy,
 } from './classify/index.js';

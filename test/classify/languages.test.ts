@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { classifyMessage, LANGUAGE_KEYWORDS } from '../../src/classify/index.js';
 import { ConsentError } from '../../src/errors.js';
-import { folded, NONE, phrase, providerBlocked, REVIEW } from './helpers.js';
+import { folded, keywordClause, NONE, phrase, providerBlocked, REVIEW } from './helpers.js';
 
 const spanish = { languages: ['es'] };
 const french = { languages: ['fr'] };
@@ -31,9 +31,12 @@ describe('Spanish keywords and phrases, behind languages: ["es"]', () => {
     ['Quiero darme de baja', 'quiero darme de baja'],
     ['sáquenme de la lista', 'saquenme de la lista'],
     ['No más mensajes', 'no mas mensajes'],
-    ['ALTO por favor', 'alto por favor'],
   ])('%j opts out (phrase %j, language es)', (body, keyword) => {
     expect(classifyMessage(body, spanish)).toEqual(phrase(keyword, 'es'));
+  });
+
+  test('a Spanish keyword with courtesy words is a keyword clause', () => {
+    expect(classifyMessage('ALTO por favor', spanish)).toEqual(keywordClause('alto por favor', 'es'));
   });
 
   test.each(['no dejen de enviarme mensajes', 'el volumen está muy alto', 'Gracias, nos vemos mañana'])(
