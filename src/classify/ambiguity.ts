@@ -80,6 +80,7 @@ export const AMBIGUITY_SETS: Readonly<Record<Language, AmbiguitySet>> = {
       'adios',
       'no',
       'no gracias',
+      'no mas',
       'no me interesa',
       'numero equivocado',
       'equivocado',

@@ -184,7 +184,7 @@ function classifyReasonably(compiled: CompiledClassifier, words: Words, body: st
     }
     if (!compiled.clauseShape.test(part)) continue;
     if (compiled.ambiguous.has(part)) ambiguousParts++;
-    const lone = compiled.loneClauses.get(core);
+    const lone = compiled.loneClauses.get(core) ?? compiled.loneClauses.get(part);
     if (lone !== undefined) return optOut('phrase', part, lone, 'phrase');
   }
   const command = edgeCommand(clauses, body, compiled.lookup);

@@ -1,6 +1,6 @@
 import type { KeywordEntry } from './compile.js';
 import { isMixedCase } from './letter-case.js';
-import { isIdiomaticStop, isNegated } from './guards.js';
+import { isIdiomaticStop } from './guards.js';
 
 /**
  * A keyword used as a command inside a longer message, the `keyword_clause` rule. A reason, a refusal,
@@ -86,7 +86,7 @@ export function edgeCommand(clauses: string, body: string, lookup: KeywordLookup
         previous === '|' ||
         REFUSALS.has(previous) ||
         (mixedCase && !STRONG_PRECEDERS.has(previous) && endsInCapitals(body, last));
-      if (command && !isNegated(clauses, lastSpace + 1, lookup.negators)) return entry;
+      if (command && !governedByNegation(before, lookup.negators)) return entry;
     }
   }
   const firstSpace = clauses.indexOf(' ');
@@ -105,6 +105,17 @@ export function edgeCommand(clauses: string, body: string, lookup: KeywordLookup
     }
   }
   return undefined;
+}
+
+/**
+ * Whether the words `before` a keyword end in a negation that governs it: "don't stop", "never ever
+ * stop". A refusal further back does not ("Nope not interested STOP").
+ */
+function governedByNegation(before: string, negators: ReadonlySet<string>): boolean {
+  const words = before.split(' ');
+  const previous = words[words.length - 1] ?? '';
+  if (negators.has(previous)) return true;
+  return (previous === 'ever' || previous === 'just') && negators.has(words[words.length - 2] ?? '');
 }
 
 /**

@@ -127,7 +127,7 @@ export const ENGLISH_PHRASES: PhraseSet = {
       'stop(?!\\x20by(?![a-z0-9])) quit cease halt end(?!\\x20of(?![a-z0-9])) cancel block enough unsub unsuscribe',
       'opt remove delete erase revok withdraw rescind alone wrong spam scam harass harrass report fuck',
       // removal and wrong-number wording; "not" and "here" begin every name denial ("I'm not Ann", "no Ann here")
-      'forget discontinu terminat suspend purge wipe strike cross not here junk',
+      "forget discontinu terminat suspend purge wipe strike cross not here junk isn't isnt ain't aint",
     ),
     pairs: [
       ...pairs("don't dont not didn't didnt never longer ever", NEGATED_VERBS),
