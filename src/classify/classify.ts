@@ -9,9 +9,9 @@ import { isIdiomaticStop, isNegated, isTemporary } from './guards.js';
 import { edgeCommand, keywordOnlyClause } from './keyword-clause.js';
 import { isReport } from './reports.js';
 import { NONE, optOut, REVIEW } from './results.js';
-import { findWrongNumber } from './wrong-number.js';
 import type { Classification, ClassifyOptions, Policy } from './types.js';
 import { CLAUSE_BREAK, dropQuotedLines, toWords, type Words } from './words.js';
+import { findWrongNumber } from './wrong-number.js';
 
 const CLAUSE_SEPARATOR = ` ${CLAUSE_BREAK} `;
 /**
@@ -33,6 +33,8 @@ interface CachedClassifier {
   readonly classifier: Classifier;
 }
 
+/** Classifiers of options with only a (valid) policy, by that policy: at most four entries. */
+const byPolicy = new Map<ClassifyOptions['policy'], Classifier>();
 const byOptionsObject = new WeakMap<ClassifyOptions, CachedClassifier>();
 const bySignature = new Map<string, Classifier>();
 const SIGNATURE_CACHE_LIMIT = 64;
@@ -41,9 +43,10 @@ const SIGNATURE_CACHE_LIMIT = 64;
  * Classifies one inbound SMS body as an opt-out, opt-in, help request or nothing, under the policy of
  * `options` (default `reasonable`; see {@link Policy}). Never throws for any body, including non-strings
  * at run time (read as empty), lone surrogates and very long bodies; throws `ConsentError` (`CONFIG`) only
- * for invalid options. Compiled options are cached per options object and per equal options (an options
- * object whose `policy`, `languages` or `keywords` is replaced is recompiled; arrays are not watched for
- * in-place changes), but {@link createClassifier} is the form for hot paths.
+ * for invalid options. Compiled options are cached by value: options with only a `policy` (an inline
+ * `{ policy: 'carrier' }` included) by that policy, others per options object and per equal options (an
+ * options object whose `policy`, `languages` or `keywords` is replaced is recompiled; arrays are not
+ * watched for in-place changes). {@link createClassifier} remains the form for hot paths.
  *
  * @example
  * classifyMessage('STOP')                 // { intent: 'opt_out', match: 'exact', keyword: 'STOP', language: 'en', providerBlocks: true }
@@ -58,6 +61,14 @@ export function classifyMessage(body: string, options?: ClassifyOptions): Classi
 }
 
 function classifierFor(options: ClassifyOptions): Classifier {
+  // The common inline form, `{ policy: 'carrier' }` written fresh on every call: looked up by value.
+  if (options.languages === undefined && options.keywords === undefined) {
+    const known = byPolicy.get(options.policy);
+    if (known !== undefined) return known;
+    const classifier = createClassifier(options);
+    byPolicy.set(options.policy, classifier);
+    return classifier;
+  }
   const known = byOptionsObject.get(options);
   if (
     known !== undefined &&

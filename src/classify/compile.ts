@@ -1,12 +1,12 @@
 import { ConsentError } from '../errors.js';
 import { AMBIGUITY_SETS, STOP_EMOJI } from './ambiguity.js';
+import type { EchoKeywords } from './echo.js';
 import { foldText } from './fold.js';
+import { judgeFuzzy } from './fuzzy.js';
+import type { KeywordLookup } from './keyword-clause.js';
 import { LANGUAGE_KEYWORDS, type Language, SUPPORTED_LANGUAGES } from './keywords.js';
 import type { TemporaryGuard } from './phrase-set.js';
 import { PHRASE_SETS } from './phrases.js';
-import type { EchoKeywords } from './echo.js';
-import { judgeFuzzy } from './fuzzy.js';
-import type { KeywordLookup } from './keyword-clause.js';
 import { compilePrefilter } from './prefilter.js';
 import { alternation, escapeRegExp } from './regex.js';
 import type { Classification, ClassifyOptions, CustomKeywords, Intent, Policy } from './types.js';
@@ -153,7 +153,11 @@ export function compileClassifier(options: ClassifyOptions = {}): CompiledClassi
     const entry = keywords.get(word);
     if (entry !== undefined) return entry;
     for (const key of singleOptOuts) {
-      if (word.length > key.length && word.length % key.length === 0 && word === key.repeat(word.length / key.length)) {
+      if (
+        word.length > key.length &&
+        word.length % key.length === 0 &&
+        word === key.repeat(word.length / key.length)
+      ) {
         return keywords.get(key);
       }
     }

@@ -19,7 +19,9 @@ export interface EchoKeywords {
 
 const MAX_WINDOW = 4;
 // Short words that are one edit from END or QUIT but are just words: never a misspelt half.
-const FUNCTION_WORDS: ReadonlySet<string> = new Set('and an any in on at it is to too the then than so go do no not'.split(' '));
+const FUNCTION_WORDS: ReadonlySet<string> = new Set(
+  'and an any in on at it is to too the then than so go do no not'.split(' '),
+);
 const DIGIT_JOINED = /^([a-z]+)[0-9]+(?:to)?([a-z]*)[0-9]*$/;
 // "Stopped to end": the first keyword inflected.
 const INFLECTION = /^(?:ped|ted|ed)(?=to)/;
@@ -92,7 +94,12 @@ function isKeywordLike(word: string, keywords: EchoKeywords): boolean {
  * or more ("Wiit2End").
  */
 function isMisspelt(word: string, keywords: EchoKeywords): boolean {
-  if (word.length < 2 || FUNCTION_WORDS.has(word) || keywords.others.some((other) => editDistance(word, other, 1) <= 1)) return false;
+  if (
+    word.length < 2 ||
+    FUNCTION_WORDS.has(word) ||
+    keywords.others.some((other) => editDistance(word, other, 1) <= 1)
+  )
+    return false;
   return keywords.optOutList.some((keyword) => {
     const allowed = keyword.length >= 4 && word.length >= 3 ? 2 : 1;
     return editDistance(squeeze(word), keyword, allowed) <= allowed || editDistance(word, keyword, 1) <= 1;

@@ -18,7 +18,7 @@ const REACTION_VERB = new RegExp(
 );
 const CLOSING_QUOTE: Readonly<Record<string, string>> = { '“': '”', '"': '"', '«': '»' };
 const FOOTER =
-  /[ \t]*[-–—(\[]*[ \t]*(?:sent|envoye|enviado) (?:from|with|via|using|de|desde|avec) [^\n()[\]]{1,40}[)\]]?[ \t]*$/gm;
+  /[ \t]*[-–—([]*[ \t]*(?:sent|envoye|enviado) (?:from|with|via|using|de|desde|avec) [^\n()[\]]{1,40}[)\]]?[ \t]*$/gm;
 
 /** `folded` without reaction quotes and appended signatures. */
 export function dropForeignText(folded: string): string {

@@ -48,7 +48,8 @@ export function judgeFuzzy(
     return NO_MATCH;
   }
   const inflected = INFLECTED.exec(word);
-  if (inflected !== null && optOut.includes(inflected[1] ?? '')) return { kind: 'clear', keyword: inflected[1] ?? '' };
+  if (inflected !== null && optOut.includes(inflected[1] ?? ''))
+    return { kind: 'clear', keyword: inflected[1] ?? '' };
   let weak = false;
   for (const keyword of optOut) {
     if (keyword.length < MIN_KEYWORD) continue;

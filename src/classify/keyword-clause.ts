@@ -1,6 +1,6 @@
 import type { KeywordEntry } from './compile.js';
-import { isMixedCase } from './letter-case.js';
 import { isIdiomaticStop } from './guards.js';
+import { isMixedCase } from './letter-case.js';
 
 /**
  * A keyword used as a command inside a longer message, the `keyword_clause` rule. A reason, a refusal,
@@ -28,7 +28,7 @@ export interface KeywordLookup {
 const JOINERS: ReadonlySet<string> = new Set(['and', 'or', 'n', 'so', 'then', 'also']);
 // What may follow a leading STOP in a short message and still be its object rather than a new word.
 const OBJECTS: ReadonlySet<string> = new Set(
-  "it me my us our your ur the this that these those them him her his all everything a an".split(' '),
+  'it me my us our your ur the this that these those them him her his all everything a an'.split(' '),
 );
 // Two-letter words that are words, not stray keys: "Quit D" is a command, "Quit it" is not read here.
 const SHORT_WORDS: ReadonlySet<string> = new Set(

@@ -1,6 +1,7 @@
 const LOWER = /[a-z]/;
 // A capital that does not open the text or a sentence, and is not the pronoun "I".
-const INNER_CAPITAL = /(?<![.!?\n]\s*|^\s*|^[^A-Za-z]*)(?<![A-Za-z])(?!I(?![A-Za-z]))[A-Z]|(?<=[A-Za-z])[A-Z]/;
+const INNER_CAPITAL =
+  /(?<![.!?\n]\s*|^\s*|^[^A-Za-z]*)(?<![A-Za-z])(?!I(?![A-Za-z]))[A-Z]|(?<=[A-Za-z])[A-Z]/;
 
 /**
  * Whether `body` is written in mixed case: lower-case letters and a capital that is not just the one a

@@ -7,7 +7,15 @@ export const ME = any(
   'my (?:cell |phone |mobile )?(?:number|phone|cell)',
   'this (?:phone |cell )?number',
 );
-export const CONTACT_ING = any('texting', 'txting', 'texing', 'messaging', 'msging', 'contacting', 'spamming');
+export const CONTACT_ING = any(
+  'texting',
+  'txting',
+  'texing',
+  'messaging',
+  'msging',
+  'contacting',
+  'spamming',
+);
 export const PESTER_ING = any('bothering', 'bugging', 'harassing', 'harrassing', 'pestering');
 export const CONTACT = any('text', 'txt', 'message', 'msg', 'contact', 'sms', 'spam');
 export const PESTER = any('bother', 'bug', 'harass', 'pester');
@@ -60,4 +68,3 @@ export const SOFT = any(
   'okay',
 );
 export const END = `(?=$| \\||(?: ${SOFT})(?![^ ]))`;
-

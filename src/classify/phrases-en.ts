@@ -120,7 +120,14 @@ export const ENGLISH_PHRASES: PhraseSet = {
     'spam',
     'junk',
     'scam',
-    'go away', 'get lost', 'fuck off', 'f off', 'piss off', 'buzz off', 'leave me alone'],
+    'go away',
+    'get lost',
+    'fuck off',
+    'f off',
+    'piss off',
+    'buzz off',
+    'leave me alone',
+  ],
   anchors: {
     words: words(
       // "stop by" and "end of" never begin a phrase or a standalone clause: the commonest idioms skip the slow path.

@@ -28,7 +28,10 @@ export const ENGLISH_REMOVAL: readonly PhrasePattern[] = [
     rule: 'removal',
     temporary: 'imperative',
   },
-  { source: `no (?:further|more|additional) (?:contact|communication|communications|${NOUN})`, rule: 'removal' },
+  {
+    source: `no (?:further|more|additional) (?:contact|communication|communications|${NOUN})`,
+    rule: 'removal',
+  },
   {
     source: `(?<=^|\\| )no (?:more )?(?:texts|messages|msgs|txts|sms|text messages)(?= \\||$)`,
     rule: 'removal',

@@ -1,5 +1,5 @@
-import { mayBeName } from './not-a-name.js';
 import { isMixedCase } from './letter-case.js';
+import { mayBeName } from './not-a-name.js';
 
 /**
  * Wrong-number replies: the person who answers says the number is not theirs ("Wrong number, quit",
@@ -21,7 +21,7 @@ const WRONG = new RegExp(
   [
     '(?<![^ ])(?:wrong (?:number|numbers|num|no|person|persons|people|name|guy|girl|lady|man|woman|phone',
     '|cell|contact|family|texter)|not the (?:right|correct) (?:number|person|phone)',
-    "|not (?:my|his|her) (?:number|phone|cell)|(?:no one|nobody|noone|no body|no(?: such)? person)",
+    '|not (?:my|his|her) (?:number|phone|cell)|(?:no one|nobody|noone|no body|no(?: such)? person)',
     '(?: here| at this number)? (?:by|with|named|called) (?:that|this|the) name)(?![^ ])',
   ].join(''),
 );

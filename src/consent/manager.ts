@@ -105,6 +105,7 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
       previous: outcome.previous,
       status: outcome.status,
       event: outcome.event,
+      ...(outcome.event.evidence.wrongNumber === true ? { wrongNumber: true as const } : {}),
     };
     for (const listener of listeners) {
       try {

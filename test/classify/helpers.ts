@@ -23,7 +23,11 @@ export function folded(intent: Classification['intent'], keyword: string, langua
 }
 
 /** A plain-language opt-out found by the `reasonable` policy, by the rule that found it. */
-export function phrase(keyword: string, language = 'en', rule: ClassificationRule = 'phrase'): Classification {
+export function phrase(
+  keyword: string,
+  language = 'en',
+  rule: ClassificationRule = 'phrase',
+): Classification {
   return { intent: 'opt_out', match: 'phrase', keyword, language, providerBlocks: false, rule };
 }
 
