@@ -173,7 +173,12 @@ export function compileClassifier(options: ClassifyOptions = {}): CompiledClassi
       negators,
       misspelt: (word) => judgeFuzzy(word, fuzzyOptOut, others).kind === 'clear',
     },
-    echo: { optOut: new Set(singleOptOuts), optOutList: singleOptOuts, others },
+    echo: {
+      optOut: new Set(singleOptOuts),
+      optOutList: singleOptOuts,
+      initials: new Set(singleOptOuts.map((key) => key.charAt(0))),
+      others,
+    },
     fuzzy: { optOut: fuzzyOptOut, others },
     mayMatch,
     clauseShape: new RegExp(`^${clauseWord}(?: ${clauseWord})*$`),

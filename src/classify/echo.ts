@@ -13,11 +13,15 @@ export interface EchoKeywords {
   readonly optOut: ReadonlySet<string>;
   /** The same, as a list for the fuzzy reading. */
   readonly optOutList: readonly string[];
+  /** The first letters of `optOut`. */
+  readonly initials: ReadonlySet<string>;
   /** Opt-in and help keywords, which a misspelt half must not be as close to. */
   readonly others: readonly string[];
 }
 
 const MAX_WINDOW = 4;
+const HAS_DIGIT = /[0-9]/;
+const SPELT_TO = /^([a-z]+?)to([a-z]+)$/;
 // Short words that are one edit from END or QUIT but are just words: never a misspelt half.
 const FUNCTION_WORDS: ReadonlySet<string> = new Set(
   'and an any in on at it is to too the then than so go do no not'.split(' '),
@@ -32,23 +36,57 @@ const TO_CONNECTOR = /^(?:[0-9]*t+o+|[0-9]+)/;
 
 /** The echo in `clauses` (words of `toWords`), as its words, or `undefined`. */
 export function findEcho(clauses: string, keywords: EchoKeywords): string | undefined {
+  if (!mayEcho(clauses, keywords)) return undefined;
   const parts = clauses.split(' | ');
   for (const clause of parts) {
     const tokens = clause.split(' ');
     for (let start = 0; start < tokens.length; start++) {
+      // Only windows that start with a keyword, hold a digit, or are the whole message can echo.
+      const head = tokens[start] ?? '';
+      const leading =
+        keywords.initials.has(head.charAt(0)) &&
+        keywords.optOutList.some((keyword) => head.startsWith(keyword));
+      let digit = false;
+      let text = '';
       for (let size = 1; size <= MAX_WINDOW && start + size <= tokens.length; size++) {
-        const window = tokens.slice(start, start + size);
+        const token = tokens[start + size - 1] ?? '';
+        text += token;
+        digit ||= HAS_DIGIT.test(token);
         const quoted = start === 1 && size === tokens.length - 1 && INSTRUCTION.has(tokens[0] ?? '');
         const whole = (size === tokens.length || quoted) && parts.length === 1;
-        const spaced = size > 1;
-        const kind = echoKind(window.join(''), keywords, whole);
+        if (!(leading || digit || whole)) continue;
+        const kind = echoKind(text, keywords, whole);
         if (kind === undefined) continue;
-        if (kind === 'plain' && spaced && size !== tokens.length && !quoted) continue;
-        return window.join(' ');
+        if (kind === 'plain' && size > 1 && size !== tokens.length && !quoted) continue;
+        return tokens.slice(start, start + size).join(' ');
       }
     }
   }
   return undefined;
+}
+
+/**
+ * The cheap test first: an echo has a digit, or two keywords, or is a short message (where one half
+ * may be misspelt).
+ */
+function mayEcho(clauses: string, keywords: EchoKeywords): boolean {
+  if (HAS_DIGIT.test(clauses)) return true;
+  let spaces = 0;
+  for (
+    let index = clauses.indexOf(' ');
+    index >= 0 && spaces <= MAX_WINDOW;
+    index = clauses.indexOf(' ', index + 1)
+  ) {
+    spaces++;
+  }
+  if (spaces < MAX_WINDOW) return true;
+  let found = 0;
+  for (const keyword of keywords.optOutList) {
+    for (let index = clauses.indexOf(keyword); index >= 0; index = clauses.indexOf(keyword, index + 1)) {
+      if (++found >= 2) return true;
+    }
+  }
+  return false;
 }
 
 /** `digit` when joined by a digit, `plain` when by `to` or nothing. */
@@ -76,9 +114,10 @@ function echoKind(text: string, keywords: EchoKeywords, whole: boolean): 'digit'
     // Spelt out in a clause of its own, a misspelt half still echoes: "Quit to lend".
     if (whole && isMisspelt(rest.slice(connector?.length ?? 0), keywords)) return 'plain';
   }
-  const to = /^([a-z]+?)to([a-z]+)$/.exec(text);
+  if (!whole) return undefined;
+  const to = SPELT_TO.exec(text);
   const [, before = '', after = ''] = to ?? [];
-  if (whole && keywords.optOut.has(after) && !keywords.optOut.has(before) && isMisspelt(before, keywords)) {
+  if (keywords.optOut.has(after) && !keywords.optOut.has(before) && isMisspelt(before, keywords)) {
     return 'plain';
   }
   return undefined;

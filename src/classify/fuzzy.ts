@@ -51,20 +51,25 @@ export function judgeFuzzy(
   if (inflected !== null && optOut.includes(inflected[1] ?? ''))
     return { kind: 'clear', keyword: inflected[1] ?? '' };
   let weak = false;
+  const squeezed = squeeze(word);
   for (const keyword of optOut) {
-    if (keyword.length < MIN_KEYWORD) continue;
+    if (keyword.length < MIN_KEYWORD || Math.abs(keyword.length - word.length) > keyword.length / 2) continue;
     const allowed = keyword.length >= LONG_KEYWORD ? 2 : 1;
-    if (squeeze(word) === squeeze(keyword) || editDistance(word, keyword, allowed) <= allowed) {
+    if (squeezed === squeeze(keyword) || editDistance(word, keyword, allowed) <= allowed) {
       return { kind: 'clear', keyword };
     }
-    if (word.length >= 3 && editDistance(squeeze(word), keyword, 2) <= 2) weak = true;
+    if (word.length >= 3 && editDistance(squeezed, keyword, 2) <= 2) weak = true;
   }
   return weak ? WEAK : NO_MATCH;
 }
 
 /** Runs of one letter squeezed to one: `quiiit` → `quit`, `stopall` → `stopal`. */
 export function squeeze(word: string): string {
-  return word.replace(/(.)\1+/g, '$1');
+  let result = '';
+  for (let index = 0; index < word.length; index++) {
+    if (word[index] !== word[index - 1]) result += word[index];
+  }
+  return result;
 }
 
 /**

@@ -35,6 +35,8 @@ const SHORT_WORDS: ReadonlySet<string> = new Set(
   'it me my up at by on in to so of ok us we he no go do be is as an or if am'.split(' '),
 );
 const SHORT_MESSAGE = 3;
+// Misspelt keywords are read in short clauses of keywords only ("STOP QUIT STTLOP").
+const MAX_MISSPELT_CLAUSE = 6;
 
 const REFUSALS: ReadonlySet<string> = new Set(
   'no nope nah interested thanks thx off alone already again donate donating'.split(' '),
@@ -55,16 +57,19 @@ const STRONG_PRECEDERS: ReadonlySet<string> = new Set(
 /** A clause whose words are all opt-out keywords: the entry of its first, or `undefined`. */
 export function keywordOnlyClause(words: readonly string[], lookup: KeywordLookup): KeywordEntry | undefined {
   let first: KeywordEntry | undefined;
+  for (const word of words) {
+    const entry = lookup.wordEntry(word);
+    if (entry === undefined) continue;
+    if (entry.intent !== 'opt_out') return undefined;
+    first ??= entry;
+  }
+  if (first === undefined) return undefined;
+  const misspellings = words.length <= MAX_MISSPELT_CLAUSE;
   for (let index = 0; index < words.length; index++) {
     const word = words[index] ?? '';
-    const entry = lookup.wordEntry(word);
-    if (entry?.intent === 'opt_out') {
-      first ??= entry;
-      continue;
-    }
+    if (lookup.wordEntry(word) !== undefined) continue;
     const inner = index > 0 && index < words.length - 1;
-    if (entry === undefined && ((inner && JOINERS.has(word)) || lookup.misspelt(word))) continue;
-    return undefined;
+    if (!((inner && JOINERS.has(word)) || (misspellings && lookup.misspelt(word)))) return undefined;
   }
   return first;
 }
@@ -74,7 +79,6 @@ export function keywordOnlyClause(words: readonly string[], lookup: KeywordLooku
  * comment), given the raw `body` for its capitals, or `undefined`.
  */
 export function edgeCommand(clauses: string, body: string, lookup: KeywordLookup): KeywordEntry | undefined {
-  const mixedCase = isMixedCase(body);
   const lastSpace = clauses.lastIndexOf(' ');
   if (lastSpace > 0) {
     const last = clauses.slice(lastSpace + 1);
@@ -85,7 +89,7 @@ export function edgeCommand(clauses: string, body: string, lookup: KeywordLookup
       const command =
         previous === '|' ||
         REFUSALS.has(previous) ||
-        (mixedCase && !STRONG_PRECEDERS.has(previous) && endsInCapitals(body, last));
+        (!STRONG_PRECEDERS.has(previous) && endsInCapitals(body, last) && isMixedCase(body));
       if (command && !governedByNegation(before, lookup.negators)) return entry;
     }
   }
@@ -99,7 +103,7 @@ export function edgeCommand(clauses: string, body: string, lookup: KeywordLookup
       const command =
         lookup.wordEntry(next)?.intent === 'opt_out' ||
         NEW_THOUGHT.has(next) ||
-        (mixedCase && !entry.weak && startsInCapitals(body, first)) ||
+        (!entry.weak && startsInCapitals(body, first) && isMixedCase(body)) ||
         (rest.length < SHORT_MESSAGE && !rest.includes('|') && isStray(rest, entry.weak));
       if (command) return entry;
     }

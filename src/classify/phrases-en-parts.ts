@@ -39,8 +39,7 @@ export const NOUN = any(
   'calls',
   'robocalls',
 );
-// A determiner may take one word of any kind before the noun: "these ridiculous texts".
-export const DET = `(?:(?:all|any)(?: of)? )?(?:(?:the|these|those|this|that|your|ur|ya) (?:[a-z']+ )??)?(?:(?:damn|stupid|annoying|constant|automated) )?(?:more )?`;
+export const DET = `(?:(?:all|any)(?: of)? )?(?:(?:the|these|those|this|that|your|ur|ya) )?(?:(?:damn|stupid|annoying|constant|automated|ridiculous|useless|endless|political|fundraising|campaign|political) )?(?:more )?`;
 export const LIST = `(?:(?:mailing|texting|text|sms|contact|marketing|calling|call|messaging|distribution|subscriber|subscription|email|phone|notification|promo|promotional) )?${any('list', 'lists', 'database', 'system', 'records?', 'contacts', 'everything', NOUN)}`;
 // What may follow a phrase and still leave it a complete request.
 export const SOFT = any(

@@ -134,14 +134,15 @@ export const ENGLISH_PHRASES: PhraseSet = {
       'stop(?!\\x20by(?![a-z0-9])) quit cease halt end(?!\\x20of(?![a-z0-9])) cancel block enough unsub unsuscribe',
       'opt remove delete erase revok withdraw rescind alone wrong spam scam harass harrass report fuck',
       // removal and wrong-number wording; "not" and "here" begin every name denial ("I'm not Ann", "no Ann here")
-      "forget discontinu terminat suspend purge wipe strike cross not here junk isn't isnt ain't aint",
+      "discontinu terminat suspend purge wipe strike cross not here junk isn't isnt ain't aint",
     ),
     pairs: [
       ...pairs("don't dont not didn't didnt never longer ever", NEGATED_VERBS),
       ...pairs('take drop get scratch', 'me us my this'),
       ...pairs('lose', 'my this'),
       ...pairs('no', 'more longer further additional texts text messages message msgs txts sms'),
-      ...pairs('take drop', 'off from'),
+      ...pairs('take drop', 'from'),
+      ...pairs('forget', 'me us my this about i'),
       ...pairs('that this', 'name'),
       ...pairs('my this', 'number'),
       'get lost',
