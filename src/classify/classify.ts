@@ -157,7 +157,10 @@ function matchKeyword(
  */
 function classifyReasonably(compiled: CompiledClassifier, words: Words, body: string): Classification {
   const { clauses } = words;
-  if (clauses === '') return STOP_EMOJI.some((emoji) => body.includes(emoji)) ? REVIEW : NONE;
+  const parts = clauses
+    .split(CLAUSE_SEPARATOR)
+    .filter((part) => part !== '' && !compiled.courtesyOnly.test(part));
+  if (parts.length === 0) return STOP_EMOJI.some((emoji) => body.includes(emoji)) ? REVIEW : NONE;
   const wrong = findWrongNumber(clauses, body);
   if (wrong !== undefined) return optOut('phrase', wrong, 'en', 'wrong_number', true);
   const echo = findEcho(clauses, compiled.echo);
@@ -180,9 +183,6 @@ function classifyReasonably(compiled: CompiledClassifier, words: Words, body: st
     }
     return optOut('phrase', found[0].replaceAll(CLAUSE_SEPARATOR, ' '), meta.language, meta.rule);
   }
-  const parts = clauses
-    .split(CLAUSE_SEPARATOR)
-    .filter((part) => part !== '' && !compiled.courtesyOnly.test(part));
   let ambiguousParts = 0;
   for (const part of parts) {
     const core = part.replace(compiled.courtesyPrefix, '').replace(compiled.courtesySuffix, '');
@@ -212,7 +212,6 @@ function classifyReasonably(compiled: CompiledClassifier, words: Words, body: st
     }
   }
   if (review) return REVIEW;
-  if (parts.length === 0) return STOP_EMOJI.some((emoji) => body.includes(emoji)) ? REVIEW : NONE;
   if (ambiguousParts === parts.length || compiled.ambiguousAnywhere.test(clauses)) return REVIEW;
   STOP_WORD.lastIndex = 0;
   for (let found = STOP_WORD.exec(clauses); found !== null; found = STOP_WORD.exec(clauses)) {
