@@ -53,9 +53,11 @@ export function judgeFuzzy(
   let weak = false;
   const squeezed = squeeze(word);
   for (const keyword of optOut) {
-    if (keyword.length < MIN_KEYWORD || Math.abs(keyword.length - word.length) > keyword.length / 2) continue;
+    if (keyword.length < MIN_KEYWORD) continue;
+    if (squeezed === squeeze(keyword)) return { kind: 'clear', keyword };
+    if (Math.abs(keyword.length - squeezed.length) > 2) continue;
     const allowed = keyword.length >= LONG_KEYWORD ? 2 : 1;
-    if (squeezed === squeeze(keyword) || editDistance(word, keyword, allowed) <= allowed) {
+    if (editDistance(word, keyword, allowed) <= allowed) {
       return { kind: 'clear', keyword };
     }
     if (word.length >= 3 && editDistance(squeezed, keyword, 2) <= 2) weak = true;
