@@ -35,7 +35,7 @@ const DENIAL = new RegExp(
     '|my name is (?:[a-z]+ ){1,2}(?:and |but )?not',
     '|(?<=^|\\| )not',
     "|(?<=^|\\| )(?:there is |there's |theres |there are )?no)",
-    "(?: (?:fucking|fuckin|freaking|freakin|frickin|effing|f'ing|effin|named|called|even|a|an))?",
+    "(?: (?:fucking|fuckin|freaking|freakin|frickin|effing|f'ing|effin|named|called|even))?",
     " ([a-z]+)(?:'s)?(?= |$)",
   ].join(''),
   'g',
