@@ -45,12 +45,12 @@ describe('keyword-clause rule: a keyword used as a command keeps its force in a 
     expect(classifyMessage(body).intent).not.toBe('opt_out');
   });
 
-  test.each([
-    'Cancel. Can we do Friday?',
-    'You work too hard. Just quit.',
-  ])('%j: a weak keyword beside a question or as advice is only reviewed', (body) => {
-    expect(classifyMessage(body)).toEqual(REVIEW);
-  });
+  test.each(['Cancel. Can we do Friday?', 'You work too hard. Just quit.'])(
+    '%j: a weak keyword beside a question or as advice is only reviewed',
+    (body) => {
+      expect(classifyMessage(body)).toEqual(REVIEW);
+    },
+  );
 
   test('a capital keyword counts only in a message written in mixed case', () => {
     expect(classifyMessage('I NEED TO GO TO THE BUS STOP')).toEqual(NONE);
