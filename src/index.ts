@@ -1,5 +1,6 @@
 export {
   type Classification,
+  type ClassificationRule,
   type ClassifyOptions,
   type CustomKeywords,
   classifyMessage,
@@ -7,7 +8,6 @@ export {
   DEFAULT_KEYWORDS,
   foldText,
   type Intent,
-  type ClassificationRule,
   type MatchKind,
   type Policy,
 } from './classify/index.js';
