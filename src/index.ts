@@ -35,7 +35,7 @@ export {
   DEFAULT_COMPOSE_TEXTS,
 } from './consent/compose.js';
 export { describeEvent, explainStatus, formatUtc } from './consent/explain.js';
-export { EXPORT_COLUMNS, type ExportFormat, type OptOutRecord } from './consent/export.js';
+export { type CsvFormulas, EXPORT_COLUMNS, type ExportFormat, type OptOutRecord } from './consent/export.js';
 export { type Clock, createIdGenerator, type IdGenerator, systemClock } from './consent/ids.js';
 export type { InboundMessage, RecordInput, TimeInput } from './consent/inputs.js';
 export type { ConsentIntegrations, IntegrationOptions } from './consent/integrations.js';

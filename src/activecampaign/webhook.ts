@@ -3,7 +3,7 @@ import type { RequestHandler } from 'express';
 import type { RecordInput } from '../consent/inputs.js';
 import type { ConsentManager, RecordResult } from '../consent/manager.js';
 import { ConsentError, InvalidPhoneNumberError, ValidationError } from '../errors.js';
-import { readWebhookBody } from '../http/webhook-body.js';
+import { DEFAULT_BODY_TIMEOUT_MS, readWebhookBody } from '../http/webhook-body.js';
 
 /** Options of {@link parseActiveCampaignWebhook}. */
 export interface ActiveCampaignWebhookAuth {
@@ -130,9 +130,13 @@ export function createActiveCampaignWebhook(options: ActiveCampaignWebhookOption
     options.onError ??
     ((error: unknown) => console.error('sms-consent: ActiveCampaign webhook failed', error));
   return async (req, res) => {
-    const answer = (status: number, text: string) => res.status(status).type('text/plain').send(text);
+    const answer = (status: number, text: string) => {
+      // A body left unread (too slow, too large): close the connection rather than wait for it.
+      if (status === 408 || status === 413) res.set('Connection', 'close');
+      res.status(status).type('text/plain').send(text);
+    };
     try {
-      const read = await readWebhookBody(req, limit);
+      const read = await readWebhookBody(req, { maxBytes: limit, timeoutMs: DEFAULT_BODY_TIMEOUT_MS });
       if (!read.ok) {
         answer(read.problem.status, read.problem.message);
         return;

@@ -1,8 +1,16 @@
-import { stringify } from 'csv-stringify/sync';
+import { type Options, stringify } from 'csv-stringify/sync';
 import type { StoredStatus } from '../store/contract.js';
 
 /** Formats of `exportOptOuts`. */
 export type ExportFormat = 'csv' | 'jsonl';
+
+/**
+ * How the CSV export writes a field that a spreadsheet would run as a formula (one starting with
+ * `=`, `+`, `-`, `@`, a tab or a carriage return, or their full-width forms): `'neutralize'`
+ * (default) prefixes it with `'`, as OWASP's CSV injection advice says; `'raw'` writes it unchanged,
+ * for tools that read the file as data only.
+ */
+export type CsvFormulas = 'neutralize' | 'raw';
 
 /** One line of the opt-out export. */
 export interface OptOutRecord {
@@ -40,20 +48,38 @@ export function toOptOutRecord(status: StoredStatus): OptOutRecord {
   };
 }
 
+// https://owasp.org/www-community/attacks/CSV_Injection; the full-width forms as csv-stringify's
+// own `escape_formulas` lists them (Apple Numbers folds them).
+const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+
+/**
+ * Every field holding a CR or LF is quoted, not only one holding the record delimiter (CRLF):
+ * spreadsheets and most CSV readers end a record at a bare CR or LF too.
+ */
+const CSV_OPTIONS: Options = { record_delimiter: 'windows', quoted_match: /[\r\n]/ };
+
 /**
  * Streams records as RFC 4180 CSV (header first, CRLF line ends, fields quoted by csv-stringify
- * where needed) or as JSON lines.
+ * where needed, formula prefixes neutralized unless `formulas` is `'raw'`) or as JSON lines.
  */
 export async function* exportRows(
   records: AsyncIterable<OptOutRecord>,
   format: ExportFormat,
+  formulas: CsvFormulas = 'neutralize',
 ): AsyncGenerator<string, void, undefined> {
   if (format === 'csv') {
-    yield stringify([EXPORT_COLUMNS], { record_delimiter: 'windows' });
+    const cell = formulas === 'raw' ? (value: string) => value : neutralizeFormula;
+    yield stringify([EXPORT_COLUMNS], CSV_OPTIONS);
     for await (const record of records) {
-      yield stringify([EXPORT_COLUMNS.map((column) => record[column])], { record_delimiter: 'windows' });
+      // The phone is E.164 made by normalizePhone: a `+` and digits, which a spreadsheet reads as a number.
+      const row = EXPORT_COLUMNS.map((column) => (column === 'phone' ? record.phone : cell(record[column])));
+      yield stringify([row], CSV_OPTIONS);
     }
     return;
   }
   for await (const record of records) yield `${JSON.stringify(record)}\n`;
+}
+
+function neutralizeFormula(value: string): string {
+  return FORMULA_START.test(value) ? `'${value}` : value;
 }

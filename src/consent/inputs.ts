@@ -73,16 +73,25 @@ const recordSchema = z
   })
   .strict();
 
-const inboundSchema = z.object({
-  from: z.string(),
-  to: z.string().optional(),
-  body: z.string(),
-  messageId: z.string().min(1).max(500).optional(),
-  receivedAt: time.optional(),
-  tenantId: z.string().min(1).max(200).optional(),
-  optOutType: z.string().max(100).optional(),
-  accountId: z.string().max(500).optional(),
-});
+const inboundSchema = z
+  .object({
+    from: z.string(),
+    to: z.string().optional(),
+    body: z.string(),
+    messageId: z.string().min(1).max(500).optional(),
+    receivedAt: time.optional(),
+    tenantId: z.string().min(1).max(200).optional(),
+    optOutType: z.string().max(100).optional(),
+    accountId: z.string().max(500).optional(),
+    // What parseTwilioInbound adds for apps; accepted so its result can be passed as is, not recorded.
+    numMedia: z.number().int().nonnegative().optional(),
+    messagingServiceSid: z.string().max(500).optional(),
+  })
+  // A misspelled key (`messageSid`) from plain JavaScript would otherwise vanish with its meaning.
+  .strict();
+
+/** Every key `handleInbound` takes; any other is refused (see `inboundSchema`). */
+export const INBOUND_KEYS: ReadonlySet<string> = new Set(Object.keys(inboundSchema.shape));
 
 /** Validates what `record` received; throws {@link ValidationError} naming every bad field. */
 export function parseRecordInput(input: unknown): RecordInput {

@@ -3,7 +3,7 @@ import type { CountryCode, E164 } from '../phone.js';
 import type { ConsentStore } from '../store/contract.js';
 import type { ApplyOutcome, EventDraft } from './apply.js';
 import type { AuditResult } from './audit.js';
-import type { ExportFormat } from './export.js';
+import type { CsvFormulas, ExportFormat } from './export.js';
 import type { Clock, IdGenerator } from './ids.js';
 import type { InboundMessage, RecordInput } from './inputs.js';
 import type { ConsentIntegrations, IntegrationOptions } from './integrations.js';
@@ -118,8 +118,16 @@ export interface ConsentManager extends ConsentIntegrations {
   partitionRecipients(phones: Iterable<string>, options?: PartitionOptions): Promise<RecipientPartition>;
   history(phone: string, options?: TenantOption): Promise<ConsentEvent[]>;
   explain(phone: string, options?: TenantOption): Promise<string>;
+  /**
+   * Streams the tenant's opted-out numbers as CSV or JSON lines. CSV fields that would run as a
+   * spreadsheet formula are neutralized unless `formulas: 'raw'` (see {@link CsvFormulas}).
+   */
   exportOptOuts(
-    options: TenantOption & { readonly format: ExportFormat; readonly pageSize?: number },
+    options: TenantOption & {
+      readonly format: ExportFormat;
+      readonly pageSize?: number;
+      readonly formulas?: CsvFormulas;
+    },
   ): AsyncIterable<string>;
   verifyAuditTrail(options?: TenantOption): Promise<AuditResult>;
   /** Adds a change listener; returns the function that removes it. */

@@ -6,6 +6,7 @@ import { compactEvidence, inboundEvidence, inboundMessageKey } from './evidence.
 import { explainStatus } from './explain.js';
 import { createIdGenerator, systemClock } from './ids.js';
 import {
+  INBOUND_KEYS,
   type InboundMessage,
   parseInboundMessage,
   parseRecordInput,
@@ -311,8 +312,8 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
       return explainStatus(status, await store.getEvents(tenantId, status.phone));
     },
 
-    exportOptOuts: ({ format, pageSize = 1000, ...value }) =>
-      exportOptOutLines(store, tenantOf(value), format, pageSize),
+    exportOptOuts: ({ format, pageSize = 1000, formulas = 'neutralize', ...value }) =>
+      exportOptOutLines(store, tenantOf(value), format, pageSize, formulas),
 
     verifyAuditTrail: (value) => verifyTenantLedger(store, tenantOf(value)),
 
@@ -328,6 +329,7 @@ function looksLikeInbound(input: unknown): input is InboundMessage {
   if (typeof input !== 'object' || input === null) return false;
   const message = input as Record<string, unknown>;
   return (
+    Object.keys(message).every((key) => INBOUND_KEYS.has(key)) &&
     typeof message.from === 'string' &&
     typeof message.body === 'string' &&
     message.body.length <= 100_000 &&

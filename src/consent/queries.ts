@@ -2,7 +2,13 @@ import { InvalidPhoneNumberError } from '../errors.js';
 import { type E164, isE164, type NormalizeOptions, normalizePhone } from '../phone.js';
 import type { ConsentStore } from '../store/contract.js';
 import { type AuditResult, startChainWalk } from './audit.js';
-import { type ExportFormat, exportRows, type OptOutRecord, toOptOutRecord } from './export.js';
+import {
+  type CsvFormulas,
+  type ExportFormat,
+  exportRows,
+  type OptOutRecord,
+  toOptOutRecord,
+} from './export.js';
 import type { ConsentEvent } from './types.js';
 
 /** Events per `readLedger` page. */
@@ -55,6 +61,7 @@ export function exportOptOutLines(
   tenantId: string,
   format: ExportFormat,
   pageSize: number,
+  formulas: CsvFormulas,
 ): AsyncIterable<string> {
   async function* records(): AsyncGenerator<OptOutRecord> {
     let after: string | undefined;
@@ -68,7 +75,7 @@ export function exportOptOutLines(
       after = page.next;
     } while (after !== undefined);
   }
-  return exportRows(records(), format);
+  return exportRows(records(), format, formulas);
 }
 
 /** The whole ledger of a tenant in `seq` order, read a page at a time. */

@@ -1,3 +1,4 @@
+export type { TwilioWebhookMethod } from './authenticate.js';
 export {
   createTwilioWebhook,
   type InboundWebhookEvent,

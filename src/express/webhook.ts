@@ -1,16 +1,16 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { ConsentManager, InboundResult, RecordResult } from '../consent/manager.js';
 import { ConsentError, InvalidPhoneNumberError, OptedOutError, ValidationError } from '../errors.js';
-import { readWebhookBody, type WebhookBody } from '../http/webhook-body.js';
+import { DEFAULT_BODY_TIMEOUT_MS } from '../http/webhook-body.js';
 import { parseTwilioInbound, type TwilioInboundMessage } from '../twilio/inbound.js';
-import { paramsToRecord } from '../twilio/params.js';
-import { validateTwilioSignature } from '../twilio/signature.js';
 import {
   parseTwilioStatusCallback,
   recordDeliveryFailure,
   type TwilioStatusCallback,
 } from '../twilio/status-callback.js';
 import { EMPTY_TWIML, twimlResponse } from '../twilio/twiml.js';
+import { answer } from './answer.js';
+import { createAuthenticator, type TwilioWebhookMethod, webhookMethod } from './authenticate.js';
 import { createUrlResolver } from './url.js';
 
 /** What a `tenant` function learns about a request, to pick the tenant it belongs to. */
@@ -61,16 +61,35 @@ export interface TwilioWebhookOptions {
   /** The auth token of the Twilio account that signs the webhooks. */
   readonly authToken: string;
   /**
-   * The origin Twilio calls, e.g. `https://app.example.com` (plus any path prefix a proxy strips);
-   * the request's path and query are appended. Set it behind a TLS-terminating proxy or tunnel.
+   * The origin Twilio calls, e.g. `https://app.example.com` (plus any path prefix a proxy strips),
+   * or the allow-list of them when the app answers on several; the request's path and query are
+   * appended, and a request signed for any other URL is refused. Set it in production: without it
+   * the request's own `Host` header names the URL, so a request Twilio signed for another app of the
+   * same account can be replayed here.
    */
-  readonly publicUrl?: string;
-  /** Trust `X-Forwarded-Proto` and `X-Forwarded-Host` for the URL Twilio called (when no `publicUrl`). */
+  readonly publicUrl?: string | readonly string[];
+  /**
+   * Let `X-Forwarded-Proto` and `X-Forwarded-Host` pick which `publicUrl` the request came through;
+   * a forwarded origin outside `publicUrl` is refused (403). Requires `publicUrl`.
+   */
   readonly trustProxy?: boolean;
   /** A fixed tenant id, or a function mapping a request to one (by `To` number or `AccountSid`). */
   readonly tenant?: string | TenantResolver;
+  /**
+   * The method the inbound webhook is configured with (default `POST`). Any other method is answered
+   * 405 and records nothing; `GET` also admits HEAD, with the fields from the URL alone.
+   */
+  readonly method?: TwilioWebhookMethod;
+  /** The method of the status callback (default `POST`), with the same rules as `method`. */
+  readonly statusMethod?: TwilioWebhookMethod;
   /** Largest body accepted, in bytes (default 100 KiB); larger ones get 413. */
   readonly maxBodyBytes?: number;
+  /**
+   * Milliseconds the body may take to arrive once the handler starts reading it (default 10 000;
+   * Twilio sends its small body at once). A slower upload is answered 408 and its connection closed,
+   * so stalled uploads are not held for Node's `requestTimeout` (300 s by default).
+   */
+  readonly bodyTimeoutMs?: number;
   /**
    * Runs after an inbound text is recorded and before the answer: store the message in the app.
    * Throwing answers 500 so Twilio retries (recording is idempotent: the retry is a `duplicate`).
@@ -92,18 +111,26 @@ export interface TwilioWebhook {
 
 const DEFAULT_MAX_BODY_BYTES = 100 * 1024;
 
+function positiveInteger(value: number, name: string): number {
+  if (Number.isSafeInteger(value) && value > 0) return value;
+  throw new ConsentError('CONFIG', `createTwilioWebhook: ${name} must be a positive integer, got ${value}`);
+}
+
 /**
- * Creates the Twilio webhook handlers for Express 5. Each reads its own body (form-encoded or JSON,
- * at most `maxBodyBytes`; for a webhook configured as HTTP GET, the query string), checks `X-Twilio-Signature` against the URL Twilio called, validates the
- * fields and records through the consent manager:
+ * Creates the Twilio webhook handlers for Express 5. Each reads its own body (form-encoded, or JSON
+ * signed through the URL's `bodySHA256`, at most `maxBodyBytes`; for a webhook configured with
+ * `method: 'GET'`, the query string and never a body), checks `X-Twilio-Signature` against the URL
+ * Twilio called as `twilio.validateRequest` does, validates the fields and records through the
+ * consent manager:
  * - `inbound` answers TwiML: empty `<Response/>`, or the one opt-out confirmation as a `<Message>`
  *   when Twilio did not confirm the opt-out itself (consumed from the send guard, so a retried
  *   webhook never sends a second one). A duplicate `MessageSid` records nothing new.
  * - `status` records an opt-out for `ErrorCode=21610`; other statuses change nothing.
  *
- * Answers: 403 bad or missing signature (nothing recorded), 400 malformed fields (the message names
- * them), 413 too large, 415 unsupported content type, 500 store failure (Twilio retries), 200 once
- * recorded.
+ * Answers: 403 bad or missing signature, or a JSON body without `bodySHA256` (nothing recorded),
+ * 405 a method the webhook is not configured for, 400 malformed fields (the message names them),
+ * 408 body too slow (`bodyTimeoutMs`), 413 too large, 415 unsupported content type, 500 store
+ * failure (Twilio retries), 200 once recorded.
  *
  * @example
  * const hook = createTwilioWebhook({ consent, authToken: process.env.TWILIO_AUTH_TOKEN!, publicUrl: 'https://app.example.com' });
@@ -115,47 +142,17 @@ export function createTwilioWebhook(options: TwilioWebhookOptions): TwilioWebhoo
   if (typeof authToken !== 'string' || authToken === '') {
     throw new ConsentError('CONFIG', 'createTwilioWebhook: authToken is required to check Twilio signatures');
   }
-  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes <= 0) {
-    throw new ConsentError(
-      'CONFIG',
-      `createTwilioWebhook: maxBodyBytes must be a positive integer, got ${maxBodyBytes}`,
-    );
-  }
-  const urlOf = createUrlResolver(options);
+  const limits = {
+    maxBytes: positiveInteger(options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, 'maxBodyBytes'),
+    timeoutMs: positiveInteger(options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS, 'bodyTimeoutMs'),
+  };
+  const inboundMethod = webhookMethod(options.method, 'method');
+  const statusMethod = webhookMethod(options.statusMethod, 'statusMethod');
+  const authenticate = createAuthenticator({ authToken, limits, urlOf: createUrlResolver(options) });
   const tenantOf = tenantResolver(options.tenant);
   const reportError =
     options.onError ??
     ((error: unknown) => console.error('sms-consent: Twilio webhook failed; answered 500', error));
-
-  /** Reads the body and checks the signature; answers and returns undefined when the request stops here. */
-  async function authenticate(req: Request, res: Response): Promise<WebhookBody | undefined> {
-    const read = req.method === 'GET' ? fromQuery(req) : await readWebhookBody(req, maxBodyBytes);
-    if (!read.ok) {
-      answer(res, read.problem.status, read.problem.message);
-      return undefined;
-    }
-    const url = urlOf(req);
-    const signature = req.headers['x-twilio-signature'];
-    const valid = validateTwilioSignature({
-      authToken,
-      url,
-      signature: typeof signature === 'string' ? signature : undefined,
-      ...(read.body.signedParams ? { params: read.body.signedParams } : {}),
-      ...(read.body.raw ? { rawBody: read.body.raw } : {}),
-    });
-    if (!valid) {
-      answer(
-        res,
-        403,
-        signature
-          ? `X-Twilio-Signature does not match ${url}; behind a proxy or tunnel, set publicUrl or trustProxy`
-          : 'Missing X-Twilio-Signature header',
-      );
-      return undefined;
-    }
-    return read.body;
-  }
 
   function failed(req: Request, res: Response, error: unknown): void {
     if (error instanceof ValidationError) {
@@ -170,7 +167,7 @@ export function createTwilioWebhook(options: TwilioWebhookOptions): TwilioWebhoo
 
   const inbound: RequestHandler = async (req, res) => {
     try {
-      const body = await authenticate(req, res);
+      const body = await authenticate(req, res, inboundMethod);
       if (!body) return;
       const message = parseTwilioInbound(body.params);
       const tenantId =
@@ -186,7 +183,10 @@ export function createTwilioWebhook(options: TwilioWebhookOptions): TwilioWebhoo
         }));
       const result = await consent.handleInbound(tenantId === undefined ? message : { ...message, tenantId });
       if (options.onInbound) await options.onInbound({ message, result, tenantId, request: req });
-      answer(res, 200, twimlResponse(await claimReply(result.reply, message.from, tenantId)));
+      // A HEAD answer has no body to carry the confirmation: leave it pending for the GET.
+      const reply =
+        req.method === 'HEAD' ? undefined : await claimReply(result.reply, message.from, tenantId);
+      answer(res, 200, twimlResponse(reply));
     } catch (error) {
       failed(req, res, error);
     }
@@ -206,7 +206,7 @@ export function createTwilioWebhook(options: TwilioWebhookOptions): TwilioWebhoo
 
   const status: RequestHandler = async (req, res) => {
     try {
-      const body = await authenticate(req, res);
+      const body = await authenticate(req, res, statusMethod);
       if (!body) return;
       const callback = parseTwilioStatusCallback(body.params);
       const tenantId =
@@ -235,14 +235,6 @@ export function createTwilioWebhook(options: TwilioWebhookOptions): TwilioWebhoo
   return { inbound, status };
 }
 
-/** A webhook configured for HTTP GET: the fields are in the query, which the signed URL covers. */
-function fromQuery(req: Request): { readonly ok: true; readonly body: WebhookBody } {
-  const path = req.originalUrl || req.url;
-  const start = path.indexOf('?');
-  const params = paramsToRecord(new URLSearchParams(start === -1 ? '' : path.slice(start + 1)));
-  return { ok: true, body: { params, signedParams: {}, raw: undefined, json: false } };
-}
-
 /**
  * The tenant function, or undefined when every request goes to the manager's default tenant. A
  * function that finds no tenant fails closed.
@@ -258,24 +250,4 @@ function tenantResolver(tenant: TwilioWebhookOptions['tenant']): TenantResolver 
       `The tenant function found no tenant for this ${context.kind} request (number ${context.number ?? 'unknown'}, account ${context.accountSid ?? 'unknown'}); nothing was recorded`,
     );
   };
-}
-
-const EMPTY_TWIML_HEADERS = {
-  'Content-Type': 'text/xml; charset=utf-8',
-  'Content-Length': Buffer.byteLength(EMPTY_TWIML),
-};
-
-/** Answers with plain Node calls (no ETag, no content negotiation): TwiML for 200, text for errors. */
-function answer(res: Response, status: number, body: string): void {
-  if (res.headersSent) return;
-  if (status === 200 && body === EMPTY_TWIML) {
-    res.writeHead(200, EMPTY_TWIML_HEADERS);
-  } else {
-    res.writeHead(status, {
-      'Content-Type': status === 200 ? 'text/xml; charset=utf-8' : 'text/plain; charset=utf-8',
-      'Content-Length': Buffer.byteLength(body),
-      ...(status === 413 ? { Connection: 'close' } : {}),
-    });
-  }
-  res.end(body);
 }

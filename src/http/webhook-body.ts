@@ -14,7 +14,7 @@ export interface WebhookBody {
 
 /** A request the handler answers with an error instead of processing it. */
 export interface BodyProblem {
-  readonly status: 400 | 413 | 415 | 500;
+  readonly status: 400 | 408 | 413 | 415 | 500;
   readonly message: string;
 }
 
@@ -25,11 +25,25 @@ type Outcome =
 /** The request as Express hands it over: maybe already parsed by a body parser mounted earlier. */
 type MaybeParsed = IncomingMessage & { body?: unknown; rawBody?: unknown };
 
+/** The read deadline webhooks use unless configured otherwise, in milliseconds. */
+export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
+
+/** How much of a body {@link readWebhookBody} takes, and for how long. */
+export interface BodyLimits {
+  /** Largest body, in bytes: more is a 413. */
+  readonly maxBytes: number;
+  /**
+   * Milliseconds the whole body may take to arrive: a slower (stalled) upload is a 408, so it is
+   * not held for Node's own `requestTimeout` (300 s by default).
+   */
+  readonly timeoutMs: number;
+}
+
 /**
- * Reads and decodes a webhook body, at most `limit` bytes. Works on a fresh request stream, and on
- * a request a body parser already consumed (using its `req.body`, and `req.rawBody` when set).
+ * Reads and decodes a webhook body within `limits`. Works on a fresh request stream, and on a
+ * request a body parser already consumed (using its `req.body`, and `req.rawBody` when set).
  */
-export async function readWebhookBody(req: MaybeParsed, limit: number): Promise<Outcome> {
+export async function readWebhookBody(req: MaybeParsed, limits: BodyLimits): Promise<Outcome> {
   const type = mediaType(req.headers['content-type']);
   const json = type === 'application/json' || type.endsWith('+json');
   if (!json && type !== 'application/x-www-form-urlencoded' && type !== '') {
@@ -52,7 +66,7 @@ export async function readWebhookBody(req: MaybeParsed, limit: number): Promise<
         : undefined;
     if (raw === undefined) return fromParsedBody(req.body, json);
   } else {
-    const read = await readRaw(req, limit);
+    const read = await readRaw(req, limits);
     if (!read.ok) return read;
     raw = read.raw;
   }
@@ -107,16 +121,19 @@ interface Reading {
   readonly chunks: Buffer[];
   size: number;
   readonly resolve: (outcome: RawOutcome) => void;
+  readonly deadline: NodeJS.Timeout;
 }
 
 const READING = Symbol('sms-consent.reading');
 type ReadableRequest = IncomingMessage & { [READING]?: Reading | undefined };
 
-function readRaw(req: ReadableRequest, limit: number): Promise<RawOutcome> {
+function readRaw(req: ReadableRequest, { maxBytes: limit, timeoutMs }: BodyLimits): Promise<RawOutcome> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) return Promise.resolve(tooLarge(limit));
   return new Promise((resolve) => {
-    req[READING] = { limit, chunks: [], size: 0, resolve };
+    const deadline = setTimeout(onDeadline, timeoutMs, req, timeoutMs);
+    deadline.unref();
+    req[READING] = { limit, chunks: [], size: 0, resolve, deadline };
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onError);
@@ -146,6 +163,13 @@ function onError(this: ReadableRequest, error: Error): void {
   settle(this, { ok: false, problem: { status: 400, message: `Could not read the body: ${error.message}` } });
 }
 
+function onDeadline(req: ReadableRequest, timeoutMs: number): void {
+  settle(req, {
+    ok: false,
+    problem: { status: 408, message: `The body did not arrive within ${timeoutMs} ms` },
+  });
+}
+
 function onClose(this: ReadableRequest): void {
   settle(this, { ok: false, problem: { status: 400, message: 'The request was aborted' } });
 }
@@ -155,6 +179,7 @@ function settle(req: ReadableRequest, outcome: RawOutcome): void {
   const reading = req[READING];
   if (!reading) return;
   req[READING] = undefined;
+  clearTimeout(reading.deadline);
   req.off('data', onData);
   req.off('end', onEnd);
   req.off('error', onError);

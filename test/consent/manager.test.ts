@@ -181,6 +181,34 @@ describe('handleInbound', () => {
     await expect(consent.handleInbound({ from: LEAD } as never)).rejects.toBeInstanceOf(ValidationError);
     expect(await store.listTenants()).toEqual([]);
   });
+
+  test('a misspelled key from plain JavaScript is a ValidationError naming it, and records nothing', async () => {
+    const { consent, store } = setup();
+    // As a JavaScript caller writes it: `messageSid` instead of `messageId` would lose the idempotency key.
+    const misspelled = { from: LEAD, body: 'STOP', messageSid: 'SM1' } as unknown as {
+      from: string;
+      body: string;
+    };
+    const error = await consent.handleInbound(misspelled).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).code).toBe('INVALID_INPUT');
+    expect((error as ValidationError).message).toContain('messageSid');
+    expect(await store.listTenants()).toEqual([]);
+  });
+
+  test('accepts what parseTwilioInbound returns, Twilio extras included', async () => {
+    const { consent } = setup();
+    const result = await consent.handleInbound({
+      from: LEAD,
+      to: FIRM,
+      body: 'STOP',
+      messageId: 'SM1',
+      accountId: 'AC1',
+      numMedia: 0,
+      messagingServiceSid: 'MG1',
+    } as Parameters<typeof consent.handleInbound>[0]);
+    expect(result.changed).toBe(true);
+  });
 });
 
 describe('record', () => {

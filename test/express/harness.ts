@@ -1,3 +1,4 @@
+import { type IncomingHttpHeaders, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
 import twilio from 'twilio';
@@ -77,5 +78,46 @@ export function postSignedJson(
     method: 'POST',
     headers: { 'Content-Type': 'application/json', 'X-Twilio-Signature': signature },
     body,
+  });
+}
+
+/** What {@link rawRequest} answers. */
+export interface RawResponse {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly text: string;
+}
+
+/**
+ * Sends a request with node:http, which (unlike fetch) sends a body with any method, HEAD and GET
+ * included, as an attacker's client can.
+ */
+export function rawRequest(
+  url: string,
+  options: { method: string; headers?: Record<string, string>; body?: string },
+): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const body = options.body === undefined ? undefined : Buffer.from(options.body);
+    const req = request(
+      url,
+      {
+        method: options.method,
+        headers: { ...options.headers, ...(body ? { 'Content-Length': String(body.length) } : {}) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            text: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
   });
 }

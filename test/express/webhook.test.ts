@@ -166,7 +166,7 @@ describe('createTwilioWebhook inbound', () => {
   it('uses X-Forwarded-Proto and X-Forwarded-Host only when trustProxy is set', async () => {
     const forwarded = { 'X-Forwarded-Proto': 'https, http', 'X-Forwarded-Host': 'sms.example.com' };
     const signedUrl = 'https://sms.example.com/twilio/inbound';
-    const trusted = await setup({ trustProxy: true });
+    const trusted = await setup({ trustProxy: true, publicUrl: 'https://sms.example.com' });
     const ok = await postSigned({
       target: trusted.inbound,
       signedUrl,
@@ -183,7 +183,7 @@ describe('createTwilioWebhook inbound', () => {
     });
     expect(refused.status).toBe(403);
     const body = await refused.text();
-    expect(body).toContain('publicUrl or trustProxy');
+    expect(body).toContain('set publicUrl (and trustProxy)');
   });
 
   it('honours Express "trust proxy" for the protocol when no option is given', async () => {
@@ -199,7 +199,7 @@ describe('createTwilioWebhook inbound', () => {
   });
 
   it('accepts a webhook configured for HTTP GET, the fields in the signed query', async () => {
-    const { consent, store, inbound } = await setup();
+    const { consent, store, inbound } = await setup({ method: 'GET' });
     const url = `${inbound}?${new URLSearchParams(inboundParams({ Body: 'STOP' }))}`;
     const { default: twilio } = await import('twilio');
     const signature = twilio.getExpectedTwilioSignature(AUTH_TOKEN, url, {});

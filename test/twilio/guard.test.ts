@@ -16,6 +16,11 @@ interface SendParams {
   from?: string;
   body?: string;
   statusCallback?: string;
+  mediaUrl?: string[];
+  contentSid?: string;
+  contentVariables?: string;
+  sendAt?: Date;
+  scheduleType?: 'fixed';
 }
 
 /** A stand-in for `twilio(...)`: records every create; `failWith` makes the next one reject like Twilio. */
@@ -108,6 +113,41 @@ describe('guardTwilioClient', () => {
       OptedOutError,
     );
     expect(sent.map((params) => params.body)).toEqual([reply]);
+  });
+
+  it.each([
+    ['a mediaUrl', { mediaUrl: ['https://evil.example/ad.jpg'] }],
+    ['a contentSid', { contentSid: 'HX0123456789abcdef0123456789abcdef' }],
+    ['content variables', { contentVariables: '{"1":"50% off"}' }],
+    ['a schedule', { sendAt: new Date('2026-03-03T00:00:00Z'), scheduleType: 'fixed' as const }],
+  ])(
+    'refuses the confirmation carrying %s, and still lets the plain text through once',
+    async (_name, extra) => {
+      const { client, sent } = fakeTwilioClient();
+      const guarded = guardTwilioClient(client, consent);
+      const { reply } = await consent.handleInbound({
+        from: LEAD,
+        body: 'Stop.',
+        messageId: twilioSid('SM'),
+      });
+      await expect(
+        guarded.messages.create({ to: LEAD, from: OUR_NUMBER, body: reply as string, ...extra }),
+      ).rejects.toBeInstanceOf(OptedOutError);
+      expect(sent).toEqual([]);
+      await guarded.messages.create({
+        to: LEAD,
+        from: OUR_NUMBER,
+        body: reply as string,
+        statusCallback: 'https://x/s',
+      });
+      expect(sent).toEqual([{ to: LEAD, from: OUR_NUMBER, body: reply, statusCallback: 'https://x/s' }]);
+    },
+  );
+
+  it('passes any parameter through to a recipient who has not opted out', async () => {
+    const { client, sent } = fakeTwilioClient();
+    await guardTwilioClient(client, consent).messages.create({ to: LEAD, mediaUrl: ['https://x/a.jpg'] });
+    expect(sent).toEqual([{ to: LEAD, mediaUrl: ['https://x/a.jpg'] }]);
   });
 
   it('records the opt-out Twilio reports with 21610 and rejects with OptedOutError caused by it', async () => {

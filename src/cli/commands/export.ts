@@ -15,16 +15,18 @@ const optionsSchema = z.object({
   format: z.enum(['csv', 'jsonl']).default('csv'),
   out: z.string().min(1, 'must not be empty').optional(),
   'as-of': dateOption.optional(),
+  'raw-formulas': z.boolean().default(false),
 });
 
 /** `export`: the opt-out list for compliance, now or as of a past instant. */
 export const exportCommand: Command = {
   name: 'export',
   summary: 'Export the opt-out list (CSV or JSON lines), now or as of a date',
-  usage: '[--format csv|jsonl] [--out <file>] [--as-of <date>]',
+  usage: '[--format csv|jsonl] [--out <file>] [--as-of <date>] [--raw-formulas]',
   help: `Writes every opted-out number of the tenant with when, how and by which message it opted out.
 Columns: phone, opted_out_at, source, keyword, message_id, body, event_id. CSV follows RFC 4180
-(header, CRLF line ends); JSON lines have one object per number.
+(header, CRLF line ends, any field with a CR or LF quoted) and prefixes with ' a field a
+spreadsheet would run as a formula (= + - @ tab CR first); JSON lines have one object per number.
 
 Options:
   --format csv|jsonl   default csv
@@ -32,15 +34,23 @@ Options:
   --as-of <date>       the list as it stood at that instant (ISO 8601, UTC unless a zone is
                        given; a date alone is 00:00 UTC): every number's events that occurred
                        at or before it, folded by the same rules as the live status
+  --raw-formulas       CSV: write fields starting with = + - @ tab or CR unchanged (for tools
+                       that read the file as data only, never a spreadsheet)
 
 Without --out the export itself is stdout (progress and the summary go to stderr); with --out the
 summary is printed on stdout (as JSON with --json).`,
-  options: { format: { type: 'string' }, out: { type: 'string' }, 'as-of': { type: 'string' } },
+  options: {
+    format: { type: 'string' },
+    out: { type: 'string' },
+    'as-of': { type: 'string' },
+    'raw-formulas': { type: 'boolean' },
+  },
   async run({ globals, values, positionals, out, openStore, progress }) {
     if (positionals.length > 0)
       throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`, 'export');
     const options = validate(optionsSchema, values, 'export');
     const asOf = options['as-of'];
+    const formulas = options['raw-formulas'] ? 'raw' : 'neutralize';
     const cli = await openStore();
     const consent = createCliManager(cli, globals);
     // Progress would be mixed into the export itself when both go to the terminal.
@@ -51,7 +61,7 @@ summary is printed on stdout (as JSON with --json).`,
     let total: number | undefined;
     if (asOf === undefined) {
       total = await countOptOuts(cli, tenantId);
-      lines = consent.exportOptOuts({ tenantId, format: options.format });
+      lines = consent.exportOptOuts({ tenantId, format: options.format, formulas });
     } else {
       const events = await countEvents(cli, tenantId);
       const report = (done: number) =>
@@ -62,7 +72,7 @@ summary is printed on stdout (as JSON with --json).`,
           ...(events === undefined ? {} : { total: events }),
         });
       report(0);
-      lines = exportRows(optOutsAsOf(cli.store, tenantId, asOf, report), options.format);
+      lines = exportRows(optOutsAsOf(cli.store, tenantId, asOf, report), options.format, formulas);
     }
 
     const target = options.out === undefined ? undefined : resolve(options.out);
