@@ -200,16 +200,14 @@ function classifyReasonably(compiled: CompiledClassifier, words: Words, body: st
   }
   const command = edgeCommand(clauses, body, compiled.lookup);
   if (command !== undefined) return optOut('phrase', command.keyword, command.language, 'keyword_clause');
-  if (parts.length === 1) {
-    const core = (parts[0] ?? '').replace(compiled.courtesyPrefix, '').replace(compiled.courtesySuffix, '');
-    if (!core.includes(' ')) {
-      const fuzzy = judgeFuzzy(core, compiled.fuzzy.optOut, compiled.fuzzy.others);
-      if (fuzzy.kind === 'clear') {
-        const entry = compiled.keywords.get(fuzzy.keyword);
-        return optOut('fuzzy', entry?.keyword ?? fuzzy.keyword, entry?.language ?? 'en', 'fuzzy');
-      }
-      if (fuzzy.kind === 'weak') review = true;
+  // A misspelling is read only as the whole message: the prefilter passes single short words alone.
+  if (parts.length === 1 && !words.joined.includes(' ')) {
+    const fuzzy = judgeFuzzy(words.joined, compiled.fuzzy.optOut, compiled.fuzzy.others);
+    if (fuzzy.kind === 'clear') {
+      const entry = compiled.keywords.get(fuzzy.keyword);
+      return optOut('fuzzy', entry?.keyword ?? fuzzy.keyword, entry?.language ?? 'en', 'fuzzy');
     }
+    if (fuzzy.kind === 'weak') review = true;
   }
   if (review) return REVIEW;
   if (ambiguousParts === parts.length || compiled.ambiguousAnywhere.test(clauses)) return REVIEW;

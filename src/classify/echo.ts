@@ -55,7 +55,7 @@ export function findEcho(clauses: string, keywords: EchoKeywords): string | unde
         const quoted = start === 1 && size === tokens.length - 1 && INSTRUCTION.has(tokens[0] ?? '');
         const whole = (size === tokens.length || quoted) && parts.length === 1;
         if (!(leading || digit || whole)) continue;
-        const kind = echoKind(text, keywords, whole);
+        const kind = echoKind(text, keywords, whole, size > 1);
         if (kind === undefined) continue;
         if (kind === 'plain' && size > 1 && size !== tokens.length && !quoted) continue;
         return tokens.slice(start, start + size).join(' ');
@@ -90,7 +90,12 @@ function mayEcho(clauses: string, keywords: EchoKeywords): boolean {
 }
 
 /** `digit` when joined by a digit, `plain` when by `to` or nothing. */
-function echoKind(text: string, keywords: EchoKeywords, whole: boolean): 'digit' | 'plain' | undefined {
+function echoKind(
+  text: string,
+  keywords: EchoKeywords,
+  whole: boolean,
+  spaced: boolean,
+): 'digit' | 'plain' | undefined {
   const digit = DIGIT_JOINED.exec(text);
   if (digit !== null) {
     const [, first = '', second = ''] = digit;
@@ -98,6 +103,8 @@ function echoKind(text: string, keywords: EchoKeywords, whole: boolean): 'digit'
     const exactFirst = keywords.optOut.has(first);
     const exactSecond = keywords.optOut.has(second);
     if (exactFirst && exactSecond) return first === second ? undefined : 'digit';
+    // Across spaces, halves glued from several words are not read as misspellings.
+    if (spaced) return undefined;
     if (exactFirst && isMisspelt(second, keywords)) return 'digit';
     if (exactSecond && isMisspelt(first, keywords)) return 'digit';
     if (whole && isMisspelt(first, keywords) && isMisspelt(second, keywords)) return 'digit';

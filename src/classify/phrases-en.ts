@@ -143,6 +143,9 @@ export const ENGLISH_PHRASES: PhraseSet = {
       ...pairs('no', 'more longer further additional texts text messages message msgs txts sms'),
       ...pairs('take drop', 'from'),
       ...pairs('forget', 'me us my this about i'),
+      ...pairs('email mail letters calls', 'only'),
+      // A signature hides what stands before it from the standalone shape: "Stop. Sent from my iPhone".
+      ...pairs('sent envoye enviado', 'from with via using de desde avec'),
       ...pairs('that this', 'name'),
       ...pairs('my this', 'number'),
       'get lost',

@@ -13,7 +13,7 @@ export interface PrefilterInput {
   /** `reasonable` only: characters that alone make a message ambiguous (`STOP_EMOJI`). */
   readonly reviewCharacters: readonly string[];
   /**
-   * `reasonable` only: a body of one short word (no inner space) always takes the slow path, since
+   * `reasonable` only: a short body of one word (see `isSingleShortWord`) always takes the slow path, since
    * the fuzzy and echo rules read misspelt keywords that no anchor can list ("Qiut", "Wuit2end").
    */
   readonly singleWords: boolean;
@@ -118,15 +118,28 @@ function hashWord(word: string): number {
   return hash & SMALL_INTEGER;
 }
 
-/** Whether `body` is at most {@link SINGLE_WORD_LENGTH} code units without inner white space. */
+/**
+ * Whether `body` is short (at most {@link SINGLE_WORD_LENGTH} code units) and has one ASCII word, or
+ * up to three with a digit among them ("Sotp 2"): what the fuzzy and echo rules read whole.
+ */
 function isSingleShortWord(body: string): boolean {
+  if (body.length > SINGLE_WORD_LENGTH * 2) return false;
   let start = 0;
   let end = body.length;
   while (start < end && body.charCodeAt(start) <= 0x20) start++;
   while (end > start && body.charCodeAt(end - 1) <= 0x20) end--;
   if (end - start > SINGLE_WORD_LENGTH) return false;
-  for (let index = start; index < end; index++) if (body.charCodeAt(index) <= 0x20) return false;
-  return true;
+  let runs = 0;
+  let digit = false;
+  let inside = false;
+  for (let index = start; index < end; index++) {
+    const code = body.charCodeAt(index);
+    const alphanumeric = isAsciiAlphanumeric(code);
+    if (alphanumeric && !inside) runs++;
+    if (code >= 0x30 && code <= 0x39) digit = true;
+    inside = alphanumeric;
+  }
+  return runs <= 1 || (digit && runs <= 3);
 }
 
 function isApostrophe(code: number): boolean {

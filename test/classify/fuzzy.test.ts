@@ -17,7 +17,7 @@ describe('fuzzy rule: a misspelt keyword standing alone', () => {
     ['STOOOOP!!', 'STOP'],
     ['Cancle', 'CANCEL'],
     ['Revoek', 'REVOKE'],
-    ['Unsubsribe please', 'UNSUBSCRIBE'],
+    ['Unsubsribe!', 'UNSUBSCRIBE'],
     ['ST0P', 'STOP'],
     ['Stopped', 'STOP'],
   ])('%j opts out as fuzzy %s', (body, keyword) => {

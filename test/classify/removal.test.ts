@@ -39,3 +39,12 @@ describe('removal rule: removal verbs with a list or contact object, and channel
     expect(classifyMessage(body).intent).toBe('none');
   });
 });
+
+describe('removal rule through the hot path', () => {
+  test.each(['email only', 'E-mail only', 'phone calls only please', 'letters only'])(
+    '%j reaches the rule past the prefilter',
+    (body) => {
+      expect(classifyMessage(body).rule).toBe('removal');
+    },
+  );
+});
