@@ -1,5 +1,6 @@
 export {
   type Classification,
+  type ClassificationRule,
   type ClassifyOptions,
   type CustomKeywords,
   classifyMessage,

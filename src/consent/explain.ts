@@ -15,7 +15,7 @@ export function describeEvent(event: ConsentEvent): string {
   const note = evidence.note ? ` (${quote(evidence.note)})` : '';
   switch (event.source) {
     case 'sms':
-      return `text ${quote(evidence.body ?? evidence.keyword ?? '')}${message}${route}`;
+      return `text ${quote(evidence.body ?? evidence.keyword ?? '')}${message}${route}${evidence.wrongNumber ? ': the person said it is a wrong number' : ''}`;
     case 'provider':
       return `the provider's ${event.action === 'opt_out' ? 'opt-out' : 'opt-in'} signal for message${message || ' (no id)'}${route}`;
     case 'delivery_error':

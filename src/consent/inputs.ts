@@ -52,6 +52,8 @@ const evidenceSchema = z
     body: z.string().max(100_000),
     keyword: text,
     match: text,
+    rule: text,
+    wrongNumber: z.boolean(),
     from: text,
     to: text,
     errorCode: z.number().int(),

@@ -29,6 +29,11 @@ export interface ConsentChange {
   readonly previous: ConsentStatusValue;
   readonly status: ConsentStatus;
   readonly event: ConsentEvent;
+  /**
+   * Set when the text that caused the change said the number is not the person's ("wrong number",
+   * "I'm not Dwight"), so that an app can flag the lead's phone as wrong. Also in `event.evidence`.
+   */
+  readonly wrongNumber?: true;
 }
 
 /** Options of `createConsentManager`. */

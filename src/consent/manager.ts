@@ -122,6 +122,7 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
       previous: outcome.previous,
       status: outcome.status,
       event: outcome.event,
+      ...(outcome.event.evidence.wrongNumber === true ? { wrongNumber: true as const } : {}),
     };
     for (const listener of listeners) {
       try {
@@ -193,7 +194,13 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
       return { classification: { ...classification, providerBlocks: true }, source: 'sms' };
     }
     return {
-      classification: { intent, match: 'exact', keyword: message.body.trim(), providerBlocks: true },
+      classification: {
+        intent,
+        match: 'exact',
+        keyword: message.body.trim(),
+        providerBlocks: true,
+        rule: 'keyword',
+      },
       source: 'provider',
     };
   }

@@ -48,8 +48,12 @@ export interface ConsentEvidence {
   readonly body?: string;
   /** The keyword or phrase that matched, as the classifier reported it. */
   readonly keyword?: string;
-  /** How the classifier matched: `exact`, `folded` or `phrase`. */
+  /** How the classifier matched: `exact`, `folded`, `phrase` or `fuzzy`. */
   readonly match?: string;
+  /** The classifier rule that fired (`keyword`, `echo`, `fuzzy`, `phrase`, `removal`, `wrong_number`…). */
+  readonly rule?: string;
+  /** The person said the number is not theirs ("wrong number", "I'm not Dwight"). */
+  readonly wrongNumber?: boolean;
   /** The number the message came from, as the provider sent it. */
   readonly from?: string;
   /** The number the message was sent to (one of the tenant's numbers). */
