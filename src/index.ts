@@ -1,5 +1,6 @@
 export {
   type Classification,
+  type ClassificationRule,
   type ClassifyOptions,
   type CustomKeywords,
   classifyMessage,
@@ -117,6 +118,17 @@ export {
   normalizePhone,
   tryNormalizePhone,
 } from './phone.js';
+export { federalHolidays, isBusinessDay, revocationDueBy } from './review/business-days.js';
+export type { ResolveReviewInput, ResolveReviewResult, ReviewsOptions } from './review/queue.js';
+export type {
+  NewReview,
+  Review,
+  ReviewClassification,
+  ReviewDecision,
+  ReviewPage,
+  ReviewQuery,
+  ReviewResolution,
+} from './review/types.js';
 export type {
   ClaimJobsOptions,
   ConsentStore,

@@ -7,14 +7,18 @@ import {
   type ConsentStore,
   composeState,
   createConsentManager,
+  DEFAULT_OPT_OUT_CONFIRMATION,
   OptedOutError,
 } from 'sms-consent';
 import { createTwilioWebhook } from 'sms-consent/express';
 import { signTwilioRequest } from 'sms-consent/twilio';
-import { LIVE_SCRIPT, STYLESHEET } from './assets.js';
+import { FAVICON, LIVE_SCRIPT, STYLESHEET } from './assets.js';
+import { allReviews, mountAudit } from './audit.js';
 import { type DemoData, type Lead, openDemoData } from './data.js';
+import { redirectWithFlash, takeFlash } from './flash.js';
 import { createOutbound, type TwilioCredentials } from './outbound.js';
 import { createDemoStore, type DemoStore } from './store.js';
+import { buildTimeline } from './timeline.js';
 import { errorPage, inboxPage, type LeadRow, threadPage } from './views.js';
 
 /** The auth token the demo signs and checks webhooks with when `TWILIO_AUTH_TOKEN` is not set. */
@@ -92,7 +96,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
         phone,
         direction: 'inbound',
         body: message.body,
-        at: new Date().toISOString(),
+        at: result.event?.occurredAt ?? new Date().toISOString(),
         sid: message.messageId,
       });
       if (result.reply !== undefined) {
@@ -113,6 +117,9 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   app.get('/events', live.handler);
   app.get('/assets/style.css', (_req, res) => void res.type('text/css').send(STYLESHEET));
   app.get('/assets/live.js', (_req, res) => void res.type('text/javascript').send(LIVE_SCRIPT));
+  app.get('/favicon.svg', (_req, res) => void res.type('image/svg+xml').send(FAVICON));
+  app.get('/favicon.ico', (_req, res) => void res.type('image/svg+xml').send(FAVICON));
+  mountAudit(app, consent);
 
   async function rowsFor(leads: readonly Lead[]): Promise<LeadRow[]> {
     const statuses = new Map<string, Awaited<ReturnType<ConsentManager['getStatus']>>['status']>();
@@ -142,11 +149,18 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     const phone = consent.normalize(lead.phone);
     const [row] = await rowsFor([lead]);
     if (!row) return;
-    const flash = typeof req.query.flash === 'string' ? FLASHES[req.query.flash] : undefined;
+    const flash = takeFlash(req, res);
+    const reviews = (await allReviews(consent)).filter((review) => review.phone === phone);
     res.type('html').send(
       threadPage({
         ...row,
-        messages: data.listMessages(phone),
+        timeline: buildTimeline(
+          data.listMessages(phone),
+          await consent.history(phone),
+          DEFAULT_OPT_OUT_CONFIRMATION,
+          reviews,
+        ),
+        explanation: await consent.explain(phone),
         related: data.leads.filter(
           (other) => other.id !== lead.id && consent.normalize(other.phone) === phone,
         ),
@@ -163,7 +177,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     if (!lead) return;
     const body = typeof req.body?.body === 'string' ? req.body.body.trim() : '';
     const back = `/leads/${encodeURIComponent(lead.id)}`;
-    if (!body) return res.redirect(303, `${back}?flash=empty`);
+    if (!body) return redirectWithFlash(res, back, 'empty');
     try {
       const sent = await outbound.client.messages.create({
         to: lead.phone,
@@ -180,9 +194,9 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       });
       res.redirect(303, back);
     } catch (error) {
-      if (error instanceof OptedOutError) return res.redirect(303, `${back}?flash=opted-out`);
+      if (error instanceof OptedOutError) return redirectWithFlash(res, back, 'opted-out');
       console.error('demo: sending failed', error);
-      res.redirect(303, `${back}?flash=send-failed`);
+      redirectWithFlash(res, back, 'send-failed');
     }
   });
 
@@ -192,7 +206,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     const preset = typeof req.body?.preset === 'string' ? req.body.preset : undefined;
     const body = preset ?? (typeof req.body?.body === 'string' ? req.body.body : '');
     const back = `/leads/${encodeURIComponent(lead.id)}`;
-    if (!body.trim()) return res.redirect(303, `${back}?flash=empty`);
+    if (!body.trim()) return redirectWithFlash(res, back, 'empty');
     const params = {
       MessageSid: `SM${randomBytes(16).toString('hex')}`,
       AccountSid: options.twilio?.accountSid ?? DEMO_ACCOUNT_SID,
@@ -210,7 +224,47 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       body: new URLSearchParams(params),
     });
     if (!answer.ok) console.error(`demo: webhook answered ${answer.status}: ${await answer.text()}`);
-    res.redirect(303, answer.ok ? back : `${back}?flash=webhook-failed`);
+    if (answer.ok) res.redirect(303, back);
+    else redirectWithFlash(res, back, 'webhook-failed');
+  });
+
+  // A text to the lead that Twilio refuses with 21610 (they unsubscribed at the carrier): the signed
+  // status callback Twilio would send, delivered to this server's own webhook.
+  app.post('/leads/:id/simulate-21610', async (req, res) => {
+    const lead = findLead(req, res);
+    if (!lead) return;
+    const params = {
+      MessageSid: `SM${randomBytes(16).toString('hex')}`,
+      AccountSid: options.twilio?.accountSid ?? DEMO_ACCOUNT_SID,
+      MessageStatus: 'failed',
+      ErrorCode: '21610',
+      From: outbound.from,
+      To: consent.normalize(lead.phone),
+    };
+    const signature = signTwilioRequest({ authToken, url: `${publicUrl}/twilio/status`, params });
+    const answer = await fetch(`${localUrl}/twilio/status`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': signature },
+      body: new URLSearchParams(params),
+    });
+    const back = `/leads/${encodeURIComponent(lead.id)}`;
+    if (!answer.ok) console.error(`demo: status webhook answered ${answer.status}: ${await answer.text()}`);
+    if (answer.ok) res.redirect(303, back);
+    else redirectWithFlash(res, back, 'webhook-failed');
+  });
+
+  // A web form that says "yes, text me": recorded, but it never lifts an opt-out.
+  app.post('/leads/:id/simulate-form', async (req, res) => {
+    const lead = findLead(req, res);
+    if (!lead) return;
+    await consent.record({
+      phone: lead.phone,
+      action: 'opt_in',
+      source: 'form',
+      actor: `web form (${lead.source})`,
+      evidence: { consentText: 'Yes, text me about listings. Reply STOP to opt out.' },
+    });
+    res.redirect(303, `/leads/${encodeURIComponent(lead.id)}`);
   });
 
   return {
@@ -229,13 +283,6 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     },
   };
 }
-
-const FLASHES: Readonly<Record<string, string>> = {
-  'opted-out': 'Not sent: this lead has opted out of SMS.',
-  'send-failed': 'Not sent: the SMS provider refused the message. See the server log.',
-  'webhook-failed': 'The webhook refused the simulated text. See the server log.',
-  empty: 'Type a message first.',
-};
 
 /** Server-sent events: one `change` event per consent change or new message. */
 function createLiveUpdates(consent: ConsentManager, data: DemoData) {

@@ -1,4 +1,5 @@
-import { mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { ConsentStore } from 'sms-consent';
@@ -14,11 +15,15 @@ export interface DemoStore {
 }
 
 /**
- * The embedded default: PostgreSQL in-process (PGlite), persisted under `<dataDir>/consent`, with
- * the schema migrated on start. No server, no configuration.
+ * The embedded default: PostgreSQL in-process (PGlite), persisted under `<dataDir>/db` — the layout
+ * of the CLI's `--data-dir`, so `npx sms-consent explain <phone> --data-dir <dataDir>` reads the
+ * demo's ledger once the demo is stopped — with the schema migrated on start.
  */
 export async function createDemoStore(dataDir: string): Promise<DemoStore> {
-  const folder = join(dataDir, 'consent');
+  const folder = join(dataDir, 'db');
+  const older = join(dataDir, 'consent');
+  // Earlier versions of the demo kept the database in <dataDir>/consent.
+  if (!existsSync(folder) && existsSync(join(older, 'PG_VERSION'))) await rename(older, folder);
   await mkdir(folder, { recursive: true });
   const database = await PGlite.create(folder);
   const store = createPostgresStore({ client: database });

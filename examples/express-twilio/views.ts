@@ -1,6 +1,7 @@
 import type { ComposeState, ConsentStatusValue } from 'sms-consent';
-import type { Lead, Message } from './data.js';
+import type { Lead } from './data.js';
 import { type Html, html } from './html.js';
+import { eventLabel, type TimelineEntry } from './timeline.js';
 
 /** A lead with what the inbox shows about it. */
 export interface LeadRow {
@@ -11,7 +12,10 @@ export interface LeadRow {
 
 /** Everything the thread page shows. */
 export interface ThreadView extends LeadRow {
-  readonly messages: readonly Message[];
+  /** Texts and consent events, in the person's order. */
+  readonly timeline: readonly TimelineEntry[];
+  /** `explain()` of the number; its UTC times are shown in the browser's zone. */
+  readonly explanation: string;
   /** Other leads with the same phone, in other events or campaigns. */
   readonly related: readonly Lead[];
   readonly flash?: string;
@@ -27,6 +31,11 @@ const TIME = new Intl.DateTimeFormat('en-US', {
   timeZoneName: 'short',
 });
 
+/** A time as UTC text, which the page script rewrites in the browser's time zone. */
+export function time(iso: string): Html {
+  return html`<time class="local" datetime="${iso}">${TIME.format(new Date(iso))}</time>`;
+}
+
 function page(title: string, body: Html): string {
   return html`<!doctype html>
 <html lang="en">
@@ -34,17 +43,21 @@ function page(title: string, body: Html): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · sms-consent demo</title>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/assets/style.css">
 <script src="/assets/live.js" defer></script>
 </head>
 <body>
-<header class="site"><a href="/">Lead inbox</a><span>sms-consent demo</span></header>
+<header class="site"><a href="/">Lead inbox</a><a href="/audit">Audit</a><span>sms-consent demo</span></header>
 <main>
 ${body}
 </main>
 </body>
 </html>`.__html;
 }
+
+/** The page chrome, for the other pages of the demo. */
+export { page as demoPage };
 
 function statusBadge(row: Pick<LeadRow, 'status' | 'compose'>): Html {
   if (row.compose.badge) return html`<span class="badge badge-opted-out">${row.compose.badge}</span>`;
@@ -57,7 +70,7 @@ export function inboxPage(rows: readonly LeadRow[]): string {
     'Lead inbox',
     html`<h1 id="inbox-title">Lead inbox</h1>
 <p class="meta">Leads from every event and campaign. The same person may appear several times, with the phone typed differently: consent follows the number, not the lead.</p>
-<div id="inbox" data-live aria-live="polite">
+<div id="inbox" class="stack" data-live aria-live="polite">
 <table aria-labelledby="inbox-title">
 <thead><tr><th scope="col">Lead</th><th scope="col">Event or campaign</th><th scope="col">Phone</th><th scope="col">SMS status</th></tr></thead>
 <tbody>
@@ -85,8 +98,9 @@ export function threadPage(view: ThreadView): string {
 <div id="thread" data-live>
 <div class="thread-head">
 <h1>${lead.name}</h1>
-<span id="consent-status" role="status">${compose.badge ? html`<span class="badge badge-opted-out">${compose.badge}</span>` : ''}</span>
+<span id="consent-status" role="status">${statusBadge(view)}</span>
 </div>
+<p class="explain" id="consent-explain">${explained(view.explanation)}</p>
 <p class="meta"><span class="phone">${lead.phone}</span> · ${lead.source}</p>
 ${
   view.related.length > 0
@@ -100,13 +114,21 @@ ${view.flash ? html`<p class="alert" role="alert">${view.flash}</p>` : ''}
 <section class="card" aria-labelledby="history-title">
 <h2 id="history-title" class="visually-hidden">Conversation</h2>
 ${
-  view.messages.length === 0
+  view.timeline.length === 0
     ? html`<p class="empty">No messages yet.</p>`
-    : html`<ol class="messages">${view.messages.map(
-        (message) => html`<li class="message ${message.direction}">
-<span class="visually-hidden">${message.direction === 'inbound' ? `${lead.name} wrote` : 'You wrote'}</span>
-<p>${message.body}</p>
-<time class="when" datetime="${message.at}">${TIME.format(new Date(message.at))}</time>
+    : html`<ol class="messages">${view.timeline.map((entry) =>
+        entry.kind === 'message'
+          ? html`<li class="message ${entry.message.direction}${entry.confirmation ? ' confirmation' : ''}">
+<span class="visually-hidden">${entry.message.direction === 'inbound' ? `${lead.name} wrote` : 'You wrote'}</span>
+<p>${entry.message.body}</p>
+<span class="when">${entry.confirmation ? 'Confirmation sent · ' : ''}${time(entry.message.at)}</span>
+</li>`
+          : entry.kind === 'review'
+            ? html`<li class="consent-event review-pending" data-review="${entry.review.id}">
+<span>${entry.review.state === 'open' ? 'Waiting for review' : entry.review.resolution?.decision === 'opt_out' ? 'Reviewed: an opt-out' : 'Reviewed: not an opt-out'}</span> · due by ${time(entry.review.dueBy)} · <a href="/audit">review queue</a>
+</li>`
+            : html`<li class="consent-event ${entry.event.applied ? entry.event.action : 'refused'}" data-event="${entry.event.id}">
+<span>${eventLabel(entry.event)}</span> · ${time(entry.event.recordedAt)}
 </li>`,
       )}</ol>`
 }
@@ -119,7 +141,8 @@ ${
 <textarea id="compose-body" name="body" required maxlength="1600"></textarea>
 <button type="submit">Send${view.mode === 'stand-in' ? ' (local stand-in)' : ''}</button>
 </form>`
-    : html`<p class="notice" id="opted-out-notice">${compose.notice}</p>`
+    : html`<p class="notice" id="opted-out-notice">${compose.notice}</p>
+<p class="meta draft-kept" id="draft-kept" hidden>Your unsent draft is kept: it comes back in the compose box if they text START.</p>`
 }
 </section>
 </div>
@@ -135,8 +158,24 @@ ${
 <button type="submit" class="secondary" name="preset" value="START" formnovalidate>Text START</button>
 </div>
 </form>
+<div class="row">
+<form method="post" action="${path}/simulate-21610"><button type="submit" class="secondary" id="simulate-21610">Delivery fails with 21610</button></form>
+<form method="post" action="${path}/simulate-form"><button type="submit" class="secondary" id="simulate-form">Web form opt-in</button></form>
+</div>
+<p class="meta">21610: Twilio's status callback for a text it refused because the number unsubscribed. The web form opt-in is recorded, but never lifts an opt-out.</p>
 </section>`,
   );
+}
+
+/** The explain() sentence with each of its UTC times (`2026-03-02 14:03:22 UTC`) as a local time. */
+function explained(text: string): Html {
+  const parts: Html[] = [];
+  let last = 0;
+  for (const match of text.matchAll(/(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}) UTC/g)) {
+    parts.push(html`${text.slice(last, match.index)}${time(`${match[1]}T${match[2]}.000Z`)}`);
+    last = match.index + match[0].length;
+  }
+  return html`${parts}${text.slice(last)}`;
 }
 
 /** A plain error page. */

@@ -8,7 +8,14 @@ const LONGEST_KEYWORD = Math.max(
 );
 
 function exactResult(intent: Intent, keyword: string): Classification {
-  return Object.freeze({ intent, match: 'exact', keyword, language: 'en', providerBlocks: true });
+  return Object.freeze({
+    intent,
+    match: 'exact',
+    keyword,
+    language: 'en',
+    providerBlocks: true,
+    rule: 'keyword',
+  });
 }
 
 const CARRIER_RESULTS: ReadonlyMap<string, Classification> = new Map([

@@ -1,18 +1,18 @@
 import { STOP_EMOJI } from './ambiguity.js';
 import { matchCarrier, trimSpace } from './carrier.js';
 import { type CompiledClassifier, compileClassifier, type KeywordEntry } from './compile.js';
+import { findEcho } from './echo.js';
 import { foldForWords } from './fold.js';
+import { dropForeignText } from './foreign-text.js';
+import { judgeFuzzy } from './fuzzy.js';
 import { isIdiomaticStop, isNegated, isTemporary } from './guards.js';
+import { edgeCommand, keywordOnlyClause } from './keyword-clause.js';
+import { isReport } from './reports.js';
+import { NONE, optOut, REVIEW } from './results.js';
 import type { Classification, ClassifyOptions, Policy } from './types.js';
 import { CLAUSE_BREAK, dropQuotedLines, toWords, type Words } from './words.js';
+import { findWrongNumber } from './wrong-number.js';
 
-const NONE: Classification = Object.freeze({ intent: 'none', match: null, providerBlocks: false });
-const REVIEW: Classification = Object.freeze({
-  intent: 'none',
-  match: null,
-  providerBlocks: false,
-  needsReview: true,
-});
 const CLAUSE_SEPARATOR = ` ${CLAUSE_BREAK} `;
 /**
  * How much of a body folding and phrase matching read: six times the 1,600-character SMS maximum.
@@ -33,6 +33,8 @@ interface CachedClassifier {
   readonly classifier: Classifier;
 }
 
+/** Classifiers of options with only a (valid) policy, by that policy: at most four entries. */
+const byPolicy = new Map<ClassifyOptions['policy'], Classifier>();
 const byOptionsObject = new WeakMap<ClassifyOptions, CachedClassifier>();
 const bySignature = new Map<string, Classifier>();
 const SIGNATURE_CACHE_LIMIT = 64;
@@ -41,9 +43,10 @@ const SIGNATURE_CACHE_LIMIT = 64;
  * Classifies one inbound SMS body as an opt-out, opt-in, help request or nothing, under the policy of
  * `options` (default `reasonable`; see {@link Policy}). Never throws for any body, including non-strings
  * at run time (read as empty), lone surrogates and very long bodies; throws `ConsentError` (`CONFIG`) only
- * for invalid options. Compiled options are cached per options object and per equal options (an options
- * object whose `policy`, `languages` or `keywords` is replaced is recompiled; arrays are not watched for
- * in-place changes), but {@link createClassifier} is the form for hot paths.
+ * for invalid options. Compiled options are cached by value: options with only a `policy` (an inline
+ * `{ policy: 'carrier' }` included) by that policy, others per options object and per equal options (an
+ * options object whose `policy`, `languages` or `keywords` is replaced is recompiled; arrays are not
+ * watched for in-place changes). {@link createClassifier} remains the form for hot paths.
  *
  * @example
  * classifyMessage('STOP')                 // { intent: 'opt_out', match: 'exact', keyword: 'STOP', language: 'en', providerBlocks: true }
@@ -58,6 +61,14 @@ export function classifyMessage(body: string, options?: ClassifyOptions): Classi
 }
 
 function classifierFor(options: ClassifyOptions): Classifier {
+  // The common inline form, `{ policy: 'carrier' }` written fresh on every call: looked up by value.
+  if (options.languages === undefined && options.keywords === undefined) {
+    const known = byPolicy.get(options.policy);
+    if (known !== undefined) return known;
+    const classifier = createClassifier(options);
+    byPolicy.set(options.policy, classifier);
+    return classifier;
+  }
   const known = byOptionsObject.get(options);
   if (
     known !== undefined &&
@@ -107,7 +118,8 @@ export function classifyWith(compiled: CompiledClassifier, body: string, prefilt
   if (policy === 'carrier') return NONE;
   const text = body.length > MAX_READ_LENGTH ? body.slice(0, MAX_READ_LENGTH) : body;
   if (prefilter && !compiled.mayMatch(text)) return NONE;
-  const words = toWords(dropQuotedLines(foldForWords(text)));
+  const unquoted = dropQuotedLines(foldForWords(text));
+  const words = toWords(policy === 'reasonable' ? dropForeignText(unquoted) : unquoted);
   const keyword = matchKeyword(compiled, words.joined, true);
   if (keyword !== undefined) {
     const verbatim = keyword.verbatim;
@@ -136,13 +148,25 @@ function matchKeyword(
 }
 
 /**
- * The `reasonable` policy after keywords failed, in order: a plain-language phrase (unless negated;
- * temporary ones only flag review); a clause that is an opt-out keyword or lone phrase with courtesy
- * words around it ("stop please", "Stop. Who is this?" — weak keywords like CANCEL only flag review
- * when other clauses follow); then the ambiguity rules; then any "stop" that no idiom explains.
+ * The `reasonable` policy after keywords failed, in order: wrong-number wording; an instruction echo;
+ * a plain-language phrase or removal wording (unless negated or a report about someone else; temporary
+ * ones only flag review); a clause of opt-out keywords with courtesy words around it ("stop please",
+ * "Stop. Who is this?" — weak keywords like CANCEL only flag review beside a question); a keyword used
+ * as a command at the edge of the message; a misspelt keyword standing alone; then the ambiguity rules;
+ * then any "stop" that no idiom explains.
  */
 function classifyReasonably(compiled: CompiledClassifier, words: Words, body: string): Classification {
   const { clauses } = words;
+  const parts = clauses
+    .split(CLAUSE_SEPARATOR)
+    .filter((part) => part !== '' && !compiled.courtesyOnly.test(part));
+  if (parts.length === 0) return STOP_EMOJI.some((emoji) => body.includes(emoji)) ? REVIEW : NONE;
+  const wrong = findWrongNumber(clauses, body);
+  if (wrong !== undefined) return optOut('phrase', wrong, 'en', 'wrong_number', true);
+  const echo = findEcho(clauses, compiled.echo);
+  if (echo !== undefined && !isNegated(clauses, clauses.indexOf(echo), compiled.negators)) {
+    return optOut('phrase', echo, 'en', 'echo');
+  }
   let review = false;
   const { phrases, phraseMeta } = compiled;
   phrases.lastIndex = 0;
@@ -150,44 +174,46 @@ function classifyReasonably(compiled: CompiledClassifier, words: Words, body: st
     const meta = phraseMeta[found.findIndex((group, index) => index > 0 && group !== undefined) - 1];
     if (meta === undefined || isNegated(clauses, found.index, meta.negators)) continue;
     const end = found.index + found[0].length;
-    if (meta.temporary !== undefined && isTemporary(clauses, found.index, end, meta.temporary)) {
+    if (
+      (meta.temporary !== undefined && isTemporary(clauses, found.index, end, meta.temporary)) ||
+      isReport(clauses, found.index)
+    ) {
       review = true;
       continue;
     }
-    return phraseResult(found[0], meta.language);
+    return optOut('phrase', found[0].replaceAll(CLAUSE_SEPARATOR, ' '), meta.language, meta.rule);
   }
-  const parts = clauses
-    .split(CLAUSE_SEPARATOR)
-    .filter((part) => part !== '' && !compiled.courtesyOnly.test(part));
   let ambiguousParts = 0;
   for (const part of parts) {
-    if (!compiled.clauseShape.test(part)) continue;
-    if (compiled.ambiguous.has(part)) ambiguousParts++;
     const core = part.replace(compiled.courtesyPrefix, '').replace(compiled.courtesySuffix, '');
-    const entry = matchKeyword(compiled, core, true);
-    if (entry?.intent === 'opt_out') {
-      if (parts.length === 1 || !entry.weak) return phraseResult(part, entry.language);
+    const entry = keywordOnlyClause(core.split(' '), compiled.lookup);
+    if (entry !== undefined) {
+      if (parts.length === 1 || !entry.weak || !(body.includes('?') || part.startsWith('just '))) {
+        return optOut('phrase', part, entry.language, 'keyword_clause');
+      }
       review = true;
     }
-    const lone = compiled.loneClauses.get(core);
-    if (lone !== undefined) return phraseResult(part, lone);
+    if (!compiled.clauseShape.test(part)) continue;
+    if (compiled.ambiguous.has(part)) ambiguousParts++;
+    const lone = compiled.loneClauses.get(core) ?? compiled.loneClauses.get(part);
+    if (lone !== undefined) return optOut('phrase', part, lone, 'phrase');
+  }
+  const command = edgeCommand(clauses, body, compiled.lookup);
+  if (command !== undefined) return optOut('phrase', command.keyword, command.language, 'keyword_clause');
+  // A misspelling is read only as the whole message: the prefilter passes single short words alone.
+  if (parts.length === 1 && !words.joined.includes(' ')) {
+    const fuzzy = judgeFuzzy(words.joined, compiled.fuzzy.optOut, compiled.fuzzy.others);
+    if (fuzzy.kind === 'clear') {
+      const entry = compiled.keywords.get(fuzzy.keyword);
+      return optOut('fuzzy', entry?.keyword ?? fuzzy.keyword, entry?.language ?? 'en', 'fuzzy');
+    }
+    if (fuzzy.kind === 'weak') review = true;
   }
   if (review) return REVIEW;
-  if (parts.length === 0) return STOP_EMOJI.some((emoji) => body.includes(emoji)) ? REVIEW : NONE;
   if (ambiguousParts === parts.length || compiled.ambiguousAnywhere.test(clauses)) return REVIEW;
   STOP_WORD.lastIndex = 0;
   for (let found = STOP_WORD.exec(clauses); found !== null; found = STOP_WORD.exec(clauses)) {
     if (!isIdiomaticStop(clauses, found.index, compiled.negators)) return REVIEW;
   }
   return NONE;
-}
-
-function phraseResult(text: string, language: string): Classification {
-  return Object.freeze({
-    intent: 'opt_out',
-    match: 'phrase',
-    keyword: text.replaceAll(CLAUSE_SEPARATOR, ' '),
-    language,
-    providerBlocks: false,
-  });
 }

@@ -1,6 +1,9 @@
 import { ConsentError } from '../errors.js';
 import { AMBIGUITY_SETS, STOP_EMOJI } from './ambiguity.js';
+import type { EchoKeywords } from './echo.js';
 import { foldText } from './fold.js';
+import { judgeFuzzy } from './fuzzy.js';
+import type { KeywordLookup } from './keyword-clause.js';
 import { LANGUAGE_KEYWORDS, type Language, SUPPORTED_LANGUAGES } from './keywords.js';
 import type { TemporaryGuard } from './phrase-set.js';
 import { PHRASE_SETS } from './phrases.js';
@@ -24,6 +27,7 @@ export interface KeywordEntry {
 /** What a phrase alternative of {@link CompiledClassifier.phrases} needs to be judged. */
 export interface PhraseMeta {
   readonly language: Language;
+  readonly rule: 'phrase' | 'removal';
   readonly negators: ReadonlySet<string>;
   readonly temporary: TemporaryGuard | undefined;
 }
@@ -51,6 +55,12 @@ export interface CompiledClassifier {
   readonly ambiguous: ReadonlySet<string>;
   readonly ambiguousAnywhere: RegExp;
   readonly negators: ReadonlySet<string>;
+  /** Keyword lookups of the keyword-clause rule (see {@link KeywordLookup}). */
+  readonly lookup: KeywordLookup;
+  /** Keywords of the echo rule (see {@link EchoKeywords}). */
+  readonly echo: EchoKeywords;
+  /** Folded English opt-out keywords a misspelling may stand for, and the keywords it must not be near. */
+  readonly fuzzy: { readonly optOut: readonly string[]; readonly others: readonly string[] };
 }
 
 const POLICIES: readonly Policy[] = ['carrier', 'standard', 'reasonable'];
@@ -60,6 +70,7 @@ const INTENT_OF: Readonly<Record<keyof CustomKeywords, Exclude<Intent, 'none'>>>
   help: 'help',
 };
 const ASCII_WORD = /^[a-z0-9']+$/;
+const ASCII_LETTERS = /^[a-z]+$/;
 
 /** The words of a keyword as messages are matched against them: `Opt-Out!` → `opt out`. */
 export function keywordKey(keyword: string): string {
@@ -109,6 +120,7 @@ export function compileClassifier(options: ClassifyOptions = {}): CompiledClassi
             : [],
           anchorPairs: reasonable ? phraseSets.flatMap(([, set]) => set.anchors.pairs) : [],
           reviewCharacters: reasonable ? STOP_EMOJI : [],
+          singleWords: reasonable,
         });
   const loneClauseList = phraseSets.flatMap(([, set]) => set.loneClauses);
   const clauseWord = alternation(
@@ -124,16 +136,50 @@ export function compileClassifier(options: ClassifyOptions = {}): CompiledClassi
   for (const [language, set] of phraseSets) {
     const negators = new Set(set.negators);
     for (const pattern of set.patterns) {
-      phraseMeta.push({ language, negators, temporary: pattern.temporary });
+      phraseMeta.push({ language, rule: pattern.rule ?? 'phrase', negators, temporary: pattern.temporary });
       phraseSources.push(`(${pattern.source})`);
     }
   }
   const loneClauses = new Map<string, Language>();
   for (const [language, set] of phraseSets)
     for (const clause of set.loneClauses) loneClauses.set(clause, language);
+  const negators = new Set(PHRASE_SETS.en.negators);
+  const singleOptOuts = [...keywords]
+    .filter(([key, entry]) => entry.intent === 'opt_out' && ASCII_LETTERS.test(key))
+    .map(([key]) => key);
+  const englishKeys = (list: readonly string[]): string[] =>
+    list.map(keywordKey).filter((key) => ASCII_LETTERS.test(key));
+  const wordEntry = (word: string): KeywordEntry | undefined => {
+    const entry = keywords.get(word);
+    if (entry !== undefined) return entry;
+    for (const key of singleOptOuts) {
+      if (
+        word.length > key.length &&
+        word.length % key.length === 0 &&
+        word === key.repeat(word.length / key.length)
+      ) {
+        return keywords.get(key);
+      }
+    }
+    return undefined;
+  };
+  const fuzzyOptOut = englishKeys(LANGUAGE_KEYWORDS.en.optOut);
+  const others = englishKeys([...LANGUAGE_KEYWORDS.en.optIn, ...LANGUAGE_KEYWORDS.en.help]);
   return {
     policy,
     keywords,
+    lookup: {
+      wordEntry,
+      negators,
+      misspelt: (word) => judgeFuzzy(word, fuzzyOptOut, others).kind === 'clear',
+    },
+    echo: {
+      optOut: new Set(singleOptOuts),
+      optOutList: singleOptOuts,
+      initials: new Set(singleOptOuts.map((key) => key.charAt(0))),
+      others,
+    },
+    fuzzy: { optOut: fuzzyOptOut, others },
     mayMatch,
     clauseShape: new RegExp(`^${clauseWord}(?: ${clauseWord})*$`),
     phrases: new RegExp(`(?<![^ ])(?:${phraseSources.join('|')})(?![^ ])`, 'g'),
@@ -146,7 +192,7 @@ export function compileClassifier(options: ClassifyOptions = {}): CompiledClassi
     ambiguousAnywhere: new RegExp(
       `(?<![^ ])(?:${ambiguitySets.flatMap((set) => set.anywhere).join('|')})(?![^ ])`,
     ),
-    negators: new Set(PHRASE_SETS.en.negators),
+    negators,
   };
 }
 
@@ -203,7 +249,7 @@ function addKeyword(
     return;
   }
   const result = (match: 'exact' | 'folded'): Classification =>
-    Object.freeze({ intent, match, keyword, language, providerBlocks: false });
+    Object.freeze({ intent, match, keyword, language, providerBlocks: false, rule: 'keyword' });
   const folded = result('folded');
   const verbatim = custom ? { upper: keyword.toUpperCase(), result: result('exact') } : undefined;
   keywords.set(key, {

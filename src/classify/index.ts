@@ -10,6 +10,7 @@ export {
 } from './keywords.js';
 export type {
   Classification,
+  ClassificationRule,
   ClassifyOptions,
   CustomKeywords,
   Intent,

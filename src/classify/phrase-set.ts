@@ -13,6 +13,8 @@ export type TemporaryGuard = 'negative' | 'imperative';
 export interface PhrasePattern {
   readonly source: string;
   readonly temporary?: TemporaryGuard;
+  /** The rule a match reports (see `ClassificationRule`); `phrase` unless it is removal wording. */
+  readonly rule?: 'removal';
 }
 
 /** The phrase rules of one language, for the `reasonable` policy. */

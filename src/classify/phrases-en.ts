@@ -1,61 +1,6 @@
 import { any, type PhraseSet, pairs, words } from './phrase-set.js';
-
-// English building blocks. Words are lower case, accents folded, apostrophes straight.
-const ME = any(
-  'me',
-  'us',
-  'my (?:cell |phone |mobile )?(?:number|phone|cell)',
-  'this (?:phone |cell )?number',
-);
-const CONTACT_ING = any('texting', 'txting', 'texing', 'messaging', 'msging', 'contacting', 'spamming');
-const PESTER_ING = any('bothering', 'bugging', 'harassing', 'harrassing', 'pestering');
-const CONTACT = any('text', 'txt', 'message', 'msg', 'contact', 'sms', 'spam');
-const PESTER = any('bother', 'bug', 'harass', 'pester');
-const NOUN = any(
-  '(?:text |sms |marketing |promotional |promo |spam )?(?:texts|text|messages|message|msgs|msg|txts|txt|sms)',
-  'spam',
-  'notifications?',
-  'alerts?',
-  'reminders?',
-  'promos?',
-  'promotions?',
-  'marketing',
-  'ads',
-  'adverts?',
-  'advertisements?',
-  'offers',
-  'deals',
-  'updates',
-  'newsletters?',
-);
-const DET = `(?:(?:all|any)(?: of)? )?(?:(?:the|these|those|this|that|your|ur|ya) )?(?:(?:damn|stupid|annoying|constant|automated) )?(?:more )?`;
-const LIST = `(?:(?:mailing|texting|text|sms|contact|marketing|calling|call|messaging|distribution|subscriber|subscription|email|phone|notification|promo|promotional) )?${any('list', 'lists', 'database', 'system', 'records?', 'contacts', 'everything', NOUN)}`;
-// What may follow a phrase and still leave it a complete request.
-const SOFT = any(
-  'please',
-  'pls',
-  'plz',
-  'now',
-  'anymore',
-  'any more',
-  'already',
-  'thanks',
-  'thank you',
-  'thx',
-  'ty',
-  'asap',
-  'immediately',
-  'again',
-  'ever again',
-  'at all',
-  'for good',
-  'forever',
-  'permanently',
-  'seriously',
-  'ok',
-  'okay',
-);
-const END = `(?=$| \\||(?: ${SOFT})(?![^ ]))`;
+import { CONTACT, CONTACT_ING, DET, END, LIST, ME, NOUN, PESTER, PESTER_ING } from './phrases-en-parts.js';
+import { ENGLISH_REMOVAL } from './removal-en.js';
 
 // Verbs that after a negation may start a revocation ("don't text me", "never signed up").
 const NEGATED_VERBS =
@@ -70,6 +15,7 @@ export const ENGLISH_PHRASES: PhraseSet = {
       source: `(?:stop|quit|cease) sending(?: me| us)?(?: ${DET}${NOUN}| (?:these|this|that|them|stuff|things|anything|crap|junk)|${END})`,
     },
     { source: `(?:stop|quit) (?:receiving|getting) ${DET}${NOUN}` },
+    { source: `(?:stop|quit|enough|done) with ${DET}${NOUN}`, temporary: 'imperative' },
     {
       source: `(?:stop|quit|cease|end|cancel|halt|block|enough(?: with)?|no more|unsubscribe(?: me)?(?: from)?|opt (?:me )?out of) ${DET}${NOUN}`,
       temporary: 'imperative',
@@ -98,15 +44,7 @@ export const ENGLISH_PHRASES: PhraseSet = {
     {
       source: `(?:never|didn't|didnt|did not) (?:consent|consented|sign up|signed up|subscribe|subscribed|opt in|opted in)(?: (?:to|for) (?:this|these|that|it|them|any of this|${DET}${NOUN}|${DET}${LIST}))?${END}`,
     },
-    {
-      source: `(?:(?:remove|delete|erase|take|drop|unsubscribe|unsub|scratch) ${ME}(?: out)? (?:from|off|out of|off of)|get ${ME} off(?: of)?) (?:${DET}${LIST}|this|that|it|them)`,
-    },
-    { source: `(?:remove|delete|erase|unsubscribe|unsub|drop) ${ME}${END}` },
-    { source: `take ${ME} off${END}` },
-    {
-      source: `(?:remove|delete|erase|lose) (?:my|this) (?:phone |cell |mobile )?(?:number|contact|info|information|details)`,
-    },
-    { source: `take (?:my|this) (?:phone |cell )?number off` },
+    ...ENGLISH_REMOVAL,
     { source: `(?:opt|opted|opting|opts)(?: me| us)? out|optout|optedout` },
     {
       source: any(
@@ -177,18 +115,38 @@ export const ENGLISH_PHRASES: PhraseSet = {
     'for good',
     'permanently',
   ],
-  loneClauses: ['go away', 'get lost', 'fuck off', 'f off', 'piss off', 'buzz off', 'leave me alone'],
+  loneClauses: [
+    // A reply that names the texts as unwanted.
+    'spam',
+    'junk',
+    'scam',
+    'go away',
+    'get lost',
+    'fuck off',
+    'f off',
+    'piss off',
+    'buzz off',
+    'leave me alone',
+  ],
   anchors: {
     words: words(
       // "stop by" and "end of" never begin a phrase or a standalone clause: the commonest idioms skip the slow path.
       'stop(?!\\x20by(?![a-z0-9])) quit cease halt end(?!\\x20of(?![a-z0-9])) cancel block enough unsub unsuscribe',
       'opt remove delete erase revok withdraw rescind alone wrong spam scam harass harrass report fuck',
+      // removal and wrong-number wording; "not" and "here" begin every name denial ("I'm not Ann", "no Ann here")
+      "discontinu terminat suspend purge wipe strike cross not here junk isn't isnt ain't aint",
     ),
     pairs: [
       ...pairs("don't dont not didn't didnt never longer ever", NEGATED_VERBS),
       ...pairs('take drop get scratch', 'me us my this'),
       ...pairs('lose', 'my this'),
-      ...pairs('no', 'more longer'),
+      ...pairs('no', 'more longer further additional texts text messages message msgs txts sms'),
+      ...pairs('take drop', 'from'),
+      ...pairs('forget', 'me us my this about i'),
+      ...pairs('email mail letters calls', 'only'),
+      // A signature hides what stands before it from the standalone shape: "Stop. Sent from my iPhone".
+      ...pairs('sent envoye enviado', 'from with via using de desde avec'),
+      ...pairs('that this', 'name'),
       ...pairs('my this', 'number'),
       'get lost',
       'go away',

@@ -55,7 +55,8 @@ export const SPANISH_PHRASES: PhraseSet = {
   ],
   negators: ['no', 'nunca', 'jamas'],
   courtesy: ['por favor', 'porfa', 'porfavor', 'gracias', 'ya', 'ahora', 'favor de'],
-  loneClauses: [],
+  // "Ya no más": enough now, no more. A bare "no más" is as unclear as "no more" (reviewed).
+  loneClauses: ['ya no mas', 'ya no mas por favor'],
   anchors: {
     words: words(
       'alto parar pare detener detente baja cancelar desuscrib fin lista borrenme borrame borreme eliminenme',

@@ -12,7 +12,21 @@ const FR_SEND = any(
   'texter',
   'ecrire',
 );
-const FR_NOUN = any('messages', 'message', 'textos', 'texto', 'sms', 'publicites', 'promotions');
+const FR_NOUN = any(
+  'messages',
+  'message',
+  'textos',
+  'texto',
+  'sms',
+  'publicites',
+  'publicite',
+  'pubs',
+  'promotions',
+  'offres',
+  'courriels',
+  'notifications',
+  'alertes',
+);
 
 /** French revocation phrases, guards and prefilter anchors (`languages: ['fr']`). */
 export const FRENCH_PHRASES: PhraseSet = {
@@ -27,7 +41,7 @@ export const FRENCH_PHRASES: PhraseSet = {
     { source: `(?:retirez|retire|enlevez|enleve|supprimez|supprime|effacez|efface) (?:moi|mon numero)` },
     { source: `(?:je veux|je voudrais|veuillez) (?:me )?(?:desabonner|desinscrire)` },
     {
-      source: `je ne (?:veux|souhaite) plus (?:recevoir )?(?:de |d'|vos |ces |les )?${FR_NOUN}`,
+      source: `(?:je ne|j'en|je n'en) (?:veux|souhaite|desire) plus (?:recevoir )?(?:(?:de|des|du) )?(?:(?:vos|ces|les|tes|vous) )?${FR_NOUN}`,
     },
     { source: `(?<=^|\\| )plus de ${FR_NOUN}` },
     { source: `laissez moi tranquille|fichez moi la paix` },

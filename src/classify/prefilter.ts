@@ -12,7 +12,14 @@ export interface PrefilterInput {
   readonly anchorPairs: readonly string[];
   /** `reasonable` only: characters that alone make a message ambiguous (`STOP_EMOJI`). */
   readonly reviewCharacters: readonly string[];
+  /**
+   * `reasonable` only: a short body of one word (see `isSingleShortWord`) always takes the slow path, since
+   * the fuzzy and echo rules read misspelt keywords that no anchor can list ("Qiut", "Wuit2end").
+   */
+  readonly singleWords: boolean;
 }
+
+const SINGLE_WORD_LENGTH = 24;
 
 const ASCII_WORD = /^[a-z0-9']+$/;
 const NON_ASCII_OR_QUOTE = '[\\u0080-\\uFFFF>]';
@@ -48,7 +55,9 @@ export function compilePrefilter(input: PrefilterInput): (body: string) => boole
     'gi',
   );
   const reviewPoints = new Set(input.reviewCharacters.map((character) => character.codePointAt(0)));
+  const singleWords = input.singleWords;
   return (body) => {
+    if (singleWords && isSingleShortWord(body)) return true;
     if (standaloneHashes.has(firstWordHash(body)) && shape.test(body)) return true;
     hot.lastIndex = 0;
     while (hot.test(body)) {
@@ -107,6 +116,30 @@ function hashWord(word: string): number {
   for (let index = 0; index < word.length; index++)
     hash = Math.imul(hash ^ word.charCodeAt(index), FNV_PRIME);
   return hash & SMALL_INTEGER;
+}
+
+/**
+ * Whether `body` is short (at most {@link SINGLE_WORD_LENGTH} code units) and has one ASCII word, or
+ * up to three with a digit among them ("Sotp 2"): what the fuzzy and echo rules read whole.
+ */
+function isSingleShortWord(body: string): boolean {
+  if (body.length > SINGLE_WORD_LENGTH * 2) return false;
+  let start = 0;
+  let end = body.length;
+  while (start < end && body.charCodeAt(start) <= 0x20) start++;
+  while (end > start && body.charCodeAt(end - 1) <= 0x20) end--;
+  if (end - start > SINGLE_WORD_LENGTH) return false;
+  let runs = 0;
+  let digit = false;
+  let inside = false;
+  for (let index = start; index < end; index++) {
+    const code = body.charCodeAt(index);
+    const alphanumeric = isAsciiAlphanumeric(code);
+    if (alphanumeric && !inside) runs++;
+    if (code >= 0x30 && code <= 0x39) digit = true;
+    inside = alphanumeric;
+  }
+  return runs <= 1 || (digit && runs <= 3);
 }
 
 function isApostrophe(code: number): boolean {

@@ -17,9 +17,37 @@ export type Intent = 'opt_out' | 'opt_in' | 'help' | 'none';
  * - `exact` — the trimmed body is the keyword verbatim (case aside): what Twilio's default filter sees,
  *   or a custom keyword typed exactly.
  * - `folded` — the body equals a keyword once folded (see {@link foldText}).
- * - `phrase` — a plain-language revocation found by the `reasonable` policy.
+ * - `phrase` — a plain-language revocation found by the `reasonable` policy (see `rule` for which).
+ * - `fuzzy` — a keyword misspelt by one edit, standing alone (`reasonable` only).
  */
-export type MatchKind = 'exact' | 'folded' | 'phrase';
+export type MatchKind = 'exact' | 'folded' | 'phrase' | 'fuzzy';
+
+/**
+ * Which rule of the classifier decided a verdict, stable across releases so that audit trails and tests
+ * can name it:
+ * - `keyword` — the message is a keyword (exactly, folded, or the same keyword repeated).
+ * - `keyword_clause` — a keyword used as a command inside a longer message ("Nope not interested STOP",
+ *   "End, moved away", "STOP - Sent from my iPhone").
+ * - `echo` — a campaign's instruction echoed or mangled: two keywords joined by a connector
+ *   ("Stop2End", "Quit to end", "STOP=END").
+ * - `fuzzy` — a keyword of four or more letters misspelt by one edit, standing alone ("Qiut", "Sotp").
+ * - `phrase` — a plain-language revocation ("please stop texting me").
+ * - `removal` — a request to be removed from a list or channel ("Remove from contact list",
+ *   "no further messages", "email only, no texts").
+ * - `wrong_number` — the person says the number is not theirs ("I'm not Dwight", "wrong number").
+ * - `ambiguous` — `none` with `needsReview`: a person should look.
+ * - `none` — nothing matched.
+ */
+export type ClassificationRule =
+  | 'keyword'
+  | 'keyword_clause'
+  | 'echo'
+  | 'fuzzy'
+  | 'phrase'
+  | 'removal'
+  | 'wrong_number'
+  | 'ambiguous'
+  | 'none';
 
 /**
  * Extra keywords per intent, e.g. the custom keywords configured in Twilio Advanced Opt-Out. They add
@@ -56,13 +84,16 @@ export interface ClassifyOptions {
  * The verdict on one inbound message. Results are frozen and may be shared between calls.
  *
  * @example
- * { intent: 'opt_out', match: 'exact', keyword: 'STOP', language: 'en', providerBlocks: true }
- * { intent: 'opt_out', match: 'phrase', keyword: 'stop texting me', language: 'en', providerBlocks: false }
- * { intent: 'none', match: null, providerBlocks: false, needsReview: true }   // "wrong number"
+ * { intent: 'opt_out', match: 'exact', keyword: 'STOP', language: 'en', providerBlocks: true, rule: 'keyword' }
+ * { intent: 'opt_out', match: 'phrase', keyword: 'stop texting me', language: 'en', providerBlocks: false, rule: 'phrase' }
+ * { intent: 'opt_out', match: 'phrase', keyword: "i'm not dwight", language: 'en', providerBlocks: false, rule: 'wrong_number', wrongNumber: true }
+ * { intent: 'none', match: null, providerBlocks: false, rule: 'ambiguous', needsReview: true }   // "not interested"
  */
 export interface Classification {
   readonly intent: Intent;
   readonly match: MatchKind | null;
+  /** The rule that decided this verdict (see {@link ClassificationRule}). */
+  readonly rule: ClassificationRule;
   /**
    * The keyword that matched, in its listed spelling (`STOP`, `OPT OUT`, `ARRET`, or a custom keyword as
    * configured), or the folded words of a matched phrase (`stop texting me`). Absent for `none`.
@@ -77,7 +108,13 @@ export interface Classification {
   readonly providerBlocks: boolean;
   /**
    * Set (only under `reasonable`) when the message might be a revocation but is too unclear to apply
-   * automatically, e.g. "wrong number", "no", a lone 🛑. The intent stays `none`; a person should look.
+   * automatically, e.g. "not interested", "no", a lone 🛑. The intent stays `none`; a person should look.
    */
   readonly needsReview?: boolean;
+  /**
+   * Set (only under `reasonable`, on an opt-out) when the person says the number is not theirs: "wrong
+   * number", "I'm not Dwight", "no Carla here". Whoever answers never consented, so it is an opt-out;
+   * the flag lets an app mark the lead's phone as wrong.
+   */
+  readonly wrongNumber?: true;
 }

@@ -2,6 +2,7 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { isSupportedCountry } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import type { CountryCode } from '../phone.js';
+import { didYouMean } from './suggest.js';
 
 /** Option definitions as `node:util` `parseArgs` takes them. */
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
@@ -33,6 +34,7 @@ export const GLOBAL_OPTIONS = {
   country: { type: 'string' },
   json: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
+  progress: { type: 'boolean' },
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
@@ -46,11 +48,15 @@ export interface GlobalOptions {
   /** PostgreSQL URL (flag or `DATABASE_URL`); absent means the embedded PGlite store. */
   readonly databaseUrl?: string;
   readonly dataDir: string;
+  /** Whether `--data-dir` was passed (else `dataDir` is the default). */
+  readonly dataDirGiven: boolean;
   readonly schema?: string;
   readonly tenant: string;
   readonly country: CountryCode;
   readonly json: boolean;
   readonly quiet: boolean;
+  /** Progress lines on stderr even when it is not a terminal (logs). */
+  readonly progress: boolean;
   readonly debug: boolean;
 }
 
@@ -75,6 +81,7 @@ const globalSchema = z.object({
     .default('US'),
   json: z.boolean().default(false),
   quiet: z.boolean().default(false),
+  progress: z.boolean().default(false),
   debug: z.boolean().default(false),
 });
 
@@ -95,11 +102,13 @@ export function parseGlobalOptions(values: OptionValues, env: NodeJS.ProcessEnv)
   return {
     ...(databaseUrl === undefined ? {} : { databaseUrl }),
     dataDir: parsed['data-dir'] ?? DEFAULT_DATA_DIR,
+    dataDirGiven: parsed['data-dir'] !== undefined,
     ...(parsed.schema === undefined ? {} : { schema: parsed.schema }),
     tenant: parsed.tenant,
     country: parsed.country as CountryCode,
     json: parsed.json,
     quiet: parsed.quiet,
+    progress: parsed.progress,
     debug: parsed.debug,
   };
 }
@@ -127,16 +136,48 @@ export function splitCommand(argv: readonly string[]): SplitArgs {
   return { command: first.value, rest: argv.filter((_, index) => index !== first.index) };
 }
 
-/** Parses a command's arguments strictly against the global and the command's own options. */
+/**
+ * Parses a command's arguments strictly against the global and the command's own options. Mistakes
+ * read like validation errors, `--name: problem`, with the closest known option for a typo.
+ */
 export function parseCommandArgs(
   command: string,
   args: readonly string[],
   options: OptionSpec,
 ): { values: OptionValues; positionals: string[] } {
+  const all: OptionSpec = { ...GLOBAL_OPTIONS, ...options };
+  const { tokens } = parseArgs({
+    args: [...args],
+    options: all,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
+  for (const token of tokens) {
+    if (token.kind !== 'option') continue;
+    const spec = all[token.name];
+    const shown = token.rawName.startsWith('--') ? `--${token.name}` : token.rawName;
+    if (!spec) {
+      const hint = didYouMean(token.name, Object.keys(all), (name) => `--${name}`);
+      throw new UsageError(`${shown}: unknown option${hint}`, command);
+    }
+    if (
+      spec.type === 'string' &&
+      (token.value === undefined || (!token.inlineValue && token.value.startsWith('-')))
+    ) {
+      throw new UsageError(
+        `${shown}: needs a value (write ${shown}=-… for one that starts with a dash)`,
+        command,
+      );
+    }
+    if (spec.type === 'boolean' && token.inlineValue) {
+      throw new UsageError(`${shown}: takes no value`, command);
+    }
+  }
   try {
     const { values, positionals } = parseArgs({
       args: [...args],
-      options: { ...GLOBAL_OPTIONS, ...options },
+      options: all,
       strict: true,
       allowPositionals: true,
     });

@@ -1,7 +1,7 @@
 import type { GlobalOptions, OptionSpec, OptionValues } from './args.js';
 import type { Output } from './output.js';
 import type { Progress } from './progress.js';
-import type { CliStore } from './store.js';
+import type { CliStore, OpenStoreOptions } from './store.js';
 
 /** What a command receives. */
 export interface CommandContext {
@@ -13,9 +13,9 @@ export interface CommandContext {
   readonly env: NodeJS.ProcessEnv;
   /**
    * Opens the store once per run (the runner closes it). `prepare: false` skips the migration of the
-   * embedded store and the schema check of a server.
+   * embedded store and the schema check of a server; `create: true` makes a missing embedded store.
    */
-  openStore(options?: { readonly prepare: boolean }): Promise<CliStore>;
+  openStore(options?: OpenStoreOptions): Promise<CliStore>;
   /**
    * The progress display of a long operation (a bar on a terminal, lines otherwise); `show: false`
    * turns it off, e.g. while the result itself goes to the terminal.

@@ -20,12 +20,14 @@ Store (every command):
 Output:
   --json                the result as one JSON document on stdout
   -q, --quiet           no progress and no notes on stderr
+  --progress            progress lines on stderr even when it is not a terminal (logs)
   --debug               print stack traces of errors
   -h, --help            help; "sms-consent <command> --help" for a command
   -v, --version         the version
 
-Long operations (import, export, reconcile) show a progress bar on a terminal and a plain line every
-few seconds otherwise (SMS_CONSENT_PROGRESS_INTERVAL_MS sets how often), on stderr.
+Long operations (import, export, reconcile) show a progress bar on stderr when it is a terminal, and
+nothing otherwise; with --progress, a plain line every few seconds instead (SMS_CONSENT_PROGRESS_INTERVAL_MS
+sets how often). Progress never goes to stdout and ends before any error line.
 
 Exit codes: 0 success; 1 failure (invalid number, broken audit chain, store or CRM error);
 2 usage error; 130 interrupted.`;

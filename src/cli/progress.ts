@@ -20,6 +20,8 @@ export interface Progress {
   update(update: ProgressUpdate): void;
   /** Ends the progress with a last line such as `done: 1,204 events in 3s`. */
   finish(summary: string): void;
+  /** Removes a bar still drawn (before an error line); nothing else is printed after it. */
+  clear(): void;
 }
 
 /** Options of {@link createProgress}. */
@@ -37,10 +39,14 @@ export interface ProgressOptions {
 const REDRAW_MS = 100;
 const RATE_WINDOW_MS = 10_000;
 
-/** The mode for a stream: a bar on a terminal, plain lines otherwise, nothing when quiet. */
-export function progressMode(stream: OutputStream, quiet: boolean): ProgressMode {
+/**
+ * The mode for a stream: a bar on a terminal; elsewhere (a pipe, a log file) nothing, or plain lines
+ * when asked for (`--progress`); nothing when quiet.
+ */
+export function progressMode(stream: OutputStream, quiet: boolean, lines = false): ProgressMode {
   if (quiet) return 'off';
-  return stream.isTTY ? 'bar' : 'lines';
+  if (stream.isTTY) return 'bar';
+  return lines ? 'lines' : 'off';
 }
 
 /** Creates the progress display of one operation. */
@@ -53,6 +59,7 @@ export function createProgress(options: ProgressOptions): Progress {
   let lastDraw = Number.NEGATIVE_INFINITY;
   let samples: { at: number; done: number }[] = [];
   let drawn = false;
+  let ended = false;
 
   /** Units per second over the last ten seconds or so (sampled at most every 100 ms). */
   function rate(at: number, done: number): number | undefined {
@@ -76,7 +83,7 @@ export function createProgress(options: ProgressOptions): Progress {
 
   return {
     update(update) {
-      if (mode === 'off') return;
+      if (mode === 'off' || ended) return;
       const at = now();
       if (update.phase !== current?.phase) {
         if (current && mode === 'lines') stream.write(`${line(current, at)}\n`);
@@ -98,9 +105,15 @@ export function createProgress(options: ProgressOptions): Progress {
       }
     },
     finish(summary) {
-      if (mode === 'off') return;
+      if (mode === 'off' || ended) return;
+      ended = true;
       if (drawn) stream.write('\r\u001b[K');
       stream.write(`${label}: ${summary}\n`);
+    },
+    clear() {
+      if (ended) return;
+      ended = true;
+      if (drawn) stream.write('\r\u001b[K');
     },
   };
 }

@@ -13,8 +13,9 @@ import { COMMANDS } from './commands/index.js';
 import { commandHelp, mainHelp } from './help.js';
 import { InterruptedError, listenForInterrupt } from './interrupt.js';
 import { createOutput, type OutputStream, oneLine } from './output.js';
-import { createProgress, progressMode } from './progress.js';
+import { createProgress, type Progress, progressMode } from './progress.js';
 import { type CliStore, openStore } from './store.js';
+import { didYouMean } from './suggest.js';
 
 /** What a run reads and writes: the process's streams and environment, or fakes. */
 export interface CliIo {
@@ -35,11 +36,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const controller = new AbortController();
   let store: CliStore | undefined;
   let stopListening = () => {};
+  const progresses: Progress[] = [];
   try {
     const { command: name, rest } = splitCommand(argv);
     if (name === undefined || name === 'help') return topLevel(name, rest, io);
     const command = BY_NAME.get(name);
-    if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)}`);
+    if (!command) throw unknownCommand(name);
     const { values, positionals } = parseCommandArgs(name, rest, command.options);
     if (values.help || values.version) {
       io.stdout.write(`${values.help ? commandHelp(command) : packageJson.version}\n`);
@@ -65,16 +67,21 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         store ??= await openStore(globals, options);
         return store;
       },
-      progress: (label, options) =>
-        createProgress({
+      progress(label, options) {
+        const progress = createProgress({
           label,
           stream: io.stderr,
-          mode: progressMode(io.stderr, globals.quiet || options?.show === false),
+          mode: progressMode(io.stderr, globals.quiet || options?.show === false, globals.progress),
           ...(Number.isFinite(interval) && interval >= 0 ? { intervalMs: interval } : {}),
-        }),
+        });
+        progresses.push(progress);
+        return progress;
+      },
     };
     return (await command.run(context)) ?? 0;
   } catch (error) {
+    // A bar still on the screen ends before the error line.
+    for (const progress of progresses) progress.clear();
     const interrupted = controller.signal.aborted && !(error instanceof InterruptedError);
     return report(interrupted ? new InterruptedError() : error, flags, io);
   } finally {
@@ -87,7 +94,7 @@ function topLevel(name: string | undefined, rest: readonly string[], io: CliIo):
   const topic = name === 'help' ? rest.find((arg) => !arg.startsWith('-')) : undefined;
   if (topic !== undefined) {
     const command = BY_NAME.get(topic);
-    if (!command) throw new UsageError(`unknown command ${JSON.stringify(topic)}`);
+    if (!command) throw unknownCommand(topic);
     io.stdout.write(`${commandHelp(command)}\n`);
     return 0;
   }
@@ -102,6 +109,11 @@ function topLevel(name: string | undefined, rest: readonly string[], io: CliIo):
   }
   io.stderr.write(help);
   return 2;
+}
+
+function unknownCommand(name: string): UsageError {
+  const hint = didYouMean(name, BY_NAME.keys(), (known) => JSON.stringify(known));
+  return new UsageError(`unknown command ${JSON.stringify(name)}${hint}`);
 }
 
 /** The global option values (`global: true`) or the command's own. */

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,7 +14,7 @@ import {
   type PostgresConsentStore,
 } from '../postgres/index.js';
 import { tableNames } from '../postgres/schema.js';
-import type { GlobalOptions } from './args.js';
+import { type GlobalOptions, UsageError } from './args.js';
 
 /** The store a command runs on, with what it needs to close it. */
 export interface CliStore {
@@ -27,18 +28,27 @@ export interface CliStore {
   close(): Promise<void>;
 }
 
+/** How a command opens its store. */
+export interface OpenStoreOptions {
+  /** False skips the migration of the embedded store and the schema check of a server. */
+  readonly prepare: boolean;
+  /** Create the embedded store when the data folder has none (only `migrate` does). */
+  readonly create?: boolean;
+}
+
 /**
  * Opens the store the global options name: PostgreSQL on `--database-url` (a `pg` pool), else PGlite
- * in `<data-dir>/db`. Unless `prepare` is false, the embedded store is migrated on open, and a
- * server's schema is checked to have been migrated (`sms-consent migrate`).
+ * in `<data-dir>/db`. A data folder without a store is an error (a mistyped `--data-dir` must not
+ * answer from an empty store) unless `create`. Unless `prepare` is false, the embedded store is
+ * migrated on open, and a server's schema is checked to have been migrated (`sms-consent migrate`).
  */
 export async function openStore(
   globals: GlobalOptions,
-  options: { readonly prepare: boolean } = { prepare: true },
+  options: OpenStoreOptions = { prepare: true },
 ): Promise<CliStore> {
   const opened = globals.databaseUrl
     ? await openServer(globals.databaseUrl)
-    : await openEmbedded(globals.dataDir);
+    : await openEmbedded(globals, options.create === true);
   try {
     const store = createPostgresStore({
       client: opened.client,
@@ -79,9 +89,15 @@ type Opened = Omit<CliStore, 'store'> & {
   readonly client: Parameters<typeof createPostgresStore>[0]['client'];
 };
 
-async function openEmbedded(dataDir: string): Promise<Opened> {
-  const folder = resolve(dataDir);
+async function openEmbedded(globals: GlobalOptions, create: boolean): Promise<Opened> {
+  const folder = resolve(globals.dataDir);
   const dbDir = join(folder, 'db');
+  if (!create && !existsSync(join(dbDir, 'PG_VERSION'))) {
+    const given = globals.dataDirGiven ? '--data-dir' : 'the default --data-dir';
+    throw new UsageError(
+      `no sms-consent store in ${folder} (${given}): check the folder, or create a store there with "sms-consent migrate --data-dir ${globals.dataDir}"`,
+    );
+  }
   const { PGlite } = await loadPeer('@electric-sql/pglite', () => import('@electric-sql/pglite'));
   await mkdir(folder, { recursive: true });
   // The library's own folder lock, taken before PGlite opens the folder: an app's store on the same

@@ -161,16 +161,16 @@ export async function applyEvent(
 // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is one of the characters this finds.
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
-/**
- * Evidence as every store can keep it exactly: NUL characters and unpaired surrogates (from hostile or
- * broken message bodies) become U+FFFD, so an opt-out is never lost to a body the database refuses.
- */
 function hasUnstorable(text: string): boolean {
   UNSTORABLE.lastIndex = 0;
   return UNSTORABLE.test(text);
 }
 
-function storableEvidence(evidence: ConsentEvidence): ConsentEvidence {
+/**
+ * Evidence as every store can keep it exactly: NUL characters and unpaired surrogates (from hostile or
+ * broken message bodies) become U+FFFD, so an opt-out is never lost to a body the database refuses.
+ */
+export function storableEvidence(evidence: ConsentEvidence): ConsentEvidence {
   let cleaned: Record<string, unknown> | undefined;
   for (const [key, value] of Object.entries(evidence)) {
     if (typeof value !== 'string' || !hasUnstorable(value)) continue;

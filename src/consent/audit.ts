@@ -9,7 +9,7 @@ export interface ChainHead {
 
 /**
  * Which chain an event is sealed on: `number`, the chain of its (tenant, phone) (every event written
- * since schema 2), or `tenant`, the one chain of a whole tenant that ledgers written before it used.
+ * since schema 3), or `tenant`, the one chain of a whole tenant that ledgers written before it used.
  */
 export type ChainKind = 'number' | 'tenant';
 

@@ -1,5 +1,6 @@
 import type { Classification } from '../classify/index.js';
 import type { E164 } from '../phone.js';
+import type { ReviewMessage } from '../review/queue.js';
 import type { ApplyOutcome, EventDraft } from './apply.js';
 import { forEachLimit } from './each-limit.js';
 import {
@@ -76,6 +77,8 @@ export interface BackfillResult {
   };
   /** Inbound messages left as `none` but flagged for a person to review. */
   readonly needsReview: number;
+  /** Of those, reviews added to the queue now (the others were queued before: live or an earlier run). */
+  readonly reviewsQueued: number;
   /** Outbound messages refused with 21610, recorded as opt-outs (`delivery_error`). */
   readonly deliveryErrors: number;
   /** Events written now. */
@@ -95,6 +98,11 @@ export interface BackfillContext {
   readonly classify: (body: string) => Classification;
   readonly normalize: (raw: string) => E164 | null;
   readonly apply: (draft: EventDraft) => Promise<ApplyOutcome>;
+  /** Puts a `needsReview` message in the review queue (idempotent by message id). */
+  readonly queueReview: (
+    message: ReviewMessage,
+    classification: Classification,
+  ) => Promise<{ readonly added: boolean }>;
   readonly defaultTenant: string;
   /** The manager's clock: what counts as the future. */
   readonly now: () => Date;
@@ -139,6 +147,7 @@ export async function runBackfill(
     inbound: 0,
     outbound: 0,
     needsReview: 0,
+    reviewsQueued: 0,
     deliveryErrors: 0,
     recorded: 0,
     duplicates: 0,
@@ -148,6 +157,7 @@ export async function runBackfill(
   };
   const intents = { opt_out: 0, opt_in: 0, help: 0, none: 0 };
   const pending: Pending[] = [];
+  const reviews: { readonly message: ReviewMessage; readonly classification: Classification }[] = [];
   const now = context.now();
   const progress = async (phase: BackfillProgress['phase'], applied: number) =>
     options.onProgress?.({ phase, read: tally.read, events: pending.length, applied });
@@ -177,6 +187,13 @@ export async function runBackfill(
     applied += batch.length;
     await progress('apply', applied);
   }
+  for (let start = 0; start < reviews.length; start += batchSize) {
+    options.signal?.throwIfAborted();
+    await forEachLimit(reviews.slice(start, start + batchSize), concurrency, async (item) => {
+      const { added } = await context.queueReview(item.message, item.classification);
+      if (added) tally.reviewsQueued++;
+    });
+  }
   return { ...tally, intents };
 
   function readInbound(message: HistoryMessage): Pending | undefined {
@@ -185,10 +202,32 @@ export async function runBackfill(
     const classification = context.classify(body);
     intents[classification.intent]++;
     if (classification.needsReview) tally.needsReview++;
-    if (classification.intent !== 'opt_out' && classification.intent !== 'opt_in') return undefined;
+    const wanted = classification.intent === 'opt_out' || classification.intent === 'opt_in';
+    if (!wanted && !classification.needsReview) return undefined;
     const phone = context.normalize(message.from);
     if (phone === null) {
       tally.invalidPhones++;
+      return undefined;
+    }
+    if (!wanted) {
+      const at = timeOf(message.sentAt);
+      if (at === undefined) tally.invalidRecords++;
+      else {
+        const receivedAt = new Date(at).toISOString();
+        const tenantId = message.tenantId ?? defaultTenant;
+        reviews.push({
+          message: {
+            tenantId,
+            phone,
+            messageId: message.id,
+            body,
+            from: message.from,
+            to: message.to,
+            receivedAt,
+          },
+          classification,
+        });
+      }
       return undefined;
     }
     return pendingEvent(message, {

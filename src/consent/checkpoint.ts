@@ -28,7 +28,7 @@ export interface Checkpoint {
   readonly events: number;
   /** RFC 6962 Merkle root (hex) over the numbers' heads (phone, length, newest hash) in phone order. */
   readonly root: string;
-  /** The frozen tenant chain head of a ledger migrated from schema 1, when there is one. */
+  /** The frozen tenant chain head of a ledger migrated from schema 1 or 2, when there is one. */
   readonly legacy?: ChainHead;
   /** Present when the manager has an `auditKey`. */
   readonly signature?: CheckpointSignature;

@@ -29,13 +29,15 @@ export function inboundEvidence(
     readonly to?: string | undefined;
     readonly accountId?: string | undefined;
   },
-  classification: Pick<Classification, 'keyword' | 'match'>,
+  classification: Pick<Classification, 'keyword' | 'match' | 'rule' | 'wrongNumber'>,
 ): ConsentEvidence {
   return compactEvidence({
     messageId: message.messageId,
     body: message.body,
     keyword: classification.keyword,
     match: classification.match ?? undefined,
+    rule: classification.rule === 'none' ? undefined : classification.rule,
+    wrongNumber: classification.wrongNumber,
     from: message.from,
     to: message.to,
     accountId: message.accountId,

@@ -15,7 +15,7 @@ export function describeEvent(event: ConsentEvent): string {
   const note = evidence.note ? ` (${quote(evidence.note)})` : '';
   switch (event.source) {
     case 'sms':
-      return `text ${quote(evidence.body ?? evidence.keyword ?? '')}${message}${route}`;
+      return `text ${quote(evidence.body ?? evidence.keyword ?? '')}${message}${route}${evidence.wrongNumber ? ': the person said it is a wrong number' : ''}`;
     case 'provider':
       return `the provider's ${event.action === 'opt_out' ? 'opt-out' : 'opt-in'} signal for message${message || ' (no id)'}${route}`;
     case 'delivery_error':
@@ -27,7 +27,9 @@ export function describeEvent(event: ConsentEvent): string {
     case 'import':
       return `an import${by}${note}`;
     case 'admin':
-      return `an admin action${by}${note}`;
+      return evidence.reviewId
+        ? `an admin${by} who reviewed the text ${quote(evidence.body ?? '')}${message}${route} and resolved it as an opt-out${note}`
+        : `an admin action${by}${note}`;
     case 'api':
       return `an API call${by}${note}`;
   }

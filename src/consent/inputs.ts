@@ -52,6 +52,8 @@ const evidenceSchema = z
     body: z.string().max(100_000),
     keyword: text,
     match: text,
+    rule: text,
+    wrongNumber: z.boolean(),
     from: text,
     to: text,
     errorCode: z.number().int(),
@@ -107,7 +109,8 @@ export function parseInboundMessage(input: unknown): InboundMessage {
   return parse(inboundSchema, input, 'handleInbound') as InboundMessage;
 }
 
-function parse<T>(schema: z.ZodType<T>, input: unknown, where: string): T {
+/** Validates with a zod schema; throws {@link ValidationError} naming every bad field of `where`'s input. */
+export function parse<T>(schema: z.ZodType<T>, input: unknown, where: string): T {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issues = result.error.issues.map((issue) => ({

@@ -10,7 +10,13 @@ import { ConsentError } from '../errors.js';
 import { type NormalizeOptions, tryNormalizePhone } from '../phone.js';
 import type { ConsentStore } from '../store/contract.js';
 import type { ApplyOutcome, EventDraft } from './apply.js';
-import { type BackfillOptions, type BackfillResult, type HistorySource, runBackfill } from './backfill.js';
+import {
+  type BackfillContext,
+  type BackfillOptions,
+  type BackfillResult,
+  type HistorySource,
+  runBackfill,
+} from './backfill.js';
 import type { Clock, IdGenerator } from './ids.js';
 import type { ConsentEvent } from './types.js';
 
@@ -63,6 +69,7 @@ export interface IntegrationParts {
   readonly normalizeOptions: NormalizeOptions;
   readonly defaultTenant: string;
   readonly apply: (draft: EventDraft) => Promise<ApplyOutcome>;
+  readonly queueReview: BackfillContext['queueReview'];
 }
 
 /**
@@ -124,6 +131,7 @@ export function createIntegrations(
             classify: parts.classify,
             normalize: (raw) => tryNormalizePhone(raw, parts.normalizeOptions),
             apply: parts.apply,
+            queueReview: parts.queueReview,
             defaultTenant: parts.defaultTenant,
             now: () => parts.clock.now(),
           },

@@ -1,5 +1,7 @@
 import type { Classification, ClassifyOptions } from '../classify/index.js';
 import type { CountryCode, E164 } from '../phone.js';
+import type { ResolveReviewInput, ResolveReviewResult, ReviewsOptions } from '../review/queue.js';
+import type { Review, ReviewPage } from '../review/types.js';
 import type { ConsentStore } from '../store/contract.js';
 import type { ApplyOutcome, EventDraft } from './apply.js';
 import type { AuditKey } from './audit-key.js';
@@ -28,6 +30,11 @@ export interface ConsentChange {
   readonly previous: ConsentStatusValue;
   readonly status: ConsentStatus;
   readonly event: ConsentEvent;
+  /**
+   * Set when the text that caused the change said the number is not the person's ("wrong number",
+   * "I'm not Dwight"), so that an app can flag the lead's phone as wrong. Also in `event.evidence`.
+   */
+  readonly wrongNumber?: true;
 }
 
 /** Options of `createConsentManager`. */
@@ -74,6 +81,8 @@ export interface InboundResult extends Classification {
   readonly reply?: string;
   /** The event recorded (or, for a duplicate, recorded the first time). */
   readonly event?: ConsentEvent;
+  /** The review a `needsReview` text is queued as (the same one when the provider delivers it again). */
+  readonly review?: Review;
 }
 
 /** What `record` did. */
@@ -136,6 +145,23 @@ export interface ConsentManager extends ConsentIntegrations, AuditTrail {
       readonly formulas?: CsvFormulas;
     },
   ): AsyncIterable<string>;
+  /**
+   * The review queue: texts the classifier could not decide (`needsReview`), oldest due first, each
+   * with `dueBy`, the FCC deadline of ten business days after it arrived. Paged (`next` → `after`).
+   *
+   * @example
+   * const { items } = await consent.reviews({ state: 'open', dueBefore: new Date() }); // overdue
+   */
+  reviews(options?: ReviewsOptions): Promise<ReviewPage>;
+  /**
+   * Decides one review. `opt_out` records an admin opt-out citing the message, effective when the
+   * message arrived (when the person asked), and `explain()` says so; `not_opt_out` dismisses it.
+   * Resolving again the same way changes nothing; an `opt_out` decision is final.
+   *
+   * @example
+   * await consent.resolveReview(review.id, { decision: 'opt_out', actor: 'ana@example.com' });
+   */
+  resolveReview(reviewId: string, input: ResolveReviewInput): Promise<ResolveReviewResult>;
   /** Adds a change listener; returns the function that removes it. */
   onChange(listener: (change: ConsentChange) => void | Promise<void>): () => void;
   /** Normalizes with the manager's default country. */

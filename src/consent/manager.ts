@@ -1,6 +1,7 @@
 import { type Classification, createClassifier } from '../classify/index.js';
 import { ConsentError, OptedOutError, ValidationError } from '../errors.js';
 import { type E164, isCountryCode, normalizePhone } from '../phone.js';
+import { createReviewQueue } from '../review/queue.js';
 import { assertTenantId, tenantIdProblem } from '../store/tenant-id.js';
 import { type ApplyOutcome, applyEvent, type EventDraft } from './apply.js';
 import { auditKeyOf, createAuditTrail } from './audit-trail.js';
@@ -94,6 +95,14 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
   };
   const auditKey = auditKeyOf(options.auditKey);
   const auditTrail = createAuditTrail({ store, clock, ids }, tenantOf, auditKey);
+  const reviewQueue = createReviewQueue({
+    store,
+    clock,
+    ids,
+    defaultTenant: DEFAULT_TENANT,
+    apply: (draft) => apply(draft),
+  });
+
   const integrations = createIntegrations(
     {
       store,
@@ -103,6 +112,7 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
       normalizeOptions,
       defaultTenant: DEFAULT_TENANT,
       apply: (draft) => apply(draft),
+      queueReview: (message, classification) => reviewQueue.queue(message, classification),
     },
     options,
   );
@@ -115,6 +125,7 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
       previous: outcome.previous,
       status: outcome.status,
       event: outcome.event,
+      ...(outcome.event.evidence.wrongNumber === true ? { wrongNumber: true as const } : {}),
     };
     for (const listener of listeners) {
       try {
@@ -187,7 +198,13 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
       return { classification: { ...classification, providerBlocks: true }, source: 'sms' };
     }
     return {
-      classification: { intent, match: 'exact', keyword: message.body.trim(), providerBlocks: true },
+      classification: {
+        intent,
+        match: 'exact',
+        keyword: message.body.trim(),
+        providerBlocks: true,
+        rule: 'keyword',
+      },
       source: 'provider',
     };
   }
@@ -205,15 +222,23 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
       const phone = normalize(message.from);
       const { classification, source } = classifyInbound(message);
       const { intent, providerBlocks } = classification;
+      const receivedAt =
+        message.receivedAt === undefined
+          ? clock.now().toISOString()
+          : toIso(message.receivedAt, 'receivedAt', clock.now());
       if (intent !== 'opt_out' && intent !== 'opt_in') {
         const reply =
           intent === 'help' && !providerBlocks && replies.help !== false ? replies.help : undefined;
+        const review = classification.needsReview
+          ? (await reviewQueue.queue({ ...message, tenantId, phone, receivedAt }, classification)).review
+          : undefined;
         return {
           ...classification,
           changed: false,
           duplicate: false,
           status: await statusOf(tenantId, phone),
           ...(reply === undefined ? {} : { reply }),
+          ...(review === undefined ? {} : { review }),
         };
       }
       const outcome = await apply(
@@ -222,10 +247,7 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
           phone,
           action: intent,
           source,
-          occurredAt:
-            message.receivedAt === undefined
-              ? clock.now().toISOString()
-              : toIso(message.receivedAt, 'receivedAt', clock.now()),
+          occurredAt: receivedAt,
           evidence: inboundEvidence(message, classification),
           ...(message.messageId === undefined
             ? {}
@@ -319,6 +341,9 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
       exportOptOutLines(store, tenantOf(value), format, pageSize, formulas),
 
     ...auditTrail,
+
+    reviews: (value) => reviewQueue.reviews(value),
+    resolveReview: (reviewId, input) => reviewQueue.resolveReview(reviewId, input),
 
     onChange(listener) {
       listeners.add(listener);

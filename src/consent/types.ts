@@ -48,8 +48,12 @@ export interface ConsentEvidence {
   readonly body?: string;
   /** The keyword or phrase that matched, as the classifier reported it. */
   readonly keyword?: string;
-  /** How the classifier matched: `exact`, `folded` or `phrase`. */
+  /** How the classifier matched: `exact`, `folded`, `phrase` or `fuzzy`. */
   readonly match?: string;
+  /** The classifier rule that fired (`keyword`, `echo`, `fuzzy`, `phrase`, `removal`, `wrong_number`…). */
+  readonly rule?: string;
+  /** The person said the number is not theirs ("wrong number", "I'm not Dwight"). */
+  readonly wrongNumber?: boolean;
   /** The number the message came from, as the provider sent it. */
   readonly from?: string;
   /** The number the message was sent to (one of the tenant's numbers). */
@@ -66,6 +70,8 @@ export interface ConsentEvidence {
   readonly contactId?: string;
   /** Provider account id (Twilio `AccountSid`). */
   readonly accountId?: string;
+  /** The review (`rev_…`) an admin resolved as an opt-out, citing the message above. */
+  readonly reviewId?: string;
 }
 
 /**
@@ -102,7 +108,7 @@ export interface ConsentEvent {
    */
   readonly mac?: string;
   /**
-   * `tenant` for events of a ledger written before per-number chains (schema 1), sealed on one chain
+   * `tenant` for events of a ledger written before per-number chains (schema 1 or 2), sealed on one chain
    * per tenant; they keep verifying as they were. Absent for every event written since.
    */
   readonly chain?: 'tenant';

@@ -107,6 +107,31 @@ CREATE INDEX outbox_jobs_due_idx ON ${t.jobs} (state, available_at, id);
   },
   {
     version: 2,
+    name: 'review queue',
+    sql: (t) => `
+CREATE TABLE ${t.reviews} (
+  tenant_id text COLLATE "C" NOT NULL,
+  id text COLLATE "C" NOT NULL,
+  key text COLLATE "C" NOT NULL,
+  phone text COLLATE "C" NOT NULL,
+  message_id text,
+  body text NOT NULL,
+  from_number text NOT NULL,
+  to_number text,
+  received_at timestamptz NOT NULL,
+  due_by timestamptz NOT NULL,
+  classification jsonb NOT NULL,
+  created_at timestamptz NOT NULL,
+  state text NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'resolved')),
+  resolution jsonb,
+  PRIMARY KEY (tenant_id, id),
+  UNIQUE (tenant_id, key)
+);
+CREATE INDEX reviews_tenant_due_idx ON ${t.reviews} (tenant_id, due_by, id);
+`,
+  },
+  {
+    version: 3,
     name: 'per-number chains, keyed MACs, checkpoints',
     // Events already stored keep their tenant chain (chain = 'tenant', read from the column default
     // without rewriting a row); the tenant's head row is frozen and keeps proving that prefix.

@@ -172,7 +172,7 @@ export async function readNumberStates(
   }));
 }
 
-/** The frozen tenant-chain head of a ledger migrated from schema 1, or null. */
+/** The frozen tenant-chain head of a ledger migrated from schema 1 or 2, or null. */
 export async function getChainHead(context: StoreContext, tenantId: string): Promise<ChainHead | null> {
   const [row] = await read<{ seq: string | number; hash: string | null }>(
     context,

@@ -16,6 +16,7 @@ export interface TableNames {
   readonly jobs: string;
   readonly checkpoints: string;
   readonly checkpointHeads: string;
+  readonly reviews: string;
   readonly migrations: string;
 }
 
@@ -40,6 +41,7 @@ export function tableNames(schema: string = DEFAULT_SCHEMA): TableNames {
     jobs: table('outbox_jobs'),
     checkpoints: table('checkpoints'),
     checkpointHeads: table('checkpoint_heads'),
+    reviews: table('reviews'),
     migrations: table('schema_migrations'),
   };
 }

@@ -20,6 +20,7 @@ import {
   readLedger,
   readNumberStates,
 } from './reads.js';
+import { addReview, getReview, listReviews, resolveReview } from './reviews.js';
 import { tableNames } from './schema.js';
 import { createSchemaGuard } from './schema-version.js';
 import { createPhoneTransaction, phoneLockKey, phoneLockSql } from './transaction.js';
@@ -228,6 +229,16 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresCons
       return listJobs(context, listOptions);
     },
     listTenants: guarded(() => listTenants(context)),
+    addReview: async (review) => {
+      assertTenantId(review.tenantId);
+      await schemaGuard.check();
+      return addReview(context, review);
+    },
+    getReview: scoped(guarded((tenantId, reviewId) => getReview(context, tenantId, reviewId))),
+    listReviews: scoped(guarded((tenantId, query) => listReviews(context, tenantId, query))),
+    resolveReview: scoped(
+      guarded((tenantId, reviewId, resolution) => resolveReview(context, tenantId, reviewId, resolution)),
+    ),
     // The client belongs to the caller; the store releases only its hold on a PGlite folder's lock.
     async close() {
       releaseFolder?.();

@@ -3,6 +3,7 @@ import type { Checkpoint } from '../consent/checkpoint.js';
 import type { NumberHead } from '../consent/merkle.js';
 import type { ConsentEvent, ConsentStatus, ConsentStatusValue } from '../consent/types.js';
 import type { E164 } from '../phone.js';
+import type { NewReview, Review, ReviewPage, ReviewQuery, ReviewResolution } from '../review/types.js';
 
 /**
  * The one FCC-allowed confirmation text after an opt-out the provider did not confirm itself: the
@@ -197,7 +198,7 @@ export interface ConsentStore {
   /** Every number's status row with its chain head, ordered by phone, paged. */
   readNumberStates(tenantId: string, options: PhonePaging): Promise<NumberState[]>;
   /**
-   * The head of the tenant chain of a ledger written before per-number chains (schema 1), frozen when
+   * The head of the tenant chain of a ledger written before per-number chains (schema 1 or 2), frozen when
    * the store was migrated and kept apart from the events; null for a tenant that has none.
    * Read-only: it MUST NOT lock anything.
    */
@@ -242,6 +243,27 @@ export interface ConsentStore {
   }): Promise<OutboxJob[]>;
   /** Every tenant that has an event. */
   listTenants(): Promise<string[]>;
+  /**
+   * Queues a message for a person to review. MUST be idempotent by (`tenantId`, `key`): of any number
+   * of concurrent calls with one key exactly one receives `added: true`; every call resolves to the
+   * review stored under that key (the first one's), never a second copy.
+   */
+  addReview(review: NewReview): Promise<{ readonly added: boolean; readonly review: Review }>;
+  /** One review of the tenant by id, or null. */
+  getReview(tenantId: string, reviewId: string): Promise<Review | null>;
+  /**
+   * The tenant's reviews ordered by `dueBy`, then `id` (oldest due first), optionally in one state
+   * and due before an instant; keyset-paged through `after`/`next`.
+   */
+  listReviews(tenantId: string, query: ReviewQuery): Promise<ReviewPage>;
+  /**
+   * Resolves a review in one conditional step: it sets the resolution of an open review, and an
+   * `opt_out` resolution also replaces a `not_opt_out` one (an opt-out is recorded by then and the
+   * review must say so); nothing replaces an `opt_out` resolution. Of concurrent callers on an open
+   * review exactly one MUST win. Resolves to the review as stored afterwards (compare its resolution
+   * with yours), or null when the tenant has no review with that id.
+   */
+  resolveReview(tenantId: string, reviewId: string, resolution: ReviewResolution): Promise<Review | null>;
   /** Releases connections the store opened itself. */
   close(): Promise<void>;
 }

@@ -18,6 +18,7 @@ import type {
 } from './contract.js';
 import { compareJobs } from './job-order.js';
 import { createKeyedMutex, type Release } from './keyed-mutex.js';
+import { createMemoryReviews, type MemoryReviewData } from './memory-reviews.js';
 import { createSortedKeys, type SortedKeys } from './sorted-keys.js';
 import { assertTenantId } from './tenant-id.js';
 
@@ -59,6 +60,8 @@ export interface MemoryTenantData {
 export interface MemoryStoreInternals {
   readonly tenants: Map<string, MemoryTenantData>;
   readonly jobs: Map<string, OutboxJob>;
+  /** The review queue, per tenant. */
+  readonly reviews: Map<string, MemoryReviewData>;
 }
 
 /** The memory store: a {@link ConsentStore} plus its raw data. */
@@ -76,6 +79,7 @@ export interface MemoryConsentStore extends ConsentStore {
 export function createMemoryStore(): MemoryConsentStore {
   const tenants = new Map<string, MemoryTenantData>();
   const jobs = new Map<string, OutboxJob>();
+  const reviews = new Map<string, MemoryReviewData>();
   const locks = createKeyedMutex();
 
   function tenant(tenantId: string): MemoryTenantData {
@@ -196,8 +200,9 @@ export function createMemoryStore(): MemoryConsentStore {
   }
 
   const store: MemoryConsentStore = {
-    internals: { tenants, jobs },
+    internals: { tenants, jobs, reviews },
     transact,
+    ...createMemoryReviews(reviews),
     async getStatus(tenantId, phone) {
       assertTenantId(tenantId);
       const data = tenants.get(tenantId);

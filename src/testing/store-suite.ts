@@ -9,6 +9,7 @@ import { ledgerTests } from './store-suite/ledger.js';
 import { orderingTests } from './store-suite/ordering.js';
 import { outboxTests } from './store-suite/outbox.js';
 import { readTests } from './store-suite/reads.js';
+import { reviewTests } from './store-suite/reviews.js';
 import { tenantIdTests } from './store-suite/tenant-ids.js';
 import { tenantTests } from './store-suite/tenants.js';
 import type { GroupKit, StoreSuiteGroup, StoreSuiteOptions, SuiteTestFn } from './store-suite/types.js';
@@ -32,6 +33,7 @@ const GROUPS: readonly [StoreSuiteGroup, (kit: GroupKit) => void][] = [
   ['confirmation', confirmationTests],
   ['outbox', outboxTests],
   ['audit', auditTests],
+  ['reviews', reviewTests],
 ];
 
 /**

@@ -1,10 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import { type CustomKeywords, classifyMessage, createClassifier } from '../../src/classify/index.js';
 import { ConsentError } from '../../src/errors.js';
-import { folded, NONE, phrase, providerBlocked } from './helpers.js';
+import { folded, keywordClause, NONE, providerBlocked } from './helpers.js';
 
 function custom(intent: 'opt_out' | 'opt_in' | 'help', keyword: string, match: 'exact' | 'folded') {
-  return { intent, match, keyword, language: 'custom', providerBlocks: false };
+  return { intent, match, keyword, language: 'custom', providerBlocks: false, rule: 'keyword' };
 }
 
 describe('custom keywords add to the defaults', () => {
@@ -32,8 +32,8 @@ describe('custom keywords add to the defaults', () => {
   });
 
   test('a custom opt-out keyword counts as a clause under reasonable', () => {
-    expect(classify('unsubme please')).toEqual(phrase('unsubme please', 'custom'));
-    expect(classify('Hi, I got your message, thanks. Unsubme.')).toEqual(phrase('unsubme', 'custom'));
+    expect(classify('unsubme please')).toEqual(keywordClause('unsubme please', 'custom'));
+    expect(classify('Hi, I got your message, thanks. Unsubme.')).toEqual(keywordClause('unsubme', 'custom'));
   });
 
   test('the carrier policy ignores custom keywords: Twilio’s default filter does not know them', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { classifyMessage, foldText } from '../../src/classify/index.js';
-import { folded, NONE, phrase, providerBlocked } from './helpers.js';
+import { folded, NONE, phrase, providerBlocked, REVIEW, removal } from './helpers.js';
 
 describe('hostile Unicode is folded, never thrown on', () => {
   test.each([
@@ -25,9 +25,12 @@ describe('hostile Unicode is folded, never thrown on', () => {
     ['Ｓｔｏｐ　ｔｅｘｔｉｎｇ　ｍｅ', 'stop texting me'],
     ['Stop texting me\r\n\r\nSent from my iPhone', 'stop texting me'],
     ['s\u200Btop texting me', 'stop texting me'],
-    ['ｐｌｅａｓｅ ｒｅｍｏｖｅ ｍｅ', 'remove me'],
   ])('%j opts out as a phrase', (body, keyword) => {
     expect(classifyMessage(body)).toEqual(phrase(keyword));
+  });
+
+  test('full-width removal wording is folded before it is read', () => {
+    expect(classifyMessage('ｐｌｅａｓｅ ｒｅｍｏｖｅ ｍｅ')).toEqual(removal('remove me'));
   });
 
   test('a 1,600-character body: a padded keyword is still exact, a long message is none', () => {
@@ -37,7 +40,7 @@ describe('hostile Unicode is folded, never thrown on', () => {
     expect(classifyMessage('a'.repeat(1_600))).toEqual(NONE);
     expect(classifyMessage('stop '.repeat(320))).toEqual(folded('opt_out', 'STOP'));
     expect(classifyMessage('🛑'.repeat(800)).intent).toBe('none');
-    expect(classifyMessage(`${'\u200B'.repeat(1_598)}no`)).toEqual({ ...NONE, needsReview: true });
+    expect(classifyMessage(`${'\u200B'.repeat(1_598)}no`)).toEqual(REVIEW);
   });
 
   test.each([

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { classifyMessage, LANGUAGE_KEYWORDS } from '../../src/classify/index.js';
 import { ConsentError } from '../../src/errors.js';
-import { folded, NONE, phrase, providerBlocked, REVIEW } from './helpers.js';
+import { folded, keywordClause, NONE, phrase, providerBlocked, REVIEW } from './helpers.js';
 
 const spanish = { languages: ['es'] };
 const french = { languages: ['fr'] };
@@ -31,9 +31,25 @@ describe('Spanish keywords and phrases, behind languages: ["es"]', () => {
     ['Quiero darme de baja', 'quiero darme de baja'],
     ['sáquenme de la lista', 'saquenme de la lista'],
     ['No más mensajes', 'no mas mensajes'],
-    ['ALTO por favor', 'alto por favor'],
   ])('%j opts out (phrase %j, language es)', (body, keyword) => {
     expect(classifyMessage(body, spanish)).toEqual(phrase(keyword, 'es'));
+  });
+
+  test.each([
+    ['ya no más', 'ya no mas'],
+    ['Ya no mas!', 'ya no mas'],
+    ['ya no me manden nada', 'no me manden nada'],
+    ['no quiero recibir más textos', 'no quiero recibir mas textos'],
+  ])('Spanish short form %j opts out', (body, keyword) => {
+    expect(classifyMessage(body, spanish)).toEqual(phrase(keyword, 'es'));
+  });
+
+  test('a bare "no más" is as unclear as "no more": reviewed', () => {
+    expect(classifyMessage('no más', spanish)).toEqual(REVIEW);
+  });
+
+  test('a Spanish keyword with courtesy words is a keyword clause', () => {
+    expect(classifyMessage('ALTO por favor', spanish)).toEqual(keywordClause('alto por favor', 'es'));
   });
 
   test.each(['no dejen de enviarme mensajes', 'el volumen está muy alto', 'Gracias, nos vemos mañana'])(
@@ -83,6 +99,13 @@ describe('French keywords and phrases, behind languages: ["fr"]', () => {
     'Merci, à demain',
   ])('%j is not an opt-out', (body) => {
     expect(classifyMessage(body, french)).toEqual(NONE);
+  });
+
+  test.each([
+    ['je ne veux plus de vos offres', 'je ne veux plus de vos offres'],
+    ['retirez-moi de votre liste', 'retirez moi'],
+  ])('French short form %j opts out', (body, keyword) => {
+    expect(classifyMessage(body, french)).toEqual(phrase(keyword, 'fr'));
   });
 
   test('mauvais numéro is flagged for review', () => {

@@ -7,6 +7,7 @@ import { foldForWords, foldLines } from '../../src/classify/fold.js';
 import {
   type ClassifyOptions,
   classifyMessage,
+  DEFAULT_KEYWORDS,
   foldText,
   LANGUAGE_KEYWORDS,
 } from '../../src/classify/index.js';
@@ -109,6 +110,37 @@ const VOCABULARY = [
   'ok',
   'stp',
   'haltall',
+  'Stop2End',
+  'quit2end',
+  '2',
+  'to',
+  '=',
+  'Qiut',
+  'Sotp',
+  'Stoooop',
+  'Quite',
+  'Liked',
+  'Reacted',
+  '“',
+  '”',
+  'Sent from my iPhone',
+  "I'm",
+  'Amy',
+  'NANCY',
+  'name',
+  'here',
+  "isn't",
+  'this',
+  'is',
+  'guy',
+  'forget',
+  'further',
+  'email',
+  'only',
+  'discontinue',
+  'junk',
+  'sister',
+  'unsubscribed',
   'ＳＴＯＰ',
   'S\u200BTOP',
   'st\u0301op',
@@ -124,6 +156,28 @@ const VOCABULARY = [
 // Whole phrases (one per phrase rule at least) and everything the sets list, so that a prefilter that
 // forgot one of them is caught.
 const PHRASES = [
+  'Stop2End',
+  'quit to end',
+  'Quit 2 End',
+  'Cancel2Qiut',
+  "I'm not Dwight",
+  'Not Carla',
+  'no Carla here',
+  "this isn't Mark's phone",
+  'wrong number',
+  'you have the wrong guy',
+  'nobody here by that name',
+  'Liked “Reply STOP to opt out”',
+  'Nope not interested STOP',
+  'Quit I have no money',
+  'end cancel quit',
+  'remove from contact list',
+  'forget this number',
+  'no further messages',
+  'email only',
+  'discontinue these texts',
+  "I don't want these anymore",
+  'my sister unsubscribed',
   'stop texting me',
   'quit bugging me',
   'stop sending me these texts',
@@ -349,6 +403,56 @@ describe('classification invariants (property tests)', () => {
         );
       }),
       { numRuns: 20_000 },
+    );
+  });
+});
+
+// White space as the carrier reading trims it (Twilio trims; the BOM is not white space there).
+const TWILIO_SPACE =
+  /^[\t-\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t-\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
+const TWILIO_KEYWORDS = new Set([
+  ...DEFAULT_KEYWORDS.optOut,
+  ...DEFAULT_KEYWORDS.optIn,
+  ...DEFAULT_KEYWORDS.help,
+]);
+
+describe('rules and the carrier filter (property tests)', () => {
+  test('carrier is exactly Twilio’s filter: the trimmed body, ASCII case aside, is a default keyword', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          anyText,
+          fc.constantFrom(...TWILIO_KEYWORDS).map((word) => ` ${word.toLowerCase()}\n`),
+        ),
+        (body) => {
+          const trimmed = body.replace(TWILIO_SPACE, '');
+          const twilio = /^[A-Za-z]+$/.test(trimmed) && TWILIO_KEYWORDS.has(trimmed.toUpperCase());
+          const carrier = classifyMessage(body, { policy: 'carrier' });
+          expect(carrier.intent !== 'none').toBe(twilio);
+          expect(carrier.providerBlocks).toBe(twilio);
+        },
+      ),
+      { numRuns: 5_000 },
+    );
+  });
+
+  test('every verdict names its rule; wrongNumber only on wrong-number opt-outs; fuzzy only on one word', () => {
+    fc.assert(
+      fc.property(anyText, fc.constantFrom(...OPTIONS), (body, options) => {
+        const result = classifyMessage(body, options);
+        expect(typeof result.rule).toBe('string');
+        expect(result.rule === 'none').toBe(result.intent === 'none' && result.needsReview !== true);
+        if (result.wrongNumber === true) {
+          expect(result.rule).toBe('wrong_number');
+          expect(result.intent).toBe('opt_out');
+        }
+        if (result.rule === 'fuzzy') {
+          expect(result.match).toBe('fuzzy');
+          expect(options.policy).toBe('reasonable');
+        }
+        if (result.intent === 'opt_in') expect(['exact', 'folded']).toContain(result.match);
+      }),
+      { numRuns: 3_000 },
     );
   });
 });

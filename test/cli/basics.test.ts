@@ -19,6 +19,7 @@ describe('sms-consent help and version', () => {
       'explain',
       'history',
       'record',
+      'review',
       'import',
       'export',
       'verify',
@@ -83,7 +84,23 @@ describe('sms-consent classify', () => {
 describe('sms-consent usage errors', () => {
   test.each([
     [['bogus'], /unknown command "bogus" \(see "sms-consent --help"\)/],
-    [['status', '--nope', '+14155552671'], /Unknown option '--nope'.*sms-consent status --help/],
+    [
+      ['status', '--nope', '+14155552671'],
+      /^sms-consent: --nope: unknown option \(see "sms-consent status --help"\)$/m,
+    ],
+    [['status', '--tenat', 'x', '+1415'], /--tenat: unknown option; did you mean --tenant\?/],
+    [['stauts', '+14155552671'], /unknown command "stauts"; did you mean "status"\?/],
+    [['export', '--fromat', 'csv'], /--fromat: unknown option; did you mean --format\?/],
+    [['status', '+14155552671', '--tenant'], /^sms-consent: --tenant: needs a value/],
+    [['status', '+14155552671', '--json=yes'], /^sms-consent: --json: takes no value/],
+    [
+      ['classify', 'stop', 'texting', 'me'],
+      /classify takes one message, got 3 arguments: quote it, as in sms-consent classify "stop texting me"/,
+    ],
+    [['export', '--mkdir'], /--mkdir goes with --out/],
+    [['review', 'resolve', 'rev_1', '--actor', 'ana'], /exactly one of --opt-out .* and --dismiss/],
+    [['review', 'resolve', 'rev_1', '--opt-out'], /--actor: is required/],
+    [['review', '--actor', 'ana'], /--actor: not an option of review \(listing\)/],
     [['classify'], /classify needs the text/],
     [['record', 'maybe', '+14155552671', '--note', 'x'], /record needs opt-out or opt-in/],
     [['record', 'opt-out', '+14155552671'], /--note: is required/],

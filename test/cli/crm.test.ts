@@ -54,7 +54,7 @@ describe.each(kinds)('sms-consent sync and reconcile on $name', (kind) => {
     ]);
     expect(crm.fieldValue(lead, FIELD)).toBe('opted_in');
 
-    const reconcile = await cli('reconcile');
+    const reconcile = await cli('reconcile', '--progress');
     expect(reconcile.code).toBe(0);
     expect(reconcile.stdout).toMatch(/corrected 1\.\n {2}contact \S+ \(\+1\d+\): opted_in -> opted_out\n/);
     expect(reconcile.stderr).toMatch(/^reconcile: done: \d+ contacts checked, 1 corrected$/m);

@@ -53,8 +53,8 @@ describe.each(kinds)('sms-consent import and export on $name', (kind) => {
   }, async () => {
     const [whole, stepwise, killed] = await Promise.all([kind.create(), kind.create(), kind.create()]);
 
-    // One uninterrupted run, with plain progress lines on stderr (not a terminal).
-    const first = await cli(whole, ['import', ...FILES, '--json'], LINES);
+    // One uninterrupted run, with plain progress lines on stderr (not a terminal: only with --progress).
+    const first = await cli(whole, ['import', ...FILES, '--json', '--progress'], LINES);
     expect(first.code).toBe(0);
     const result = JSON.parse(first.stdout);
     expect(result).toMatchObject({
@@ -78,7 +78,7 @@ describe.each(kinds)('sms-consent import and export on $name', (kind) => {
     // Stopped half-way through writing: politely (SIGTERM, like Ctrl-C), then without warning, then run again.
     const stopWhileWriting = (signal: NodeJS.Signals) => {
       let sent = false;
-      return runCli(['import', ...FILES, '--batch-size', '20', ...killed.flags], {
+      return runCli(['import', ...FILES, '--batch-size', '20', '--progress', ...killed.flags], {
         env: LINES,
         onStderr(text, child) {
           if (!sent && /import \(writing\): +\d+% +[1-9]/.test(text)) {
@@ -120,7 +120,7 @@ describe.each(kinds)('sms-consent import and export on $name', (kind) => {
     expect((await cli(store, ['import', ...FILES, '--quiet'])).code).toBe(0);
     const out = join(folder, `opt-outs-${kind.name}.csv`);
 
-    const csv = await cli(store, ['export', '--out', out, '--json'], LINES);
+    const csv = await cli(store, ['export', '--out', out, '--json', '--progress'], LINES);
     expect(csv.code).toBe(0);
     const summary = JSON.parse(csv.stdout);
     const now = history.optOutsAsOf(Number.POSITIVE_INFINITY);

@@ -128,6 +128,18 @@ export function createInspector(raw: RawQuery, schema: string): StoreInspector {
         ...(row.lease_ms === null ? {} : { leaseUntil: iso(row.lease_ms) }),
       }));
     },
+    async reviews(tenantId) {
+      const rows = await raw(
+        `SELECT id, key, state, resolution->>'decision' AS decision FROM ${q('reviews')} WHERE tenant_id = $1 ORDER BY id`,
+        [tenantId],
+      );
+      return rows.map((row) => ({
+        id: row.id as string,
+        key: row.key as string,
+        state: row.state as 'open' | 'resolved',
+        ...(row.decision === null ? {} : { decision: row.decision as string }),
+      }));
+    },
   };
 }
 

@@ -65,14 +65,16 @@ describe('PostgreSQL store on PGlite: behaviour', () => {
     const results = await Promise.all(
       Array.from({ length: 4 }, () => createPostgresStore({ client: db, schema }).migrate()),
     );
-    expect(results.flatMap((result) => result.applied)).toEqual([1, 2]);
+    expect(results.flatMap((result) => result.applied)).toEqual(
+      postgresMigrations().map(({ version }) => version),
+    );
     expect(results.every((result) => result.version === POSTGRES_SCHEMA_VERSION)).toBe(true);
   });
 
   test('postgresMigrations() gives the same schema as SQL for an external migration tool', async () => {
     const schema = randomSchema();
     const migrations = postgresMigrations(schema);
-    expect(migrations.map((migration) => migration.version)).toEqual([1, POSTGRES_SCHEMA_VERSION]);
+    expect(migrations.map((migration) => migration.version).at(-1)).toBe(POSTGRES_SCHEMA_VERSION);
     for (const migration of migrations) await db.exec(migration.sql);
     const store = createPostgresStore({ client: db, schema });
     expect(await store.migrate()).toEqual({ version: POSTGRES_SCHEMA_VERSION, applied: [] });

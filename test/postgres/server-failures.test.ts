@@ -6,7 +6,12 @@ import {
   createConsentManager,
   type E164,
 } from 'sms-consent';
-import { createPostgresStore, type PostgresConsentStore } from 'sms-consent/postgres';
+import {
+  createPostgresStore,
+  POSTGRES_SCHEMA_VERSION,
+  type PostgresConsentStore,
+  postgresMigrations,
+} from 'sms-consent/postgres';
 
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { tableNames } from '../../src/postgres/schema.js';
@@ -176,10 +181,11 @@ describe.skipIf(!DATABASE_URL)(`PostgreSQL store failures on a real server (${NE
       const results = await Promise.all(
         clients.map((client) => createPostgresStore({ client, schema }).migrate()),
       );
-      expect(results.flatMap((result) => result.applied)).toEqual([1, 2]);
-      expect(results.map((result) => result.version)).toEqual([2, 2, 2, 2]);
+      const versions = postgresMigrations().map(({ version }) => version);
+      expect(results.flatMap((result) => result.applied)).toEqual(versions);
+      expect(results.map((result) => result.version)).toEqual(Array(4).fill(POSTGRES_SCHEMA_VERSION));
       const rows = await admin.query(`SELECT version FROM "${schema}".schema_migrations ORDER BY version`);
-      expect(rows.rows).toEqual([{ version: 1 }, { version: 2 }]);
+      expect(rows.rows).toEqual(versions.map((version) => ({ version })));
     } finally {
       await Promise.all(clients.map((client) => client.end()));
     }

@@ -23,6 +23,13 @@ export function memoryInspector(store: MemoryConsentStore): StoreInspector {
       store.internals.tenants.get(tenantId)?.statuses.get(phone) ?? null,
     keyCount: async (tenantId) => store.internals.tenants.get(tenantId)?.keys.size ?? 0,
     jobs: async () => [...store.internals.jobs.values()],
+    reviews: async (tenantId) =>
+      [...(store.internals.reviews.get(tenantId)?.byId.values() ?? [])].map((review) => ({
+        id: review.id,
+        key: review.key,
+        state: review.state,
+        ...(review.resolution ? { decision: review.resolution.decision } : {}),
+      })),
   };
 }
 

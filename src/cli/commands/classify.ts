@@ -38,20 +38,26 @@ const optionsSchema = z.object({
 export const classifyCommand: Command = {
   name: 'classify',
   summary: 'Show how each classification policy reads a text',
-  usage: '<text…>',
+  usage: '"<text>"',
   help: `Classifies an inbound text under the three policies side by side:
   carrier     exactly what Twilio's default filter acts on
   standard    keywords after folding, plus the FCC per-se words
   reasonable  standard, plus plain-language revocations (the library's default)
-Several words are joined with spaces; quote the text to keep it as typed.
+It takes one message: quote it ("stop texting me"), so the shell keeps it as typed.
 
 Options:
   --languages <list>  extra keyword languages besides English, e.g. es,fr`,
   options: { languages: { type: 'string' } },
   async run({ values, positionals, out }) {
     if (positionals.length === 0) throw new UsageError('classify needs the text to classify', 'classify');
+    if (positionals.length > 1) {
+      throw new UsageError(
+        `classify takes one message, got ${positionals.length} arguments: quote it, as in sms-consent classify ${JSON.stringify(positionals.join(' '))}`,
+        'classify',
+      );
+    }
     const { languages } = validate(optionsSchema, values, 'classify');
-    const text = positionals.join(' ');
+    const [text = ''] = positionals;
     const results = Object.fromEntries(
       POLICIES.map((policy) => [policy, classifyMessage(text, { policy, languages })]),
     ) as Record<Policy, Classification>;

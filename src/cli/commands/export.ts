@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { mkdir, rm, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { exportRows } from '../../consent/export.js';
 import { dateOption, UsageError, validate } from '../args.js';
@@ -15,6 +15,7 @@ import { createCliManager } from '../store.js';
 const optionsSchema = z.object({
   format: z.enum(['csv', 'jsonl']).default('csv'),
   out: z.string().min(1, 'must not be empty').optional(),
+  mkdir: z.boolean().default(false),
   'as-of': dateOption.optional(),
   'raw-formulas': z.boolean().default(false),
 });
@@ -23,7 +24,7 @@ const optionsSchema = z.object({
 export const exportCommand: Command = {
   name: 'export',
   summary: 'Export the opt-out list (CSV or JSON lines), now or as of a date',
-  usage: '[--format csv|jsonl] [--out <file>] [--as-of <date>] [--raw-formulas]',
+  usage: '[--format csv|jsonl] [--out <file> [--mkdir]] [--as-of <date>] [--raw-formulas]',
   help: `Writes every opted-out number of the tenant with when, how and by which message it opted out.
 Columns: phone, opted_out_at, source, keyword, message_id, body, event_id. CSV follows RFC 4180
 (header, CRLF line ends, any field with a CR or LF quoted) and prefixes with ' a field a
@@ -32,7 +33,9 @@ spreadsheet would run as a formula (= + - @ tab CR first); JSON lines have one o
 Options:
   --format csv|jsonl   default csv
   --out <file>         write to a file (written whole, then moved into place) instead of stdout;
-                       a new file or a regular one, never a device, symlink or directory
+                       its folder must exist; a new file or a regular one, never a device,
+                       symlink or directory
+  --mkdir              with --out, create the file's folder when it does not exist
   --as-of <date>       the list as it stood at that instant (ISO 8601, UTC unless a zone is
                        given; a date alone is 00:00 UTC): every number's events that occurred
                        at or before it, folded by the same rules as the live status
@@ -44,6 +47,7 @@ summary is printed on stdout (as JSON with --json).`,
   options: {
     format: { type: 'string' },
     out: { type: 'string' },
+    mkdir: { type: 'boolean' },
     'as-of': { type: 'string' },
     'raw-formulas': { type: 'boolean' },
   },
@@ -52,7 +56,10 @@ summary is printed on stdout (as JSON with --json).`,
       throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`, 'export');
     const options = validate(optionsSchema, values, 'export');
     const asOf = options['as-of'];
-    if (options.out !== undefined) await assertOutputTarget(resolve(options.out));
+    if (options.mkdir && options.out === undefined) throw new UsageError('--mkdir goes with --out', 'export');
+    const target = options.out === undefined ? undefined : resolve(options.out);
+    if (target !== undefined) await prepareFolder(dirname(target), options.mkdir);
+    if (target !== undefined) await assertOutputTarget(target);
     const formulas = options['raw-formulas'] ? 'raw' : 'neutralize';
     const cli = await openStore();
     const consent = createCliManager(cli, globals);
@@ -78,7 +85,6 @@ summary is printed on stdout (as JSON with --json).`,
       lines = exportRows(optOutsAsOf(cli.store, tenantId, asOf, report), options.format, formulas);
     }
 
-    const target = options.out === undefined ? undefined : resolve(options.out);
     const sink = target === undefined ? streamSink(out.stdout) : fileSink(target);
     let rows = 0;
     try {
@@ -107,11 +113,31 @@ summary is printed on stdout (as JSON with --json).`,
       ...(asOf === undefined ? {} : { asOf: asOf.toISOString() }),
     };
     const text = `${formatCount(rows)} opted-out number${rows === 1 ? '' : 's'}${asOf ? ` as of ${asOf.toISOString()}` : ''}${target ? ` written to ${target}` : ''}`;
-    bar.finish(`done: ${text}`);
-    if (target !== undefined) out.result(summary, `Exported ${text}.`);
+    if (target !== undefined) {
+      bar.finish(`done: ${text}`);
+      out.result(summary, `Exported ${text}.`);
+    } else {
+      // The export itself is stdout: the summary is a note on stderr, shown whether or not it is a terminal.
+      bar.clear();
+      out.note(`export: done: ${text}`);
+    }
     return 0;
   },
 };
+
+/** The folder of `--out` must be there before the store is opened; `--mkdir` creates it. */
+async function prepareFolder(folder: string, create: boolean): Promise<void> {
+  const info = await stat(folder).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  });
+  if (info?.isDirectory()) return;
+  if (info) throw new UsageError(`--out: ${folder} is not a folder`, 'export');
+  if (!create) {
+    throw new UsageError(`--out: the folder ${folder} does not exist (pass --mkdir to create it)`, 'export');
+  }
+  await mkdir(folder, { recursive: true });
+}
 
 /** Where the export goes: written in order, with back-pressure. */
 interface Sink {

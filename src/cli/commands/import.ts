@@ -115,7 +115,7 @@ function summary(sourceName: string, result: BackfillResult): string[] {
   const n = formatCount;
   return [
     `Imported ${sourceName}: ${n(result.read)} messages (${n(result.inbound)} inbound, ${n(result.outbound)} outbound).`,
-    `  inbound: ${n(result.intents.opt_out)} opt-out, ${n(result.intents.opt_in)} opt-in, ${n(result.intents.help)} help, ${n(result.intents.none)} other (${n(result.needsReview)} to review)`,
+    `  inbound: ${n(result.intents.opt_out)} opt-out, ${n(result.intents.opt_in)} opt-in, ${n(result.intents.help)} help, ${n(result.intents.none)} other (${n(result.needsReview)} to review, ${n(result.reviewsQueued)} newly queued: see "sms-consent review")`,
     `  delivery errors 21610: ${n(result.deliveryErrors)}`,
     `  ledger: ${n(result.recorded)} events recorded, ${n(result.duplicates)} already there; ${n(result.changed)} status changes`,
     `  skipped: ${n(result.invalidPhones)} invalid numbers, ${n(result.invalidRecords)} without a date`,

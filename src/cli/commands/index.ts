@@ -8,6 +8,7 @@ import { importCommand } from './import.js';
 import { migrateCommand } from './migrate.js';
 import { reconcileCommand } from './reconcile.js';
 import { recordCommand } from './record.js';
+import { reviewCommand } from './review.js';
 import { statusCommand } from './status.js';
 import { syncCommand } from './sync.js';
 import { verifyCommand } from './verify.js';
@@ -19,6 +20,7 @@ export const COMMANDS: readonly Command[] = [
   explainCommand,
   historyCommand,
   recordCommand,
+  reviewCommand,
   importCommand,
   exportCommand,
   verifyCommand,

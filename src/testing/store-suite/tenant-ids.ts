@@ -43,6 +43,28 @@ function storeCalls(store: ConsentStore, tenantId: string): [string, () => Promi
     ['consumeConfirmation', () => store.consumeConfirmation(tenantId, PHONE, 'text', NOW)],
     ['claimJobs', () => store.claimJobs({ limit: 1, leaseMs: 1000, now: NOW, leaseToken: 't', tenantId })],
     ['listJobs', () => store.listJobs({ state: 'pending', tenantId, limit: 1 })],
+    [
+      'addReview',
+      () =>
+        store.addReview({
+          id: 'rev_x',
+          tenantId,
+          phone: PHONE,
+          key: 'msg:SM1',
+          body: 'Not interested',
+          from: PHONE,
+          receivedAt: NOW,
+          dueBy: NOW,
+          classification: { intent: 'none', match: null },
+          createdAt: NOW,
+        }),
+    ],
+    ['getReview', () => store.getReview(tenantId, 'rev_x')],
+    ['listReviews', () => store.listReviews(tenantId, { limit: 10 })],
+    [
+      'resolveReview',
+      () => store.resolveReview(tenantId, 'rev_x', { decision: 'opt_out', actor: 'ana', resolvedAt: NOW }),
+    ],
   ];
 }
 
@@ -63,6 +85,12 @@ function managerCalls({ consent }: SuiteContext, tenantId: string): [string, () 
     ],
     ['record', () => consent.record({ phone: PHONE, action: 'opt_out', source: 'admin', tenantId })],
     ['handleInbound', () => consent.handleInbound({ from: PHONE, body: 'STOP', messageId: 'SM1', tenantId })],
+    [
+      'handleInbound (review)',
+      () => consent.handleInbound({ from: PHONE, body: 'Not interested', messageId: 'SM2', tenantId }),
+    ],
+    ['reviews', () => consent.reviews({ tenantId })],
+    ['resolveReview', () => consent.resolveReview('rev_x', { decision: 'opt_out', actor: 'ana', tenantId })],
   ];
 }
 

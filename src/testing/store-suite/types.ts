@@ -36,6 +36,10 @@ export interface StoreInspector {
   keyCount(tenantId: string): Promise<number>;
   /** Every outbox job. */
   jobs(): Promise<OutboxJob[]>;
+  /** The tenant's reviews as stored (id, key, state, decision), any order; optional. */
+  reviews?(
+    tenantId: string,
+  ): Promise<{ id: string; key: string; state: 'open' | 'resolved'; decision?: string }[]>;
 }
 
 /**
@@ -69,7 +73,8 @@ export type StoreSuiteGroup =
   | 'reads'
   | 'confirmation'
   | 'outbox'
-  | 'audit';
+  | 'audit'
+  | 'reviews';
 
 /** Options of `runConsentStoreTests`. */
 export interface StoreSuiteOptions<S extends ConsentStore> extends SuiteRunner {

@@ -1,0 +1,153 @@
+import { editDistance, judgeFuzzy, squeeze } from './fuzzy.js';
+
+/**
+ * Instruction echoes: campaigns say "Reply Stop2End to stop", and people echo or mangle it
+ * (`Cancel2Stop`, `end to stop`, `STOP=END`, `Quit 2 Stop`, `Quir2End`). Two different opt-out keywords
+ * joined by a connector — a digit, `to`, or nothing once punctuation is gone — are an opt-out: the `echo`
+ * rule. A digit joins even a misspelt keyword to a correct one; a lone keyword with a trailing digit
+ * (`QUIT2`) is an echo when it is the whole message. Joined in one word (`stop2end`) or by a digit, the
+ * echo counts wherever it stands; spelt out with spaces (`stop to end`), only as a clause of its own.
+ */
+export interface EchoKeywords {
+  /** Folded single-word opt-out keywords. */
+  readonly optOut: ReadonlySet<string>;
+  /** The same, as a list for the fuzzy reading. */
+  readonly optOutList: readonly string[];
+  /** The first letters of `optOut`. */
+  readonly initials: ReadonlySet<string>;
+  /** Opt-in and help keywords, which a misspelt half must not be as close to. */
+  readonly others: readonly string[];
+}
+
+const MAX_WINDOW = 4;
+const HAS_DIGIT = /[0-9]/;
+const SPELT_TO = /^([a-z]+?)to([a-z]+)$/;
+// Short words that are one edit from END or QUIT but are just words: never a misspelt half.
+const FUNCTION_WORDS: ReadonlySet<string> = new Set(
+  'and an any in on at it is to too the then than so go do no not'.split(' '),
+);
+const DIGIT_JOINED = /^([a-z]+)[0-9]+(?:to)?([a-z]*)[0-9]*$/;
+// "Stopped to end": the first keyword inflected.
+const INFLECTION = /^(?:ped|ted|ed)(?=to)/;
+// Words before an echo that quote the instruction: "Text stop to quit".
+const INSTRUCTION: ReadonlySet<string> = new Set(['text', 'txt', 'reply', 'send', 'type']);
+// `to` (also typed `tto`, `too`, `2to`) between two keywords.
+const TO_CONNECTOR = /^(?:[0-9]*t+o+|[0-9]+)/;
+
+/** The echo in `clauses` (words of `toWords`), as its words, or `undefined`. */
+export function findEcho(clauses: string, keywords: EchoKeywords): string | undefined {
+  if (!mayEcho(clauses, keywords)) return undefined;
+  const parts = clauses.split(' | ');
+  for (const clause of parts) {
+    const tokens = clause.split(' ');
+    for (let start = 0; start < tokens.length; start++) {
+      // Only windows that start with a keyword, hold a digit, or are the whole message can echo.
+      const head = tokens[start] ?? '';
+      const leading =
+        keywords.initials.has(head.charAt(0)) &&
+        keywords.optOutList.some((keyword) => head.startsWith(keyword));
+      let digit = false;
+      let text = '';
+      for (let size = 1; size <= MAX_WINDOW && start + size <= tokens.length; size++) {
+        const token = tokens[start + size - 1] ?? '';
+        text += token;
+        digit ||= HAS_DIGIT.test(token);
+        const quoted = start === 1 && size === tokens.length - 1 && INSTRUCTION.has(tokens[0] ?? '');
+        const whole = (size === tokens.length || quoted) && parts.length === 1;
+        if (!(leading || digit || whole)) continue;
+        const kind = echoKind(text, keywords, whole, size > 1);
+        if (kind === undefined) continue;
+        if (kind === 'plain' && size > 1 && size !== tokens.length && !quoted) continue;
+        return tokens.slice(start, start + size).join(' ');
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The cheap test first: an echo has a digit, or two keywords, or is a short message (where one half
+ * may be misspelt).
+ */
+function mayEcho(clauses: string, keywords: EchoKeywords): boolean {
+  if (HAS_DIGIT.test(clauses)) return true;
+  let spaces = 0;
+  for (
+    let index = clauses.indexOf(' ');
+    index >= 0 && spaces <= MAX_WINDOW;
+    index = clauses.indexOf(' ', index + 1)
+  ) {
+    spaces++;
+  }
+  if (spaces < MAX_WINDOW) return true;
+  let found = 0;
+  for (const keyword of keywords.optOutList) {
+    for (let index = clauses.indexOf(keyword); index >= 0; index = clauses.indexOf(keyword, index + 1)) {
+      if (++found >= 2) return true;
+    }
+  }
+  return false;
+}
+
+/** `digit` when joined by a digit, `plain` when by `to` or nothing. */
+function echoKind(
+  text: string,
+  keywords: EchoKeywords,
+  whole: boolean,
+  spaced: boolean,
+): 'digit' | 'plain' | undefined {
+  const digit = DIGIT_JOINED.exec(text);
+  if (digit !== null) {
+    const [, first = '', second = ''] = digit;
+    if (second === '') return whole && isKeywordLike(first, keywords) ? 'digit' : undefined;
+    const exactFirst = keywords.optOut.has(first);
+    const exactSecond = keywords.optOut.has(second);
+    if (exactFirst && exactSecond) return first === second ? undefined : 'digit';
+    // Across spaces, halves glued from several words are not read as misspellings.
+    if (spaced) return undefined;
+    if (exactFirst && isMisspelt(second, keywords)) return 'digit';
+    if (exactSecond && isMisspelt(first, keywords)) return 'digit';
+    if (whole && isMisspelt(first, keywords) && isMisspelt(second, keywords)) return 'digit';
+    return undefined;
+  }
+  for (const first of keywords.optOut) {
+    if (!text.startsWith(first)) continue;
+    let rest = text.slice(first.length).replace(INFLECTION, '');
+    const connector = TO_CONNECTOR.exec(rest)?.[0];
+    if (connector !== undefined && keywords.optOut.has(rest.slice(connector.length))) {
+      rest = rest.slice(connector.length);
+    }
+    if (rest !== first && keywords.optOut.has(rest)) return 'plain';
+    // Spelt out in a clause of its own, a misspelt half still echoes: "Quit to lend".
+    if (whole && isMisspelt(rest.slice(connector?.length ?? 0), keywords)) return 'plain';
+  }
+  if (!whole) return undefined;
+  const to = SPELT_TO.exec(text);
+  const [, before = '', after = ''] = to ?? [];
+  if (keywords.optOut.has(after) && !keywords.optOut.has(before) && isMisspelt(before, keywords)) {
+    return 'plain';
+  }
+  return undefined;
+}
+
+function isKeywordLike(word: string, keywords: EchoKeywords): boolean {
+  return keywords.optOut.has(word) || judgeFuzzy(word, keywords.optOutList, keywords.others).kind === 'clear';
+}
+
+/**
+ * Next to a connector and a correct keyword, a half may be further off than a word alone: one edit
+ * from any keyword, everyday words included ("Quiz2End", "Quit2send"), or two from one of four letters
+ * or more ("Wiit2End").
+ */
+function isMisspelt(word: string, keywords: EchoKeywords): boolean {
+  if (
+    word.length < 2 ||
+    FUNCTION_WORDS.has(word) ||
+    keywords.others.some((other) => editDistance(word, other, 1) <= 1)
+  )
+    return false;
+  return keywords.optOutList.some((keyword) => {
+    const allowed = keyword.length >= 4 && word.length >= 3 ? 2 : 1;
+    return editDistance(squeeze(word), keyword, allowed) <= allowed || editDistance(word, keyword, 1) <= 1;
+  });
+}

@@ -1,0 +1,102 @@
+/**
+ * Misspelt keywords standing alone ("Qiut", "Unsubsribe", "Sotp", "Xtop", "Quiiit"): the `fuzzy` rule.
+ * A word is a clear misspelling of a keyword of four or more letters when it is one edit away (a letter
+ * inserted, dropped, replaced or two neighbours swapped), or the same once doubled letters are squeezed;
+ * keywords of nine or more letters ("unsubscribe") allow two edits. Words that are everyday English and
+ * could be the whole reply ("step", "shop", "quiet") are never guesses, and neither is a word as close
+ * to an opt-in or help keyword. The past tense of STOP or UNSUBSCRIBE alone ("Stopped") counts too: the
+ * person says it is done. A word two edits from a short keyword is only flagged for review.
+ */
+
+/**
+ * Everyday words within reach of an opt-out keyword that make sense as a whole reply. Words that do
+ * not ("quite", "stoop", "quiz" sent alone) are read as the misspelling they most likely are.
+ */
+const EVERYDAY: ReadonlySet<string> = new Set(
+  'step steps shop shops top tops spot stay stat stir stops quiet quits cancer candle'.split(' '),
+);
+const LONG_KEYWORD = 9;
+// "Stopped", "Unsubscribed": said alone, the person reports having done what they ask.
+const INFLECTED = /^(stop|unsubscribe|optout|quit)(?:ped|ted|d|ed)$/;
+// Digits typed for the letters they look like: `ST0P`.
+const LOOKALIKE: Readonly<Record<string, string>> = { '0': 'o', '1': 'i', '3': 'e', '5': 's' };
+const MIN_KEYWORD = 4;
+
+/** How a word relates to the opt-out keywords. */
+export type FuzzyVerdict =
+  | { readonly kind: 'clear'; readonly keyword: string }
+  | { readonly kind: 'weak' }
+  | { readonly kind: 'none' };
+
+const NO_MATCH: FuzzyVerdict = Object.freeze({ kind: 'none' });
+const WEAK: FuzzyVerdict = Object.freeze({ kind: 'weak' });
+
+/**
+ * Judges one folded word against `optOut` keywords (folded, single words) and `others` (opt-in and help
+ * keywords, which a guess must not be as close to).
+ */
+export function judgeFuzzy(
+  typed: string,
+  optOut: readonly string[],
+  others: readonly string[],
+): FuzzyVerdict {
+  const word = /[a-z][0-9]|[0-9][a-z]/.test(typed)
+    ? typed.replace(/[0135]/g, (digit) => LOOKALIKE[digit] ?? digit)
+    : typed;
+  if (word.length < 2 || word.length > 16 || !/^[a-z]+$/.test(word) || EVERYDAY.has(word)) return NO_MATCH;
+  if (others.some((other) => other.length >= MIN_KEYWORD && editDistance(word, other, 1) <= 1)) {
+    return NO_MATCH;
+  }
+  const inflected = INFLECTED.exec(word);
+  if (inflected !== null && optOut.includes(inflected[1] ?? ''))
+    return { kind: 'clear', keyword: inflected[1] ?? '' };
+  let weak = false;
+  const squeezed = squeeze(word);
+  for (const keyword of optOut) {
+    if (keyword.length < MIN_KEYWORD) continue;
+    if (squeezed === squeeze(keyword)) return { kind: 'clear', keyword };
+    if (Math.abs(keyword.length - squeezed.length) > 2) continue;
+    const allowed = keyword.length >= LONG_KEYWORD ? 2 : 1;
+    if (editDistance(word, keyword, allowed) <= allowed) {
+      return { kind: 'clear', keyword };
+    }
+    if (word.length >= 3 && editDistance(squeezed, keyword, 2) <= 2) weak = true;
+  }
+  return weak ? WEAK : NO_MATCH;
+}
+
+/** Runs of one letter squeezed to one: `quiiit` → `quit`, `stopall` → `stopal`. */
+export function squeeze(word: string): string {
+  let result = '';
+  for (let index = 0; index < word.length; index++) {
+    if (word[index] !== word[index - 1]) result += word[index];
+  }
+  return result;
+}
+
+/**
+ * The optimal-string-alignment distance between `a` and `b` (insertions, deletions, substitutions and
+ * swaps of neighbours each cost one), or `limit + 1` as soon as it must exceed `limit`.
+ */
+export function editDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let before: number[] = [];
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let value = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        value = Math.min(value, (before[j - 2] ?? 0) + 1);
+      }
+      current.push(value);
+      if (value < best) best = value;
+    }
+    if (best > limit) return limit + 1;
+    before = previous;
+    previous = current;
+  }
+  return Math.min(previous[b.length] ?? 0, limit + 1);
+}

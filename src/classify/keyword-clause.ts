@@ -1,0 +1,142 @@
+import type { KeywordEntry } from './compile.js';
+import { isIdiomaticStop } from './guards.js';
+import { isMixedCase } from './letter-case.js';
+
+/**
+ * A keyword used as a command inside a longer message, the `keyword_clause` rule. A reason, a refusal,
+ * an insult, an emoji or a signature does not cancel it ("Nope not interested STOP", "Hell no. End",
+ * "End, moved away", "end cancel quit"). Two shapes:
+ * - a clause made only of opt-out keywords (with courtesy words around them: "stop please");
+ * - a message that ends with an opt-out keyword after a refusal ("no thanks stop"), or that ends or
+ *   starts with one written in capitals in a message that is not ("I am not Delores STOP");
+ * - a message that starts with one followed by another keyword or by words that start a new thought
+ *   or only stress it ("Quit I have no money", "STOP NO TEXTS", "Quit again!"), or a short message of
+ *   a keyword and stray keys ("Quit D") or, after STOP, a word that is not its object ("Stop Yeah").
+ * Negations that govern the keyword ("don't stop") and idioms ("the bus stop", "at the END") stay
+ * guarded; a weak keyword (CANCEL, END, QUIT) beside a question ("Cancel. Can we do Friday?") only
+ * flags the message for review.
+ */
+export interface KeywordLookup {
+  /** The keyword entry a folded word is, also when repeated within the word (`stopstop`). */
+  readonly wordEntry: (word: string) => KeywordEntry | undefined;
+  /** Whether a folded word is a clear misspelling of an opt-out keyword (see `judgeFuzzy`). */
+  readonly misspelt: (word: string) => boolean;
+  readonly negators: ReadonlySet<string>;
+}
+
+// Words that may join keywords in a clause of keywords: "Quit and stop".
+const JOINERS: ReadonlySet<string> = new Set(['and', 'or', 'n', 'so', 'then', 'also']);
+// What may follow a leading STOP in a short message and still be its object rather than a new word.
+const OBJECTS: ReadonlySet<string> = new Set(
+  'it me my us our your ur the this that these those them him her his all everything a an'.split(' '),
+);
+// Two-letter words that are words, not stray keys: "Quit D" is a command, "Quit it" is not read here.
+const SHORT_WORDS: ReadonlySet<string> = new Set(
+  'it me my up at by on in to so of ok us we he no go do be is as an or if am'.split(' '),
+);
+const SHORT_MESSAGE = 3;
+// Misspelt keywords are read in short clauses of keywords only ("STOP QUIT STTLOP").
+const MAX_MISSPELT_CLAUSE = 6;
+
+const REFUSALS: ReadonlySet<string> = new Set(
+  'no nope nah interested thanks thx off alone already again donate donating'.split(' '),
+);
+// Words after a leading keyword that start a new thought or only stress it: "Quit I have no money",
+// "STOP NO TEXTS", "Quit again!".
+const NEW_THOUGHT: ReadonlySet<string> = new Set(
+  "i i'm im i've ive i'll we no nope not wrong who fuck again forever already immediately asap permanently".split(
+    ' ',
+  ),
+);
+const STRONG_PRECEDERS: ReadonlySet<string> = new Set(
+  "a an the my your his her our their this that its to i i'll ill we he she it they you u will would should could can can't cant won't wont don't dont not never bus pit rest full".split(
+    ' ',
+  ),
+);
+
+/** A clause whose words are all opt-out keywords: the entry of its first, or `undefined`. */
+export function keywordOnlyClause(words: readonly string[], lookup: KeywordLookup): KeywordEntry | undefined {
+  let first: KeywordEntry | undefined;
+  for (const word of words) {
+    const entry = lookup.wordEntry(word);
+    if (entry === undefined) continue;
+    if (entry.intent !== 'opt_out') return undefined;
+    first ??= entry;
+  }
+  if (first === undefined) return undefined;
+  const misspellings = words.length <= MAX_MISSPELT_CLAUSE;
+  for (let index = 0; index < words.length; index++) {
+    const word = words[index] ?? '';
+    if (lookup.wordEntry(word) !== undefined) continue;
+    const inner = index > 0 && index < words.length - 1;
+    if (!((inner && JOINERS.has(word)) || (misspellings && lookup.misspelt(word)))) return undefined;
+  }
+  return first;
+}
+
+/**
+ * The opt-out keyword at the start or end of `clauses` that is used as a command (see the module
+ * comment), given the raw `body` for its capitals, or `undefined`.
+ */
+export function edgeCommand(clauses: string, body: string, lookup: KeywordLookup): KeywordEntry | undefined {
+  const lastSpace = clauses.lastIndexOf(' ');
+  if (lastSpace > 0) {
+    const last = clauses.slice(lastSpace + 1);
+    const entry = lookup.wordEntry(last);
+    if (entry?.intent === 'opt_out') {
+      const before = clauses.slice(0, lastSpace).trimEnd();
+      const previous = before.slice(before.lastIndexOf(' ') + 1);
+      const command =
+        previous === '|' ||
+        REFUSALS.has(previous) ||
+        (!STRONG_PRECEDERS.has(previous) && endsInCapitals(body, last) && isMixedCase(body));
+      if (command && !governedByNegation(before, lookup.negators)) return entry;
+    }
+  }
+  const firstSpace = clauses.indexOf(' ');
+  if (firstSpace > 0) {
+    const first = clauses.slice(0, firstSpace);
+    const entry = lookup.wordEntry(first);
+    if (entry?.intent === 'opt_out' && !isIdiomaticStop(clauses, 0, lookup.negators)) {
+      const next = clauses.slice(firstSpace + 1).split(' ', 1)[0] ?? '';
+      const rest = clauses.slice(firstSpace + 1).split(' ');
+      const command =
+        lookup.wordEntry(next)?.intent === 'opt_out' ||
+        NEW_THOUGHT.has(next) ||
+        (!entry.weak && startsInCapitals(body, first) && isMixedCase(body)) ||
+        (rest.length < SHORT_MESSAGE && !rest.includes('|') && isStray(rest, entry.weak));
+      if (command) return entry;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Whether the words `before` a keyword end in a negation that governs it: "don't stop", "never ever
+ * stop". A refusal further back does not ("Nope not interested STOP").
+ */
+function governedByNegation(before: string, negators: ReadonlySet<string>): boolean {
+  const words = before.split(' ');
+  const previous = words[words.length - 1] ?? '';
+  if (negators.has(previous)) return true;
+  return (previous === 'ever' || previous === 'just') && negators.has(words[words.length - 2] ?? '');
+}
+
+/**
+ * Whether the words after a leading keyword of a short message are stray: keys hit by mistake ("Quit
+ * D", "Quit 2r"), or after a strong keyword anything but its object ("Stop Yeah").
+ */
+function isStray(rest: readonly string[], weak: boolean): boolean {
+  if (rest.every((word) => word.length <= 2 && !SHORT_WORDS.has(word))) return true;
+  return !weak && !OBJECTS.has(rest[0] ?? '');
+}
+
+function endsInCapitals(body: string, word: string): boolean {
+  const match = /([A-Za-z]+)[^A-Za-z]*$/.exec(body);
+  return match?.[1] === match?.[1]?.toUpperCase() && match?.[1]?.toLowerCase() === word;
+}
+
+function startsInCapitals(body: string, word: string): boolean {
+  const match = /^[^A-Za-z]*([A-Za-z]+)/.exec(body);
+  return match?.[1] === match?.[1]?.toUpperCase() && match?.[1]?.toLowerCase() === word;
+}

@@ -1,0 +1,69 @@
+import { any } from './phrase-set.js';
+
+// English building blocks. Words are lower case, accents folded, apostrophes straight.
+export const ME = any(
+  'me',
+  'us',
+  'my (?:cell |phone |mobile )?(?:number|phone|cell)',
+  'this (?:phone |cell )?number',
+);
+export const CONTACT_ING = any(
+  'texting',
+  'txting',
+  'texing',
+  'messaging',
+  'msging',
+  'contacting',
+  'spamming',
+);
+export const PESTER_ING = any('bothering', 'bugging', 'harassing', 'harrassing', 'pestering');
+export const CONTACT = any('text', 'txt', 'message', 'msg', 'contact', 'sms', 'spam');
+export const PESTER = any('bother', 'bug', 'harass', 'pester');
+export const NOUN = any(
+  '(?:text |sms |marketing |promotional |promo |spam )?(?:texts|text|messages|message|msgs|msg|txts|txt|sms)',
+  'spam',
+  'notifications?',
+  'alerts?',
+  'reminders?',
+  'promos?',
+  'promotions?',
+  'marketing',
+  'ads',
+  'adverts?',
+  'advertisements?',
+  'offers',
+  'deals',
+  'updates',
+  'newsletters?',
+  'e ?mails',
+  'calls',
+  'robocalls',
+);
+export const DET = `(?:(?:all|any)(?: of)? )?(?:(?:the|these|those|this|that|your|ur|ya) )?(?:(?:damn|stupid|annoying|constant|automated|ridiculous|useless|endless|political|fundraising|campaign|political) )?(?:more )?`;
+export const LIST = `(?:(?:mailing|texting|text|sms|contact|marketing|calling|call|messaging|distribution|subscriber|subscription|email|phone|notification|promo|promotional) )?${any('list', 'lists', 'database', 'system', 'records?', 'contacts', 'everything', NOUN)}`;
+// What may follow a phrase and still leave it a complete request.
+export const SOFT = any(
+  'please',
+  'pls',
+  'plz',
+  'now',
+  'anymore',
+  'any more',
+  'already',
+  'thanks',
+  'thank you',
+  'thx',
+  'ty',
+  'asap',
+  'immediately',
+  'again',
+  'ever again',
+  'at all',
+  'for good',
+  'forever',
+  'permanently',
+  'seriously',
+  'ok',
+  'okay',
+);
+export const END = `(?=$| \\||(?: ${SOFT})(?![^ ]))`;

@@ -1,0 +1,44 @@
+import type { PhrasePattern } from './phrase-set.js';
+import { DET, END, LIST, ME, NOUN } from './phrases-en-parts.js';
+
+/**
+ * Removal and channel wording, the `removal` rule: a removal verb with a list or contact object
+ * ("Remove from contact list", "take me off", "forget this number", "drop me from this"), a
+ * discontinuation of the texts ("Please discontinue these texts", "no further messages"), or a channel
+ * refusal ("email only, no texts"), also after a preamble ("No, I won't be donating and please take me
+ * off your list"). Matched like the phrases, with their negation and temporary guards.
+ */
+const REMOVE = '(?:remove|delete|erase|take|drop|unsubscribe|unsub|scratch|purge|strike|wipe|cross)';
+const FROM = '(?:from|off|out of|off of)';
+const MINE = '(?:my|this|our) (?:phone |cell |mobile )?(?:number|contact|info|information|details|name|#)';
+
+export const ENGLISH_REMOVAL: readonly PhrasePattern[] = [
+  {
+    source: `(?:${REMOVE} ${ME}(?: out)? ${FROM}|get ${ME} off(?: of)?) (?:${DET}${LIST}|this|that|it|them)`,
+    rule: 'removal',
+  },
+  { source: `${REMOVE}(?: out)? ${FROM} (?:(?:the|your|ur|this|that|all|any) )?${LIST}`, rule: 'removal' },
+  { source: `(?:remove|delete|erase|unsubscribe|unsub|drop|purge) ${ME}${END}`, rule: 'removal' },
+  { source: `take ${ME} off${END}`, rule: 'removal' },
+  { source: `(?:remove|delete|erase|lose|purge|wipe) ${MINE}`, rule: 'removal' },
+  { source: `take ${MINE} off`, rule: 'removal' },
+  { source: `forget (?:${ME}|about me|${MINE}|i exist)`, rule: 'removal' },
+  {
+    source: `(?:discontinue|terminate|suspend) ${DET}(?:${NOUN}|service|subscription|these|this|them|it)`,
+    rule: 'removal',
+    temporary: 'imperative',
+  },
+  {
+    source: `no (?:further|more|additional) (?:contact|communication|communications|${NOUN})`,
+    rule: 'removal',
+  },
+  {
+    source: `(?<=^|\\| )no (?:more )?(?:texts|messages|msgs|txts|sms|text messages)(?= \\||$)`,
+    rule: 'removal',
+  },
+  { source: `(?<=^|\\| )(?:email|e mail|mail|letters|calls|phone calls) only`, rule: 'removal' },
+  {
+    source: `(?:don't|dont|do not|no longer) (?:want|need) (?:these|this|them|it|any of this|your ${NOUN})(?: (?:anymore|any more|no more))`,
+    rule: 'removal',
+  },
+];

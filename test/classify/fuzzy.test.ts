@@ -1,0 +1,84 @@
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { editDistance, judgeFuzzy, squeeze } from '../../src/classify/fuzzy.js';
+import { classifyMessage } from '../../src/classify/index.js';
+import { fuzzy, NONE, REVIEW } from './helpers.js';
+
+describe('fuzzy rule: a misspelt keyword standing alone', () => {
+  test.each([
+    ['Qiut', 'QUIT'],
+    ['Unsubsribe', 'UNSUBSCRIBE'],
+    ['Sotp', 'STOP'],
+    ['Unsubscrib', 'UNSUBSCRIBE'],
+    ['Qui', 'QUIT'],
+    ['Xtop', 'STOP'],
+    ['Auit', 'QUIT'],
+    ['Quiiit', 'QUIT'],
+    ['STOOOOP!!', 'STOP'],
+    ['Cancle', 'CANCEL'],
+    ['Revoek', 'REVOKE'],
+    ['Unsubsribe!', 'UNSUBSCRIBE'],
+    ['ST0P', 'STOP'],
+    ['Stopped', 'STOP'],
+  ])('%j opts out as fuzzy %s', (body, keyword) => {
+    expect(classifyMessage(body)).toEqual(fuzzy(keyword));
+  });
+
+  test.each(['Step', 'Shop', 'Top', 'Quiet', 'Stay', 'Suit yourself', 'stop by', 'Start', 'Yes', 'Hello'])(
+    '%j is no guess: an everyday reply, a keyword of another intent, or more than one word',
+    (body) => {
+      expect(classifyMessage(body).match).not.toBe('fuzzy');
+      expect(classifyMessage(body).intent).not.toBe('opt_out');
+    },
+  );
+
+  test.each(['Stpp2', 'Sty', 'Stip0'])('%j, two edits away, is only flagged for review', (body) => {
+    const verdict = classifyMessage(body);
+    expect(verdict.intent === 'opt_out' ? verdict.rule : verdict).toEqual(
+      verdict.intent === 'opt_out' ? 'echo' : REVIEW,
+    );
+  });
+
+  test('a word as close to an opt-in keyword is never guessed (STAT, STRAT)', () => {
+    expect(judgeFuzzy('strat', ['stop'], ['start'])).toEqual({ kind: 'none' });
+    expect(judgeFuzzy('stat', ['stop'], ['start'])).toEqual({ kind: 'none' });
+  });
+
+  test('only the reasonable policy guesses', () => {
+    expect(classifyMessage('Qiut', { policy: 'standard' })).toEqual(NONE);
+    expect(classifyMessage('Qiut', { policy: 'carrier' })).toEqual(NONE);
+  });
+});
+
+describe('edit distance', () => {
+  test.each([
+    ['stop', 'stop', 0],
+    ['sotp', 'stop', 1],
+    ['sto', 'stop', 1],
+    ['xtop', 'stop', 1],
+    ['stoop', 'stop', 1],
+    ['sty', 'stop', 2],
+  ])('%s → %s is %i', (a, b, distance) => {
+    expect(editDistance(a, b, 3)).toBe(distance);
+  });
+
+  test('is symmetric, zero exactly for equal words, and capped at limit + 1', () => {
+    const word = fc.stringMatching(/^[a-z]{0,8}$/);
+    fc.assert(
+      fc.property(word, word, fc.integer({ min: 0, max: 3 }), (a, b, limit) => {
+        const distance = editDistance(a, b, limit);
+        expect(distance).toBe(editDistance(b, a, limit));
+        expect(distance === 0).toBe(a === b);
+        expect(distance).toBeLessThanOrEqual(limit + 1);
+      }),
+    );
+  });
+
+  test('squeezing doubled letters is idempotent', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[a-z]{0,12}$/), (word) => {
+        expect(squeeze(squeeze(word))).toBe(squeeze(word));
+      }),
+    );
+  });
+});

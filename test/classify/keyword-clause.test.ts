@@ -1,0 +1,58 @@
+import { describe, expect, test } from 'vitest';
+import { classifyMessage } from '../../src/classify/index.js';
+import { folded, keywordClause, NONE, REVIEW } from './helpers.js';
+
+describe('keyword-clause rule: a keyword used as a command keeps its force in a longer message', () => {
+  test.each([
+    ['Nope not interested STOP', 'STOP'],
+    ['Hell no. End', 'end'],
+    ['End, moved away', 'end'],
+    ['end cancel quit', 'end cancel quit'],
+    ['Quit and stop', 'quit and stop'],
+    ['STOP QUIT STOPP', 'stop quit stopp'],
+    ['no thanks stop', 'STOP'],
+    ['I already gave at the office, so STOP', 'STOP'],
+    ['STOP I never asked for this', 'STOP'],
+    ['Quit I have no money', 'QUIT'],
+    ['Quit again!', 'QUIT'],
+    ['Stop yeah', 'STOP'],
+    ['Quit d', 'QUIT'],
+  ])('%j opts out (%j)', (body, keyword) => {
+    expect(classifyMessage(body)).toEqual(keywordClause(keyword));
+  });
+
+  test.each([
+    ['STOP 🛑', 'STOP'],
+    ['STOP - Sent from my iPhone', 'STOP'],
+    ['Quit (sent with Gentle Effect)', 'QUIT'],
+    ['Stop!! stop!!', 'STOP'],
+  ])('%j is the keyword once emoji and signatures are gone', (body, keyword) => {
+    expect(classifyMessage(body)).toEqual(folded('opt_out', keyword));
+  });
+
+  test.each([
+    "don't stop",
+    'never stop sending these, love them',
+    'I will stop by',
+    "can't stop laughing",
+    'cancel my appointment',
+    'end of the month works',
+    'quit my job today',
+    'the bus STOP',
+    'I just need it to end',
+    'Stop it',
+  ])('%j is guarded: negation or idiom', (body) => {
+    expect(classifyMessage(body).intent).not.toBe('opt_out');
+  });
+
+  test.each(['Cancel. Can we do Friday?', 'You work too hard. Just quit.'])(
+    '%j: a weak keyword beside a question or as advice is only reviewed',
+    (body) => {
+      expect(classifyMessage(body)).toEqual(REVIEW);
+    },
+  );
+
+  test('a capital keyword counts only in a message written in mixed case', () => {
+    expect(classifyMessage('I NEED TO GO TO THE BUS STOP')).toEqual(NONE);
+  });
+});

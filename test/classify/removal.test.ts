@@ -1,0 +1,50 @@
+import { describe, expect, test } from 'vitest';
+import { classifyMessage } from '../../src/classify/index.js';
+import { phrase, removal } from './helpers.js';
+
+describe('removal rule: removal verbs with a list or contact object, and channel wording', () => {
+  test.each([
+    ['Remove from contact list', 'remove from contact list'],
+    ['forget this number', 'forget this number'],
+    ['drop me from this', 'drop me from this'],
+    ['Please discontinue these texts', 'discontinue these texts'],
+    ['no further messages', 'no further messages'],
+    ['email only, no texts', 'email only'],
+    ['No texts.', 'no texts'],
+    ["I don't want these anymore", "don't want these anymore"],
+    ['Take me off your mailing list', 'take me off your mailing list'],
+    ['Please purge my number', 'purge my number'],
+    ['scratch me off the list', 'scratch me off the list'],
+  ])('%j opts out (%j)', (body, keyword) => {
+    expect(classifyMessage(body)).toEqual(removal(keyword));
+  });
+
+  test('after a preamble, the request still counts', () => {
+    expect(classifyMessage("No, I won't be donating and please stop texting me")).toEqual(
+      phrase('stop texting me'),
+    );
+    expect(classifyMessage('Not this year. Remove me from your list')).toEqual(
+      removal('remove me from your list'),
+    );
+  });
+
+  test.each([
+    'Remove the old bandage before you come',
+    'No message from you yet?',
+    "Don't forget to bring the paperwork",
+    'Can I drop off the forms?',
+    "Don't remove me from the waitlist",
+    'I need to discontinue my medication, should I call?',
+  ])('%j is none', (body) => {
+    expect(classifyMessage(body).intent).toBe('none');
+  });
+});
+
+describe('removal rule through the hot path', () => {
+  test.each(['email only', 'E-mail only', 'phone calls only please', 'letters only'])(
+    '%j reaches the rule past the prefilter',
+    (body) => {
+      expect(classifyMessage(body).rule).toBe('removal');
+    },
+  );
+});
