@@ -32,6 +32,15 @@ export interface FolderLock {
 const MAX_DEPTH = 4;
 const ATTEMPTS = 8;
 
+/**
+ * The contents of the locks this process holds, shared by every copy of this module loaded in it
+ * (ESM and CJS builds alike). A lock file naming our own pid that is not in here was left by an
+ * earlier process that had the same pid (a container's pid 1 after a SIGKILL), so it is stale.
+ */
+const heldHere: Set<string> = ((globalThis as Record<symbol, unknown>)[
+  Symbol.for('sms-consent.folder-locks')
+] ??= new Set<string>()) as Set<string>;
+
 /** The lock file of a PGlite data folder: next to it, so PGlite never sees it in its own files. */
 export function lockFileOf(dataDir: string): string {
   return `${resolve(dataDir)}.lock`;
@@ -60,10 +69,12 @@ export function lockFolder(dataDir: string): FolderLock {
   } finally {
     rmSync(mine, { force: true });
   }
+  heldHere.add(content);
   let held = true;
   const release = (): void => {
     if (!held) return;
     held = false;
+    heldHere.delete(content);
     process.off('exit', release);
     // Only a taker of a stale lock may replace this file, and ours is not stale while we run.
     if (readRaw(file) === content) rmSync(file, { force: true });
@@ -84,7 +95,7 @@ function take(file: string, mine: string, depth: number): void {
     const found = readRaw(file);
     if (found === undefined) continue;
     const holder = pidOf(found);
-    if (holder !== undefined && isRunning(holder)) throw new FolderLockedError(file, holder);
+    if (holder !== undefined && holdsLock(holder, found)) throw new FolderLockedError(file, holder);
     if (depth >= MAX_DEPTH) break;
     const marker = `${file}.takeover-${createHash('sha256').update(found).digest('hex').slice(0, 24)}`;
     try {
@@ -129,6 +140,11 @@ function pidOf(raw: string): number | undefined {
     pid = Number.parseInt(raw.trim(), 10);
   }
   return typeof pid === 'number' && Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+/** Whether the process `pid` still holds the lock whose content is `found`. */
+function holdsLock(pid: number, found: string): boolean {
+  return pid === process.pid ? heldHere.has(found) : isRunning(pid);
 }
 
 function isRunning(pid: number): boolean {

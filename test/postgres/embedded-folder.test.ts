@@ -98,6 +98,18 @@ describe('the lock of an embedded PGlite folder', () => {
     await reopened.close();
   });
 
+  test('a lock naming this process’s own pid, left by an earlier process with that pid, is stale', async () => {
+    // A container's app is pid 1 again after a SIGKILL: the lock it left names the pid we now have.
+    const dataDir = join(root, 'own-pid', 'db');
+    mkdirSync(join(root, 'own-pid'), { recursive: true });
+    writeFileSync(lockFileOf(dataDir), JSON.stringify({ pid: process.pid, token: 'earlier-run' }));
+    const store = await openPGliteStore({ dataDir });
+    const refused = await openPGliteStore({ dataDir }).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ code: 'STORE_LOCKED', holderPid: process.pid });
+    await store.close();
+    expect(existsSync(lockFileOf(dataDir))).toBe(false);
+  });
+
   test('an app holds its folder while it runs: the library refuses a second opener naming the app’s pid', async () => {
     const dataDir = join(root, 'app-holds', 'db');
     const app = await start('embedded-app.ts', { SMS_CONSENT_DATA_DIR: dataDir });
