@@ -16,6 +16,12 @@ export interface TwilioHandlerOptions extends WebhookHandlerOptions {
   readonly authToken: string | readonly string[];
   /** `HMAC_SHA256` for webhooks signed with a SharedKey; default `HMAC_SHA1`. */
   readonly algorithm?: TwilioSignatureAlgorithm;
+  /**
+   * The HTTP method configured for this URL in the Twilio console: `'POST'` (default) or `'GET'`
+   * (which admits HEAD). Any other method is refused with 405, so a captured GET URL and its
+   * signature cannot be replayed as a POST, nor a POST webhook's URL as a GET.
+   */
+  readonly method?: 'POST' | 'GET';
 }
 
 const FORM = 'application/x-www-form-urlencoded';
@@ -29,7 +35,7 @@ const JSON_TYPE = 'application/json';
  *   equal the body's SHA-256 (a JSON body without it is refused: nothing would cover it);
  * - for GET and HEAD (a webhook configured as HTTP GET), the URL alone: the fields come from the
  *   query only and no body is read;
- * - any other method gets 405.
+ * - any method other than the one configured (`method`, POST by default; GET admits HEAD) gets 405.
  *
  * Inbound texts answer TwiML: empty, or the one opt-out confirmation as a `<Message>` when Twilio
  * did not confirm the opt-out itself (claimed from the send guard, so a redelivery never sends a
@@ -58,7 +64,7 @@ export function twilioHandler(options: TwilioHandlerOptions): WebhookHandler {
 
   const spec: ProviderSpec = {
     provider: 'twilio',
-    methods: ['POST', 'GET', 'HEAD'],
+    methods: options.method === 'GET' ? ['GET', 'HEAD'] : ['POST'],
     contentTypes: ['', FORM, JSON_TYPE],
     answersReply: true,
 

@@ -140,7 +140,7 @@ describe('twilioHandler', () => {
   });
 
   it('takes the fields of a GET webhook from the signed URL only', async () => {
-    const { consent, handler } = setup();
+    const { consent, handler } = setup({ method: 'GET' });
     const url = `${URL_}?${new URLSearchParams(inboundParams({ Body: 'STOP' }))}`;
     const response = await handler(
       new Request(url, {
@@ -152,7 +152,7 @@ describe('twilioHandler', () => {
   });
 
   it('reads no body on GET: fields smuggled in a GET body are ignored', async () => {
-    const { consent, store, handler } = setup();
+    const { consent, store, handler } = setup({ method: 'GET' });
     const server = await listen(toNodeHandler(handler));
     servers.push(server);
     const url = `${server.origin}/twilio`;
@@ -187,8 +187,26 @@ describe('twilioHandler', () => {
     const put = new Request(URL_, { method: 'PUT', headers: signed.headers, body: await signed.text() });
     const response = await handler(put);
     expect(response.status).toBe(405);
-    expect(response.headers.get('allow')).toBe('POST, GET, HEAD');
+    expect(response.headers.get('allow')).toBe('POST');
     expect(ledgerSize(store)).toBe(0);
+  });
+
+  it('answers only the method it was built for: a POST webhook refuses a signed GET, a GET one a POST', async () => {
+    const post = setup();
+    const url = `${URL_}?${new URLSearchParams(inboundParams({ Body: 'START' }))}`;
+    const get = new Request(url, {
+      headers: { 'X-Twilio-Signature': twilio.getExpectedTwilioSignature(AUTH_TOKEN, url, {}) },
+    });
+    const refusedGet = await post.handler(get);
+    expect(refusedGet.status).toBe(405);
+    expect(refusedGet.headers.get('allow')).toBe('POST');
+    expect(ledgerSize(post.store)).toBe(0);
+
+    const getOnly = setup({ method: 'GET' });
+    const refusedPost = await getOnly.handler(signedTwilioRequest(URL_, inboundParams({ Body: 'STOP' })));
+    expect(refusedPost.status).toBe(405);
+    expect(refusedPost.headers.get('allow')).toBe('GET, HEAD');
+    expect(ledgerSize(getOnly.store)).toBe(0);
   });
 
   it('answers 413 to a body over maxBodyBytes and 415 to another content type', async () => {
