@@ -37,9 +37,16 @@ const ATTEMPTS = 8;
  * (ESM and CJS builds alike). A lock file naming our own pid that is not in here was left by an
  * earlier process that had the same pid (a container's pid 1 after a SIGKILL), so it is stale.
  */
-const heldHere: Set<string> = ((globalThis as Record<symbol, unknown>)[
-  Symbol.for('sms-consent.folder-locks')
-] ??= new Set<string>()) as Set<string>;
+const heldHere: Set<string> = sharedSet(Symbol.for('sms-consent.folder-locks'));
+
+function sharedSet(key: symbol): Set<string> {
+  const registry = globalThis as Record<symbol, unknown>;
+  const found = registry[key];
+  if (found instanceof Set) return found as Set<string>;
+  const created = new Set<string>();
+  registry[key] = created;
+  return created;
+}
 
 /** The lock file of a PGlite data folder: next to it, so PGlite never sees it in its own files. */
 export function lockFileOf(dataDir: string): string {
