@@ -1,6 +1,8 @@
 import type { ConsentManager } from './consent/manager-types.js';
 import { DEFAULT_TENANT } from './consent/tenant.js';
+import type { ConsentEvidence } from './consent/types.js';
 import { OptedOutError, ValidationError } from './errors.js';
+import type { E164 } from './phone.js';
 
 /** What {@link guardSend} reads from a message; every other field is passed through to `send`. */
 export interface GuardableMessage {
@@ -67,23 +69,58 @@ export function guardSend<M extends GuardableMessage, R>(
       return await send({ ...message, to: phone });
     } catch (error) {
       if (!options.isOptedOutError?.(error)) throw error;
-      try {
-        await consent.record({
-          ...tenant,
-          phone,
-          action: 'opt_out',
-          source: 'delivery_error',
-          evidence: { to: phone, ...(message.from === undefined ? {} : { from: message.from }) },
-        });
-      } catch (recordError) {
-        reportRecordError(recordError);
-      }
-      throw new OptedOutError(
+      throw await recordProviderRefusal(consent, {
         phone,
-        options.tenantId ?? DEFAULT_TENANT,
-        `${phone} has opted out at the provider; nothing was sent`,
-        { cause: error },
-      );
+        tenantId: options.tenantId,
+        evidence: { to: phone, ...(message.from === undefined ? {} : { from: message.from }) },
+        reason: 'has opted out at the provider',
+        cause: error,
+        reportRecordError,
+      });
     }
   };
+}
+
+/** What {@link recordProviderRefusal} records and reports. */
+export interface ProviderRefusal {
+  readonly phone: E164;
+  readonly tenantId: string | undefined;
+  readonly evidence: ConsentEvidence;
+  /** Completes "<phone> … ; nothing was sent" in the error message. */
+  readonly reason: string;
+  /** The provider's error. */
+  readonly cause: unknown;
+  readonly reportRecordError: (error: unknown) => void;
+}
+
+/**
+ * A send the provider refused because the recipient opted out there: records the opt-out
+ * (`source: 'delivery_error'`; a failure to record goes to `reportRecordError`, never hides the
+ * refusal) and returns the `OptedOutError` to throw. Shared by {@link guardSend} and the Twilio guard.
+ * @internal
+ */
+export async function recordProviderRefusal(
+  consent: Pick<ConsentManager, 'record'>,
+  refusal: ProviderRefusal,
+): Promise<OptedOutError> {
+  const { phone, tenantId } = refusal;
+  try {
+    await consent.record({
+      ...(tenantId === undefined ? {} : { tenantId }),
+      phone,
+      action: 'opt_out',
+      source: 'delivery_error',
+      evidence: refusal.evidence,
+    });
+  } catch (recordError) {
+    refusal.reportRecordError(recordError);
+  }
+  return new OptedOutError(
+    phone,
+    tenantId ?? DEFAULT_TENANT,
+    `${phone} ${refusal.reason}; nothing was sent`,
+    {
+      cause: refusal.cause,
+    },
+  );
 }

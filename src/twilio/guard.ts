@@ -1,5 +1,6 @@
-import { type ConsentManager, DEFAULT_TENANT } from '../consent/manager.js';
-import { OptedOutError, ValidationError } from '../errors.js';
+import type { ConsentManager } from '../consent/manager.js';
+import { ValidationError } from '../errors.js';
+import { recordProviderRefusal } from '../guard-send.js';
 import { TWILIO_UNSUBSCRIBED_RECIPIENT } from './status-callback.js';
 
 /** The parameters the guard reads from `messages.create`; everything else is passed through. */
@@ -115,27 +116,18 @@ export function guardTwilioClient<P extends GuardableMessageParams, R>(
           return await client.messages.create({ ...params, to });
         } catch (error) {
           if (!isUnsubscribedRecipient(error)) throw error;
-          try {
-            await consent.record({
-              ...tenant,
-              phone,
-              action: 'opt_out',
-              source: 'delivery_error',
-              evidence: {
-                errorCode: TWILIO_UNSUBSCRIBED_RECIPIENT,
-                to,
-                ...(params.from === undefined ? {} : { from: params.from }),
-              },
-            });
-          } catch (recordError) {
-            reportRecordError(recordError);
-          }
-          throw new OptedOutError(
+          throw await recordProviderRefusal(consent, {
             phone,
-            options.tenantId ?? DEFAULT_TENANT,
-            `${phone} has unsubscribed at Twilio (error ${TWILIO_UNSUBSCRIBED_RECIPIENT}); nothing was sent`,
-            { cause: error },
-          );
+            tenantId: options.tenantId,
+            evidence: {
+              errorCode: TWILIO_UNSUBSCRIBED_RECIPIENT,
+              to,
+              ...(params.from === undefined ? {} : { from: params.from }),
+            },
+            reason: `has unsubscribed at Twilio (error ${TWILIO_UNSUBSCRIBED_RECIPIENT})`,
+            cause: error,
+            reportRecordError,
+          });
         }
       },
     },

@@ -1,34 +1,18 @@
 import { type IncomingHttpHeaders, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
 import twilio from 'twilio';
+import { type Listening, listen } from '../webhooks/harness.js';
 
 export const AUTH_TOKEN = 'test-auth-token-0123456789abcdef';
 
 /** A running Express 5 app on an ephemeral loopback port. */
-export interface RunningApp {
-  readonly origin: string;
-  close(): Promise<void>;
-}
+export type RunningApp = Listening;
 
 /** Starts `configure`'s app on 127.0.0.1, port 0. */
 export async function startApp(configure: (app: Express) => void): Promise<RunningApp> {
   const app = express();
   configure(app);
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
-  };
+  return listen(app);
 }
 
 /** What {@link postSigned} sends. */
