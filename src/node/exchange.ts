@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { BodyLimits, BodyOutcome } from '../webhooks/body.js';
-import type { WebhookAnswer, WebhookExchange } from '../webhooks/exchange.js';
+import type { ExchangeEntry, WebhookAnswer, WebhookExchange } from '../webhooks/exchange.js';
+import { textAnswer } from '../webhooks/respond.js';
 
 /** A Node request as `http`, Express 4/5 and Fastify (`request.raw`) hand it over. */
 export type NodeRequest = IncomingMessage & {
@@ -39,11 +40,11 @@ export function requestHeaders(req: IncomingMessage): Headers {
 
 /**
  * A Node request as the webhook core's exchange, read straight from the stream: no `Request`
- * object is made unless a hook asks for `request`.
+ * object is made unless a hook asks for `request`. `url` is the URL as received (an adapter that
+ * knows better, such as Express with its `trust proxy` setting, passes its own).
  */
-export function nodeExchange(req: NodeRequest): WebhookExchange {
+export function nodeExchange(req: NodeRequest, url: string = requestUrl(req)): WebhookExchange {
   const method = (req.method ?? 'GET').toUpperCase();
-  const url = requestUrl(req);
   let request: Request | undefined;
   return {
     method,
@@ -73,7 +74,29 @@ export function writeAnswer(req: IncomingMessage, res: ServerResponse, answer: W
   res.end(answer.body);
 }
 
-function readNodeBody(req: NodeRequest, limits: BodyLimits): Promise<BodyOutcome> {
+/**
+ * Runs a core entry on a Node request and writes its answer. A GET or HEAD body is never read: it
+ * is drained so the connection stays usable.
+ */
+export function serveExchange<R>(
+  entry: ExchangeEntry<R>,
+  exchange: WebhookExchange<R>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  reportError: (error: unknown) => void,
+): void {
+  if (exchange.method === 'GET' || exchange.method === 'HEAD') req.resume();
+  entry(exchange).then(
+    (answer) => writeAnswer(req, res, answer),
+    (error: unknown) => {
+      reportError(error);
+      writeAnswer(req, res, textAnswer(500, 'The webhook handler failed'));
+    },
+  );
+}
+
+/** Reads a Node request's raw body once, within the limits (or the bytes a body parser kept). */
+export function readNodeBody(req: NodeRequest, limits: BodyLimits): Promise<BodyOutcome> {
   if (req.readableEnded || !req.readable) return Promise.resolve(keptBody(req));
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limits.maxBytes) {

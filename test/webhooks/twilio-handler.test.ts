@@ -94,8 +94,8 @@ describe('twilioHandler', () => {
     expect((await consent.getStatus(LEAD)).status).toBe('opted_out');
   });
 
-  it('refuses a host outside allowedHosts even with a signature valid for that host', async () => {
-    const { store, handler } = setup({ allowedHosts: ['sms.example.com'] });
+  it('refuses a host outside a publicUrl list even with a signature valid for that host', async () => {
+    const { store, handler } = setup({ publicUrl: ['https://sms.example.com', 'https://texts.example.org'] });
     const other = 'https://other-app.example.com/twilio';
     const response = await handler(signedTwilioRequest(other, inboundParams({ Body: 'STOP' })));
     expect(response.status).toBe(403);
