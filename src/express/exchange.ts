@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { readNodeBody } from '../node/exchange.js';
+import { headerOf, readNodeBody } from '../node/exchange.js';
 import { type BodyOutcome, mediaType, refuse } from '../webhooks/body.js';
 import type { WebhookExchange } from '../webhooks/exchange.js';
 
@@ -14,10 +14,7 @@ export function expressExchange(req: Request): WebhookExchange<Request> {
   return {
     method: req.method.toUpperCase(),
     url: `${req.protocol ?? 'http'}://${req.headers.host ?? 'localhost'}${req.originalUrl || req.url}`,
-    header(name) {
-      const value = req.headers[name];
-      return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
-    },
+    header: (name) => headerOf(req, name),
     readBody: (limits) => Promise.resolve(parsedForm(req) ?? readNodeBody(req, limits)),
     request: req,
   };

@@ -80,6 +80,9 @@ export function twilioSpec(
   function paramsOf(input: WebhookRequest): Record<string, string | string[]> {
     const cached = formParams.get(input);
     if (cached) return cached;
+    // decodeForm, not URLSearchParams: same result (it falls back to URLSearchParams on anything it
+    // cannot decode the fast way, and a property test holds the two equal), about 7 µs less per
+    // 20-field webhook (18 µs against 25 µs on the loaded bench machine), one tenth of this spec's work.
     const params = input.body === undefined ? queryParams(input.url) : decodeForm(input.body.text);
     formParams.set(input, params);
     return params;
