@@ -81,8 +81,8 @@ export function twilioSpec(
     const cached = formParams.get(input);
     if (cached) return cached;
     // decodeForm, not URLSearchParams: same result (it falls back to URLSearchParams on anything it
-    // cannot decode the fast way, and a property test holds the two equal), about 7 µs less per
-    // 20-field webhook (18 µs against 25 µs on the loaded bench machine), one tenth of this spec's work.
+    // cannot decode the fast way, and a property test holds the two equal), and a 20-field webhook
+    // decodes in 18 µs against URLSearchParams' 25 µs (one run on the loaded bench machine).
     const params = input.body === undefined ? queryParams(input.url) : decodeForm(input.body.text);
     formParams.set(input, params);
     return params;
