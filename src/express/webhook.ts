@@ -110,7 +110,7 @@ const WHERE = 'createTwilioWebhook';
 
 /**
  * Creates the Twilio webhook handlers for Express 4 and 5: the webhook core of
- * {@link twilioHandler}, read straight from Express's request. Each reads its own body
+ * `twilioHandler` (`sms-consent/twilio`), read straight from Express's request. Each reads its own body
  * (form-encoded, or JSON signed through the URL's `bodySHA256`, at most `maxBodyBytes`; for a
  * webhook configured with `method: 'GET'`, the query string and never a body), checks
  * `X-Twilio-Signature` against the URL Twilio called as `twilio.validateRequest` does, validates
