@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import type { BodyLimits, BodyOutcome } from '../webhooks/body.js';
 import type { ExchangeEntry, WebhookAnswer, WebhookExchange } from '../webhooks/exchange.js';
 import { textAnswer } from '../webhooks/respond.js';
 import { abandoned, type NodeRequest, readNodeBody } from './read-body.js';
@@ -30,33 +29,18 @@ export function requestHeaders(req: IncomingMessage): Headers {
  * knows better, such as Express with its `trust proxy` setting, passes its own).
  */
 export function nodeExchange(req: NodeRequest, url: string = requestUrl(req)): WebhookExchange {
-  return new NodeExchange(req, url);
-}
-
-/** A class, not an object literal, so a request costs one object and no closures. */
-class NodeExchange implements WebhookExchange {
-  readonly method: string;
-  #request: Request | undefined;
-
-  constructor(
-    private readonly req: NodeRequest,
-    readonly url: string,
-  ) {
-    this.method = (req.method ?? 'GET').toUpperCase();
-  }
-
-  header(name: string): string | null {
-    return headerOf(this.req, name);
-  }
-
-  readBody(limits: BodyLimits): Promise<BodyOutcome> {
-    return readNodeBody(this.req, limits);
-  }
-
-  get request(): Request {
-    this.#request ??= new Request(this.url, { method: this.method, headers: requestHeaders(this.req) });
-    return this.#request;
-  }
+  const method = (req.method ?? 'GET').toUpperCase();
+  let request: Request | undefined;
+  return {
+    method,
+    url,
+    header: (name) => headerOf(req, name),
+    readBody: (limits) => readNodeBody(req, limits),
+    get request() {
+      request ??= new Request(url, { method, headers: requestHeaders(req) });
+      return request;
+    },
+  };
 }
 
 /** A header of a Node request by its lower-case name; repeated ones joined as Fetch joins them. */
