@@ -11,6 +11,16 @@ import { ConsentError } from '../errors.js';
 export function parseConfig<S extends z.ZodType>(schema: S, input: unknown, where?: string): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => issue.message).join('; ');
+  // One value can fail several checks of one rule (`''` is neither https nor a URL): say it once.
+  const problems = [...new Set(result.error.issues.map((issue) => issue.message))].join('; ');
   throw new ConsentError('CONFIG', where === undefined ? problems : `${where}: ${problems}`);
+}
+
+/**
+ * zod params whose error names the option, the rule and the value given, for every check of the
+ * schema they are passed to: `z.number(mustBe('burst', 'a number of at least 1')).min(1)` fails
+ * with `burst must be a number of at least 1, got 0`.
+ */
+export function mustBe(name: string, rule: string): { error: (issue: { input?: unknown }) => string } {
+  return { error: (issue) => `${name} must be ${rule}, got ${String(issue.input)}` };
 }
