@@ -1,10 +1,15 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
+import { z } from 'zod';
 import type { RecordInput } from '../consent/inputs.js';
 import type { ConsentManager, RecordResult } from '../consent/manager.js';
 import { ConsentError, InvalidPhoneNumberError, ValidationError } from '../errors.js';
+import { parseConfig } from '../helpers/config.js';
 import { parseIsoDate } from '../helpers/time.js';
 import { DEFAULT_BODY_TIMEOUT_MS, readWebhookBody } from '../http/webhook-body.js';
+
+/** The shared URL secret both entry points need before they can check a request. */
+const secretSchema = z.object({ secret: z.string({ error: 'secret is required' }).min(1) });
 
 /** Options of {@link parseActiveCampaignWebhook}. */
 export interface ActiveCampaignWebhookAuth {
@@ -48,7 +53,7 @@ export function parseActiveCampaignWebhook(
   params: ActiveCampaignWebhookParams,
   auth: ActiveCampaignWebhookAuth,
 ): ActiveCampaignSmsUnsubscribe | null {
-  if (!auth.secret) throw new ConsentError('CONFIG', 'parseActiveCampaignWebhook: secret is required');
+  parseConfig(secretSchema, auth, 'parseActiveCampaignWebhook');
   if (!secretsMatch(auth.secret, auth.providedSecret)) {
     throw new ConsentError(
       'INVALID_SIGNATURE',
@@ -125,7 +130,7 @@ export interface ActiveCampaignWebhookOptions {
  * app.post('/activecampaign/sms', createActiveCampaignWebhook({ consent, secret: process.env.AC_WEBHOOK_SECRET! }));
  */
 export function createActiveCampaignWebhook(options: ActiveCampaignWebhookOptions): RequestHandler {
-  if (!options.secret) throw new ConsentError('CONFIG', 'createActiveCampaignWebhook: secret is required');
+  parseConfig(secretSchema, options, 'createActiveCampaignWebhook');
   const param = options.secretParam ?? 'secret';
   const limit = options.maxBodyBytes ?? 100 * 1024;
   const reportError =
