@@ -5,6 +5,7 @@ import type { RecordInput } from '../consent/inputs.js';
 import type { ConsentManager, RecordResult } from '../consent/manager.js';
 import { ConsentError, InvalidPhoneNumberError, ValidationError } from '../errors.js';
 import { parseConfig } from '../helpers/config.js';
+import { omitUndefined } from '../helpers/omit-undefined.js';
 import { parseIsoDate } from '../helpers/time.js';
 import { DEFAULT_BODY_TIMEOUT_MS, readWebhookBody } from '../http/webhook-body.js';
 
@@ -86,16 +87,16 @@ export function parseActiveCampaignWebhook(
   const when = read('date_time');
   // ActiveCampaign writes `2026-03-02 14:15:42` (UTC) or ISO 8601 with an offset.
   const occurredAt = when === undefined ? undefined : parseIsoDate(when)?.toISOString();
-  return {
+  return omitUndefined({
     phone,
     action: 'opt_out',
     source: 'crm',
     contactId,
-    ...(occurredAt === undefined ? {} : { occurredAt }),
-    ...(auth.tenantId === undefined ? {} : { tenantId: auth.tenantId }),
+    occurredAt,
+    tenantId: auth.tenantId,
     evidence: { contactId, note: 'ActiveCampaign sms_unsub webhook' },
-    ...(when === undefined ? {} : { idempotencyKey: `activecampaign:sms_unsub:${contactId}:${when}` }),
-  };
+    idempotencyKey: when === undefined ? undefined : `activecampaign:sms_unsub:${contactId}:${when}`,
+  });
 }
 
 /** Options of {@link createActiveCampaignWebhook}. */
@@ -154,7 +155,7 @@ export function createActiveCampaignWebhook(options: ActiveCampaignWebhookOption
       const optOut = parseActiveCampaignWebhook(read.body.params, {
         secret: options.secret,
         providedSecret,
-        ...(options.tenantId === undefined ? {} : { tenantId: options.tenantId }),
+        ...omitUndefined({ tenantId: options.tenantId }),
       });
       if (!optOut) {
         answer(200, 'ignored');

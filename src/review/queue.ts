@@ -7,6 +7,7 @@ import type { Clock, IdGenerator } from '../consent/ids.js';
 import type { TimeInput } from '../consent/inputs.js';
 import type { ConsentEvent, ConsentStatus } from '../consent/types.js';
 import { ConsentError, ValidationError } from '../errors.js';
+import { omitUndefined } from '../helpers/omit-undefined.js';
 import { timeOf } from '../helpers/time.js';
 import { parseOrThrow } from '../helpers/validation.js';
 import type { E164 } from '../phone.js';
@@ -114,20 +115,22 @@ export function createReviewQueue(parts: ReviewParts): ReviewQueue {
           messageId: message.messageId,
         }),
       );
-      return store.addReview({
-        id: parts.ids('rev'),
-        tenantId: message.tenantId,
-        phone: message.phone,
-        key: reviewKey(message),
-        ...(text.messageId === undefined ? {} : { messageId: text.messageId }),
-        body: text.body ?? '',
-        from: text.from ?? message.from,
-        ...(text.to === undefined ? {} : { to: text.to }),
-        receivedAt: message.receivedAt,
-        dueBy: revocationDueBy(new Date(message.receivedAt)).toISOString(),
-        classification: reviewClassification(classification),
-        createdAt: parts.clock.now().toISOString(),
-      });
+      return store.addReview(
+        omitUndefined({
+          id: parts.ids('rev'),
+          tenantId: message.tenantId,
+          phone: message.phone,
+          key: reviewKey(message),
+          messageId: text.messageId,
+          body: text.body ?? '',
+          from: text.from ?? message.from,
+          to: text.to,
+          receivedAt: message.receivedAt,
+          dueBy: revocationDueBy(new Date(message.receivedAt)).toISOString(),
+          classification: reviewClassification(classification),
+          createdAt: parts.clock.now().toISOString(),
+        }),
+      );
     },
 
     async reviews(options = {}) {
@@ -135,12 +138,10 @@ export function createReviewQueue(parts: ReviewParts): ReviewQueue {
       const dueBefore = parsed.dueBefore === undefined ? undefined : instant(parsed.dueBefore);
       const tenantId = parsed.tenantId ?? parts.defaultTenant;
       assertTenantId(tenantId);
-      return store.listReviews(tenantId, {
-        limit: parsed.limit ?? 100,
-        ...(parsed.state === undefined ? {} : { state: parsed.state }),
-        ...(dueBefore === undefined ? {} : { dueBefore }),
-        ...(parsed.after === undefined ? {} : { after: parsed.after }),
-      });
+      return store.listReviews(
+        tenantId,
+        omitUndefined({ limit: parsed.limit ?? 100, state: parsed.state, dueBefore, after: parsed.after }),
+      );
     },
 
     async resolveReview(reviewId, input) {
@@ -161,14 +162,12 @@ export function createReviewQueue(parts: ReviewParts): ReviewQueue {
         );
       }
       const resolvedAt = parts.clock.now().toISOString();
-      const note = parsed.note === undefined ? {} : { note: parsed.note };
       if (parsed.decision === 'not_opt_out') {
-        const stored = await store.resolveReview(tenantId, reviewId, {
-          decision: 'not_opt_out',
-          actor: parsed.actor,
-          resolvedAt,
-          ...note,
-        });
+        const stored = await store.resolveReview(
+          tenantId,
+          reviewId,
+          omitUndefined({ decision: 'not_opt_out', actor: parsed.actor, resolvedAt, note: parsed.note }),
+        );
         return settled(stored, 'not_opt_out');
       }
       // The opt-out is written first, keyed by the review: if the resolution below fails, resolving
@@ -190,13 +189,17 @@ export function createReviewQueue(parts: ReviewParts): ReviewQueue {
         }),
         idempotencyKey: `review:${review.id}`,
       });
-      const stored = await store.resolveReview(tenantId, reviewId, {
-        decision: 'opt_out',
-        actor: parsed.actor,
-        resolvedAt,
-        eventId: outcome.event.id,
-        ...note,
-      });
+      const stored = await store.resolveReview(
+        tenantId,
+        reviewId,
+        omitUndefined({
+          decision: 'opt_out',
+          actor: parsed.actor,
+          resolvedAt,
+          eventId: outcome.event.id,
+          note: parsed.note,
+        }),
+      );
       return { ...settled(stored, 'opt_out'), event: outcome.event, status: outcome.status };
     },
   };
@@ -224,13 +227,13 @@ function reviewKey(message: ReviewMessage): string {
 
 function reviewClassification(classification: Classification): ReviewClassification {
   const extra = classification as Classification & { readonly rule?: string };
-  return {
+  return omitUndefined({
     intent: classification.intent,
     match: classification.match,
-    ...(classification.keyword === undefined ? {} : { keyword: classification.keyword }),
-    ...(classification.language === undefined ? {} : { language: classification.language }),
+    keyword: classification.keyword,
+    language: classification.language,
     ...(typeof extra.rule === 'string' ? { rule: extra.rule } : {}),
-  };
+  });
 }
 
 function instant(value: TimeInput): string {
