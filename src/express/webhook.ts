@@ -1,13 +1,19 @@
 import type { Request, RequestHandler } from 'express';
 import type { ConsentManager, InboundResult, RecordResult } from '../consent/manager.js';
 import { ConsentError } from '../errors.js';
+import { omitUndefined } from '../helpers/omit-undefined.js';
 import { serveExchange } from '../node/exchange.js';
 import { type TwilioWebhookMethod, twilioMethod, twilioSpec } from '../twilio/handler.js';
 import type { TwilioInboundMessage } from '../twilio/inbound.js';
 import type { TwilioStatusCallback } from '../twilio/status-callback.js';
 import { type CoreOptions, createWebhookEntry } from '../webhooks/core.js';
 import type { ExchangeEntry } from '../webhooks/exchange.js';
-import type { ProviderEvent } from '../webhooks/types.js';
+import type {
+  ProviderEvent,
+  WebhookInboundEvent,
+  WebhookStatusEvent,
+  WebhookTenantContext,
+} from '../webhooks/types.js';
 import { expressExchange } from './exchange.js';
 
 /** What a `tenant` function learns about a request, to pick the tenant it belongs to. */
@@ -161,51 +167,45 @@ function expressHandler(entry: ExchangeEntry<Request>): RequestHandler {
 /** The core's options from this API's: the same names, with the hooks given this API's events. */
 function coreOptions(options: TwilioWebhookOptions): CoreOptions<Request> {
   const { tenant, onInbound, onStatus } = options;
-  return {
+  return omitUndefined({
     consent: options.consent,
-    ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
-    ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
-    ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
-    ...(options.bodyTimeoutMs === undefined ? {} : { bodyTimeoutMs: options.bodyTimeoutMs }),
-    ...(options.onError === undefined ? {} : { onError: options.onError }),
-    ...(tenant === undefined
-      ? {}
-      : {
-          tenant:
-            typeof tenant === 'string'
-              ? tenant
-              : (context, event) =>
-                  tenant({
-                    kind: context.kind,
-                    ...(context.number === undefined ? {} : { number: context.number }),
-                    ...(context.accountId === undefined ? {} : { accountSid: context.accountId }),
-                    ...messagingService(event),
-                    request: context.request,
-                  }),
-        }),
-    ...(onInbound === undefined
-      ? {}
-      : {
-          onInbound: ({ message, result, tenantId, request }) =>
-            // twilioSpec's inbound events carry the whole TwilioInboundMessage.
-            onInbound({ message: message as TwilioInboundMessage, result, tenantId, request }),
-        }),
-    ...(onStatus === undefined
-      ? {}
-      : {
-          onStatus: ({ status: { optedOut: _optedOut, ...callback }, recorded, tenantId, request }) =>
-            onStatus({ callback, recorded, tenantId, request }),
-        }),
-  };
+    publicUrl: options.publicUrl,
+    trustProxy: options.trustProxy,
+    maxBodyBytes: options.maxBodyBytes,
+    bodyTimeoutMs: options.bodyTimeoutMs,
+    onError: options.onError,
+    tenant:
+      tenant === undefined || typeof tenant === 'string'
+        ? tenant
+        : (context: WebhookTenantContext<Request>, event: ProviderEvent) =>
+            tenant(
+              omitUndefined({
+                kind: context.kind,
+                number: context.number,
+                accountSid: context.accountId,
+                messagingServiceSid: messagingServiceOf(event),
+                request: context.request,
+              }),
+            ),
+    onInbound:
+      onInbound &&
+      (({ message, result, tenantId, request }: WebhookInboundEvent<Request>) =>
+        // twilioSpec's inbound events carry the whole TwilioInboundMessage.
+        onInbound({ message: message as TwilioInboundMessage, result, tenantId, request })),
+    onStatus:
+      onStatus &&
+      (({
+        status: { optedOut: _optedOut, ...callback },
+        recorded,
+        tenantId,
+        request,
+      }: WebhookStatusEvent<Request>) => onStatus({ callback, recorded, tenantId, request })),
+  });
 }
 
 /** The `MessagingServiceSid` a Twilio event carries, for the tenant function. */
-function messagingService(event: ProviderEvent): { readonly messagingServiceSid?: string } {
-  const fields =
-    event.kind === 'inbound'
-      ? (event.message as TwilioInboundMessage)
-      : event.kind === 'status'
-        ? (event.status as Partial<TwilioStatusCallback>)
-        : {};
-  return fields.messagingServiceSid === undefined ? {} : { messagingServiceSid: fields.messagingServiceSid };
+function messagingServiceOf(event: ProviderEvent): string | undefined {
+  if (event.kind === 'inbound') return (event.message as TwilioInboundMessage).messagingServiceSid;
+  if (event.kind === 'status') return (event.status as Partial<TwilioStatusCallback>).messagingServiceSid;
+  return undefined;
 }

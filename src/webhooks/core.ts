@@ -1,6 +1,7 @@
 import { deliveryErrorKey } from '../consent/evidence.js';
 import type { RecordResult } from '../consent/manager.js';
 import { ConsentError, InvalidPhoneNumberError, ValidationError } from '../errors.js';
+import { omitUndefined } from '../helpers/omit-undefined.js';
 import { mediaType, type RawBody, type Refusal } from './body.js';
 import {
   EXCHANGE_ENTRY,
@@ -208,7 +209,7 @@ export function createWebhookEntry<R>(
           provider: spec.provider,
           kind: 'inbound',
           number: message.to,
-          ...(event.accountId === undefined ? {} : { accountId: event.accountId }),
+          ...omitUndefined({ accountId: event.accountId }),
           get request() {
             return exchange.request;
           },
@@ -241,8 +242,7 @@ export function createWebhookEntry<R>(
         {
           provider: spec.provider,
           kind: 'status',
-          ...(callback.from === undefined ? {} : { number: callback.from }),
-          ...(callback.accountId === undefined ? {} : { accountId: callback.accountId }),
+          ...omitUndefined({ number: callback.from, accountId: callback.accountId }),
           get request() {
             return exchange.request;
           },
@@ -273,14 +273,14 @@ export function createWebhookEntry<R>(
       action: 'opt_out',
       source: 'delivery_error',
       idempotencyKey: statusKey(spec.provider, callback.messageId),
-      evidence: {
+      evidence: omitUndefined({
         messageId: callback.messageId,
         to: callback.to,
-        ...(callback.errorCode === undefined ? {} : { errorCode: callback.errorCode }),
-        ...(callback.from === undefined ? {} : { from: callback.from }),
-        ...(callback.accountId === undefined ? {} : { accountId: callback.accountId }),
-      },
-      ...(tenantId === undefined ? {} : { tenantId }),
+        errorCode: callback.errorCode,
+        from: callback.from,
+        accountId: callback.accountId,
+      }),
+      ...omitUndefined({ tenantId }),
     });
   }
 

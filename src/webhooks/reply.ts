@@ -1,5 +1,6 @@
 import type { ConsentManager } from '../consent/manager-types.js';
 import { OptedOutError } from '../errors.js';
+import { omitUndefined } from '../helpers/omit-undefined.js';
 
 /**
  * Uses up the pending opt-out confirmation through the send guard, for an answer that carries it
@@ -13,7 +14,7 @@ export async function claimReply(
 ): Promise<string | undefined> {
   if (reply === undefined) return undefined;
   try {
-    await consent.assertCanSend(from, { body: reply, ...(tenantId === undefined ? {} : { tenantId }) });
+    await consent.assertCanSend(from, omitUndefined({ body: reply, tenantId }));
     return reply;
   } catch (error) {
     if (error instanceof OptedOutError) return undefined;
