@@ -40,6 +40,20 @@ describe('fuzzy rule: a misspelt keyword standing alone', () => {
     );
   });
 
+  test.each(['St', 'Qu', 'Canc', 'Unsubs', 'Revo'])(
+    '%j, a keyword sent before it was finished, is only flagged for review',
+    (body) => {
+      expect(classifyMessage(body)).toEqual(REVIEW);
+    },
+  );
+
+  test.each(['Can', 'S', 'Un', 'Re', 'En'])(
+    '%j is too short or a word of its own to be an unfinished keyword',
+    (body) => {
+      expect(classifyMessage(body)).toEqual(NONE);
+    },
+  );
+
   test('a word as close to an opt-in keyword is never guessed (STAT, STRAT)', () => {
     expect(judgeFuzzy('strat', ['stop'], ['start'])).toEqual({ kind: 'none' });
     expect(judgeFuzzy('stat', ['stop'], ['start'])).toEqual({ kind: 'none' });

@@ -55,6 +55,13 @@ describe('reasonable policy (the default): plain-language revocations opt out', 
     ['Stop texting me\r\nThanks', 'stop texting me'],
     ["I don't want any more texts from you", "don't want any more texts"],
     ['Cancel please', 'cancel please', 'keyword_clause'],
+    // Swearing stresses the request; censored swearing folds to single letters.
+    ['stop the fucking texts', 'stop the fucking texts'],
+    ['Stop with all these f---g messages', 'stop with all these f g messages'],
+    ['End these damn stupid texts', 'end these damn stupid texts'],
+    // Calls and e-mail are contact too.
+    ['Stop calling me', 'stop calling me'],
+    ['quit emailing me please', 'quit emailing me'],
   ] as const)('%j opts out (phrase %j, rule %s)', (body, keyword, rule?: ClassificationRule) => {
     expect(classifyMessage(body)).toEqual(phrase(keyword, 'en', rule ?? 'phrase'));
   });
