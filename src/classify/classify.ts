@@ -5,7 +5,8 @@ import { findEcho } from './echo.js';
 import { foldForWords } from './fold.js';
 import { dropForeignText } from './foreign-text.js';
 import { judgeFuzzy } from './fuzzy.js';
-import { isIdiomaticStop, isNegated, isTemporary } from './guards.js';
+import { splitGluedWords } from './glued.js';
+import { isIdiomaticQuit, isIdiomaticStop, isNegated, isTemporary } from './guards.js';
 import { edgeCommand, keywordOnlyClause } from './keyword-clause.js';
 import { isReport } from './reports.js';
 import { NONE, optOut, REVIEW } from './results.js';
@@ -20,7 +21,8 @@ const CLAUSE_SEPARATOR = ` ${CLAUSE_BREAK} `;
  * The carrier check always sees the whole body.
  */
 const MAX_READ_LENGTH = 10_000;
-const STOP_WORD = /(?<![^ ])stop(?![^ ])/g;
+// A STOP or QUIT that no rule above read and no idiom explains is flagged for review.
+const LEFTOVER_COMMAND = /(?<![^ ])(?:stop|quit)(?![^ ])/g;
 
 /** A compiled classifier: {@link classifyMessage} with its options bound (see {@link createClassifier}). */
 export type Classifier = (body: string) => Classification;
@@ -119,7 +121,10 @@ export function classifyWith(compiled: CompiledClassifier, body: string, prefilt
   const text = body.length > MAX_READ_LENGTH ? body.slice(0, MAX_READ_LENGTH) : body;
   if (prefilter && !compiled.mayMatch(text)) return NONE;
   const unquoted = dropQuotedLines(foldForWords(text));
-  const words = toWords(policy === 'reasonable' ? dropForeignText(unquoted) : unquoted);
+  const words =
+    policy === 'reasonable'
+      ? splitGluedWords(toWords(dropForeignText(unquoted)), (word) => compiled.keywords.has(word))
+      : toWords(unquoted);
   const keyword = matchKeyword(compiled, words.joined, true);
   if (keyword !== undefined) {
     const verbatim = keyword.verbatim;
@@ -153,7 +158,7 @@ function matchKeyword(
  * ones only flag review); a clause of opt-out keywords with courtesy words around it ("stop please",
  * "Stop. Who is this?" — weak keywords like CANCEL only flag review beside a question); a keyword used
  * as a command at the edge of the message; a misspelt keyword standing alone; then the ambiguity rules;
- * then any "stop" that no idiom explains.
+ * then any "stop" or "quit" that no idiom explains (review).
  */
 function classifyReasonably(compiled: CompiledClassifier, words: Words, body: string): Classification {
   const { clauses } = words;
@@ -211,9 +216,10 @@ function classifyReasonably(compiled: CompiledClassifier, words: Words, body: st
   }
   if (review) return REVIEW;
   if (ambiguousParts === parts.length || compiled.ambiguousAnywhere.test(clauses)) return REVIEW;
-  STOP_WORD.lastIndex = 0;
-  for (let found = STOP_WORD.exec(clauses); found !== null; found = STOP_WORD.exec(clauses)) {
-    if (!isIdiomaticStop(clauses, found.index, compiled.negators)) return REVIEW;
+  LEFTOVER_COMMAND.lastIndex = 0;
+  for (let found = LEFTOVER_COMMAND.exec(clauses); found !== null; found = LEFTOVER_COMMAND.exec(clauses)) {
+    const idiomatic = found[0] === 'stop' ? isIdiomaticStop : isIdiomaticQuit;
+    if (!idiomatic(clauses, found.index, compiled.negators)) return REVIEW;
   }
   return NONE;
 }

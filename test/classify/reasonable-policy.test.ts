@@ -90,6 +90,11 @@ describe('reasonable policy (the default): plain-language revocations opt out', 
     'Can you take me to the clinic?',
     'Is the appointment still at the end of the month?',
     'I quit my job last week so my schedule is open',
+    'He quit',
+    'quit smoking',
+    'I want to quit school',
+    'Did you quit?',
+    'Quit ur job lol',
     'See you soon 😊',
     'Thanks!',
     '',
@@ -116,6 +121,10 @@ describe('reasonable policy (the default): plain-language revocations opt out', 
     'I want you to stop',
     'Can you stop?',
     'No. Goodbye.',
+    // A QUIT that no rule reads and no idiom explains, as for STOP.
+    'Quit Dan Smith',
+    'quit sending pics',
+    'Try quit',
   ])('%j is ambiguous: none, flagged for review', (body) => {
     expect(classifyMessage(body)).toEqual(REVIEW);
   });
