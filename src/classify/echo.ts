@@ -39,6 +39,8 @@ const INSTRUCTION: ReadonlySet<string> = new Set(['text', 'txt', 'reply', 'send'
 // `to` (also typed `tto`, `too`, `2to`) between two keywords.
 const TO_CONNECTOR = /^(?:[0-9]*t+o+|[0-9]+)/;
 const MAX_STUB = 4;
+// Half edits a keyboard reading may spend: three slips to neighbouring keys.
+const KEYBOARD_BUDGET = 1.5;
 // Textspeak after a digit that makes "cancel2day" a time, not a mangled keyword.
 const TEXTSPEAK: ReadonlySet<string> = new Set('day dae nite nyt moro mrw mro nd'.split(' '));
 
@@ -185,6 +187,13 @@ function isMisspelt(word: string, keywords: EchoKeywords, tolerance: Tolerance):
   const squeezed = squeeze(word);
   return keywords.optOutList.some((keyword) => {
     const allowed = tolerance !== 'bare' && keyword.length >= 4 && word.length >= 3 ? 2 : 1;
-    return keyboardDistance(squeezed, keyword, allowed) <= allowed || keyboardDistance(word, keyword, 1) <= 1;
+    // Read by keys, two edits shrink to three neighbouring slips: "ago" (two slips and a dropped
+    // letter from STOP, 2) stays a word.
+    const byKeys = Math.min(allowed, KEYBOARD_BUDGET);
+    return (
+      editDistance(squeezed, keyword, allowed) <= allowed ||
+      keyboardDistance(squeezed, keyword, byKeys) <= byKeys ||
+      keyboardDistance(word, keyword, 1) <= 1
+    );
   });
 }

@@ -67,6 +67,7 @@ describe('echo rule: two keywords joined by a connector are an opt-out', () => {
     'end2nyt',
     'Cancel 2 morrow',
     'End soon',
+    'Quit to ago',
     'Stop it lol',
     'Stop and think',
     'Quit smoking',
