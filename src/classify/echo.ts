@@ -119,7 +119,13 @@ function echoKind(
     const tolerance = whole ? 'lenient' : 'connected';
     if (exactFirst && isMisspelt(second, keywords, tolerance)) return 'digit';
     if (exactSecond && isMisspelt(first, keywords, tolerance)) return 'digit';
-    if (whole && isMisspelt(first, keywords, 'connected') && isMisspelt(second, keywords, 'connected')) {
+    // Both halves misspelt only in one word: across spaces that reads any two short words ("sure 3 can").
+    if (
+      whole &&
+      !spaced &&
+      isMisspelt(first, keywords, 'connected') &&
+      isMisspelt(second, keywords, 'connected')
+    ) {
       return 'digit';
     }
     if (whole && !spaced && ((exactFirst && isStub(second)) || (exactSecond && isStub(first)))) {

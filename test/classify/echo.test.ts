@@ -92,6 +92,11 @@ describe('echo rule: two keywords joined by a connector are an opt-out', () => {
     expect(classifyMessage(body).intent).not.toBe('opt_out');
   });
 
+  test('across spaces, two misspelt halves are no echo, in any language (sure ~ pare, canhey ~ cancel)', () => {
+    const verdict = classifyMessage('sure 3 ” can hey', { languages: ['es', 'fr'] });
+    expect(verdict.intent).toBe('none');
+  });
+
   test('the carrier and standard policies never read echoes', () => {
     expect(classifyMessage('Stop2End', { policy: 'carrier' })).toEqual(NONE);
     expect(classifyMessage('Stop2End', { policy: 'standard' })).toEqual(NONE);
