@@ -6,3 +6,9 @@ export {
   verifyVonageJwt,
   verifyVonageSignature,
 } from './signature.js';
+export { parseVonageSmsWebhook } from './sms-events.js';
+export {
+  type VonageSmsSignatureInput,
+  type VonageSmsSignatureMethod,
+  verifyVonageSmsSignature,
+} from './sms-signature.js';
