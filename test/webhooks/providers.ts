@@ -137,7 +137,10 @@ export function vonageSmsSign(
   for (const name of Object.keys(params).sort()) {
     if (name !== 'sig') signed += `&${name}=${(params[name] as string).replace(/[&=]/g, '_')}`;
   }
-  if (method === 'md5hash') return createHash('md5').update(signed + secret).digest('hex');
+  if (method === 'md5hash')
+    return createHash('md5')
+      .update(signed + secret)
+      .digest('hex');
   const hash = { md5hmac: 'md5', sha1hmac: 'sha1', sha256hmac: 'sha256', sha512hmac: 'sha512' }[method];
   return createHmac(hash, secret).update(signed).digest('hex');
 }
