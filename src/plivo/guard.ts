@@ -14,10 +14,16 @@ export interface PlivoMessageParams {
 }
 
 /** How `messages.create` sends: one object, or `(src, dst, text, optionalParams, powerpackUUID)`. */
-export type PlivoCreate<R> = (
-  src: string | PlivoMessageParams,
-  dst?: string,
-  text?: string,
+export interface PlivoCreate<R> {
+  (params: PlivoMessageParams): Promise<R>;
+  (src: string, dst: string, text: string, optionalParams?: object, powerpackUUID?: string): Promise<R>;
+}
+
+/** `messages.create` as the official client types it (its object form shares the first parameter). */
+type PlivoClientCreate<R> = (
+  src: string,
+  dst: string,
+  text: string,
   optionalParams?: object,
   powerpackUUID?: string,
 ) => Promise<R>;
@@ -27,7 +33,7 @@ export type PlivoCreate<R> = (
  * `new plivo.Client(authId, authToken)` fits; so does anything of the same shape).
  */
 export interface PlivoMessagesClient<R> {
-  readonly messages: { create: PlivoCreate<R> };
+  readonly messages: { create: PlivoClientCreate<R> };
 }
 
 /** A Plivo client whose `messages.create` checks consent first. */
@@ -79,8 +85,14 @@ export function guardPlivoClient<R>(
   consent: Pick<ConsentManager, 'normalize' | 'assertCanSend' | 'record'>,
   options: GuardPlivoClientOptions = {},
 ): GuardedPlivoClient<R> {
-  const create: PlivoCreate<R> = (...args) => {
-    const [first, dst, text, optionalParams, powerpackUUID] = args;
+  const create = (...args: [PlivoMessageParams] | Parameters<PlivoClientCreate<R>>): Promise<R> => {
+    const [first, dst, text, optionalParams, powerpackUUID] = args as [
+      string | PlivoMessageParams,
+      string | undefined,
+      string | undefined,
+      object | undefined,
+      string | undefined,
+    ];
     const objectForm = args.length === 1 && typeof first === 'object' && first !== null;
     const params: Record<string, unknown> = objectForm
       ? { ...first }
@@ -102,12 +114,21 @@ export function guardPlivoClient<R>(
       from: params.src,
       send: (to) =>
         objectForm
-          ? client.messages.create({ ...(first as PlivoMessageParams), dst: joined(to) })
-          : client.messages.create(first as string, joined(to), text, optionalParams, powerpackUUID),
+          ? // The official client tells the forms apart by the number of arguments.
+            Reflect.apply(client.messages.create, client.messages, [
+              { ...(first as PlivoMessageParams), dst: joined(to) },
+            ])
+          : client.messages.create(
+              first as string,
+              joined(to),
+              text as string,
+              optionalParams,
+              powerpackUUID,
+            ),
       optedOutCode: () => undefined,
     });
   };
-  return { messages: { create } };
+  return { messages: { create: create as PlivoCreate<R> } };
 }
 
 /** The normalized number written as the caller wrote it: with `+`, or E.164 digits without. */

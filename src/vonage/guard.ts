@@ -28,12 +28,12 @@ export interface GuardableVonageSms {
 }
 
 /** `@vonage/messages`' `Messages` (or `vonage.messages` of `@vonage/server-sdk`): its `send`. */
-export interface VonageMessagesClient<M extends GuardableVonageMessage, R> {
+export interface VonageMessagesClient<M extends object, R> {
   send(message: M): Promise<R>;
 }
 
 /** `@vonage/sms`' `SMS` (or `vonage.sms` of `@vonage/server-sdk`): its `send`. */
-export interface VonageSmsClient<S extends GuardableVonageSms, R> {
+export interface VonageSmsClient<S, R> {
   send(params: S): Promise<R>;
 }
 
@@ -82,14 +82,16 @@ const SMS_PLAIN_TEXT: ReadonlySet<string> = new Set([
  * const messages = guardVonageMessages(vonage.messages, consent);
  * await messages.send(new SMS({ to: '14155552671', from: '18005550100', text: 'See you at 3' }));
  */
-export function guardVonageMessages<M extends GuardableVonageMessage, R>(
+export function guardVonageMessages<M extends object, R>(
   client: VonageMessagesClient<M, R>,
   consent: Pick<ConsentManager, 'normalize' | 'assertCanSend' | 'record'>,
   options: GuardVonageClientOptions = {},
 ): VonageMessagesClient<M, R> {
   return {
-    send: (message) => {
-      if (message?.channel === 'messenger') return client.send(message);
+    send: (sent) => {
+      // The SDK's message types are a union of every channel's; the guard reads only these fields.
+      const message = sent as GuardableVonageMessage;
+      if (message?.channel === 'messenger') return client.send(sent);
       const type = message?.messageType ?? message?.message_type;
       const plain =
         onlyFields(message, MESSAGES_PLAIN_TEXT) &&
@@ -102,7 +104,7 @@ export function guardVonageMessages<M extends GuardableVonageMessage, R>(
         confirmationText: plain ? message.text : undefined,
         from: message.from,
         // Copied field by field, so a message class (`new SMS(...)`) keeps its own fields.
-        send: ([to]) => client.send({ ...message, to: to?.slice(1) } as M),
+        send: ([to]) => client.send({ ...sent, to: to?.slice(1) }),
         optedOutCode: () => undefined,
       });
     },
@@ -120,14 +122,15 @@ export function guardVonageMessages<M extends GuardableVonageMessage, R>(
  * const sms = guardVonageSms(vonage.sms, consent);
  * await sms.send({ to: '14155552671', from: '18005550100', text: 'See you at 3' });
  */
-export function guardVonageSms<S extends GuardableVonageSms, R>(
+export function guardVonageSms<S, R>(
   client: VonageSmsClient<S, R>,
   consent: Pick<ConsentManager, 'normalize' | 'assertCanSend' | 'record'>,
   options: GuardVonageClientOptions = {},
 ): VonageSmsClient<S, R> {
   return {
-    send: (params) =>
-      runGuardedSend(consent, options, {
+    send: (sent) => {
+      const params = sent as GuardableVonageSms;
+      return runGuardedSend(consent, options, {
         provider: 'Vonage',
         method: 'sms.send',
         recipients: [params?.to],
@@ -136,9 +139,10 @@ export function guardVonageSms<S extends GuardableVonageSms, R>(
             ? params.text
             : undefined,
         from: params.from,
-        send: ([to]) => client.send({ ...params, to: to?.slice(1) } as S),
+        send: ([to]) => client.send({ ...(sent as object), to: to?.slice(1) } as S),
         optedOutCode: barredCode,
-      }),
+      });
+    },
   };
 }
 
@@ -150,7 +154,7 @@ export function guardVonageSms<S extends GuardableVonageSms, R>(
  * const guarded = guardVonageClient(new Vonage({ apiKey, apiSecret, applicationId, privateKey }), consent);
  * await guarded.sms.send({ to: '14155552671', from: '18005550100', text: 'See you at 3' });
  */
-export function guardVonageClient<M extends GuardableVonageMessage, R, S extends GuardableVonageSms, Q>(
+export function guardVonageClient<M extends object, R, S, Q>(
   client: { readonly messages: VonageMessagesClient<M, R>; readonly sms: VonageSmsClient<S, Q> },
   consent: Pick<ConsentManager, 'normalize' | 'assertCanSend' | 'record'>,
   options: GuardVonageClientOptions = {},
