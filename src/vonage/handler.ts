@@ -40,6 +40,9 @@ export interface VonageHandlerOptions extends WebhookHandlerOptions {
   readonly clock?: { now(): Date };
 }
 
+/** A body that is not JSON: parsing it again after the signature check names the error (400). */
+const UNREADABLE = Symbol('unreadable');
+
 /** Which Vonage API a request comes from, and the SMS API's parameters when it is that one. */
 type Source =
   | { readonly api: 'messages'; readonly json: unknown }
@@ -118,7 +121,12 @@ export function vonageHandler(options: VonageHandlerOptions): WebhookHandler {
       const source = sourceOf(input);
       return [
         source.api === 'messages'
-          ? parseVonageWebhook(source.json, options.optedOutErrorCodes ?? [])
+          ? parseVonageWebhook(
+              source.json === UNREADABLE
+                ? parseJsonBody(input.body?.text ?? '', 'Vonage webhook')
+                : source.json,
+              options.optedOutErrorCodes ?? [],
+            )
           : parseVonageSmsWebhook(source.params, options.smsOptedOutErrorCodes ?? [VONAGE_OPTED_OUT]),
       ];
     },
@@ -138,7 +146,13 @@ function readSource(input: WebhookRequest): Source {
   if (input.type === 'application/x-www-form-urlencoded') {
     return { api: 'sms', params: Object.assign(emptyRecord(), query, decodeForm(input.body.text)) };
   }
-  const json = parseJsonBody(input.body.text, 'Vonage webhook');
+  let json: unknown;
+  try {
+    json = JSON.parse(input.body.text);
+  } catch {
+    // Checked as a Messages API webhook first: a forged body is a 403 before it is a 400.
+    return { api: 'messages', json: UNREADABLE };
+  }
   if (input.header('authorization') === null && isRecord(json) && json.sig !== undefined) {
     return { api: 'sms', params: Object.assign(emptyRecord(), query, json) };
   }

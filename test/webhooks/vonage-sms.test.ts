@@ -123,6 +123,14 @@ describe('vonageHandler, SMS API (sig parameter)', () => {
     expect(await response.text()).toMatch(/"text" is not a single text value/);
   });
 
+  it('checks the signature of a body that is not JSON before calling it malformed', async () => {
+    const { handler } = setup();
+    const response = await handler(
+      new Request(URL_, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"sig":' }),
+    );
+    expect(response.status).toBe(403);
+  });
+
   it('accepts every signature secret while rotating', async () => {
     const { consent, handler } = setup({ signatureSecret: ['next-secret-0123456789', SECRET] });
     expect((await handler(get(signed(vonageSmsInbound(NOW_S, { text: 'STOP' }))))).status).toBe(200);
