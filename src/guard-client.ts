@@ -24,8 +24,13 @@ export interface GuardedSend<R> {
   readonly provider: string;
   /** The SDK method, for messages ("messages.send"). */
   readonly method: string;
-  /** The recipients as the caller gave them (Vonage and Plivo write E.164 without `+`). */
+  /** The recipients as the caller gave them. */
   readonly recipients: readonly unknown[];
+  /**
+   * True for providers whose numbers are E.164 digits without `+` (Vonage, Plivo): `14155552671`
+   * is then read as international, never through the default country.
+   */
+  readonly digitsAreInternational: boolean;
   /** The text, when the message is plain text only (no media, template or schedule): it may be the confirmation. */
   readonly confirmationText: string | undefined;
   /** The sender, kept as evidence when the provider refuses. */
@@ -56,7 +61,9 @@ export async function runGuardedSend<R>(
       { path: 'to', message: 'is required' },
     ]);
   }
-  const phones = (call.recipients as string[]).map((to) => consent.normalize(international(to.trim())));
+  const phones = (call.recipients as string[]).map((to) =>
+    consent.normalize(call.digitsAreInternational ? international(to.trim()) : to),
+  );
   const tenant = options.tenantId === undefined ? {} : { tenantId: options.tenantId };
   const confirmation =
     phones.length === 1 && call.confirmationText !== undefined ? { body: call.confirmationText } : {};

@@ -67,6 +67,7 @@ export function guardBandwidthClient<P extends GuardableBandwidthMessage, O, R>(
       return runGuardedSend(consent, options, {
         provider: 'Bandwidth',
         method: 'createMessage',
+        digitsAreInternational: false,
         recipients,
         confirmationText: onlyFields(request, PLAIN_TEXT) ? request.text : undefined,
         from: request.from,

@@ -104,6 +104,7 @@ export function guardPlivoClient<R>(
     return runGuardedSend(consent, options, {
       provider: 'Plivo',
       method: 'messages.create',
+      digitsAreInternational: true,
       recipients,
       confirmationText:
         onlyFields(params, PLAIN_TEXT) &&

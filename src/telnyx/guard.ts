@@ -73,6 +73,7 @@ export function guardTelnyxClient<P extends GuardableTelnyxMessage, O, R>(
         runGuardedSend(consent, options, {
           provider: 'Telnyx',
           method: 'messages.send',
+          digitsAreInternational: false,
           recipients: [params?.to],
           confirmationText: onlyFields(params, PLAIN_TEXT) ? params.text : undefined,
           from: params.from,

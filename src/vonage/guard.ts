@@ -100,6 +100,7 @@ export function guardVonageMessages<M extends object, R>(
       return runGuardedSend(consent, options, {
         provider: 'Vonage',
         method: 'messages.send',
+        digitsAreInternational: true,
         recipients: [message?.to],
         confirmationText: plain ? message.text : undefined,
         from: message.from,
@@ -133,6 +134,7 @@ export function guardVonageSms<S, R>(
       return runGuardedSend(consent, options, {
         provider: 'Vonage',
         method: 'sms.send',
+        digitsAreInternational: true,
         recipients: [params?.to],
         confirmationText:
           onlyFields(params, SMS_PLAIN_TEXT) && (params.type === undefined || params.type !== 'binary')

@@ -82,9 +82,12 @@ describe('guardTelnyxClient (telnyx SDK, fake Telnyx API)', () => {
       OptedOutError,
     );
     await sms.messages.send({ to: '(212) 555-0100', from: OURS, text: 'See you at 3' });
+    // Ten digits are a national number (the default country), not E.164 without `+`.
+    await sms.messages.send({ to: '3125550100', from: OURS, text: 'See you at 4' });
     expect(fake.received.map((request) => [request.path, sentTo(request, 'to')])).toEqual([
       ['/messages', LEAD],
       ['/messages', '+12125550100'],
+      ['/messages', '+13125550100'],
     ]);
   });
 
