@@ -5,7 +5,7 @@ import type { E164 } from '../phone.js';
 /** `messages.create` in object form: the fields the guard reads; everything else is passed through. */
 export interface PlivoMessageParams {
   readonly src?: string;
-  /** The recipient; several joined with `<` are each checked. */
+  /** The recipient, E.164 with or without `+` as Plivo takes it; several joined with `<` are each checked. */
   readonly dst: string;
   readonly text?: string;
   readonly type?: string;
