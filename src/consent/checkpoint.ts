@@ -1,3 +1,4 @@
+import { omitUndefined } from '../helpers/omit-undefined.js';
 import type { ConsentStore } from '../store/contract.js';
 import type { ChainHead } from './audit.js';
 import {
@@ -60,10 +61,7 @@ export async function* snapshotHeads(
 ): AsyncGenerator<NumberHead> {
   let after: string | undefined;
   for (;;) {
-    const page = await store.readSnapshot(tenantId, checkpointId, {
-      limit: PAGE,
-      ...(after === undefined ? {} : { after }),
-    });
+    const page = await store.readSnapshot(tenantId, checkpointId, omitUndefined({ limit: PAGE, after }));
     yield* page;
     if (page.length < PAGE) return;
     after = page.at(-1)?.phone;

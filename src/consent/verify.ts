@@ -1,3 +1,4 @@
+import { omitUndefined } from '../helpers/omit-undefined.js';
 import type { ConsentStore, LedgerCursor, NumberState } from '../store/contract.js';
 import { type AuditFinding, type AuditResult, type ChainHead, startChainWalk } from './audit.js';
 import type { ResolvedAuditKey } from './audit-key.js';
@@ -33,10 +34,7 @@ export async function* readWholeLedger(store: ConsentStore, tenantId: string): A
 async function* numberStates(store: ConsentStore, tenantId: string): AsyncGenerator<NumberState> {
   let after: string | undefined;
   for (;;) {
-    const page = await store.readNumberStates(tenantId, {
-      limit: PAGE,
-      ...(after === undefined ? {} : { after }),
-    });
+    const page = await store.readNumberStates(tenantId, omitUndefined({ limit: PAGE, after }));
     yield* page;
     if (page.length < PAGE) return;
     after = page.at(-1)?.phone;
