@@ -152,6 +152,9 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresCons
       return operation(...args);
     };
 
+  const checkVersion = (rows: readonly unknown[]): void =>
+    schemaGuard.assert((rows[0] as { version?: unknown } | undefined)?.version);
+
   async function transact<T>(
     tenantId: string,
     phone: E164,
@@ -166,15 +169,13 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresCons
       return await withRetry(context.retry, () =>
         driver.transaction(
           async (session) => {
-            if (!driver.exclusive)
-              schemaGuard.assert((session.firstRows()[0] as { version?: unknown })?.version);
             const pending = createPhoneTransaction(session, t, tenantId, phone);
             const result = await fn(pending.tx);
             pending.flush();
             return result;
           },
           // PGlite is one in-process connection: its transactions already run one at a time.
-          driver.exclusive ? undefined : { text: lockSql, params: [key] },
+          driver.exclusive ? undefined : { text: lockSql, params: [key], check: checkVersion },
         ),
       );
     } finally {
