@@ -1,6 +1,8 @@
+import { ConsentError } from '../errors.js';
 import type { E164 } from '../phone.js';
 import type { ConsentStore, PhoneTransaction } from '../store/contract.js';
 import { assertTenantId } from '../store/tenant-id.js';
+import { batchWriteStatement, createBatchReads } from './batch.js';
 import { listCheckpoints, readSnapshot, saveCheckpoint, snapshotHeads } from './checkpoints.js';
 import { createDriver, isPGlite, isPool, type PgPoolLike, type PostgresClient } from './client.js';
 import type { StoreContext } from './context.js';
@@ -23,7 +25,14 @@ import {
 import { addReview, getReview, listReviews, resolveReview } from './reviews.js';
 import { tableNames } from './schema.js';
 import { createSchemaGuard } from './schema-version.js';
-import { createPhoneTransaction, phoneLockKey, phoneLockSql } from './transaction.js';
+import {
+  type BufferedWrites,
+  createNumberTransaction,
+  createPhoneTransaction,
+  phoneLockKey,
+  phoneLockSql,
+  phonesLockSql,
+} from './transaction.js';
 
 /** Options of {@link createPostgresStore}. */
 export interface PostgresStoreOptions {
@@ -145,6 +154,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresCons
     : undefined;
   const schemaGuard = createSchemaGuard(driver, t);
   const lockSql = phoneLockSql(t);
+  const manyLockSql = phonesLockSql(t);
   const guarded =
     <A extends unknown[], R>(operation: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
@@ -183,6 +193,43 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresCons
     }
   }
 
+  async function transactMany<T>(
+    tenantId: string,
+    phones: readonly E164[],
+    fn: (tx: PhoneTransaction) => Promise<T>,
+  ): Promise<T[]> {
+    assertTenantId(tenantId);
+    if (new Set(phones).size !== phones.length)
+      throw new ConsentError('STORE_FAILURE', 'transactMany: the numbers must be distinct');
+    if (phones.length === 0) return [];
+    const keys = phones.map((phone) => phoneLockKey(t.schema, tenantId, phone));
+    if (driver.exclusive) await schemaGuard.check();
+    const release = await local?.enterMany(tenantId, keys);
+    try {
+      return await withRetry(context.retry, () =>
+        driver.transaction(
+          async (session) => {
+            const reads = createBatchReads(session, t, tenantId);
+            const numbers = phones.map((phone) => createNumberTransaction(reads(phone), tenantId, phone));
+            // Every callback settles before the transaction ends: none may read on a released connection.
+            const settled = await Promise.allSettled(numbers.map(({ tx }) => fn(tx)));
+            const failed = settled.find((outcome) => outcome.status === 'rejected');
+            if (failed) throw (failed as PromiseRejectedResult).reason;
+            const writes = new Map(phones.map((phone, index) => [phone, numbers[index]?.writes()]));
+            const statement = batchWriteStatement(t, tenantId, writes as Map<E164, BufferedWrites>);
+            if (statement) session.withCommit(statement);
+            return settled.map((outcome) => (outcome as PromiseFulfilledResult<T>).value);
+          },
+          driver.exclusive
+            ? undefined
+            : { text: manyLockSql, params: [[...keys].sort()], check: checkVersion },
+        ),
+      );
+    } finally {
+      release?.();
+    }
+  }
+
   return {
     schema: t.schema,
     migrate: async () => {
@@ -190,6 +237,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresCons
       return withRetry(context.retry, () => migrateSchema(driver, t));
     },
     transact,
+    transactMany,
     getStatus: scoped(guarded((tenantId, phone) => getStatus(context, tenantId, phone))),
     getStatuses: scoped(guarded((tenantId, phones) => getStatuses(context, tenantId, phones))),
     listStatuses: scoped(guarded((tenantId, listOptions) => listStatuses(context, tenantId, listOptions))),
