@@ -91,12 +91,13 @@ export async function applyEvent(
  * in the order of the drafts, group by group.
  */
 export async function applyEvents(
-  store: ConsentStore & Required<Pick<ConsentStore, 'transactMany'>>,
+  store: ConsentStore,
   ids: IdGenerator,
   clock: Clock,
   groups: readonly (readonly EventDraft[])[],
   hooks: ApplyHooks = {},
 ): Promise<ApplyOutcome[][]> {
+  if (!store.transactMany) throw new ConsentError('CONFIG', 'applyEvents needs a store with transactMany');
   const prepared = groups.map((drafts) =>
     drafts.map((draft) => {
       assertStorableKey(draft);
@@ -114,7 +115,7 @@ export async function applyEvents(
   const written: TransactionOutcome[][] = groups.map(() => []);
   for (const [tenantId, indexes] of byTenant) {
     const phones = indexes.map((index) => prepared[index]?.[0]?.draft.phone as E164);
-    const outcomes = await store.transactMany(tenantId, phones, async (tx) => {
+    const outcomes = await store.transactMany<TransactionOutcome[]>(tenantId, phones, async (tx) => {
       const drafts = prepared[indexes[phones.indexOf(tx.phone)] as number] ?? [];
       const results: TransactionOutcome[] = [];
       for (const { draft, id } of drafts)

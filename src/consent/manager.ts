@@ -146,9 +146,8 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
 
   /** Many numbers' drafts in one transaction per tenant, when the store offers `transactMany`. */
   async function applyMany(groups: readonly (readonly EventDraft[])[]): Promise<ApplyOutcome[][]> {
-    const { transactMany } = store;
-    if (!transactMany) return Promise.all(groups.map((drafts) => applyInTurn(drafts)));
-    const outcomes = await applyEvents({ ...store, transactMany }, ids, clock, groups, hooksFor(false));
+    if (!store.transactMany) return Promise.all(groups.map((drafts) => applyInTurn(drafts)));
+    const outcomes = await applyEvents(store, ids, clock, groups, hooksFor(false));
     for (const outcome of outcomes.flat()) notify(outcome);
     return outcomes;
   }
