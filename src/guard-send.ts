@@ -1,7 +1,8 @@
 import type { ConsentManager } from './consent/manager-types.js';
-import { DEFAULT_TENANT } from './consent/tenant.js';
 import type { ConsentEvidence } from './consent/types.js';
 import { OptedOutError, ValidationError } from './errors.js';
+import { omitUndefined } from './helpers/omit-undefined.js';
+import { DEFAULT_TENANT } from './helpers/tenant.js';
 import type { E164 } from './phone.js';
 
 /** What {@link guardSend} reads from a message; every other field is passed through to `send`. */
@@ -49,7 +50,7 @@ export function guardSend<M extends GuardableMessage, R>(
   send: (message: M) => Promise<R>,
   options: GuardSendOptions = {},
 ): (message: M) => Promise<R> {
-  const tenant = options.tenantId === undefined ? {} : { tenantId: options.tenantId };
+  const tenant = omitUndefined({ tenantId: options.tenantId });
   const reportRecordError =
     options.onRecordError ??
     ((error: unknown) => console.error('sms-consent: could not record the opt-out a send reported', error));
@@ -72,7 +73,7 @@ export function guardSend<M extends GuardableMessage, R>(
       throw await recordProviderRefusal(consent, {
         phone,
         tenantId: options.tenantId,
-        evidence: { to: phone, ...(message.from === undefined ? {} : { from: message.from }) },
+        evidence: omitUndefined({ to: phone, from: message.from }),
         reason: 'has opted out at the provider',
         cause: error,
         reportRecordError,
@@ -105,13 +106,15 @@ export async function recordProviderRefusal(
 ): Promise<OptedOutError> {
   const { phone, tenantId } = refusal;
   try {
-    await consent.record({
-      ...(tenantId === undefined ? {} : { tenantId }),
-      phone,
-      action: 'opt_out',
-      source: 'delivery_error',
-      evidence: refusal.evidence,
-    });
+    await consent.record(
+      omitUndefined({
+        tenantId,
+        phone,
+        action: 'opt_out',
+        source: 'delivery_error',
+        evidence: refusal.evidence,
+      }),
+    );
   } catch (recordError) {
     refusal.reportRecordError(recordError);
   }

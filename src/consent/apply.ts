@@ -1,8 +1,8 @@
 import { ConsentError, ValidationError } from '../errors.js';
+import { forEachLimit } from '../helpers/each-limit.js';
 import type { E164 } from '../phone.js';
 import type { ConsentStore, PendingConfirmation, PhoneTransaction, StatusWrite } from '../store/contract.js';
 import { sealEvent } from './audit.js';
-import { forEachLimit } from './each-limit.js';
 import type { Clock, IdGenerator } from './ids.js';
 import { foldConsent } from './rules.js';
 import type {

@@ -1,3 +1,4 @@
+import { omitUndefined } from '../helpers/omit-undefined.js';
 import type { ConsentStore } from '../store/contract.js';
 import type { ChainHead } from './audit.js';
 import {
@@ -60,7 +61,7 @@ export function snapshotHeads(
   checkpointId: string,
 ): AsyncGenerator<NumberHead> {
   return readAhead<NumberHead>(PAGE, (last) =>
-    store.readSnapshot(tenantId, checkpointId, { limit: PAGE, ...(last ? { after: last.phone } : {}) }),
+    store.readSnapshot(tenantId, checkpointId, omitUndefined({ limit: PAGE, after: last?.phone })),
   );
 }
 

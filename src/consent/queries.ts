@@ -1,4 +1,5 @@
 import { InvalidPhoneNumberError } from '../errors.js';
+import { omitUndefined } from '../helpers/omit-undefined.js';
 import { type E164, isE164, type NormalizeOptions, normalizePhone } from '../phone.js';
 import type { ConsentStore } from '../store/contract.js';
 import {
@@ -61,11 +62,10 @@ export function exportOptOutLines(
   async function* records(): AsyncGenerator<OptOutRecord> {
     let after: string | undefined;
     do {
-      const page = await store.listStatuses(tenantId, {
-        status: 'opted_out',
-        limit: pageSize,
-        ...(after === undefined ? {} : { after }),
-      });
+      const page = await store.listStatuses(
+        tenantId,
+        omitUndefined({ status: 'opted_out', limit: pageSize, after }),
+      );
       for (const status of page.items) yield toOptOutRecord(status);
       after = page.next;
     } while (after !== undefined);

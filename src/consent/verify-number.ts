@@ -1,3 +1,4 @@
+import { omitUndefined } from '../helpers/omit-undefined.js';
 import type { NumberState } from '../store/contract.js';
 import { type AuditFinding, type AuditProblem, startChainWalk } from './audit.js';
 import { macMatches, type ResolvedAuditKey } from './audit-key.js';
@@ -32,7 +33,7 @@ export function auditNumber(evidence: NumberEvidence, key: ResolvedAuditKey | un
   const { phone, events, state, checkpointed } = evidence;
   const findings: AuditFinding[] = [];
   const finding = (problem: AuditProblem, seq: number, eventId?: string) =>
-    findings.push({ seq, ...(eventId === undefined ? {} : { eventId }), phone, problem });
+    findings.push(omitUndefined({ seq, eventId, phone, problem }));
   const walk = startChainWalk();
   let chainBroken = false;
   for (const event of events) {

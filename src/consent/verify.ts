@@ -1,3 +1,4 @@
+import { omitUndefined } from '../helpers/omit-undefined.js';
 import type { ConsentStore, NumberState } from '../store/contract.js';
 import { type AuditFinding, type AuditResult, type ChainHead, startChainWalk } from './audit.js';
 import type { ResolvedAuditKey } from './audit-key.js';
@@ -40,7 +41,7 @@ export function readWholeLedger(store: ConsentStore, tenantId: string): AsyncGen
 
 function numberStates(store: ConsentStore, tenantId: string): AsyncGenerator<NumberState> {
   return readAhead<NumberState>(PAGE, (last) =>
-    store.readNumberStates(tenantId, { limit: PAGE, ...(last ? { after: last.phone } : {}) }),
+    store.readNumberStates(tenantId, omitUndefined({ limit: PAGE, after: last?.phone })),
   );
 }
 

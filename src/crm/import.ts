@@ -1,6 +1,7 @@
-import { toIso } from '../consent/inputs.js';
-import { DEFAULT_TENANT } from '../consent/tenant.js';
 import { ConsentError } from '../errors.js';
+import { omitUndefined } from '../helpers/omit-undefined.js';
+import { DEFAULT_TENANT } from '../helpers/tenant.js';
+import { toIso } from '../helpers/time.js';
 import type { E164 } from '../phone.js';
 import type { CrmContext } from './context.js';
 
@@ -71,11 +72,7 @@ export async function runCrmImport(
   const invalidPhones: { contactId: string; phone: string }[] = [];
   let cursor: string | undefined;
   do {
-    const page = await adapter.listContacts({
-      limit: PAGE,
-      smsConsent: 'opted_out',
-      ...(cursor === undefined ? {} : { cursor }),
-    });
+    const page = await adapter.listContacts(omitUndefined({ limit: PAGE, smsConsent: 'opted_out', cursor }));
     const optedOut = page.contacts.filter((contact) => contact.smsConsent === 'opted_out');
     const phones = new Map(optedOut.map((contact) => [contact, context.normalize(contact.phone)] as const));
     const known = [...new Set([...phones.values()].filter((phone): phone is E164 => phone !== null))];

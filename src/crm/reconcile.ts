@@ -1,10 +1,11 @@
-import { DEFAULT_TENANT } from '../consent/tenant.js';
+import { omitUndefined } from '../helpers/omit-undefined.js';
+import { DEFAULT_TENANT } from '../helpers/tenant.js';
+import { toInstant } from '../helpers/time.js';
 import type { E164 } from '../phone.js';
 import type { StoredStatus } from '../store/contract.js';
 import type { CrmAdapter, CrmConsentChange, CrmConsentValue, CrmContact } from './adapter.js';
 import type { CrmContext } from './context.js';
 import { CrmRequestError, toCrmError } from './errors.js';
-import { toInstant } from './instant.js';
 import { type CrmCorrection, desiredCrmValue } from './options.js';
 import { crmWriteKey } from './sync.js';
 
@@ -99,11 +100,7 @@ async function walkCrm(
   const { context, tenantId } = state;
   let cursor: string | undefined;
   do {
-    const page = await list({
-      limit: PAGE,
-      ...(cursor === undefined ? {} : { cursor }),
-      ...(since === undefined ? {} : { updatedSince: since }),
-    });
+    const page = await list(omitUndefined({ limit: PAGE, cursor, updatedSince: since }));
     const phones = new Map<CrmContact, E164>();
     for (const contact of page.contacts) {
       const phone = context.normalize(contact.phone);
@@ -148,11 +145,10 @@ async function walkLedger(
   for (const value of values) {
     let after: string | undefined;
     do {
-      const page = await context.store.listStatuses(tenantId, {
-        status: value,
-        limit: STATUS_PAGE,
-        ...(after === undefined ? {} : { after }),
-      });
+      const page = await context.store.listStatuses(
+        tenantId,
+        omitUndefined({ status: value, limit: STATUS_PAGE, after }),
+      );
       for (const status of page.items) {
         if (covered.has(status.phone)) continue;
         if (since !== undefined && (status.lastEvent?.recordedAt ?? '') < since) continue;
@@ -252,14 +248,14 @@ function createReconcileState(
       tally.inStep++;
       return;
     }
-    const change: CrmConsentChange = {
+    const change: CrmConsentChange = omitUndefined({
       tenantId,
       phone,
       status: value,
       reason: 'reconcile',
-      ...(status.since === undefined ? {} : { since: status.since }),
+      since: status.since,
       ...(status.cause ? { eventId: status.cause.id, source: status.cause.source } : {}),
-    };
+    });
     if (!dryRun) {
       try {
         await adapter.setSmsConsent(contact, change, {

@@ -1,4 +1,6 @@
-import { forEachLimit } from '../consent/each-limit.js';
+import { forEachLimit } from '../helpers/each-limit.js';
+import { groupByNumber } from '../helpers/group-by-number.js';
+import { omitUndefined } from '../helpers/omit-undefined.js';
 import type { OutboxJob } from '../store/contract.js';
 import type { CrmAdapter, CrmConsentChange } from './adapter.js';
 import type { CrmContext } from './context.js';
@@ -89,14 +91,16 @@ export async function runCrmSync(context: CrmContext, run: CrmSyncRunOptions = {
   const batchSize = options.batchSize ?? 50;
 
   while (totals.claimed < limit) {
-    const jobs = await store.claimJobs({
-      kind: CRM_SYNC_JOB,
-      limit: Math.min(batchSize, limit - totals.claimed),
-      leaseMs: options.leaseMs,
-      now: context.clock.now().toISOString(),
-      leaseToken: context.ids('lease'),
-      ...(run.tenantId === undefined ? {} : { tenantId: run.tenantId }),
-    });
+    const jobs = await store.claimJobs(
+      omitUndefined({
+        kind: CRM_SYNC_JOB,
+        limit: Math.min(batchSize, limit - totals.claimed),
+        leaseMs: options.leaseMs,
+        now: context.clock.now().toISOString(),
+        leaseToken: context.ids('lease'),
+        tenantId: run.tenantId,
+      }),
+    );
     if (jobs.length === 0) break;
     totals.claimed += jobs.length;
     const again = jobs.some((job) => seen.has(job.id));
@@ -164,14 +168,14 @@ async function syncNumber(context: CrmContext, jobs: readonly OutboxJob[]): Prom
     const status = await context.store.getStatus(tenantId, phone);
     const value = desiredCrmValue(status, context.options);
     if (!status || value === undefined) return { ok: true, written: undefined };
-    const change: CrmConsentChange = {
+    const change: CrmConsentChange = omitUndefined({
       tenantId,
       phone,
       status: value,
       reason: 'sync',
-      ...(status.since === undefined ? {} : { since: status.since }),
+      since: status.since,
       ...(status.cause ? { eventId: status.cause.id, source: status.cause.source } : {}),
-    };
+    });
     const contacts = await adapter.findContactsByPhone(phone);
     for (const contact of contacts) {
       await adapter.setSmsConsent(contact, change, {
@@ -187,17 +191,6 @@ async function syncNumber(context: CrmContext, jobs: readonly OutboxJob[]): Prom
 /** The idempotency key of one CRM write: the same status written to the same contact. */
 export function crmWriteKey(adapter: CrmAdapter, change: CrmConsentChange, contactId: string): string {
   return `${adapter.name}:${change.eventId ?? change.phone}:${change.status}:${contactId}`;
-}
-
-function groupByNumber(jobs: readonly OutboxJob[]): OutboxJob[][] {
-  const groups = new Map<string, OutboxJob[]>();
-  for (const job of jobs) {
-    const key = `${job.tenantId}\u0000${job.phone}`;
-    const group = groups.get(key);
-    if (group) group.push(job);
-    else groups.set(key, [job]);
-  }
-  return [...groups.values()];
 }
 
 function defaultConcurrency(context: CrmContext, tenantId: string | undefined): number {

@@ -4,9 +4,12 @@ import type { Classification } from '../classify/index.js';
 import { type ApplyOutcome, type EventDraft, storableEvidence } from '../consent/apply.js';
 import { compactEvidence } from '../consent/evidence.js';
 import type { Clock, IdGenerator } from '../consent/ids.js';
-import { parse, type TimeInput } from '../consent/inputs.js';
+import type { TimeInput } from '../consent/inputs.js';
 import type { ConsentEvent, ConsentStatus } from '../consent/types.js';
 import { ConsentError, ValidationError } from '../errors.js';
+import { omitUndefined } from '../helpers/omit-undefined.js';
+import { timeOf } from '../helpers/time.js';
+import { parseOrThrow } from '../helpers/validation.js';
 import type { E164 } from '../phone.js';
 import type { ConsentStore } from '../store/contract.js';
 import { assertTenantId } from '../store/tenant-id.js';
@@ -112,37 +115,37 @@ export function createReviewQueue(parts: ReviewParts): ReviewQueue {
           messageId: message.messageId,
         }),
       );
-      return store.addReview({
-        id: parts.ids('rev'),
-        tenantId: message.tenantId,
-        phone: message.phone,
-        key: reviewKey(message),
-        ...(text.messageId === undefined ? {} : { messageId: text.messageId }),
-        body: text.body ?? '',
-        from: text.from ?? message.from,
-        ...(text.to === undefined ? {} : { to: text.to }),
-        receivedAt: message.receivedAt,
-        dueBy: revocationDueBy(new Date(message.receivedAt)).toISOString(),
-        classification: reviewClassification(classification),
-        createdAt: parts.clock.now().toISOString(),
-      });
+      return store.addReview(
+        omitUndefined({
+          id: parts.ids('rev'),
+          tenantId: message.tenantId,
+          phone: message.phone,
+          key: reviewKey(message),
+          messageId: text.messageId,
+          body: text.body ?? '',
+          from: text.from ?? message.from,
+          to: text.to,
+          receivedAt: message.receivedAt,
+          dueBy: revocationDueBy(new Date(message.receivedAt)).toISOString(),
+          classification: reviewClassification(classification),
+          createdAt: parts.clock.now().toISOString(),
+        }),
+      );
     },
 
     async reviews(options = {}) {
-      const parsed = parse(reviewsSchema, options, 'reviews');
+      const parsed = parseOrThrow(reviewsSchema, options, { heading: 'Invalid reviews input' });
       const dueBefore = parsed.dueBefore === undefined ? undefined : instant(parsed.dueBefore);
       const tenantId = parsed.tenantId ?? parts.defaultTenant;
       assertTenantId(tenantId);
-      return store.listReviews(tenantId, {
-        limit: parsed.limit ?? 100,
-        ...(parsed.state === undefined ? {} : { state: parsed.state }),
-        ...(dueBefore === undefined ? {} : { dueBefore }),
-        ...(parsed.after === undefined ? {} : { after: parsed.after }),
-      });
+      return store.listReviews(
+        tenantId,
+        omitUndefined({ limit: parsed.limit ?? 100, state: parsed.state, dueBefore, after: parsed.after }),
+      );
     },
 
     async resolveReview(reviewId, input) {
-      const parsed = parse(resolveSchema, input, 'resolveReview');
+      const parsed = parseOrThrow(resolveSchema, input, { heading: 'Invalid resolveReview input' });
       const tenantId = parsed.tenantId ?? parts.defaultTenant;
       assertTenantId(tenantId);
       const review = await store.getReview(tenantId, reviewId);
@@ -159,14 +162,12 @@ export function createReviewQueue(parts: ReviewParts): ReviewQueue {
         );
       }
       const resolvedAt = parts.clock.now().toISOString();
-      const note = parsed.note === undefined ? {} : { note: parsed.note };
       if (parsed.decision === 'not_opt_out') {
-        const stored = await store.resolveReview(tenantId, reviewId, {
-          decision: 'not_opt_out',
-          actor: parsed.actor,
-          resolvedAt,
-          ...note,
-        });
+        const stored = await store.resolveReview(
+          tenantId,
+          reviewId,
+          omitUndefined({ decision: 'not_opt_out', actor: parsed.actor, resolvedAt, note: parsed.note }),
+        );
         return settled(stored, 'not_opt_out');
       }
       // The opt-out is written first, keyed by the review: if the resolution below fails, resolving
@@ -188,13 +189,17 @@ export function createReviewQueue(parts: ReviewParts): ReviewQueue {
         }),
         idempotencyKey: `review:${review.id}`,
       });
-      const stored = await store.resolveReview(tenantId, reviewId, {
-        decision: 'opt_out',
-        actor: parsed.actor,
-        resolvedAt,
-        eventId: outcome.event.id,
-        ...note,
-      });
+      const stored = await store.resolveReview(
+        tenantId,
+        reviewId,
+        omitUndefined({
+          decision: 'opt_out',
+          actor: parsed.actor,
+          resolvedAt,
+          eventId: outcome.event.id,
+          note: parsed.note,
+        }),
+      );
       return { ...settled(stored, 'opt_out'), event: outcome.event, status: outcome.status };
     },
   };
@@ -222,21 +227,21 @@ function reviewKey(message: ReviewMessage): string {
 
 function reviewClassification(classification: Classification): ReviewClassification {
   const extra = classification as Classification & { readonly rule?: string };
-  return {
+  return omitUndefined({
     intent: classification.intent,
     match: classification.match,
-    ...(classification.keyword === undefined ? {} : { keyword: classification.keyword }),
-    ...(classification.language === undefined ? {} : { language: classification.language }),
+    keyword: classification.keyword,
+    language: classification.language,
     ...(typeof extra.rule === 'string' ? { rule: extra.rule } : {}),
-  };
+  });
 }
 
 function instant(value: TimeInput): string {
-  const ms = value instanceof Date ? value.getTime() : typeof value === 'number' ? value : Date.parse(value);
-  if (!Number.isFinite(ms)) {
+  const time = timeOf(value);
+  if (time === undefined) {
     throw new ValidationError('Invalid reviews options: dueBefore is not a time', [
       { path: 'dueBefore', message: 'not a time' },
     ]);
   }
-  return new Date(ms).toISOString();
+  return new Date(time).toISOString();
 }
