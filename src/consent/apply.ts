@@ -1,6 +1,7 @@
 import { ConsentError, ValidationError } from '../errors.js';
+import { forEachLimit } from '../helpers/each-limit.js';
 import type { E164 } from '../phone.js';
-import type { ConsentStore, PendingConfirmation, StatusWrite } from '../store/contract.js';
+import type { ConsentStore, PendingConfirmation, PhoneTransaction, StatusWrite } from '../store/contract.js';
 import { sealEvent } from './audit.js';
 import type { Clock, IdGenerator } from './ids.js';
 import { foldConsent } from './rules.js';
@@ -51,6 +52,18 @@ export interface ApplyHooks {
   mac?(hash: string): string;
 }
 
+/** What {@link applyInTransaction} decided: a new event, or the event that holds the draft's key. */
+type TransactionOutcome =
+  | { readonly duplicateOf: string }
+  | {
+      readonly event: ConsentEvent;
+      readonly changed: boolean;
+      readonly previous: ConsentStatusValue;
+      readonly status: ConsentStatus;
+      readonly effect: { readonly applied: boolean; readonly reason?: NotAppliedReason };
+      readonly confirmation: PendingConfirmation | null | undefined;
+    };
+
 /**
  * Writes one event in the (tenant, phone) transaction: claims its idempotency key, folds it into the
  * ledger, seals it onto its number's audit chain, replaces the status row and enqueues its jobs, all or nothing.
@@ -64,60 +77,138 @@ export async function applyEvent(
 ): Promise<ApplyOutcome> {
   const id = ids('evt');
   const evidence = storableEvidence(draft.evidence);
+  assertStorableKey(draft);
+  const outcome = await store.transact(draft.tenantId, draft.phone, (tx) =>
+    applyInTransaction(tx, ids, clock, { ...draft, evidence }, id, hooks),
+  );
+  return finish(store, draft, outcome);
+}
+
+/**
+ * {@link applyEvent} for many numbers' drafts at once (`groups`: each one number's drafts, in the
+ * order to write them) through the store's `transactMany`: one transaction per tenant for the whole
+ * batch, each number's drafts written one after another as `applyEvent` would. The outcomes come
+ * in the order of the drafts, group by group.
+ */
+export async function applyEvents(
+  store: ConsentStore,
+  ids: IdGenerator,
+  clock: Clock,
+  groups: readonly (readonly EventDraft[])[],
+  hooks: ApplyHooks = {},
+): Promise<ApplyOutcome[][]> {
+  if (!store.transactMany) throw new ConsentError('CONFIG', 'applyEvents needs a store with transactMany');
+  const prepared = groups.map((drafts) =>
+    drafts.map((draft) => {
+      assertStorableKey(draft);
+      return { draft: { ...draft, evidence: storableEvidence(draft.evidence) }, id: ids('evt') };
+    }),
+  );
+  const byTenant = new Map<string, number[]>();
+  prepared.forEach((drafts, index) => {
+    const tenantId = drafts[0]?.draft.tenantId;
+    if (tenantId === undefined) return;
+    const indexes = byTenant.get(tenantId) ?? [];
+    indexes.push(index);
+    byTenant.set(tenantId, indexes);
+  });
+  const written: TransactionOutcome[][] = groups.map(() => []);
+  for (const [tenantId, indexes] of byTenant) {
+    const phones = indexes.map((index) => prepared[index]?.[0]?.draft.phone as E164);
+    const outcomes = await store.transactMany<TransactionOutcome[]>(tenantId, phones, async (tx) => {
+      const drafts = prepared[indexes[phones.indexOf(tx.phone)] as number] ?? [];
+      const results: TransactionOutcome[] = [];
+      for (const { draft, id } of drafts)
+        results.push(await applyInTransaction(tx, ids, clock, draft, id, hooks));
+      return results;
+    });
+    indexes.forEach((index, position) => {
+      written[index] = outcomes[position] ?? [];
+    });
+  }
+  // A duplicate costs two reads (its event and status): eight at a time, as separate writes would.
+  const finished: ApplyOutcome[][] = written.map(() => []);
+  const pending = written.flatMap((outcomes, index) =>
+    outcomes.map((outcome, position) => ({ index, position, outcome })),
+  );
+  await forEachLimit(pending, 8, async ({ index, position, outcome }) => {
+    const draft = groups[index]?.[position] as EventDraft;
+    (finished[index] as ApplyOutcome[])[position] = await finish(store, draft, outcome);
+  });
+  return finished;
+}
+
+function assertStorableKey(draft: EventDraft): void {
   if (draft.idempotencyKey !== undefined && hasUnstorable(draft.idempotencyKey)) {
     throw new ValidationError('Invalid idempotency key: it contains NUL or an unpaired surrogate', [
       { path: 'idempotencyKey', message: 'contains NUL or an unpaired surrogate' },
     ]);
   }
-  const outcome = await store.transact(draft.tenantId, draft.phone, async (tx) => {
-    if (draft.idempotencyKey !== undefined) {
-      const claim = await tx.claimKey(draft.idempotencyKey, id);
-      if (!claim.claimed) return { duplicateOf: claim.eventId };
-    }
-    const existing = await tx.events();
-    const before = foldConsent(existing);
-    const candidate = { ...draft, evidence, id, recordedAt: clock.now().toISOString() };
-    const after = foldConsent<Omit<UnsealedEvent, 'applied'>>([...existing, candidate]);
-    const effect = after.effects.get(candidate) ?? { applied: true };
-    const event = sealEvent(
-      { ...candidate, applied: effect.applied, ...(effect.reason ? { reason: effect.reason } : {}) },
-      await tx.chainHead(),
-      hooks.mac,
-    );
-    await tx.append(event);
-    const pick = (chosen: Omit<UnsealedEvent, 'applied'> | undefined): ConsentEvent | undefined =>
-      chosen === candidate ? event : (chosen as ConsentEvent | undefined);
-    const cause = pick(after.cause);
-    const lastEvent = pick(after.lastEvent);
-    const changed = before.status !== after.status;
-    const confirmation = after.status === 'opted_out' ? hooks.confirmationFor?.(event, changed) : null;
-    const row: StatusWrite = {
-      status: after.status,
-      ...(cause ? { since: cause.occurredAt, causeEventId: cause.id } : {}),
-      ...(lastEvent ? { lastEventId: lastEvent.id } : {}),
-      ...(confirmation === undefined ? {} : { confirmation }),
-    };
-    await tx.putStatus(row);
-    for (const kind of hooks.jobsFor?.(event, changed) ?? []) {
-      await tx.enqueue({
-        id: ids('job'),
-        tenantId: draft.tenantId,
-        phone: draft.phone,
-        kind,
-        eventId: event.id,
-        createdAt: event.recordedAt,
-      });
-    }
-    const status: ConsentStatus = {
+}
+
+/** The body of a write's transaction (see {@link applyEvent}); `draft.evidence` is already storable. */
+async function applyInTransaction(
+  tx: PhoneTransaction,
+  ids: IdGenerator,
+  clock: Clock,
+  draft: EventDraft,
+  id: string,
+  hooks: ApplyHooks,
+): Promise<TransactionOutcome> {
+  if (draft.idempotencyKey !== undefined) {
+    const claim = await tx.claimKey(draft.idempotencyKey, id);
+    if (!claim.claimed) return { duplicateOf: claim.eventId };
+  }
+  const existing = await tx.events();
+  const before = foldConsent(existing);
+  const candidate = { ...draft, id, recordedAt: clock.now().toISOString() };
+  const after = foldConsent<Omit<UnsealedEvent, 'applied'>>([...existing, candidate]);
+  const effect = after.effects.get(candidate) ?? { applied: true };
+  const event = sealEvent(
+    { ...candidate, applied: effect.applied, ...(effect.reason ? { reason: effect.reason } : {}) },
+    await tx.chainHead(),
+    hooks.mac,
+  );
+  await tx.append(event);
+  const pick = (chosen: Omit<UnsealedEvent, 'applied'> | undefined): ConsentEvent | undefined =>
+    chosen === candidate ? event : (chosen as ConsentEvent | undefined);
+  const cause = pick(after.cause);
+  const lastEvent = pick(after.lastEvent);
+  const changed = before.status !== after.status;
+  const confirmation = after.status === 'opted_out' ? hooks.confirmationFor?.(event, changed) : null;
+  const row: StatusWrite = {
+    status: after.status,
+    ...(cause ? { since: cause.occurredAt, causeEventId: cause.id } : {}),
+    ...(lastEvent ? { lastEventId: lastEvent.id } : {}),
+    ...(confirmation === undefined ? {} : { confirmation }),
+  };
+  await tx.putStatus(row);
+  for (const kind of hooks.jobsFor?.(event, changed) ?? []) {
+    await tx.enqueue({
+      id: ids('job'),
       tenantId: draft.tenantId,
       phone: draft.phone,
-      status: after.status,
-      ...(cause ? { since: cause.occurredAt, cause } : {}),
-      ...(lastEvent ? { lastEvent } : {}),
-    };
-    return { event, changed, previous: before.status, status, effect, confirmation };
-  });
+      kind,
+      eventId: event.id,
+      createdAt: event.recordedAt,
+    });
+  }
+  const status: ConsentStatus = {
+    tenantId: draft.tenantId,
+    phone: draft.phone,
+    status: after.status,
+    ...(cause ? { since: cause.occurredAt, cause } : {}),
+    ...(lastEvent ? { lastEvent } : {}),
+  };
+  return { event, changed, previous: before.status, status, effect, confirmation };
+}
 
+/** The outcome of a committed write; a duplicate is looked up and checked against the draft. */
+async function finish(
+  store: ConsentStore,
+  draft: EventDraft,
+  outcome: TransactionOutcome,
+): Promise<ApplyOutcome> {
   if ('duplicateOf' in outcome) {
     const event = await store.getEvent(draft.tenantId, outcome.duplicateOf);
     if (event && (event.phone !== draft.phone || event.action !== draft.action)) {

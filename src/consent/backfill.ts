@@ -55,9 +55,13 @@ export interface BackfillProgress {
 export interface BackfillOptions {
   /** Tenant of messages that name none (default: the default tenant). */
   readonly tenantId?: string;
-  /** Events per batch between progress reports (default 500). */
+  /** Events per batch between progress reports, and per transaction with `transactMany` (default 500). */
   readonly batchSize?: number;
-  /** Numbers written at once (each number's events stay in time order); default 8 (numbers never wait on each other). */
+  /**
+   * Numbers written at once (each number's events stay in time order); default 8 (numbers never wait
+   * on each other). A store with `transactMany` (PostgreSQL, PGlite) writes each batch in one
+   * transaction instead, and this has no effect.
+   */
   readonly concurrency?: number;
   /** Progress after every 50,000 messages read and after every batch written; may be async. */
   readonly onProgress?: (progress: BackfillProgress) => void | Promise<void>;
@@ -100,6 +104,12 @@ export interface BackfillContext {
   readonly classify: (body: string) => Classification;
   readonly normalize: (raw: string) => E164 | null;
   readonly apply: (draft: EventDraft) => Promise<ApplyOutcome>;
+  /**
+   * Writes a batch at once: `groups` are each one number's drafts in time order; outcomes come in
+   * the same shape. When present the backfill writes each batch through it (one store transaction
+   * per tenant and batch instead of one per event).
+   */
+  readonly applyMany?: (groups: readonly (readonly EventDraft[])[]) => Promise<ApplyOutcome[][]>;
   /** Puts a `needsReview` message in the review queue (idempotent by message id). */
   readonly queueReview: (
     message: ReviewMessage,
@@ -178,14 +188,19 @@ export async function runBackfill(
   for (let start = 0; start < pending.length; start += batchSize) {
     options.signal?.throwIfAborted();
     const batch = pending.slice(start, start + batchSize);
-    await forEachLimit(groupByNumber(batch.map((item) => item.draft)), concurrency, async (drafts) => {
-      for (const draft of drafts) {
-        const outcome = await context.apply(draft);
-        if (outcome.duplicate) tally.duplicates++;
-        else tally.recorded++;
-        if (outcome.changed) tally.changed++;
-      }
-    });
+    const count = (outcome: ApplyOutcome): void => {
+      if (outcome.duplicate) tally.duplicates++;
+      else tally.recorded++;
+      if (outcome.changed) tally.changed++;
+    };
+    const groups = groupByNumber(batch.map((item) => item.draft));
+    if (context.applyMany) {
+      for (const outcome of (await context.applyMany(groups)).flat()) count(outcome);
+    } else {
+      await forEachLimit(groups, concurrency, async (drafts) => {
+        for (const draft of drafts) count(await context.apply(draft));
+      });
+    }
     applied += batch.length;
     await progress('apply', applied);
   }

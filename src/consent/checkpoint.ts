@@ -9,6 +9,7 @@ import {
 } from './audit-key.js';
 import type { Clock, IdGenerator } from './ids.js';
 import { createMerkleBuilder, leafHash, type NumberHead } from './merkle.js';
+import { readAhead } from './read-ahead.js';
 
 /**
  * A signed commitment to every number's chain of a tenant at one moment: keep it outside the
@@ -54,18 +55,14 @@ export function checkpointPayload(checkpoint: Omit<Checkpoint, 'signature'>): st
 }
 
 /** The heads of a stored snapshot, streamed in phone order a page at a time. */
-export async function* snapshotHeads(
+export function snapshotHeads(
   store: ConsentStore,
   tenantId: string,
   checkpointId: string,
 ): AsyncGenerator<NumberHead> {
-  let after: string | undefined;
-  for (;;) {
-    const page = await store.readSnapshot(tenantId, checkpointId, omitUndefined({ limit: PAGE, after }));
-    yield* page;
-    if (page.length < PAGE) return;
-    after = page.at(-1)?.phone;
-  }
+  return readAhead<NumberHead>(PAGE, (last) =>
+    store.readSnapshot(tenantId, checkpointId, omitUndefined({ limit: PAGE, after: last?.phone })),
+  );
 }
 
 /** The Merkle root of a stored snapshot. */

@@ -69,6 +69,8 @@ export interface IntegrationParts {
   readonly normalizeOptions: NormalizeOptions;
   readonly defaultTenant: string;
   readonly apply: (draft: EventDraft) => Promise<ApplyOutcome>;
+  /** Many numbers' drafts in one store transaction (stores with `transactMany`). */
+  readonly applyMany?: BackfillContext['applyMany'];
   readonly queueReview: BackfillContext['queueReview'];
 }
 
@@ -131,6 +133,7 @@ export function createIntegrations(
             classify: parts.classify,
             normalize: (raw) => tryNormalizePhone(raw, parts.normalizeOptions),
             apply: parts.apply,
+            ...(parts.applyMany ? { applyMany: parts.applyMany } : {}),
             queueReview: parts.queueReview,
             defaultTenant: parts.defaultTenant,
             now: () => parts.clock.now(),

@@ -5,7 +5,7 @@ import { toIso } from '../helpers/time.js';
 import { type E164, isCountryCode, normalizePhone } from '../phone.js';
 import { createReviewQueue } from '../review/queue.js';
 import { assertTenantId, tenantIdProblem } from '../store/tenant-id.js';
-import { type ApplyOutcome, applyEvent, type EventDraft } from './apply.js';
+import { type ApplyHooks, type ApplyOutcome, applyEvent, applyEvents, type EventDraft } from './apply.js';
 import { auditKeyOf, createAuditTrail } from './audit-trail.js';
 import { compactEvidence, inboundEvidence, inboundMessageKey } from './evidence.js';
 import { explainStatus } from './explain.js';
@@ -112,6 +112,7 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
       normalizeOptions,
       defaultTenant: DEFAULT_TENANT,
       apply: (draft) => apply(draft),
+      ...(store.transactMany ? { applyMany } : {}),
       queueReview: (message, classification) => reviewQueue.queue(message, classification),
     },
     options,
@@ -138,8 +139,28 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
   }
 
   async function apply(draft: EventDraft, allowConfirmation = false): Promise<ApplyOutcome> {
+    const outcome = await applyEvent(store, ids, clock, draft, hooksFor(allowConfirmation));
+    notify(outcome);
+    return outcome;
+  }
+
+  /** Many numbers' drafts in one transaction per tenant, when the store offers `transactMany`. */
+  async function applyMany(groups: readonly (readonly EventDraft[])[]): Promise<ApplyOutcome[][]> {
+    if (!store.transactMany) return Promise.all(groups.map((drafts) => applyInTurn(drafts)));
+    const outcomes = await applyEvents(store, ids, clock, groups, hooksFor(false));
+    for (const outcome of outcomes.flat()) notify(outcome);
+    return outcomes;
+  }
+
+  async function applyInTurn(drafts: readonly EventDraft[]): Promise<ApplyOutcome[]> {
+    const outcomes: ApplyOutcome[] = [];
+    for (const draft of drafts) outcomes.push(await apply(draft));
+    return outcomes;
+  }
+
+  function hooksFor(allowConfirmation: boolean): ApplyHooks {
     const confirmationText = replies.optOutConfirmation;
-    const outcome = await applyEvent(store, ids, clock, draft, {
+    return {
       confirmationFor: (event, changed) => {
         if (!allowConfirmation || !changed || confirmationText === false || event.action !== 'opt_out') {
           return undefined;
@@ -151,9 +172,7 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
       },
       ...(integrations.jobsFor ? { jobsFor: integrations.jobsFor } : {}),
       ...(auditKey?.mac ? { mac: auditKey.mac } : {}),
-    });
-    notify(outcome);
-    return outcome;
+    };
   }
 
   async function getStatus(phone: string, value?: TenantOption): Promise<ConsentStatus> {

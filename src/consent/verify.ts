@@ -1,9 +1,10 @@
 import { omitUndefined } from '../helpers/omit-undefined.js';
-import type { ConsentStore, LedgerCursor, NumberState } from '../store/contract.js';
+import type { ConsentStore, NumberState } from '../store/contract.js';
 import { type AuditFinding, type AuditResult, type ChainHead, startChainWalk } from './audit.js';
 import type { ResolvedAuditKey } from './audit-key.js';
 import { type Checkpoint, checkpointPayload, snapshotHeads, snapshotRoot } from './checkpoint.js';
 import type { NumberHead } from './merkle.js';
+import { readAhead } from './read-ahead.js';
 import type { FoldableEvent } from './rules.js';
 import type { ConsentEvent } from './types.js';
 import { auditNumber, type NumberEvidence } from './verify-number.js';
@@ -20,25 +21,28 @@ const PAGE = 1000;
 const MAX_FINDINGS = 100;
 
 /** The tenant's whole ledger in ledger order (tenant chain first, then numbers by phone), a page at a time. */
-export async function* readWholeLedger(store: ConsentStore, tenantId: string): AsyncGenerator<ConsentEvent> {
-  let after: LedgerCursor | undefined;
-  for (;;) {
-    const page = await store.readLedger(tenantId, { limit: PAGE, ...(after ? { after } : {}) });
-    yield* page;
-    const last = page.at(-1);
-    if (!last || page.length < PAGE) return;
-    after = { phone: last.phone, seq: last.seq, id: last.id, ...(last.chain ? { chain: last.chain } : {}) };
-  }
+export function readWholeLedger(store: ConsentStore, tenantId: string): AsyncGenerator<ConsentEvent> {
+  return readAhead<ConsentEvent>(PAGE, (last) =>
+    store.readLedger(tenantId, {
+      limit: PAGE,
+      ...(last
+        ? {
+            after: {
+              phone: last.phone,
+              seq: last.seq,
+              id: last.id,
+              ...(last.chain ? { chain: last.chain } : {}),
+            },
+          }
+        : {}),
+    }),
+  );
 }
 
-async function* numberStates(store: ConsentStore, tenantId: string): AsyncGenerator<NumberState> {
-  let after: string | undefined;
-  for (;;) {
-    const page = await store.readNumberStates(tenantId, omitUndefined({ limit: PAGE, after }));
-    yield* page;
-    if (page.length < PAGE) return;
-    after = page.at(-1)?.phone;
-  }
+function numberStates(store: ConsentStore, tenantId: string): AsyncGenerator<NumberState> {
+  return readAhead<NumberState>(PAGE, (last) =>
+    store.readNumberStates(tenantId, omitUndefined({ limit: PAGE, after: last?.phone })),
+  );
 }
 
 /** An async iterator whose next item can be looked at before it is taken. */
