@@ -200,7 +200,12 @@ export function createNumberTransaction(
     async putStatus(row) {
       if (row.since !== undefined) assertExactTime(row.since, 'since');
       if (row.confirmation) assertExactTime(row.confirmation.until, 'confirmation.until');
-      statusWrite = row;
+      // Only the last row is written: one that keeps the confirmation keeps what an earlier row of
+      // this transaction set or cleared, as it would after that row's own commit.
+      statusWrite =
+        row.confirmation === undefined && statusWrite?.confirmation !== undefined
+          ? { ...row, confirmation: statusWrite.confirmation }
+          : row;
     },
     async enqueue(job) {
       assertExactTime(job.createdAt, 'createdAt');

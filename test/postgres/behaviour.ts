@@ -458,6 +458,46 @@ export function runPostgresBehaviourTests(backend: Backend): void {
     expect(await verifyTenantLedger(store, 'default')).toEqual({ ok: true, checked: 5 });
   });
 
+  test('backfill through transactMany: a START then STOP of one number in a batch clears a pending confirmation, as one write at a time does', async () => {
+    const { store } = await setup();
+    const clock = createFixedClock('2026-03-02T10:00:00.000Z');
+    const memory = createMemoryStore();
+    const live = createConsentManager({ store, clock, defaultCountry: 'US' });
+    const reference = createConsentManager({ store: memory, clock, defaultCountry: 'US' });
+    const message = { from: '+14155550101', to: '+18005550100' };
+    const history = [
+      {
+        ...message,
+        direction: 'inbound' as const,
+        id: 'SM2',
+        body: 'START',
+        sentAt: '2026-03-02T10:01:00.000Z',
+      },
+      {
+        ...message,
+        direction: 'inbound' as const,
+        id: 'SM3',
+        body: 'STOP',
+        sentAt: '2026-03-02T10:02:00.000Z',
+      },
+    ];
+    for (const consent of [live, reference]) {
+      // A live STOP leaves the one confirmation the send guard lets through; the START after it ends that.
+      const stop = await consent.handleInbound({
+        ...message,
+        body: 'please stop texting me',
+        messageId: 'SM1',
+      });
+      expect(stop.reply).toBeDefined();
+      await consent.backfill(history);
+    }
+    const theirs = await memory.getStatus('default', '+14155550101' as E164);
+    expect(theirs?.confirmation).toBeUndefined();
+    const mine = await store.getStatus('default', '+14155550101' as E164);
+    expect(mine?.status).toBe('opted_out');
+    expect(mine?.confirmation).toEqual(theirs?.confirmation);
+  });
+
   test('getStatuses answers for many numbers across several statements', async () => {
     const schema = newSchema();
     const store = createPostgresStore({ client: backend.client(), schema, statusChunkSize: 7 });
