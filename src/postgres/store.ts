@@ -211,10 +211,17 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresCons
           async (session) => {
             const reads = createBatchReads(session, t, tenantId);
             const numbers = phones.map((phone) => createNumberTransaction(reads(phone), tenantId, phone));
+            // The first failure in time is the cause (a rolled-back claim, which is retried); the
+            // callbacks that read after it only see the aborted transaction.
+            let cause: { readonly error: unknown } | undefined;
+            const run = (tx: PhoneTransaction) =>
+              fn(tx).catch((error: unknown) => {
+                cause ??= { error };
+                throw error;
+              });
             // Every callback settles before the transaction ends: none may read on a released connection.
-            const settled = await Promise.allSettled(numbers.map(({ tx }) => fn(tx)));
-            const failed = settled.find((outcome) => outcome.status === 'rejected');
-            if (failed) throw (failed as PromiseRejectedResult).reason;
+            const settled = await Promise.allSettled(numbers.map(({ tx }) => run(tx)));
+            if (cause) throw cause.error;
             const writes = new Map(phones.map((phone, index) => [phone, numbers[index]?.writes()]));
             const statement = batchWriteStatement(t, tenantId, writes as Map<E164, BufferedWrites>);
             if (statement) session.withCommit(statement);

@@ -369,6 +369,28 @@ export function runPostgresBehaviourTests(backend: Backend): void {
     });
   });
 
+  test('transactMany retries a batch whose key claims the server rolled back, whatever number asked first', async () => {
+    const { store, raw, table } = await setup();
+    // The first claim statement fails as a serialization failure would; the retry then succeeds.
+    // A sequence, as its advance survives the rollback.
+    await raw(`CREATE SEQUENCE ${table('fail_once')}`);
+    await raw(`CREATE FUNCTION ${table('fail_claim')}() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF nextval('${table('fail_once')}') = 1 THEN
+          RAISE EXCEPTION 'could not serialize access' USING ERRCODE = '40001';
+        END IF;
+        RETURN NEW;
+      END $$`);
+    await raw(`CREATE TRIGGER fail_claim BEFORE INSERT ON ${table('idempotency_keys')}
+      FOR EACH ROW EXECUTE FUNCTION ${table('fail_claim')}()`);
+    const results = await store.transactMany?.('default', batchPhones.slice(0, 2), async (tx) => {
+      // The first number reads before it claims, so its next statement comes after the failed claim.
+      if (tx.phone === batchPhones[0]) await tx.events();
+      return optOutIn((phone) => `key-${phone}`)(tx);
+    });
+    expect(results?.every((result) => result.startsWith('evt_'))).toBe(true);
+  });
+
   test('transactMany: two numbers claiming one key in the same batch, one wins', async () => {
     const { store } = await setup();
     const results = await store.transactMany?.(
