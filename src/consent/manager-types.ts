@@ -3,7 +3,6 @@ import type { CountryCode, E164 } from '../phone.js';
 import type { ResolveReviewInput, ResolveReviewResult, ReviewsOptions } from '../review/queue.js';
 import type { Review, ReviewPage } from '../review/types.js';
 import type { ConsentStore } from '../store/contract.js';
-import type { ApplyOutcome, EventDraft } from './apply.js';
 import type { AuditKey } from './audit-key.js';
 import type { AuditTrail } from './audit-trail.js';
 import type { CsvFormulas, ExportFormat } from './export.js';
@@ -166,12 +165,4 @@ export interface ConsentManager extends ConsentIntegrations, AuditTrail {
   onChange(listener: (change: ConsentChange) => void | Promise<void>): () => void;
   /** Normalizes with the manager's default country. */
   normalize(phone: string): E164;
-  readonly store: ConsentStore;
-  readonly clock: Clock;
-  /**
-   * Writes an already validated event, with no checks of its source: for this library's own
-   * integrations (backfill, CRM import). Applications call `record` or `handleInbound`.
-   * @internal
-   */
-  apply(draft: EventDraft): Promise<ApplyOutcome>;
 }

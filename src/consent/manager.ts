@@ -210,10 +210,7 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
   }
 
   const manager: ConsentManager = {
-    store,
-    clock,
     normalize,
-    apply: (draft) => apply(draft),
     ...integrations.methods,
 
     async handleInbound(input) {

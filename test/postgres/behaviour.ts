@@ -1,11 +1,4 @@
-import {
-  ConsentError,
-  type ConsentEvent,
-  createConsentManager,
-  createIdGenerator,
-  type E164,
-  sealEvent,
-} from 'sms-consent';
+import { ConsentError, type ConsentEvent, createConsentManager, type E164 } from 'sms-consent';
 import {
   createPostgresStore,
   POSTGRES_SCHEMA_VERSION,
@@ -13,6 +6,7 @@ import {
   type PostgresConsentStore,
   postgresMigrations,
 } from 'sms-consent/postgres';
+import { createIdGenerator, sealEvent } from 'sms-consent/store';
 import { createFixedClock } from 'sms-consent/testing';
 import { expect, test } from 'vitest';
 import { verifyTenantLedger } from '../../src/consent/verify.js';
