@@ -1,7 +1,7 @@
 import type { ConsentManager } from './consent/manager-types.js';
-import { DEFAULT_TENANT } from './consent/tenant.js';
 import type { ConsentEvidence } from './consent/types.js';
 import { OptedOutError, ValidationError } from './errors.js';
+import { DEFAULT_TENANT } from './helpers/tenant.js';
 import type { E164 } from './phone.js';
 
 /** What {@link guardSend} reads from a message; every other field is passed through to `send`. */

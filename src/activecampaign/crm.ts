@@ -1,7 +1,9 @@
+import { z } from 'zod';
 import type { CrmAdapter, CrmConsentValue, CrmContact, CrmContactPage } from '../crm/adapter.js';
 import { CrmRequestError } from '../crm/errors.js';
 import { createRateLimiter } from '../crm/rate-limit.js';
 import { ConsentError } from '../errors.js';
+import { mustBe, parseConfig } from '../helpers/config.js';
 import { type CountryCode, type E164, tryNormalizePhone } from '../phone.js';
 import {
   type ActiveCampaignQueryValue,
@@ -68,6 +70,27 @@ interface AcFieldValue {
 
 const PAGE_LIMIT = 100;
 
+const count = (name: string, min: number) =>
+  z
+    .number(mustBe(name, `a number of at least ${min}`))
+    .min(min)
+    .optional();
+
+/** What {@link createActiveCampaignCrm} checks before it talks to the account. */
+const optionsSchema = z.object({
+  baseUrl: z
+    .string({ error: 'baseUrl must be the account API URL (https://…)' })
+    .regex(/^https?:\/\//)
+    .refine((url) => URL.canParse(url)),
+  apiToken: z.string({ error: 'apiToken is required' }).min(1),
+  // A custom field id, given as a number or as the digits ActiveCampaign shows.
+  field: z.coerce.string().regex(/^\d+$/, mustBe('field', 'a custom field id')),
+  maxRetries: count('maxRetries', 0),
+  maxRetryWaitMs: count('maxRetryWaitMs', 0),
+  timeoutMs: count('timeoutMs', 1),
+  batchSize: count('batchSize', 1),
+});
+
 /**
  * The {@link CrmAdapter} for ActiveCampaign (API v3). ActiveCampaign has no SMS-consent attribute,
  * so consent lives in a custom contact field (`field`, values `opted_in` / `opted_out` unless
@@ -93,34 +116,9 @@ const PAGE_LIMIT = 100;
  * consent.start();
  */
 export function createActiveCampaignCrm(options: ActiveCampaignCrmOptions): CrmAdapter {
-  if (!options.baseUrl || !/^https?:\/\//.test(options.baseUrl) || !URL.canParse(options.baseUrl)) {
-    throw new ConsentError(
-      'CONFIG',
-      'createActiveCampaignCrm: baseUrl must be the account API URL (https://…)',
-    );
-  }
-  if (!options.apiToken) throw new ConsentError('CONFIG', 'createActiveCampaignCrm: apiToken is required');
-  const field = String(options.field);
-  if (!/^\d+$/.test(field)) {
-    throw new ConsentError(
-      'CONFIG',
-      `createActiveCampaignCrm: field must be a custom field id, got ${field}`,
-    );
-  }
+  const { field } = parseConfig(optionsSchema, options, 'createActiveCampaignCrm');
   const fetchImpl = options.fetch ?? (globalThis.fetch as FetchLike | undefined);
   if (!fetchImpl) throw new ConsentError('CONFIG', 'createActiveCampaignCrm: no fetch available; pass one');
-  const count = (name: keyof ActiveCampaignCrmOptions, value: number | undefined, min: number) => {
-    if (value !== undefined && !(value >= min && Number.isFinite(value))) {
-      throw new ConsentError(
-        'CONFIG',
-        `createActiveCampaignCrm: ${name} must be a number of at least ${min}, got ${value}`,
-      );
-    }
-  };
-  count('maxRetries', options.maxRetries, 0);
-  count('maxRetryWaitMs', options.maxRetryWaitMs, 0);
-  count('timeoutMs', options.timeoutMs, 1);
-  count('batchSize', options.batchSize, 1);
   const optedIn = options.values?.optedIn ?? 'opted_in';
   const optedOut = options.values?.optedOut ?? 'opted_out';
   const requestsPerSecond = options.requestsPerSecond ?? 5;

@@ -3,6 +3,7 @@ import type { RequestHandler } from 'express';
 import type { RecordInput } from '../consent/inputs.js';
 import type { ConsentManager, RecordResult } from '../consent/manager.js';
 import { ConsentError, InvalidPhoneNumberError, ValidationError } from '../errors.js';
+import { parseIsoDate } from '../helpers/time.js';
 import { DEFAULT_BODY_TIMEOUT_MS, readWebhookBody } from '../http/webhook-body.js';
 
 /** Options of {@link parseActiveCampaignWebhook}. */
@@ -78,7 +79,8 @@ export function parseActiveCampaignWebhook(
     );
   }
   const when = read('date_time');
-  const occurredAt = when === undefined ? undefined : parseWhen(when);
+  // ActiveCampaign writes `2026-03-02 14:15:42` (UTC) or ISO 8601 with an offset.
+  const occurredAt = when === undefined ? undefined : parseIsoDate(when)?.toISOString();
   return {
     phone,
     action: 'opt_out',
@@ -204,10 +206,4 @@ function clean(value: unknown): string | undefined {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
-}
-
-function parseWhen(text: string): string | undefined {
-  const withZone = /[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(' ', 'T')}Z`;
-  const ms = Date.parse(withZone);
-  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }

@@ -1,6 +1,7 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { isSupportedCountry } from 'libphonenumber-js/max';
 import { z } from 'zod';
+import { parseIsoDate } from '../helpers/time.js';
 import type { CountryCode } from '../phone.js';
 import { didYouMean } from './suggest.js';
 
@@ -207,31 +208,18 @@ export function validate<T extends z.ZodType>(
   throw new UsageError(problems.join('; '), command);
 }
 
-const ISO_DATE =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
-
 /**
  * A date option as the CLI accepts it: ISO 8601, read as UTC unless it names a zone. A date alone is
  * the start of that day (`2026-03-01` = `2026-03-01T00:00:00Z`). Days that do not exist are refused.
  */
 export const dateOption = z.string().transform((text, context) => {
-  const match = ISO_DATE.exec(text.trim());
-  const [, year, month, day, hour = '00', minute = '00', second = '00', fraction = '', zone] = match ?? [];
-  const calendar = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
-  const exists =
-    match !== null &&
-    calendar.getUTCFullYear() === Number(year) &&
-    calendar.getUTCMonth() === Number(month) - 1 &&
-    calendar.getUTCDate() === Number(day) &&
-    Number(hour) < 24 &&
-    Number(minute) < 60 &&
-    Number(second) < 60;
-  if (!exists) {
+  const date = parseIsoDate(text);
+  if (date === undefined) {
     context.addIssue({
       code: 'custom',
       message: `${JSON.stringify(text)} is not a date: use ISO 8601 such as 2026-03-01 or 2026-03-01T12:00:00Z`,
     });
     return z.NEVER;
   }
-  return new Date(`${year}-${month}-${day}T${hour}:${minute}:${second}${fraction}${zone ?? 'Z'}`);
+  return date;
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { createBackgroundLoop } from '../crm/loop.js';
 import { ValidationError } from '../errors.js';
+import { parseOrThrow } from '../helpers/validation.js';
 import type { ConsentStore } from '../store/contract.js';
 import type { AuditResult } from './audit.js';
 import { type AuditKey, type ResolvedAuditKey, resolveAuditKey } from './audit-key.js';
@@ -81,14 +82,7 @@ export const checkpointSchema: z.ZodType<Checkpoint> = z
  * @throws ValidationError when it is not a checkpoint.
  */
 export function parseCheckpoint(input: unknown): Checkpoint {
-  const parsed = checkpointSchema.safeParse(input);
-  if (!parsed.success) {
-    throw new ValidationError(
-      'Invalid checkpoint',
-      parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
-    );
-  }
-  return parsed.data;
+  return parseOrThrow(checkpointSchema, input, { heading: 'Invalid checkpoint' });
 }
 
 /** The audit operations on one store, with the manager's key. */

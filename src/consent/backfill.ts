@@ -1,8 +1,10 @@
 import type { Classification } from '../classify/index.js';
+import { forEachLimit } from '../helpers/each-limit.js';
+import { groupByNumber } from '../helpers/group-by-number.js';
+import { timeOf, toIso } from '../helpers/time.js';
 import type { E164 } from '../phone.js';
 import type { ReviewMessage } from '../review/queue.js';
 import type { ApplyOutcome, EventDraft } from './apply.js';
-import { forEachLimit } from './each-limit.js';
 import {
   compactEvidence,
   deliveryErrorKey,
@@ -10,7 +12,7 @@ import {
   inboundMessageKey,
   UNSUBSCRIBED_RECIPIENT_ERROR,
 } from './evidence.js';
-import { type TimeInput, toIso } from './inputs.js';
+import type { TimeInput } from './inputs.js';
 
 /**
  * One message of an SMS account's history, whatever the provider: what `backfill` replays. The
@@ -176,7 +178,7 @@ export async function runBackfill(
   for (let start = 0; start < pending.length; start += batchSize) {
     options.signal?.throwIfAborted();
     const batch = pending.slice(start, start + batchSize);
-    await forEachLimit(groupByNumber(batch), concurrency, async (drafts) => {
+    await forEachLimit(groupByNumber(batch.map((item) => item.draft)), concurrency, async (drafts) => {
       for (const draft of drafts) {
         const outcome = await context.apply(draft);
         if (outcome.duplicate) tally.duplicates++;
@@ -274,20 +276,4 @@ export async function runBackfill(
     const occurredAt = toIso(message.sentAt, `sentAt of message ${JSON.stringify(message.id)}`, now);
     return { at, order: pending.length, draft: { ...draft, occurredAt } };
   }
-}
-
-function timeOf(value: TimeInput): number | undefined {
-  const ms = value instanceof Date ? value.getTime() : typeof value === 'number' ? value : Date.parse(value);
-  return Number.isFinite(ms) ? ms : undefined;
-}
-
-function groupByNumber(batch: readonly Pending[]): EventDraft[][] {
-  const groups = new Map<string, EventDraft[]>();
-  for (const { draft } of batch) {
-    const key = `${draft.tenantId}\u0000${draft.phone}`;
-    const group = groups.get(key);
-    if (group) group.push(draft);
-    else groups.set(key, [draft]);
-  }
-  return [...groups.values()];
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ValidationError } from '../errors.js';
+import { parseOrThrow } from '../helpers/validation.js';
 import { tenantIdProblem } from '../store/tenant-id.js';
 import { CONSENT_SOURCES, type ConsentAction, type ConsentEvidence, type ConsentSource } from './types.js';
 
@@ -101,52 +101,10 @@ export const INBOUND_KEYS: ReadonlySet<string> = new Set(Object.keys(inboundSche
 
 /** Validates what `record` received; throws {@link ValidationError} naming every bad field. */
 export function parseRecordInput(input: unknown): RecordInput {
-  return parse(recordSchema, input, 'record') as RecordInput;
+  return parseOrThrow(recordSchema, input, { heading: 'Invalid record input' }) as RecordInput;
 }
 
 /** Validates what `handleInbound` received. */
 export function parseInboundMessage(input: unknown): InboundMessage {
-  return parse(inboundSchema, input, 'handleInbound') as InboundMessage;
-}
-
-/** Validates with a zod schema; throws {@link ValidationError} naming every bad field of `where`'s input. */
-export function parse<T>(schema: z.ZodType<T>, input: unknown, where: string): T {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => ({
-    path: issue.path.join('.') || '(input)',
-    message: issue.message,
-  }));
-  throw new ValidationError(
-    `Invalid ${where} input: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`,
-    issues,
-  );
-}
-
-/** The earliest moment the ledger accepts: older values are almost always a unit mistake. */
-const EARLIEST = Date.UTC(2000, 0, 1);
-/** How far ahead of the clock a moment may be (clock skew between machines), in milliseconds. */
-const FUTURE_SKEW_MS = 5 * 60 * 1000;
-
-/**
- * A {@link TimeInput} as ISO 8601 UTC. Throws {@link ValidationError} for a date that does not exist,
- * one before 2000 (epoch seconds passed as milliseconds land in 1970), and one more than five minutes
- * after `now`: a future-dated opt-in would otherwise outrank every real STOP until that date.
- */
-export function toIso(value: TimeInput, field: string, now: Date): string {
-  const date = value instanceof Date ? value : new Date(value);
-  const time = date.getTime();
-  const problem = Number.isNaN(time)
-    ? 'not a valid date'
-    : time < EARLIEST
-      ? 'before 2000 (seconds given where milliseconds are expected?)'
-      : time > now.getTime() + FUTURE_SKEW_MS
-        ? 'in the future'
-        : undefined;
-  if (problem !== undefined) {
-    throw new ValidationError(`Invalid ${field}: ${String(value)} is ${problem}`, [
-      { path: field, message: problem },
-    ]);
-  }
-  return date.toISOString();
+  return parseOrThrow(inboundSchema, input, { heading: 'Invalid handleInbound input' }) as InboundMessage;
 }

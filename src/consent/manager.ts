@@ -1,5 +1,7 @@
 import { type Classification, createClassifier } from '../classify/index.js';
 import { ConsentError, OptedOutError, ValidationError } from '../errors.js';
+import { DEFAULT_TENANT } from '../helpers/tenant.js';
+import { toIso } from '../helpers/time.js';
 import { type E164, isCountryCode, normalizePhone } from '../phone.js';
 import { createReviewQueue } from '../review/queue.js';
 import { assertTenantId, tenantIdProblem } from '../store/tenant-id.js';
@@ -14,7 +16,6 @@ import {
   parseInboundMessage,
   parseRecordInput,
   type RecordInput,
-  toIso,
 } from './inputs.js';
 import { createIntegrations } from './integrations.js';
 import type {
@@ -27,7 +28,6 @@ import type {
 } from './manager-types.js';
 import { exportOptOutLines, partitionRecipients } from './queries.js';
 import { compareEvents } from './rules.js';
-import { DEFAULT_TENANT } from './tenant.js';
 import type { ConsentSource, ConsentStatus } from './types.js';
 
 export type {

@@ -1,6 +1,6 @@
-import { toIso } from '../consent/inputs.js';
-import { DEFAULT_TENANT } from '../consent/tenant.js';
 import { ConsentError } from '../errors.js';
+import { DEFAULT_TENANT } from '../helpers/tenant.js';
+import { toIso } from '../helpers/time.js';
 import type { E164 } from '../phone.js';
 import type { CrmContext } from './context.js';
 

@@ -1,6 +1,6 @@
-import { DEFAULT_TENANT } from '../consent/tenant.js';
 import type { ConsentEvent, ConsentStatus } from '../consent/types.js';
 import { ConsentError } from '../errors.js';
+import { DEFAULT_TENANT } from '../helpers/tenant.js';
 import type { CrmAdapter, CrmResolver } from './adapter.js';
 
 /** The outbox job kind of a CRM sync. */

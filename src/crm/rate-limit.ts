@@ -1,4 +1,5 @@
-import { ConsentError } from '../errors.js';
+import { z } from 'zod';
+import { mustBe, parseConfig } from '../helpers/config.js';
 
 /** Options of {@link createRateLimiter}. */
 export interface RateLimiterOptions {
@@ -23,6 +24,11 @@ export interface RateLimiter {
   pause(ms: number): void;
 }
 
+const optionsSchema = z.object({
+  requestsPerSecond: z.number(mustBe('requestsPerSecond', 'a positive number')).positive(),
+  burst: z.number(mustBe('burst', 'a number of at least 1')).min(1).optional(),
+});
+
 /** Waits with a timer. */
 export const sleepFor = (ms: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
@@ -40,19 +46,7 @@ export const sleepFor = (ms: number): Promise<void> =>
  * await limiter.take(); // then send the request
  */
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
-  const rate = options.requestsPerSecond;
-  if (!(rate > 0) || !Number.isFinite(rate)) {
-    throw new ConsentError(
-      'CONFIG',
-      `createRateLimiter: requestsPerSecond must be a positive number, got ${rate}`,
-    );
-  }
-  if (options.burst !== undefined && !(options.burst >= 1 && Number.isFinite(options.burst))) {
-    throw new ConsentError(
-      'CONFIG',
-      `createRateLimiter: burst must be a number of at least 1, got ${options.burst}`,
-    );
-  }
+  const { requestsPerSecond: rate } = parseConfig(optionsSchema, options, 'createRateLimiter');
   const burst = Math.max(1, Math.floor(options.burst ?? rate));
   const windowMs = (burst / rate) * 1000;
   const now = options.now ?? Date.now;

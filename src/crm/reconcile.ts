@@ -1,10 +1,10 @@
-import { DEFAULT_TENANT } from '../consent/tenant.js';
+import { DEFAULT_TENANT } from '../helpers/tenant.js';
+import { toInstant } from '../helpers/time.js';
 import type { E164 } from '../phone.js';
 import type { StoredStatus } from '../store/contract.js';
 import type { CrmAdapter, CrmConsentChange, CrmConsentValue, CrmContact } from './adapter.js';
 import type { CrmContext } from './context.js';
 import { CrmRequestError, toCrmError } from './errors.js';
-import { toInstant } from './instant.js';
 import { type CrmCorrection, desiredCrmValue } from './options.js';
 import { crmWriteKey } from './sync.js';
 

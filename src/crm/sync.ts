@@ -1,4 +1,5 @@
-import { forEachLimit } from '../consent/each-limit.js';
+import { forEachLimit } from '../helpers/each-limit.js';
+import { groupByNumber } from '../helpers/group-by-number.js';
 import type { OutboxJob } from '../store/contract.js';
 import type { CrmAdapter, CrmConsentChange } from './adapter.js';
 import type { CrmContext } from './context.js';
@@ -187,17 +188,6 @@ async function syncNumber(context: CrmContext, jobs: readonly OutboxJob[]): Prom
 /** The idempotency key of one CRM write: the same status written to the same contact. */
 export function crmWriteKey(adapter: CrmAdapter, change: CrmConsentChange, contactId: string): string {
   return `${adapter.name}:${change.eventId ?? change.phone}:${change.status}:${contactId}`;
-}
-
-function groupByNumber(jobs: readonly OutboxJob[]): OutboxJob[][] {
-  const groups = new Map<string, OutboxJob[]>();
-  for (const job of jobs) {
-    const key = `${job.tenantId}\u0000${job.phone}`;
-    const group = groups.get(key);
-    if (group) group.push(job);
-    else groups.set(key, [job]);
-  }
-  return [...groups.values()];
 }
 
 function defaultConcurrency(context: CrmContext, tenantId: string | undefined): number {

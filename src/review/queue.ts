@@ -4,9 +4,11 @@ import type { Classification } from '../classify/index.js';
 import { type ApplyOutcome, type EventDraft, storableEvidence } from '../consent/apply.js';
 import { compactEvidence } from '../consent/evidence.js';
 import type { Clock, IdGenerator } from '../consent/ids.js';
-import { parse, type TimeInput } from '../consent/inputs.js';
+import type { TimeInput } from '../consent/inputs.js';
 import type { ConsentEvent, ConsentStatus } from '../consent/types.js';
 import { ConsentError, ValidationError } from '../errors.js';
+import { timeOf } from '../helpers/time.js';
+import { parseOrThrow } from '../helpers/validation.js';
 import type { E164 } from '../phone.js';
 import type { ConsentStore } from '../store/contract.js';
 import { assertTenantId } from '../store/tenant-id.js';
@@ -129,7 +131,7 @@ export function createReviewQueue(parts: ReviewParts): ReviewQueue {
     },
 
     async reviews(options = {}) {
-      const parsed = parse(reviewsSchema, options, 'reviews');
+      const parsed = parseOrThrow(reviewsSchema, options, { heading: 'Invalid reviews input' });
       const dueBefore = parsed.dueBefore === undefined ? undefined : instant(parsed.dueBefore);
       const tenantId = parsed.tenantId ?? parts.defaultTenant;
       assertTenantId(tenantId);
@@ -142,7 +144,7 @@ export function createReviewQueue(parts: ReviewParts): ReviewQueue {
     },
 
     async resolveReview(reviewId, input) {
-      const parsed = parse(resolveSchema, input, 'resolveReview');
+      const parsed = parseOrThrow(resolveSchema, input, { heading: 'Invalid resolveReview input' });
       const tenantId = parsed.tenantId ?? parts.defaultTenant;
       assertTenantId(tenantId);
       const review = await store.getReview(tenantId, reviewId);
@@ -232,11 +234,11 @@ function reviewClassification(classification: Classification): ReviewClassificat
 }
 
 function instant(value: TimeInput): string {
-  const ms = value instanceof Date ? value.getTime() : typeof value === 'number' ? value : Date.parse(value);
-  if (!Number.isFinite(ms)) {
+  const time = timeOf(value);
+  if (time === undefined) {
     throw new ValidationError('Invalid reviews options: dueBefore is not a time', [
       { path: 'dueBefore', message: 'not a time' },
     ]);
   }
-  return new Date(ms).toISOString();
+  return new Date(time).toISOString();
 }

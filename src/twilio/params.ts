@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
+import { parseOrThrow } from '../helpers/validation.js';
 import type { TwilioParams } from './signature.js';
 
 /** Webhook parameters as a request gives them: a plain record (parsed form or JSON) or `URLSearchParams`. */
@@ -106,14 +107,5 @@ export function integerText(): z.ZodType<number | undefined> {
 /** Validates webhook parameters; a {@link ValidationError} names every bad field by its Twilio name. */
 export function parseParams<T>(schema: z.ZodType<T>, input: TwilioParamsInput, what: string): T {
   const record = input instanceof URLSearchParams ? paramsToRecord(input) : input;
-  const result = schema.safeParse(record);
-  if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => ({
-    path: issue.path.map(String).join('.') || '(body)',
-    message: issue.message,
-  }));
-  throw new ValidationError(
-    `Invalid Twilio ${what}: ${issues.map((issue) => `${issue.path} ${issue.message}`).join('; ')}`,
-    issues,
-  );
+  return parseOrThrow(schema, record, { heading: `Invalid Twilio ${what}`, whole: '(body)', separator: ' ' });
 }
