@@ -1,7 +1,7 @@
-import type { ConsentManager } from './consent/manager-types.js';
 import type { ConsentEvidence } from './consent/types.js';
 import { OptedOutError, ValidationError } from './errors.js';
 import { DEFAULT_TENANT } from './helpers/tenant.js';
+import type { ConsentManager } from './manager/types.js';
 import type { E164 } from './phone.js';
 
 /** What {@link guardSend} reads from a message; every other field is passed through to `send`. */

@@ -1,10 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { RecordInput } from '../consent/inputs.js';
-import type { ConsentManager, RecordResult } from '../consent/manager.js';
 import { ConsentError, InvalidPhoneNumberError, ValidationError } from '../errors.js';
 import { parseIsoDate } from '../helpers/time.js';
 import { DEFAULT_BODY_TIMEOUT_MS, readWebhookBody } from '../http/webhook-body.js';
+import type { ConsentManager, RecordResult } from '../manager/manager.js';
 
 /** Options of {@link parseActiveCampaignWebhook}. */
 export interface ActiveCampaignWebhookAuth {

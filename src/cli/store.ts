@@ -3,9 +3,9 @@ import { mkdir } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { AuditKey } from '../consent/audit-key.js';
-import { type ConsentManager, createConsentManager } from '../consent/manager.js';
 import type { CrmAdapter } from '../crm/adapter.js';
 import { ConsentError } from '../errors.js';
+import { type ConsentManager, createConsentManager } from '../manager/manager.js';
 import { holdFolder } from '../postgres/embedded.js';
 import { lockFolder } from '../postgres/folder-lock.js';
 import {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { tenantIdProblem } from '../helpers/tenant-id.js';
 import { parseOrThrow } from '../helpers/validation.js';
-import { tenantIdProblem } from '../store/tenant-id.js';
 import { CONSENT_SOURCES, type ConsentAction, type ConsentEvidence, type ConsentSource } from './types.js';
 
 /** A moment as callers give it: a Date, an ISO 8601 string or epoch milliseconds. */

@@ -1,5 +1,5 @@
-import type { ApplyOutcome, EventDraft } from '../consent/apply.js';
 import type { Clock, IdGenerator } from '../consent/ids.js';
+import type { ApplyOutcome, EventDraft } from '../ledger/write.js';
 import type { E164 } from '../phone.js';
 import type { ConsentStore } from '../store/contract.js';
 import type { CrmResolver } from './adapter.js';

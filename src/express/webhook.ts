@@ -1,7 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
-import type { ConsentManager, InboundResult, RecordResult } from '../consent/manager.js';
 import { ConsentError, InvalidPhoneNumberError, ValidationError } from '../errors.js';
 import { DEFAULT_BODY_TIMEOUT_MS } from '../http/webhook-body.js';
+import type { ConsentManager, InboundResult, RecordResult } from '../manager/manager.js';
 import { parseTwilioInbound, type TwilioInboundMessage } from '../twilio/inbound.js';
 import {
   parseTwilioStatusCallback,

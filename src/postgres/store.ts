@@ -1,6 +1,6 @@
+import { assertTenantId } from '../helpers/tenant-id.js';
 import type { E164 } from '../phone.js';
 import type { ConsentStore, PhoneTransaction } from '../store/contract.js';
-import { assertTenantId } from '../store/tenant-id.js';
 import { listCheckpoints, readSnapshot, saveCheckpoint, snapshotHeads } from './checkpoints.js';
 import { createDriver, isPGlite, isPool, type PgPoolLike, type PostgresClient } from './client.js';
 import type { StoreContext } from './context.js';

@@ -1,7 +1,7 @@
-import { createConsentManager } from '../consent/manager.js';
 import type { CrmAdapter, CrmConsentValue, CrmContact } from '../crm/adapter.js';
 import { ConsentError } from '../errors.js';
 import { DEFAULT_TENANT } from '../helpers/tenant.js';
+import { createConsentManager } from '../manager/manager.js';
 import type { E164 } from '../phone.js';
 import { createMemoryStore } from '../store/memory.js';
 import { createFixedClock } from './clock.js';

@@ -1,6 +1,6 @@
-import type { ConsentManager } from '../consent/manager.js';
 import { ValidationError } from '../errors.js';
 import { recordProviderRefusal } from '../guard-send.js';
+import type { ConsentManager } from '../manager/manager.js';
 import { TWILIO_UNSUBSCRIBED_RECIPIENT } from './status-callback.js';
 
 /** The parameters the guard reads from `messages.create`; everything else is passed through. */

@@ -1,4 +1,4 @@
-import type { HistoryMessage } from '../consent/backfill.js';
+import type { HistoryMessage } from '../ledger/backfill.js';
 
 /** The fields of a Twilio Message resource the history reads (the `twilio` package's `MessageInstance`). */
 export interface TwilioMessageLike {

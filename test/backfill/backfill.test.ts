@@ -7,7 +7,7 @@ import {
 } from 'sms-consent';
 import { createFixedClock } from 'sms-consent/testing';
 import { describe, expect, test } from 'vitest';
-import type { BackfillProgress } from '../../src/consent/backfill.js';
+import type { BackfillProgress } from '../../src/ledger/backfill.js';
 
 const FIRM = '+18005550100';
 const LEAD = '+14155552671';

@@ -9,7 +9,7 @@ import {
 import { createIdGenerator, sealEvent } from 'sms-consent/store';
 import { createFixedClock } from 'sms-consent/testing';
 import { expect, test } from 'vitest';
-import { verifyTenantLedger } from '../../src/consent/verify.js';
+import { verifyTenantLedger } from '../../src/ledger/verify.js';
 import { createInspector, type RawQuery, randomSchema } from './helpers.js';
 
 /** How the shared PostgreSQL tests reach one backend. */

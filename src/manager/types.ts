@@ -1,16 +1,16 @@
 import type { Classification, ClassifyOptions } from '../classify/index.js';
+import type { AuditKey } from '../consent/audit-key.js';
+import type { CsvFormulas, ExportFormat } from '../consent/export.js';
+import type { Clock, IdGenerator } from '../consent/ids.js';
+import type { InboundMessage, RecordInput } from '../consent/inputs.js';
+import type { ConsentEvent, ConsentStatus, ConsentStatusValue, NotAppliedReason } from '../consent/types.js';
+import type { AuditTrail } from '../ledger/audit-trail.js';
+import type { RecipientPartition } from '../ledger/queries.js';
+import type { ResolveReviewInput, ResolveReviewResult, ReviewsOptions } from '../ledger/reviews.js';
 import type { CountryCode, E164 } from '../phone.js';
-import type { ResolveReviewInput, ResolveReviewResult, ReviewsOptions } from '../review/queue.js';
 import type { Review, ReviewPage } from '../review/types.js';
 import type { ConsentStore } from '../store/contract.js';
-import type { AuditKey } from './audit-key.js';
-import type { AuditTrail } from './audit-trail.js';
-import type { CsvFormulas, ExportFormat } from './export.js';
-import type { Clock, IdGenerator } from './ids.js';
-import type { InboundMessage, RecordInput } from './inputs.js';
 import type { ConsentIntegrations, IntegrationOptions } from './integrations.js';
-import type { RecipientPartition } from './queries.js';
-import type { ConsentEvent, ConsentStatus, ConsentStatusValue, NotAppliedReason } from './types.js';
 
 /** Replies the manager hands back for the app to send. `false` turns one off. */
 export interface ReplyTexts {

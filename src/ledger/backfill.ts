@@ -1,18 +1,18 @@
 import type { Classification } from '../classify/index.js';
-import { forEachLimit } from '../helpers/each-limit.js';
-import { groupByNumber } from '../helpers/group-by-number.js';
-import { timeOf, toIso } from '../helpers/time.js';
-import type { E164 } from '../phone.js';
-import type { ReviewMessage } from '../review/queue.js';
-import type { ApplyOutcome, EventDraft } from './apply.js';
 import {
   compactEvidence,
   deliveryErrorKey,
   inboundEvidence,
   inboundMessageKey,
   UNSUBSCRIBED_RECIPIENT_ERROR,
-} from './evidence.js';
-import type { TimeInput } from './inputs.js';
+} from '../consent/evidence.js';
+import type { TimeInput } from '../consent/inputs.js';
+import { forEachLimit } from '../helpers/each-limit.js';
+import { groupByNumber } from '../helpers/group-by-number.js';
+import { timeOf, toIso } from '../helpers/time.js';
+import type { E164 } from '../phone.js';
+import type { ReviewMessage } from './reviews.js';
+import type { ApplyOutcome, EventDraft } from './write.js';
 
 /**
  * One message of an SMS account's history, whatever the provider: what `backfill` replays. The

@@ -1,24 +1,24 @@
 import type { Classification } from '../classify/index.js';
+import type { Clock, IdGenerator } from '../consent/ids.js';
+import type { ConsentEvent } from '../consent/types.js';
 import type { CrmAdapter, CrmResolver } from '../crm/adapter.js';
 import type { CrmContext } from '../crm/context.js';
 import { type CrmImportOptions, type CrmImportResult, runCrmImport } from '../crm/import.js';
-import { createBackgroundLoop } from '../crm/loop.js';
 import { type CrmSyncOptions, crmJobsFor, crmResolver, resolveCrmSyncOptions } from '../crm/options.js';
 import { type ReconcileOptions, type ReconcileResult, runReconcile } from '../crm/reconcile.js';
 import { type CrmSyncResult, type CrmSyncRunOptions, runCrmSync } from '../crm/sync.js';
 import { ConsentError } from '../errors.js';
-import { type NormalizeOptions, tryNormalizePhone } from '../phone.js';
-import type { ConsentStore } from '../store/contract.js';
-import type { ApplyOutcome, EventDraft } from './apply.js';
+import { createBackgroundLoop } from '../helpers/background-loop.js';
 import {
   type BackfillContext,
   type BackfillOptions,
   type BackfillResult,
   type HistorySource,
   runBackfill,
-} from './backfill.js';
-import type { Clock, IdGenerator } from './ids.js';
-import type { ConsentEvent } from './types.js';
+} from '../ledger/backfill.js';
+import type { ApplyOutcome, EventDraft } from '../ledger/write.js';
+import { type NormalizeOptions, tryNormalizePhone } from '../phone.js';
+import type { ConsentStore } from '../store/contract.js';
 
 /** The CRM and history operations of the consent manager. */
 export interface ConsentIntegrations {

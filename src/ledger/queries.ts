@@ -1,13 +1,13 @@
-import { InvalidPhoneNumberError } from '../errors.js';
-import { type E164, isE164, type NormalizeOptions, normalizePhone } from '../phone.js';
-import type { ConsentStore } from '../store/contract.js';
 import {
   type CsvFormulas,
   type ExportFormat,
   exportRows,
   type OptOutRecord,
   toOptOutRecord,
-} from './export.js';
+} from '../consent/export.js';
+import { InvalidPhoneNumberError } from '../errors.js';
+import { type E164, isE164, type NormalizeOptions, normalizePhone } from '../phone.js';
+import type { ConsentStore } from '../store/contract.js';
 
 /** The outcome of `partitionRecipients`. */
 export interface RecipientPartition {

@@ -1,9 +1,6 @@
-import { ConsentError, ValidationError } from '../errors.js';
-import type { E164 } from '../phone.js';
-import type { ConsentStore, PendingConfirmation, StatusWrite } from '../store/contract.js';
-import { sealEvent } from './audit.js';
-import type { Clock, IdGenerator } from './ids.js';
-import { foldConsent } from './rules.js';
+import { sealEvent } from '../consent/audit.js';
+import type { Clock, IdGenerator } from '../consent/ids.js';
+import { foldConsent } from '../consent/rules.js';
 import type {
   ConsentAction,
   ConsentEvent,
@@ -13,7 +10,10 @@ import type {
   ConsentStatusValue,
   NotAppliedReason,
   UnsealedEvent,
-} from './types.js';
+} from '../consent/types.js';
+import { ConsentError, ValidationError } from '../errors.js';
+import type { E164 } from '../phone.js';
+import type { ConsentStore, PendingConfirmation, StatusWrite } from '../store/contract.js';
 
 /** A consent change about to be written. */
 export interface EventDraft {

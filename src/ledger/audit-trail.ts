@@ -1,12 +1,13 @@
 import { z } from 'zod';
-import { createBackgroundLoop } from '../crm/loop.js';
+import type { AuditResult } from '../consent/audit.js';
+import { type AuditKey, type ResolvedAuditKey, resolveAuditKey } from '../consent/audit-key.js';
+import type { Checkpoint } from '../consent/checkpoint.js';
+import type { Clock, IdGenerator } from '../consent/ids.js';
 import { ValidationError } from '../errors.js';
+import { createBackgroundLoop } from '../helpers/background-loop.js';
 import { parseOrThrow } from '../helpers/validation.js';
 import type { ConsentStore } from '../store/contract.js';
-import type { AuditResult } from './audit.js';
-import { type AuditKey, type ResolvedAuditKey, resolveAuditKey } from './audit-key.js';
-import { type Checkpoint, takeCheckpoint } from './checkpoint.js';
-import type { Clock, IdGenerator } from './ids.js';
+import { takeCheckpoint } from './checkpoints.js';
 import { verifyTenantLedger } from './verify.js';
 
 /** Options of `consent.verifyAuditTrail`. */

@@ -1,19 +1,19 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Classification } from '../classify/index.js';
-import { type ApplyOutcome, type EventDraft, storableEvidence } from '../consent/apply.js';
 import { compactEvidence } from '../consent/evidence.js';
 import type { Clock, IdGenerator } from '../consent/ids.js';
 import type { TimeInput } from '../consent/inputs.js';
 import type { ConsentEvent, ConsentStatus } from '../consent/types.js';
 import { ConsentError, ValidationError } from '../errors.js';
+import { assertTenantId } from '../helpers/tenant-id.js';
 import { timeOf } from '../helpers/time.js';
 import { parseOrThrow } from '../helpers/validation.js';
 import type { E164 } from '../phone.js';
+import { revocationDueBy } from '../review/business-days.js';
+import type { Review, ReviewClassification, ReviewDecision, ReviewPage } from '../review/types.js';
 import type { ConsentStore } from '../store/contract.js';
-import { assertTenantId } from '../store/tenant-id.js';
-import { revocationDueBy } from './business-days.js';
-import type { Review, ReviewClassification, ReviewDecision, ReviewPage } from './types.js';
+import { type ApplyOutcome, type EventDraft, storableEvidence } from './write.js';
 
 /** Options of `consent.reviews()`. */
 export interface ReviewsOptions {

@@ -1,22 +1,25 @@
 import { type Classification, createClassifier } from '../classify/index.js';
-import { ConsentError, OptedOutError, ValidationError } from '../errors.js';
-import { DEFAULT_TENANT } from '../helpers/tenant.js';
-import { toIso } from '../helpers/time.js';
-import { type E164, isCountryCode, normalizePhone } from '../phone.js';
-import { createReviewQueue } from '../review/queue.js';
-import { assertTenantId, tenantIdProblem } from '../store/tenant-id.js';
-import { type ApplyOutcome, applyEvent, type EventDraft } from './apply.js';
-import { auditKeyOf, createAuditTrail } from './audit-trail.js';
-import { compactEvidence, inboundEvidence, inboundMessageKey } from './evidence.js';
-import { explainStatus } from './explain.js';
-import { createIdGenerator, systemClock } from './ids.js';
+import { compactEvidence, inboundEvidence, inboundMessageKey } from '../consent/evidence.js';
+import { explainStatus } from '../consent/explain.js';
+import { createIdGenerator, systemClock } from '../consent/ids.js';
 import {
   INBOUND_KEYS,
   type InboundMessage,
   parseInboundMessage,
   parseRecordInput,
   type RecordInput,
-} from './inputs.js';
+} from '../consent/inputs.js';
+import { compareEvents } from '../consent/rules.js';
+import type { ConsentSource, ConsentStatus } from '../consent/types.js';
+import { ConsentError, OptedOutError, ValidationError } from '../errors.js';
+import { DEFAULT_TENANT } from '../helpers/tenant.js';
+import { assertTenantId, tenantIdProblem } from '../helpers/tenant-id.js';
+import { toIso } from '../helpers/time.js';
+import { auditKeyOf, createAuditTrail } from '../ledger/audit-trail.js';
+import { exportOptOutLines, partitionRecipients } from '../ledger/queries.js';
+import { createReviewQueue } from '../ledger/reviews.js';
+import { type ApplyOutcome, applyEvent, type EventDraft } from '../ledger/write.js';
+import { type E164, isCountryCode, normalizePhone } from '../phone.js';
 import { createIntegrations } from './integrations.js';
 import type {
   ConsentChange,
@@ -25,10 +28,7 @@ import type {
   SendCheck,
   SendOptions,
   TenantOption,
-} from './manager-types.js';
-import { exportOptOutLines, partitionRecipients } from './queries.js';
-import { compareEvents } from './rules.js';
-import type { ConsentSource, ConsentStatus } from './types.js';
+} from './types.js';
 
 export type {
   ConsentChange,
@@ -41,7 +41,7 @@ export type {
   SendCheck,
   SendOptions,
   TenantOption,
-} from './manager-types.js';
+} from './types.js';
 export { DEFAULT_TENANT };
 
 /** How long the one FCC-allowed confirmation may follow an opt-out (47 CFR 64.1200(a)(12)). */
