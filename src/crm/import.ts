@@ -1,8 +1,8 @@
 import { ConsentError } from '../errors.js';
-import { DEFAULT_TENANT } from '../helpers/tenant.js';
 import { toIso } from '../helpers/time.js';
+import type { ConsentContext } from '../ledger/context.js';
 import type { E164 } from '../phone.js';
-import type { CrmContext } from './context.js';
+import type { CrmSetup } from './options.js';
 
 /** Options of `consent.importFromCrm()`. */
 export interface CrmImportOptions {
@@ -48,11 +48,12 @@ const PAGE = 100;
  * nothing new. Needs the adapter's `listContacts`.
  */
 export async function runCrmImport(
-  context: CrmContext,
+  context: ConsentContext,
+  crm: CrmSetup,
   options: CrmImportOptions = {},
 ): Promise<CrmImportResult> {
-  const tenantId = options.tenantId ?? DEFAULT_TENANT;
-  const adapter = context.crmOf(tenantId);
+  const tenantId = context.tenantOf(options);
+  const adapter = crm.crmOf(tenantId);
   if (!adapter?.listContacts) {
     throw new ConsentError(
       'CONFIG',
@@ -77,7 +78,9 @@ export async function runCrmImport(
       ...(cursor === undefined ? {} : { cursor }),
     });
     const optedOut = page.contacts.filter((contact) => contact.smsConsent === 'opted_out');
-    const phones = new Map(optedOut.map((contact) => [contact, context.normalize(contact.phone)] as const));
+    const phones = new Map(
+      optedOut.map((contact) => [contact, context.tryNormalize(contact.phone)] as const),
+    );
     const known = [...new Set([...phones.values()].filter((phone): phone is E164 => phone !== null))];
     const statuses = await context.store.getStatuses(tenantId, known);
     for (const [contact, phone] of phones) {
@@ -95,7 +98,7 @@ export async function runCrmImport(
         conflicts.push({ contactId: contact.id, phone });
         continue;
       }
-      const outcome = await context.apply({
+      const outcome = await context.write({
         tenantId,
         phone,
         action: 'opt_out',

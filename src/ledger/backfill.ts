@@ -10,9 +10,9 @@ import type { TimeInput } from '../consent/inputs.js';
 import { forEachLimit } from '../helpers/each-limit.js';
 import { groupByNumber } from '../helpers/group-by-number.js';
 import { timeOf, toIso } from '../helpers/time.js';
-import type { E164 } from '../phone.js';
-import type { ReviewMessage } from './reviews.js';
-import type { ApplyOutcome, EventDraft } from './write.js';
+import type { ConsentContext } from './context.js';
+import type { ReviewMessage, ReviewQueue } from './reviews.js';
+import type { EventDraft } from './write.js';
 
 /**
  * One message of an SMS account's history, whatever the provider: what `backfill` replays. The
@@ -95,21 +95,6 @@ export interface BackfillResult {
   readonly invalidRecords: number;
 }
 
-/** What a backfill needs from the manager: the same classifier, normalization and writes as live handling. */
-export interface BackfillContext {
-  readonly classify: (body: string) => Classification;
-  readonly normalize: (raw: string) => E164 | null;
-  readonly apply: (draft: EventDraft) => Promise<ApplyOutcome>;
-  /** Puts a `needsReview` message in the review queue (idempotent by message id). */
-  readonly queueReview: (
-    message: ReviewMessage,
-    classification: Classification,
-  ) => Promise<{ readonly added: boolean }>;
-  readonly defaultTenant: string;
-  /** The manager's clock: what counts as the future. */
-  readonly now: () => Date;
-}
-
 /** A consent event found in the history, waiting for its turn in time order. */
 interface Pending {
   readonly at: number;
@@ -137,13 +122,14 @@ const READ_PROGRESS_EVERY = 50_000;
  * written: a START dated 2099 would otherwise outrank every later STOP.
  */
 export async function runBackfill(
-  context: BackfillContext,
+  context: Pick<ConsentContext, 'classify' | 'tryNormalize' | 'write' | 'tenantOf' | 'clock'>,
+  reviewQueue: Pick<ReviewQueue, 'queue'>,
   source: HistorySource,
   options: BackfillOptions = {},
 ): Promise<BackfillResult> {
   const batchSize = Math.max(1, Math.floor(options.batchSize ?? 500));
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 8));
-  const defaultTenant = options.tenantId ?? context.defaultTenant;
+  const defaultTenant = context.tenantOf(options);
   const tally = {
     read: 0,
     inbound: 0,
@@ -160,7 +146,7 @@ export async function runBackfill(
   const intents = { opt_out: 0, opt_in: 0, help: 0, none: 0 };
   const pending: Pending[] = [];
   const reviews: { readonly message: ReviewMessage; readonly classification: Classification }[] = [];
-  const now = context.now();
+  const now = context.clock.now();
   const progress = async (phase: BackfillProgress['phase'], applied: number) =>
     options.onProgress?.({ phase, read: tally.read, events: pending.length, applied });
 
@@ -180,7 +166,7 @@ export async function runBackfill(
     const batch = pending.slice(start, start + batchSize);
     await forEachLimit(groupByNumber(batch.map((item) => item.draft)), concurrency, async (drafts) => {
       for (const draft of drafts) {
-        const outcome = await context.apply(draft);
+        const outcome = await context.write(draft);
         if (outcome.duplicate) tally.duplicates++;
         else tally.recorded++;
         if (outcome.changed) tally.changed++;
@@ -192,7 +178,7 @@ export async function runBackfill(
   for (let start = 0; start < reviews.length; start += batchSize) {
     options.signal?.throwIfAborted();
     await forEachLimit(reviews.slice(start, start + batchSize), concurrency, async (item) => {
-      const { added } = await context.queueReview(item.message, item.classification);
+      const { added } = await reviewQueue.queue(item.message, item.classification);
       if (added) tally.reviewsQueued++;
     });
   }
@@ -206,7 +192,7 @@ export async function runBackfill(
     if (classification.needsReview) tally.needsReview++;
     const wanted = classification.intent === 'opt_out' || classification.intent === 'opt_in';
     if (!wanted && !classification.needsReview) return undefined;
-    const phone = context.normalize(message.from);
+    const phone = context.tryNormalize(message.from);
     if (phone === null) {
       tally.invalidPhones++;
       return undefined;
@@ -246,7 +232,7 @@ export async function runBackfill(
     tally.outbound++;
     if (Number(message.errorCode) !== UNSUBSCRIBED_RECIPIENT_ERROR) return undefined;
     tally.deliveryErrors++;
-    const phone = context.normalize(message.to);
+    const phone = context.tryNormalize(message.to);
     if (phone === null) {
       tally.invalidPhones++;
       return undefined;

@@ -2,18 +2,16 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Classification } from '../classify/index.js';
 import { compactEvidence } from '../consent/evidence.js';
-import type { Clock, IdGenerator } from '../consent/ids.js';
 import type { TimeInput } from '../consent/inputs.js';
 import type { ConsentEvent, ConsentStatus } from '../consent/types.js';
 import { ConsentError, ValidationError } from '../errors.js';
-import { assertTenantId } from '../helpers/tenant-id.js';
 import { timeOf } from '../helpers/time.js';
 import { parseOrThrow } from '../helpers/validation.js';
 import type { E164 } from '../phone.js';
 import { revocationDueBy } from '../review/business-days.js';
 import type { Review, ReviewClassification, ReviewDecision, ReviewPage } from '../review/types.js';
-import type { ConsentStore } from '../store/contract.js';
-import { type ApplyOutcome, type EventDraft, storableEvidence } from './write.js';
+import type { ConsentContext } from './context.js';
+import { storableEvidence } from './write.js';
 
 /** Options of `consent.reviews()`. */
 export interface ReviewsOptions {
@@ -62,15 +60,6 @@ export interface ReviewMessage {
   readonly receivedAt: string;
 }
 
-/** What the review queue needs from the manager. */
-export interface ReviewParts {
-  readonly store: ConsentStore;
-  readonly clock: Clock;
-  readonly ids: IdGenerator;
-  readonly apply: (draft: EventDraft) => Promise<ApplyOutcome>;
-  readonly defaultTenant: string;
-}
-
 /** The review queue of a manager. */
 export interface ReviewQueue {
   /** Queues a message (idempotent by message id, else by its content); returns the stored review. */
@@ -102,7 +91,9 @@ const reviewsSchema = z.object({
  * the FCC deadline (`dueBy`, ten business days after it arrived) until an admin decides it. An
  * `opt_out` decision records an admin opt-out citing the message, effective when it arrived.
  */
-export function createReviewQueue(parts: ReviewParts): ReviewQueue {
+export function createReviewQueue(
+  parts: Pick<ConsentContext, 'store' | 'clock' | 'ids' | 'tenantOf' | 'write'>,
+): ReviewQueue {
   const { store } = parts;
   return {
     async queue(message, classification) {
@@ -133,8 +124,7 @@ export function createReviewQueue(parts: ReviewParts): ReviewQueue {
     async reviews(options = {}) {
       const parsed = parseOrThrow(reviewsSchema, options, { heading: 'Invalid reviews input' });
       const dueBefore = parsed.dueBefore === undefined ? undefined : instant(parsed.dueBefore);
-      const tenantId = parsed.tenantId ?? parts.defaultTenant;
-      assertTenantId(tenantId);
+      const tenantId = parts.tenantOf(parsed);
       return store.listReviews(tenantId, {
         limit: parsed.limit ?? 100,
         ...(parsed.state === undefined ? {} : { state: parsed.state }),
@@ -145,8 +135,7 @@ export function createReviewQueue(parts: ReviewParts): ReviewQueue {
 
     async resolveReview(reviewId, input) {
       const parsed = parseOrThrow(resolveSchema, input, { heading: 'Invalid resolveReview input' });
-      const tenantId = parsed.tenantId ?? parts.defaultTenant;
-      assertTenantId(tenantId);
+      const tenantId = parts.tenantOf(parsed);
       const review = await store.getReview(tenantId, reviewId);
       if (!review) {
         throw new ValidationError(`No review ${JSON.stringify(reviewId)} in tenant ${tenantId}`, [
@@ -173,7 +162,7 @@ export function createReviewQueue(parts: ReviewParts): ReviewQueue {
       }
       // The opt-out is written first, keyed by the review: if the resolution below fails, resolving
       // again finds it as a duplicate and finishes, so the queue never says opt-out without one.
-      const outcome = await parts.apply({
+      const outcome = await parts.write({
         tenantId,
         phone: review.phone,
         action: 'opt_out',

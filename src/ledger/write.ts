@@ -14,6 +14,7 @@ import type {
 import { ConsentError, ValidationError } from '../errors.js';
 import type { E164 } from '../phone.js';
 import type { ConsentStore, PendingConfirmation, StatusWrite } from '../store/contract.js';
+import { confirmationFor } from './confirmation.js';
 
 /** A consent change about to be written. */
 export interface EventDraft {
@@ -27,7 +28,7 @@ export interface EventDraft {
 }
 
 /** What writing a draft did. */
-export interface ApplyOutcome {
+export interface WriteOutcome {
   /** The new event, or for a duplicate the event that claimed the key first. */
   readonly event: ConsentEvent;
   readonly duplicate: boolean;
@@ -41,27 +42,44 @@ export interface ApplyOutcome {
   readonly pendingConfirmation?: PendingConfirmation;
 }
 
-/** The follow-ups a write decides inside its transaction. */
-export interface ApplyHooks {
-  /** The confirmation to allow after this event, if any. */
-  confirmationFor?(event: ConsentEvent, changed: boolean): PendingConfirmation | undefined;
-  /** The outbox job kinds to enqueue for this event. */
-  jobsFor?(event: ConsentEvent, changed: boolean): readonly string[];
+/** The outbox job kinds an event enqueues (the one decision is `jobsFor` in `manager/context.ts`). */
+export type JobsFor = (event: ConsentEvent, changed: boolean) => readonly string[];
+
+/**
+ * Writes one event. `confirm`: the event comes from a text the provider did not answer itself, so
+ * an opt-out it causes may be followed by the one confirmation.
+ */
+export type Write = (draft: EventDraft, options?: { readonly confirm?: boolean }) => Promise<WriteOutcome>;
+
+/** What the writer is built from, once per manager. */
+export interface WriterParts {
+  readonly store: ConsentStore;
+  readonly ids: IdGenerator;
+  readonly clock: Clock;
+  /** The opt-out confirmation text, or false for none. */
+  readonly confirmation: string | false;
+  readonly jobsFor?: JobsFor | undefined;
   /** The keyed MAC of a sealed event's hash (the manager's `auditKey`). */
-  mac?(hash: string): string;
+  readonly mac?: ((hash: string) => string) | undefined;
+  /** Told of every write after it committed (the manager's change listeners). */
+  readonly onWritten?: ((outcome: WriteOutcome) => void) | undefined;
+}
+
+/** The manager's one way to write an event: {@link writeEvent} with its hooks. */
+export function createWriter(parts: WriterParts): Write {
+  return async (draft, options) => {
+    const outcome = await writeEvent(parts, draft, options?.confirm === true);
+    parts.onWritten?.(outcome);
+    return outcome;
+  };
 }
 
 /**
  * Writes one event in the (tenant, phone) transaction: claims its idempotency key, folds it into the
  * ledger, seals it onto its number's audit chain, replaces the status row and enqueues its jobs, all or nothing.
  */
-export async function applyEvent(
-  store: ConsentStore,
-  ids: IdGenerator,
-  clock: Clock,
-  draft: EventDraft,
-  hooks: ApplyHooks = {},
-): Promise<ApplyOutcome> {
+async function writeEvent(parts: WriterParts, draft: EventDraft, confirm: boolean): Promise<WriteOutcome> {
+  const { store, ids, clock } = parts;
   const id = ids('evt');
   const evidence = storableEvidence(draft.evidence);
   if (draft.idempotencyKey !== undefined && hasUnstorable(draft.idempotencyKey)) {
@@ -82,7 +100,7 @@ export async function applyEvent(
     const event = sealEvent(
       { ...candidate, applied: effect.applied, ...(effect.reason ? { reason: effect.reason } : {}) },
       await tx.chainHead(),
-      hooks.mac,
+      parts.mac,
     );
     await tx.append(event);
     const pick = (chosen: Omit<UnsealedEvent, 'applied'> | undefined): ConsentEvent | undefined =>
@@ -90,7 +108,12 @@ export async function applyEvent(
     const cause = pick(after.cause);
     const lastEvent = pick(after.lastEvent);
     const changed = before.status !== after.status;
-    const confirmation = after.status === 'opted_out' ? hooks.confirmationFor?.(event, changed) : null;
+    const confirmation =
+      after.status !== 'opted_out'
+        ? null
+        : confirm
+          ? confirmationFor(event, changed, parts.confirmation, clock.now())
+          : undefined;
     const row: StatusWrite = {
       status: after.status,
       ...(cause ? { since: cause.occurredAt, causeEventId: cause.id } : {}),
@@ -98,7 +121,7 @@ export async function applyEvent(
       ...(confirmation === undefined ? {} : { confirmation }),
     };
     await tx.putStatus(row);
-    for (const kind of hooks.jobsFor?.(event, changed) ?? []) {
+    for (const kind of parts.jobsFor?.(event, changed) ?? []) {
       await tx.enqueue({
         id: ids('job'),
         tenantId: draft.tenantId,

@@ -4,23 +4,16 @@ import type { CsvFormulas, ExportFormat } from '../consent/export.js';
 import type { Clock, IdGenerator } from '../consent/ids.js';
 import type { InboundMessage, RecordInput } from '../consent/inputs.js';
 import type { ConsentEvent, ConsentStatus, ConsentStatusValue, NotAppliedReason } from '../consent/types.js';
+import type { CrmManagerOptions } from '../crm/options.js';
 import type { AuditTrail } from '../ledger/audit-trail.js';
+import type { ReplyTexts, SendCheck } from '../ledger/confirmation.js';
 import type { RecipientPartition } from '../ledger/queries.js';
 import type { ResolveReviewInput, ResolveReviewResult, ReviewsOptions } from '../ledger/reviews.js';
+import type { JobsFor } from '../ledger/write.js';
 import type { CountryCode, E164 } from '../phone.js';
 import type { Review, ReviewPage } from '../review/types.js';
 import type { ConsentStore } from '../store/contract.js';
-import type { ConsentIntegrations, IntegrationOptions } from './integrations.js';
-
-/** Replies the manager hands back for the app to send. `false` turns one off. */
-export interface ReplyTexts {
-  /** Sent once after an opt-out the provider did not confirm itself. No marketing allowed. */
-  readonly optOutConfirmation?: string | false;
-  /** Sent after an opt-in keyword the provider did not confirm itself. */
-  readonly optInConfirmation?: string | false;
-  /** Sent after a help request the provider did not answer itself. */
-  readonly help?: string | false;
-}
+import type { ConsentIntegrations } from './integrations.js';
 
 /** A status change, as `onChange` listeners receive it (after the commit). */
 export interface ConsentChange {
@@ -37,7 +30,7 @@ export interface ConsentChange {
 }
 
 /** Options of `createConsentManager`. */
-export interface ConsentManagerOptions extends IntegrationOptions {
+export interface ConsentManagerOptions extends CrmManagerOptions {
   readonly store: ConsentStore;
   /** Classification policy for inbound texts (default `reasonable`). */
   readonly policy?: ClassifyOptions['policy'];
@@ -55,7 +48,7 @@ export interface ConsentManagerOptions extends IntegrationOptions {
   /** Receives errors of listeners (default: `console.error`). */
   readonly onError?: (error: unknown) => void;
   /** Outbox job kinds to enqueue with every applied change (the CRM sync sets `crm_sync`). */
-  readonly jobsFor?: (event: ConsentEvent, changed: boolean) => readonly string[];
+  readonly jobsFor?: JobsFor;
   /**
    * Keys of the audit trail, from the app's configuration (never stored in the database): with a
    * secret every sealed event carries a MAC and checkpoints are signed; with an Ed25519 key pair the
@@ -92,14 +85,6 @@ export interface RecordResult {
   readonly changed: boolean;
   readonly duplicate: boolean;
   readonly status: ConsentStatus;
-}
-
-/** Whether a message may go out. */
-export interface SendCheck {
-  readonly allowed: boolean;
-  readonly status: ConsentStatusValue;
-  /** `opted_out` when refused; `opt_out_confirmation` when only the one confirmation is let through. */
-  readonly reason?: 'opted_out' | 'opt_out_confirmation';
 }
 
 /** Options of `canSend` and `assertCanSend`. */
@@ -166,3 +151,5 @@ export interface ConsentManager extends ConsentIntegrations, AuditTrail {
   /** Normalizes with the manager's default country. */
   normalize(phone: string): E164;
 }
+
+export type { ReplyTexts, SendCheck };
