@@ -1,9 +1,10 @@
 import type { Intent } from '../classify/index.js';
 import type { Clock } from '../consent/ids.js';
+import { foldConsent } from '../consent/rules.js';
 import type { ConsentEvent } from '../consent/types.js';
 import { OptedOutError } from '../errors.js';
 import type { E164 } from '../phone.js';
-import type { ConsentStore, PendingConfirmation } from '../store/contract.js';
+import type { ConsentStore, PendingConfirmation, StoredStatus } from '../store/contract.js';
 import type { WriteOutcome } from './write.js';
 
 // The one home of the FCC rule "after an opt-out the provider did not confirm, exactly one
@@ -96,32 +97,44 @@ export async function sendCheck(
   phone: E164,
   body: string | undefined,
 ): Promise<SendCheck> {
-  const stored = await store.getStatus(tenantId, phone);
+  return checkStored(await store.getStatus(tenantId, phone), body, clock.now());
+}
+
+function checkStored(stored: StoredStatus | null, body: string | undefined, now: Date): SendCheck {
   if (stored?.status !== 'opted_out') return { allowed: true, status: stored?.status ?? 'unknown' };
   const { confirmation } = stored;
   const isConfirmation =
     body !== undefined &&
     confirmation !== undefined &&
     confirmation.text === body &&
-    clock.now().getTime() <= Date.parse(confirmation.until);
+    now.getTime() <= Date.parse(confirmation.until);
   return isConfirmation
     ? { allowed: true, status: 'opted_out', reason: 'opt_out_confirmation' }
     : { allowed: false, status: 'opted_out', reason: 'opted_out' };
 }
 
+/** The one confirmation a send took (see {@link claimConfirmation}), to put back if the send fails. */
+export interface ConfirmationClaim extends PendingConfirmation {
+  /** The opt-out the confirmation answers. */
+  readonly causeEventId: string | undefined;
+}
+
 /**
- * The send guard: throws `OptedOutError` unless `body` may go out; the one confirmation is used up
- * atomically in the store, so of concurrent senders exactly one gets it through.
+ * The send guard: throws `OptedOutError` unless `body` may go out. The one confirmation is used up
+ * atomically in the store (of concurrent senders exactly one gets it through) and returned as the
+ * claim {@link releaseConfirmation} puts back; undefined for an ordinary allowed send.
  */
-export async function assertSendable(
+export async function claimConfirmation(
   parts: Parts,
   tenantId: string,
   phone: E164,
   body: string | undefined,
-): Promise<void> {
-  const check = await sendCheck(parts, tenantId, phone, body);
+): Promise<ConfirmationClaim | undefined> {
+  const stored = await parts.store.getStatus(tenantId, phone);
+  const check = checkStored(stored, body, parts.clock.now());
   if (!check.allowed) throw new OptedOutError(phone, tenantId);
-  if (check.reason !== 'opt_out_confirmation' || body === undefined) return;
+  const confirmation = stored?.confirmation;
+  if (check.reason !== 'opt_out_confirmation' || body === undefined || !confirmation) return undefined;
   const now = parts.clock.now().toISOString();
   if (!(await parts.store.consumeConfirmation(tenantId, phone, body, now))) {
     throw new OptedOutError(
@@ -129,5 +142,56 @@ export async function assertSendable(
       tenantId,
       `${phone} has opted out of SMS; its one confirmation was already sent`,
     );
+  }
+  return { ...confirmation, causeEventId: stored?.cause?.id };
+}
+
+/**
+ * Puts a claimed confirmation back after its send failed, so that a retry can still send the one
+ * confirmation: in the number's transaction, and only while the number is still opted out by the
+ * same opt-out and the window is open. True when it is pending again.
+ */
+export async function releaseConfirmation(
+  parts: Parts,
+  tenantId: string,
+  phone: E164,
+  claim: ConfirmationClaim,
+): Promise<boolean> {
+  if (parts.clock.now().getTime() > Date.parse(claim.until)) return false;
+  return parts.store.transact(tenantId, phone, async (tx) => {
+    const folded = foldConsent(await tx.events());
+    if (folded.status !== 'opted_out' || folded.cause?.id !== claim.causeEventId || !folded.cause)
+      return false;
+    await tx.putStatus({
+      status: folded.status,
+      since: folded.cause.occurredAt,
+      causeEventId: folded.cause.id,
+      ...(folded.lastEvent ? { lastEventId: folded.lastEvent.id } : {}),
+      confirmation: { text: claim.text, until: claim.until },
+    });
+    return true;
+  });
+}
+
+/**
+ * Sends through the guard: `send` runs only when {@link claimConfirmation} lets `body` out, and when
+ * it fails after taking the one confirmation, the confirmation is put back before the error is
+ * rethrown (a failure to put it back goes to `onReleaseError`; the send's error still wins).
+ */
+export async function sendChecked<T>(
+  parts: Parts,
+  tenantId: string,
+  phone: E164,
+  body: string | undefined,
+  send: () => Promise<T>,
+  onReleaseError: (error: unknown) => void = (error) =>
+    console.error('sms-consent: could not put back the opt-out confirmation of a failed send', error),
+): Promise<T> {
+  const claim = await claimConfirmation(parts, tenantId, phone, body);
+  try {
+    return await send();
+  } catch (error) {
+    if (claim) await releaseConfirmation(parts, tenantId, phone, claim).catch(onReleaseError);
+    throw error;
   }
 }

@@ -1,6 +1,6 @@
 import { createCrmSetup } from '../crm/options.js';
 import { auditKeyOf, createAuditTrail } from '../ledger/audit-trail.js';
-import { assertSendable, sendCheck } from '../ledger/confirmation.js';
+import { claimConfirmation, sendCheck, sendChecked } from '../ledger/confirmation.js';
 import {
   explainNumber,
   exportOptOutLines,
@@ -59,8 +59,13 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
     record: (input) => recordChange(context, input),
     getStatus: async (phone, value) => statusOf(store, tenantOf(value), normalize(phone)),
     canSend: async (phone, value) => sendCheck(context, tenantOf(value), normalize(phone), value?.body),
-    assertCanSend: async (phone, value) =>
-      assertSendable(context, tenantOf(value), normalize(phone), value?.body),
+    async assertCanSend(phone, value) {
+      await claimConfirmation(context, tenantOf(value), normalize(phone), value?.body);
+    },
+    sendChecked: async (phone, value, send) => {
+      const key = normalize(phone);
+      return sendChecked(context, tenantOf(value), key, value?.body, () => send(key));
+    },
     partitionRecipients: async (phones, value) =>
       partitionRecipients(
         store,

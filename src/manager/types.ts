@@ -115,6 +115,16 @@ export interface ConsentManager extends ConsentIntegrations, AuditTrail {
   getStatus(phone: string, options?: TenantOption): Promise<ConsentStatus>;
   canSend(phone: string, options?: SendOptions): Promise<SendCheck>;
   assertCanSend(phone: string, options?: SendOptions): Promise<void>;
+  /**
+   * Sends through the send guard: `send` (given the normalized number) runs only when
+   * `assertCanSend(phone, options)` passes; when it fails after the one opt-out confirmation was let
+   * through, that confirmation is put back, so a retry can still send it (within its window, while
+   * the number is still opted out by the same opt-out). `guardSend` and `guardTwilioClient` send this way.
+   *
+   * @example
+   * await consent.sendChecked(lead.phone, { body: result.reply }, (to) => sms.send({ to, body: result.reply }));
+   */
+  sendChecked<T>(phone: string, options: SendOptions, send: (phone: E164) => Promise<T>): Promise<T>;
   partitionRecipients(phones: Iterable<string>, options?: PartitionOptions): Promise<RecipientPartition>;
   history(phone: string, options?: TenantOption): Promise<ConsentEvent[]>;
   explain(phone: string, options?: TenantOption): Promise<string>;
