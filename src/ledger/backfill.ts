@@ -146,14 +146,22 @@ export async function runBackfill(
   const intents = { opt_out: 0, opt_in: 0, help: 0, none: 0 };
   const pending: Pending[] = [];
   const reviews: { readonly message: ReviewMessage; readonly classification: Classification }[] = [];
-  const now = context.clock.now();
+  const read: HistoryRead = {
+    context,
+    defaultTenant,
+    now: context.clock.now(),
+    tally,
+    intents,
+    pending,
+    reviews,
+  };
   const progress = async (phase: BackfillProgress['phase'], applied: number) =>
     options.onProgress?.({ phase, read: tally.read, events: pending.length, applied });
 
   for await (const message of source) {
     tally.read++;
     if (tally.read % READ_PROGRESS_EVERY === 0) await progress('read', 0);
-    const found = message.direction === 'inbound' ? readInbound(message) : readOutbound(message);
+    const found = message.direction === 'inbound' ? readInbound(read, message) : readOutbound(read, message);
     if (found) pending.push(found);
   }
   await progress('read', 0);
@@ -183,83 +191,99 @@ export async function runBackfill(
     });
   }
   return { ...tally, intents };
+}
 
-  function readInbound(message: HistoryMessage): Pending | undefined {
-    tally.inbound++;
-    const body = message.body ?? '';
-    const classification = context.classify(body);
-    intents[classification.intent]++;
-    if (classification.needsReview) tally.needsReview++;
-    const wanted = classification.intent === 'opt_out' || classification.intent === 'opt_in';
-    if (!wanted && !classification.needsReview) return undefined;
-    const phone = context.tryNormalize(message.from);
-    if (phone === null) {
-      tally.invalidPhones++;
-      return undefined;
-    }
-    if (!wanted) {
-      const at = timeOf(message.sentAt);
-      if (at === undefined) tally.invalidRecords++;
-      else {
-        const receivedAt = new Date(at).toISOString();
-        const tenantId = message.tenantId ?? defaultTenant;
-        reviews.push({
-          message: {
-            tenantId,
-            phone,
-            messageId: message.id,
-            body,
-            from: message.from,
-            to: message.to,
-            receivedAt,
-          },
-          classification,
-        });
-      }
-      return undefined;
-    }
-    return pendingEvent(message, {
-      tenantId: message.tenantId ?? defaultTenant,
-      phone,
-      action: classification.intent,
-      source: 'sms',
-      evidence: inboundEvidence({ ...message, messageId: message.id, body }, classification),
-      idempotencyKey: inboundMessageKey(message.id),
-    });
+/** What the read phase of a backfill fills in, message by message. */
+interface HistoryRead {
+  readonly context: Pick<ConsentContext, 'classify' | 'tryNormalize'>;
+  readonly defaultTenant: string;
+  /** The manager's clock at the start: what counts as the future. */
+  readonly now: Date;
+  readonly tally: { -readonly [K in Exclude<keyof BackfillResult, 'intents'>]: number };
+  readonly intents: { -readonly [K in keyof BackfillResult['intents']]: number };
+  readonly pending: Pending[];
+  readonly reviews: { readonly message: ReviewMessage; readonly classification: Classification }[];
+}
+
+function readInbound(read: HistoryRead, message: HistoryMessage): Pending | undefined {
+  read.tally.inbound++;
+  const body = message.body ?? '';
+  const classification = read.context.classify(body);
+  read.intents[classification.intent]++;
+  if (classification.needsReview) read.tally.needsReview++;
+  const wanted = classification.intent === 'opt_out' || classification.intent === 'opt_in';
+  if (!wanted && !classification.needsReview) return undefined;
+  const phone = read.context.tryNormalize(message.from);
+  if (phone === null) {
+    read.tally.invalidPhones++;
+    return undefined;
   }
-
-  function readOutbound(message: HistoryMessage): Pending | undefined {
-    tally.outbound++;
-    if (Number(message.errorCode) !== UNSUBSCRIBED_RECIPIENT_ERROR) return undefined;
-    tally.deliveryErrors++;
-    const phone = context.tryNormalize(message.to);
-    if (phone === null) {
-      tally.invalidPhones++;
-      return undefined;
-    }
-    return pendingEvent(message, {
-      tenantId: message.tenantId ?? defaultTenant,
-      phone,
-      action: 'opt_out',
-      source: 'delivery_error',
-      evidence: compactEvidence({
-        errorCode: UNSUBSCRIBED_RECIPIENT_ERROR,
-        messageId: message.id,
-        to: message.to,
-        from: message.from,
-        accountId: message.accountId,
-      }),
-      idempotencyKey: deliveryErrorKey(message.id),
-    });
-  }
-
-  function pendingEvent(message: HistoryMessage, draft: Omit<EventDraft, 'occurredAt'>): Pending | undefined {
+  if (!wanted) {
     const at = timeOf(message.sentAt);
-    if (at === undefined) {
-      tally.invalidRecords++;
-      return undefined;
+    if (at === undefined) read.tally.invalidRecords++;
+    else {
+      const receivedAt = new Date(at).toISOString();
+      const tenantId = message.tenantId ?? read.defaultTenant;
+      read.reviews.push({
+        message: {
+          tenantId,
+          phone,
+          messageId: message.id,
+          body,
+          from: message.from,
+          to: message.to,
+          receivedAt,
+        },
+        classification,
+      });
     }
-    const occurredAt = toIso(message.sentAt, `sentAt of message ${JSON.stringify(message.id)}`, now);
-    return { at, order: pending.length, draft: { ...draft, occurredAt } };
+    return undefined;
   }
+  return pendingEvent(read, message, {
+    tenantId: message.tenantId ?? read.defaultTenant,
+    phone,
+    action: classification.intent,
+    source: 'sms',
+    evidence: inboundEvidence({ ...message, messageId: message.id, body }, classification),
+    idempotencyKey: inboundMessageKey(message.id),
+  });
+}
+
+function readOutbound(read: HistoryRead, message: HistoryMessage): Pending | undefined {
+  read.tally.outbound++;
+  if (Number(message.errorCode) !== UNSUBSCRIBED_RECIPIENT_ERROR) return undefined;
+  read.tally.deliveryErrors++;
+  const phone = read.context.tryNormalize(message.to);
+  if (phone === null) {
+    read.tally.invalidPhones++;
+    return undefined;
+  }
+  return pendingEvent(read, message, {
+    tenantId: message.tenantId ?? read.defaultTenant,
+    phone,
+    action: 'opt_out',
+    source: 'delivery_error',
+    evidence: compactEvidence({
+      errorCode: UNSUBSCRIBED_RECIPIENT_ERROR,
+      messageId: message.id,
+      to: message.to,
+      from: message.from,
+      accountId: message.accountId,
+    }),
+    idempotencyKey: deliveryErrorKey(message.id),
+  });
+}
+
+function pendingEvent(
+  read: HistoryRead,
+  message: HistoryMessage,
+  draft: Omit<EventDraft, 'occurredAt'>,
+): Pending | undefined {
+  const at = timeOf(message.sentAt);
+  if (at === undefined) {
+    read.tally.invalidRecords++;
+    return undefined;
+  }
+  const occurredAt = toIso(message.sentAt, `sentAt of message ${JSON.stringify(message.id)}`, read.now);
+  return { at, order: read.pending.length, draft: { ...draft, occurredAt } };
 }

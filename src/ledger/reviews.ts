@@ -133,73 +133,84 @@ export function createReviewQueue(
       });
     },
 
-    async resolveReview(reviewId, input) {
-      const parsed = parseOrThrow(resolveSchema, input, { heading: 'Invalid resolveReview input' });
-      const tenantId = parts.tenantOf(parsed);
-      const review = await store.getReview(tenantId, reviewId);
-      if (!review) {
-        throw new ValidationError(`No review ${JSON.stringify(reviewId)} in tenant ${tenantId}`, [
-          { path: 'reviewId', message: 'not found' },
-        ]);
-      }
-      if (review.resolution?.decision === parsed.decision) return { review, changed: false };
-      if (review.resolution?.decision === 'opt_out') {
-        throw new ValidationError(
-          `Review ${reviewId} was resolved as an opt-out by ${review.resolution.actor}: the opt-out stands (only a text from the person lifts it)`,
-          [{ path: 'decision', message: 'already resolved as opt_out' }],
-        );
-      }
-      const resolvedAt = parts.clock.now().toISOString();
-      const note = parsed.note === undefined ? {} : { note: parsed.note };
-      if (parsed.decision === 'not_opt_out') {
-        const stored = await store.resolveReview(tenantId, reviewId, {
-          decision: 'not_opt_out',
-          actor: parsed.actor,
-          resolvedAt,
-          ...note,
-        });
-        return settled(stored, 'not_opt_out');
-      }
-      // The opt-out is written first, keyed by the review: if the resolution below fails, resolving
-      // again finds it as a duplicate and finishes, so the queue never says opt-out without one.
-      const outcome = await parts.write({
-        tenantId,
-        phone: review.phone,
-        action: 'opt_out',
-        source: 'admin',
-        occurredAt: review.receivedAt,
-        evidence: compactEvidence({
-          actor: parsed.actor,
-          note: parsed.note,
-          reviewId: review.id,
-          messageId: review.messageId,
-          body: review.body,
-          from: review.from,
-          to: review.to,
-        }),
-        idempotencyKey: `review:${review.id}`,
-      });
-      const stored = await store.resolveReview(tenantId, reviewId, {
-        decision: 'opt_out',
-        actor: parsed.actor,
-        resolvedAt,
-        eventId: outcome.event.id,
-        ...note,
-      });
-      return { ...settled(stored, 'opt_out'), event: outcome.event, status: outcome.status };
-    },
+    resolveReview: (reviewId, input) => resolveOne(parts, reviewId, input),
   };
+}
 
-  function settled(stored: Review | null, decision: ReviewDecision): ResolveReviewResult {
-    if (!stored) throw new ConsentError('STORE_FAILURE', 'The review disappeared while it was resolved');
-    if (stored.resolution?.decision !== decision) {
-      throw new ValidationError(
-        `Review ${stored.id} was resolved as ${stored.resolution?.decision} by ${stored.resolution?.actor} meanwhile`,
-        [{ path: 'decision', message: 'resolved concurrently' }],
-      );
-    }
-    return { review: stored, changed: true };
+/**
+ * Decides one review: `not_opt_out` dismisses it; `opt_out` records an admin opt-out citing the
+ * message, effective when it arrived. An `opt_out` decision is final.
+ */
+async function resolveOne(
+  parts: Pick<ConsentContext, 'store' | 'clock' | 'tenantOf' | 'write'>,
+  reviewId: string,
+  input: ResolveReviewInput,
+): Promise<ResolveReviewResult> {
+  const { store } = parts;
+  const parsed = parseOrThrow(resolveSchema, input, { heading: 'Invalid resolveReview input' });
+  const tenantId = parts.tenantOf(parsed);
+  const review = await store.getReview(tenantId, reviewId);
+  if (!review) {
+    throw new ValidationError(`No review ${JSON.stringify(reviewId)} in tenant ${tenantId}`, [
+      { path: 'reviewId', message: 'not found' },
+    ]);
   }
+  if (review.resolution?.decision === parsed.decision) return { review, changed: false };
+  if (review.resolution?.decision === 'opt_out') {
+    throw new ValidationError(
+      `Review ${reviewId} was resolved as an opt-out by ${review.resolution.actor}: the opt-out stands (only a text from the person lifts it)`,
+      [{ path: 'decision', message: 'already resolved as opt_out' }],
+    );
+  }
+  const resolvedAt = parts.clock.now().toISOString();
+  const note = parsed.note === undefined ? {} : { note: parsed.note };
+  if (parsed.decision === 'not_opt_out') {
+    const stored = await store.resolveReview(tenantId, reviewId, {
+      decision: 'not_opt_out',
+      actor: parsed.actor,
+      resolvedAt,
+      ...note,
+    });
+    return settled(stored, 'not_opt_out');
+  }
+  // The opt-out is written first, keyed by the review: if the resolution below fails, resolving
+  // again finds it as a duplicate and finishes, so the queue never says opt-out without one.
+  const outcome = await parts.write({
+    tenantId,
+    phone: review.phone,
+    action: 'opt_out',
+    source: 'admin',
+    occurredAt: review.receivedAt,
+    evidence: compactEvidence({
+      actor: parsed.actor,
+      note: parsed.note,
+      reviewId: review.id,
+      messageId: review.messageId,
+      body: review.body,
+      from: review.from,
+      to: review.to,
+    }),
+    idempotencyKey: `review:${review.id}`,
+  });
+  const stored = await store.resolveReview(tenantId, reviewId, {
+    decision: 'opt_out',
+    actor: parsed.actor,
+    resolvedAt,
+    eventId: outcome.event.id,
+    ...note,
+  });
+  return { ...settled(stored, 'opt_out'), event: outcome.event, status: outcome.status };
+}
+
+function settled(stored: Review | null, decision: ReviewDecision): ResolveReviewResult {
+  if (!stored) throw new ConsentError('STORE_FAILURE', 'The review disappeared while it was resolved');
+  if (stored.resolution?.decision !== decision) {
+    throw new ValidationError(
+      `Review ${stored.id} was resolved as ${stored.resolution?.decision} by ${stored.resolution?.actor} meanwhile`,
+      [{ path: 'decision', message: 'resolved concurrently' }],
+    );
+  }
+  return { review: stored, changed: true };
 }
 
 /** The idempotency key of a review: the message id, or a digest of the message when it has none. */

@@ -13,7 +13,7 @@ import type {
 } from '../consent/types.js';
 import { ConsentError, ValidationError } from '../errors.js';
 import type { E164 } from '../phone.js';
-import type { ConsentStore, PendingConfirmation, StatusWrite } from '../store/contract.js';
+import type { ConsentStore, PendingConfirmation, PhoneTransaction } from '../store/contract.js';
 import { confirmationFor } from './confirmation.js';
 
 /** A consent change about to be written. */
@@ -79,104 +79,116 @@ export function createWriter(parts: WriterParts): Write {
  * ledger, seals it onto its number's audit chain, replaces the status row and enqueues its jobs, all or nothing.
  */
 async function writeEvent(parts: WriterParts, draft: EventDraft, confirm: boolean): Promise<WriteOutcome> {
-  const { store, ids, clock } = parts;
-  const id = ids('evt');
-  const evidence = storableEvidence(draft.evidence);
   if (draft.idempotencyKey !== undefined && hasUnstorable(draft.idempotencyKey)) {
     throw new ValidationError('Invalid idempotency key: it contains NUL or an unpaired surrogate', [
       { path: 'idempotencyKey', message: 'contains NUL or an unpaired surrogate' },
     ]);
   }
-  const outcome = await store.transact(draft.tenantId, draft.phone, async (tx) => {
-    if (draft.idempotencyKey !== undefined) {
-      const claim = await tx.claimKey(draft.idempotencyKey, id);
-      if (!claim.claimed) return { duplicateOf: claim.eventId };
-    }
-    const existing = await tx.events();
-    const before = foldConsent(existing);
-    const candidate = { ...draft, evidence, id, recordedAt: clock.now().toISOString() };
-    const after = foldConsent<Omit<UnsealedEvent, 'applied'>>([...existing, candidate]);
-    const effect = after.effects.get(candidate) ?? { applied: true };
-    const event = sealEvent(
-      { ...candidate, applied: effect.applied, ...(effect.reason ? { reason: effect.reason } : {}) },
-      await tx.chainHead(),
-      parts.mac,
-    );
-    await tx.append(event);
-    const pick = (chosen: Omit<UnsealedEvent, 'applied'> | undefined): ConsentEvent | undefined =>
-      chosen === candidate ? event : (chosen as ConsentEvent | undefined);
-    const cause = pick(after.cause);
-    const lastEvent = pick(after.lastEvent);
-    const changed = before.status !== after.status;
-    const confirmation =
-      after.status !== 'opted_out'
-        ? null
-        : confirm
-          ? confirmationFor(event, changed, parts.confirmation, clock.now())
-          : undefined;
-    const row: StatusWrite = {
-      status: after.status,
-      ...(cause ? { since: cause.occurredAt, causeEventId: cause.id } : {}),
-      ...(lastEvent ? { lastEventId: lastEvent.id } : {}),
-      ...(confirmation === undefined ? {} : { confirmation }),
-    };
-    await tx.putStatus(row);
-    for (const kind of parts.jobsFor?.(event, changed) ?? []) {
-      await tx.enqueue({
-        id: ids('job'),
-        tenantId: draft.tenantId,
-        phone: draft.phone,
-        kind,
-        eventId: event.id,
-        createdAt: event.recordedAt,
-      });
-    }
-    const status: ConsentStatus = {
+  const candidate = { ...draft, evidence: storableEvidence(draft.evidence), id: parts.ids('evt') };
+  const written = await parts.store.transact(draft.tenantId, draft.phone, (tx) =>
+    writeInTransaction(parts, tx, candidate, confirm),
+  );
+  return 'duplicateOf' in written ? duplicateOutcome(parts.store, draft, written.duplicateOf) : written;
+}
+
+async function writeInTransaction(
+  parts: WriterParts,
+  tx: PhoneTransaction,
+  draft: EventDraft & { readonly id: string },
+  confirm: boolean,
+): Promise<WriteOutcome | { readonly duplicateOf: string }> {
+  const { ids, clock } = parts;
+  if (draft.idempotencyKey !== undefined) {
+    const claim = await tx.claimKey(draft.idempotencyKey, draft.id);
+    if (!claim.claimed) return { duplicateOf: claim.eventId };
+  }
+  const existing = await tx.events();
+  const before = foldConsent(existing);
+  const candidate = { ...draft, recordedAt: clock.now().toISOString() };
+  const after = foldConsent<Omit<UnsealedEvent, 'applied'>>([...existing, candidate]);
+  const effect = after.effects.get(candidate) ?? { applied: true };
+  const event = sealEvent(
+    { ...candidate, applied: effect.applied, ...(effect.reason ? { reason: effect.reason } : {}) },
+    await tx.chainHead(),
+    parts.mac,
+  );
+  await tx.append(event);
+  const pick = (chosen: Omit<UnsealedEvent, 'applied'> | undefined): ConsentEvent | undefined =>
+    chosen === candidate ? event : (chosen as ConsentEvent | undefined);
+  const cause = pick(after.cause);
+  const lastEvent = pick(after.lastEvent);
+  const changed = before.status !== after.status;
+  // null clears a pending confirmation once the number is no longer opted out; undefined keeps it.
+  const confirmation =
+    after.status !== 'opted_out'
+      ? null
+      : confirm
+        ? confirmationFor(event, changed, parts.confirmation, clock.now())
+        : undefined;
+  await tx.putStatus({
+    status: after.status,
+    ...(cause ? { since: cause.occurredAt, causeEventId: cause.id } : {}),
+    ...(lastEvent ? { lastEventId: lastEvent.id } : {}),
+    ...(confirmation === undefined ? {} : { confirmation }),
+  });
+  for (const kind of parts.jobsFor?.(event, changed) ?? []) {
+    await tx.enqueue({
+      id: ids('job'),
+      tenantId: draft.tenantId,
+      phone: draft.phone,
+      kind,
+      eventId: event.id,
+      createdAt: event.recordedAt,
+    });
+  }
+  return {
+    event,
+    duplicate: false,
+    changed,
+    applied: effect.applied,
+    ...(effect.reason ? { reason: effect.reason } : {}),
+    previous: before.status,
+    status: {
       tenantId: draft.tenantId,
       phone: draft.phone,
       status: after.status,
       ...(cause ? { since: cause.occurredAt, cause } : {}),
       ...(lastEvent ? { lastEvent } : {}),
-    };
-    return { event, changed, previous: before.status, status, effect, confirmation };
-  });
+    },
+    ...(confirmation ? { pendingConfirmation: confirmation } : {}),
+  };
+}
 
-  if ('duplicateOf' in outcome) {
-    const event = await store.getEvent(draft.tenantId, outcome.duplicateOf);
-    if (event && (event.phone !== draft.phone || event.action !== draft.action)) {
-      throw new ValidationError(
-        `Idempotency key ${draft.idempotencyKey} already names event ${event.id} (${event.action} of ${event.phone}), not this ${draft.action} of ${draft.phone}`,
-        [{ path: 'idempotencyKey', message: 'already used for a different event' }],
-      );
-    }
-    const status = event && (await store.getStatus(draft.tenantId, event.phone));
-    if (!event || !status) {
-      throw new ConsentError(
-        'STORE_FAILURE',
-        `Idempotency key ${draft.idempotencyKey} points to missing event ${outcome.duplicateOf}`,
-      );
-    }
-    const { confirmation, ...plain } = status;
-    return {
-      ...(confirmation ? { pendingConfirmation: confirmation } : {}),
-      event,
-      duplicate: true,
-      changed: false,
-      applied: event.applied,
-      ...(event.reason ? { reason: event.reason } : {}),
-      previous: status.status,
-      status: plain,
-    };
+/** The outcome of a draft whose idempotency key an earlier event claimed: that event, as it stands now. */
+async function duplicateOutcome(
+  store: ConsentStore,
+  draft: EventDraft,
+  eventId: string,
+): Promise<WriteOutcome> {
+  const event = await store.getEvent(draft.tenantId, eventId);
+  if (event && (event.phone !== draft.phone || event.action !== draft.action)) {
+    throw new ValidationError(
+      `Idempotency key ${draft.idempotencyKey} already names event ${event.id} (${event.action} of ${event.phone}), not this ${draft.action} of ${draft.phone}`,
+      [{ path: 'idempotencyKey', message: 'already used for a different event' }],
+    );
   }
+  const status = event && (await store.getStatus(draft.tenantId, event.phone));
+  if (!event || !status) {
+    throw new ConsentError(
+      'STORE_FAILURE',
+      `Idempotency key ${draft.idempotencyKey} points to missing event ${eventId}`,
+    );
+  }
+  const { confirmation, ...plain } = status;
   return {
-    event: outcome.event,
-    duplicate: false,
-    changed: outcome.changed,
-    applied: outcome.effect.applied,
-    ...(outcome.effect.reason ? { reason: outcome.effect.reason } : {}),
-    previous: outcome.previous,
-    status: outcome.status,
-    ...(outcome.confirmation ? { pendingConfirmation: outcome.confirmation } : {}),
+    ...(confirmation ? { pendingConfirmation: confirmation } : {}),
+    event,
+    duplicate: true,
+    changed: false,
+    applied: event.applied,
+    ...(event.reason ? { reason: event.reason } : {}),
+    previous: status.status,
+    status: plain,
   };
 }
 
