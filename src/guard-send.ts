@@ -1,5 +1,6 @@
 import type { ConsentEvidence } from './consent/types.js';
 import { OptedOutError, ValidationError } from './errors.js';
+import { omitUndefined } from './helpers/omit-undefined.js';
 import { DEFAULT_TENANT } from './helpers/tenant.js';
 import type { ConsentManager } from './manager/types.js';
 import type { E164 } from './phone.js';
@@ -49,7 +50,7 @@ export function guardSend<M extends GuardableMessage, R>(
   send: (message: M) => Promise<R>,
   options: GuardSendOptions = {},
 ): (message: M) => Promise<R> {
-  const tenant = options.tenantId === undefined ? {} : { tenantId: options.tenantId };
+  const tenant = omitUndefined({ tenantId: options.tenantId });
   const reportRecordError =
     options.onRecordError ??
     ((error: unknown) => console.error('sms-consent: could not record the opt-out a send reported', error));
@@ -74,7 +75,7 @@ export function guardSend<M extends GuardableMessage, R>(
       throw await recordProviderRefusal(consent, {
         phone,
         tenantId: options.tenantId,
-        evidence: { to: phone, ...(message.from === undefined ? {} : { from: message.from }) },
+        evidence: omitUndefined({ to: phone, from: message.from }),
         reason: 'has opted out at the provider',
         cause: error,
         reportRecordError,
@@ -107,13 +108,15 @@ export async function recordProviderRefusal(
 ): Promise<OptedOutError> {
   const { phone, tenantId } = refusal;
   try {
-    await consent.record({
-      ...(tenantId === undefined ? {} : { tenantId }),
-      phone,
-      action: 'opt_out',
-      source: 'delivery_error',
-      evidence: refusal.evidence,
-    });
+    await consent.record(
+      omitUndefined({
+        tenantId,
+        phone,
+        action: 'opt_out',
+        source: 'delivery_error',
+        evidence: refusal.evidence,
+      }),
+    );
   } catch (recordError) {
     refusal.reportRecordError(recordError);
   }

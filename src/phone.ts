@@ -7,6 +7,7 @@ import {
   validatePhoneNumberLength,
 } from 'libphonenumber-js/max';
 import { InvalidPhoneNumberError, type InvalidPhoneReason } from './errors.js';
+import { omitUndefined } from './helpers/omit-undefined.js';
 import { createLruCache, type LruEntry } from './phone-cache.js';
 
 /**
@@ -230,7 +231,7 @@ function legacyMexicanMobile(parsed: PhoneNumber): E164 | undefined {
 function lengthReason(text: string, country: CountryCode | undefined): InvalidPhoneReason {
   let verdict: string | undefined;
   try {
-    verdict = validatePhoneNumberLength(text, country === undefined ? {} : { defaultCountry: country });
+    verdict = validatePhoneNumberLength(text, omitUndefined({ defaultCountry: country }));
   } catch {
     return 'invalid_number';
   }

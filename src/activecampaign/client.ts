@@ -1,5 +1,6 @@
 import { CrmRequestError, parseRetryAfter } from '../crm/errors.js';
 import { type RateLimiter, sleepFor } from '../crm/rate-limit.js';
+import { omitUndefined } from '../helpers/omit-undefined.js';
 
 /** The `fetch` the adapter calls: the global one, or any implementation with its signature. */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
@@ -54,12 +55,12 @@ export function createActiveCampaignRequest(options: ActiveCampaignClientOptions
       try {
         response = await options.fetch(url.href, {
           method,
-          headers: {
+          headers: omitUndefined({
             'Api-Token': options.apiToken,
             Accept: 'application/json',
-            ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-          },
-          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+            'Content-Type': body === undefined ? undefined : 'application/json',
+          }),
+          ...omitUndefined({ body: body === undefined ? undefined : JSON.stringify(body) }),
           signal: AbortSignal.timeout(options.timeoutMs),
         });
       } catch (error) {
@@ -84,11 +85,10 @@ export function createActiveCampaignRequest(options: ActiveCampaignClientOptions
           continue;
         }
       }
-      throw new CrmRequestError(`ActiveCampaign answered ${response.status} to ${what}${detail}`, {
-        status: response.status,
-        retryable,
-        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-      });
+      throw new CrmRequestError(
+        `ActiveCampaign answered ${response.status} to ${what}${detail}`,
+        omitUndefined({ status: response.status, retryable, retryAfterMs }),
+      );
     }
   };
 }

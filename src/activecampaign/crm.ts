@@ -4,6 +4,7 @@ import { CrmRequestError } from '../crm/errors.js';
 import { createRateLimiter } from '../crm/rate-limit.js';
 import { ConsentError } from '../errors.js';
 import { mustBe, parseConfig } from '../helpers/config.js';
+import { omitUndefined } from '../helpers/omit-undefined.js';
 import { type CountryCode, type E164, tryNormalizePhone } from '../phone.js';
 import {
   type ActiveCampaignQueryValue,
@@ -156,11 +157,8 @@ export function createActiveCampaignCrm(options: ActiveCampaignCrmOptions): CrmA
     }
   }
 
-  const toContact = (contact: AcContact, smsConsent?: CrmConsentValue): CrmContact => ({
-    id: String(contact.id),
-    phone: contact.phone ?? '',
-    ...(smsConsent === undefined ? {} : { smsConsent }),
-  });
+  const toContact = (contact: AcContact, smsConsent?: CrmConsentValue): CrmContact =>
+    omitUndefined({ id: String(contact.id), phone: contact.phone ?? '', smsConsent });
 
   return {
     name: 'activecampaign',
@@ -207,11 +205,9 @@ export function createActiveCampaignCrm(options: ActiveCampaignCrmOptions): CrmA
       }
       const pageLimit = Math.max(1, Math.min(PAGE_LIMIT, limit));
       if (smsConsent === undefined) {
-        const page = await contactsPage({
-          limit: pageLimit,
-          offset,
-          ...(updatedSince === undefined ? {} : { 'filters[updated_after]': updatedSince }),
-        });
+        const page = await contactsPage(
+          omitUndefined({ limit: pageLimit, offset, 'filters[updated_after]': updatedSince }),
+        );
         const end = offset + page.contacts.length;
         return {
           contacts: page.contacts.map((contact) => toContact(contact)),

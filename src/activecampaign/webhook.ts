@@ -1,10 +1,16 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
+import { z } from 'zod';
 import type { RecordInput } from '../consent/inputs.js';
 import { ConsentError, InvalidPhoneNumberError, ValidationError } from '../errors.js';
+import { parseConfig } from '../helpers/config.js';
+import { omitUndefined } from '../helpers/omit-undefined.js';
 import { parseIsoDate } from '../helpers/time.js';
 import { DEFAULT_BODY_TIMEOUT_MS, readWebhookBody } from '../http/webhook-body.js';
 import type { ConsentManager, RecordResult } from '../manager/manager.js';
+
+/** The shared URL secret both entry points need before they can check a request. */
+const secretSchema = z.object({ secret: z.string({ error: 'secret is required' }).min(1) });
 
 /** Options of {@link parseActiveCampaignWebhook}. */
 export interface ActiveCampaignWebhookAuth {
@@ -48,7 +54,7 @@ export function parseActiveCampaignWebhook(
   params: ActiveCampaignWebhookParams,
   auth: ActiveCampaignWebhookAuth,
 ): ActiveCampaignSmsUnsubscribe | null {
-  if (!auth.secret) throw new ConsentError('CONFIG', 'parseActiveCampaignWebhook: secret is required');
+  parseConfig(secretSchema, auth, 'parseActiveCampaignWebhook');
   if (!secretsMatch(auth.secret, auth.providedSecret)) {
     throw new ConsentError(
       'INVALID_SIGNATURE',
@@ -81,16 +87,16 @@ export function parseActiveCampaignWebhook(
   const when = read('date_time');
   // ActiveCampaign writes `2026-03-02 14:15:42` (UTC) or ISO 8601 with an offset.
   const occurredAt = when === undefined ? undefined : parseIsoDate(when)?.toISOString();
-  return {
+  return omitUndefined({
     phone,
     action: 'opt_out',
     source: 'crm',
     contactId,
-    ...(occurredAt === undefined ? {} : { occurredAt }),
-    ...(auth.tenantId === undefined ? {} : { tenantId: auth.tenantId }),
+    occurredAt,
+    tenantId: auth.tenantId,
     evidence: { contactId, note: 'ActiveCampaign sms_unsub webhook' },
-    ...(when === undefined ? {} : { idempotencyKey: `activecampaign:sms_unsub:${contactId}:${when}` }),
-  };
+    idempotencyKey: when === undefined ? undefined : `activecampaign:sms_unsub:${contactId}:${when}`,
+  });
 }
 
 /** Options of {@link createActiveCampaignWebhook}. */
@@ -125,7 +131,7 @@ export interface ActiveCampaignWebhookOptions {
  * app.post('/activecampaign/sms', createActiveCampaignWebhook({ consent, secret: process.env.AC_WEBHOOK_SECRET! }));
  */
 export function createActiveCampaignWebhook(options: ActiveCampaignWebhookOptions): RequestHandler {
-  if (!options.secret) throw new ConsentError('CONFIG', 'createActiveCampaignWebhook: secret is required');
+  parseConfig(secretSchema, options, 'createActiveCampaignWebhook');
   const param = options.secretParam ?? 'secret';
   const limit = options.maxBodyBytes ?? 100 * 1024;
   const reportError =
@@ -149,7 +155,7 @@ export function createActiveCampaignWebhook(options: ActiveCampaignWebhookOption
       const optOut = parseActiveCampaignWebhook(read.body.params, {
         secret: options.secret,
         providedSecret,
-        ...(options.tenantId === undefined ? {} : { tenantId: options.tenantId }),
+        ...omitUndefined({ tenantId: options.tenantId }),
       });
       if (!optOut) {
         answer(200, 'ignored');

@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import { ConsentError } from '../errors.js';
+import { parseConfig } from '../helpers/config.js';
 import { constantTimeEqual } from '../webhooks/secrets.js';
 
 /** The user name and password set as the callback credentials of a Bandwidth messaging application. */
@@ -46,6 +48,23 @@ export function verifyBandwidthCredentials(
   if (!matched) throw invalid('The Basic credentials match none of the configured callback credentials');
 }
 
+const REQUIRED = {
+  error:
+    'credentials are required: { username, password } (non-empty, no colon in the user name), or a list while rotating',
+};
+const pairSchema = z.object(
+  {
+    // Basic auth splits user and password at the first colon, so a user name cannot hold one.
+    username: z
+      .string(REQUIRED)
+      .min(1)
+      .refine((name) => !name.includes(':')),
+    password: z.string(REQUIRED).min(1),
+  },
+  REQUIRED,
+);
+const credentialsSchema = z.array(pairSchema, REQUIRED).min(1);
+
 /** The configured credentials, checked at start: an empty user name or password would let anyone in. */
 export function credentialList(
   value: BandwidthCredentials | readonly BandwidthCredentials[] | undefined,
@@ -56,16 +75,7 @@ export function credentialList(
       : 'username' in value
         ? [value]
         : [...(value as readonly BandwidthCredentials[])];
-  if (
-    list.length === 0 ||
-    list.some((pair) => !pair?.username || !pair.password || pair.username.includes(':'))
-  ) {
-    throw new ConsentError(
-      'CONFIG',
-      'bandwidthHandler: credentials are required: { username, password } (non-empty, no colon in the user name), or a list while rotating',
-    );
-  }
-  return list;
+  return parseConfig(credentialsSchema, list, 'bandwidthHandler');
 }
 
 function invalid(message: string): ConsentError {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { omitUndefined } from '../helpers/omit-undefined.js';
 import { parsePayload } from '../webhooks/parse.js';
 import type { ProviderEvent } from '../webhooks/types.js';
 
@@ -68,15 +69,15 @@ export function parseBandwidthWebhook(json: unknown): ProviderEvent[] {
     const from = event.message.owner ?? event.message.from;
     return {
       kind: 'status',
-      status: {
+      status: omitUndefined({
         messageId: event.message.id,
         status: type === 'message-failed' ? 'failed' : 'delivered',
         to: event.to,
         optedOut: errorCode === BANDWIDTH_USER_OPT_OUT,
-        ...(errorCode === undefined ? {} : { errorCode }),
+        errorCode,
         ...(from ? { from } : {}),
         ...(accountId ? { accountId } : {}),
-      },
+      }),
     };
   });
 }

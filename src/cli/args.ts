@@ -1,6 +1,7 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { isSupportedCountry } from 'libphonenumber-js/max';
 import { z } from 'zod';
+import { omitUndefined } from '../helpers/omit-undefined.js';
 import { parseIsoDate } from '../helpers/time.js';
 import type { CountryCode } from '../phone.js';
 import { didYouMean } from './suggest.js';
@@ -100,18 +101,18 @@ export function parseGlobalOptions(values: OptionValues, env: NodeJS.ProcessEnv)
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new UsageError('DATABASE_URL must be a postgres:// or postgresql:// URL');
   }
-  return {
-    ...(databaseUrl === undefined ? {} : { databaseUrl }),
+  return omitUndefined({
+    databaseUrl,
     dataDir: parsed['data-dir'] ?? DEFAULT_DATA_DIR,
     dataDirGiven: parsed['data-dir'] !== undefined,
-    ...(parsed.schema === undefined ? {} : { schema: parsed.schema }),
+    schema: parsed.schema,
     tenant: parsed.tenant,
     country: parsed.country as CountryCode,
     json: parsed.json,
     quiet: parsed.quiet,
     progress: parsed.progress,
     debug: parsed.debug,
-  };
+  });
 }
 
 /** The command word and the rest of the arguments. */

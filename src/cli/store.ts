@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import type { AuditKey } from '../consent/audit-key.js';
 import type { CrmAdapter } from '../crm/adapter.js';
 import { ConsentError } from '../errors.js';
+import { omitUndefined } from '../helpers/omit-undefined.js';
 import { type ConsentManager, createConsentManager } from '../manager/manager.js';
 import { holdFolder } from '../postgres/embedded.js';
 import { lockFolder } from '../postgres/folder-lock.js';
@@ -50,10 +51,7 @@ export async function openStore(
     ? await openServer(globals.databaseUrl)
     : await openEmbedded(globals, options.create === true);
   try {
-    const store = createPostgresStore({
-      client: opened.client,
-      ...(globals.schema === undefined ? {} : { schema: globals.schema }),
-    });
+    const store = createPostgresStore(omitUndefined({ client: opened.client, schema: globals.schema }));
     if (options.prepare && opened.kind === 'pglite') await store.migrate();
     else if (options.prepare) await checkSchema(opened.query, store.schema);
     return {
@@ -77,12 +75,14 @@ export function createCliManager(
   crm?: CrmAdapter,
   auditKey?: AuditKey,
 ): ConsentManager {
-  return createConsentManager({
-    store: cli.store,
-    defaultCountry: globals.country,
-    ...(auditKey === undefined ? {} : { auditKey }),
-    ...(crm === undefined ? {} : { crm, crmTenants: [globals.tenant] }),
-  });
+  return createConsentManager(
+    omitUndefined({
+      store: cli.store,
+      defaultCountry: globals.country,
+      auditKey,
+      ...(crm === undefined ? {} : { crm, crmTenants: [globals.tenant] }),
+    }),
+  );
 }
 
 type Opened = Omit<CliStore, 'store'> & {

@@ -1,4 +1,5 @@
 import { ConsentError } from '../errors.js';
+import { omitUndefined } from '../helpers/omit-undefined.js';
 import { toIso } from '../helpers/time.js';
 import type { ConsentContext } from '../ledger/context.js';
 import type { E164 } from '../phone.js';
@@ -72,11 +73,7 @@ export async function runCrmImport(
   const invalidPhones: { contactId: string; phone: string }[] = [];
   let cursor: string | undefined;
   do {
-    const page = await adapter.listContacts({
-      limit: PAGE,
-      smsConsent: 'opted_out',
-      ...(cursor === undefined ? {} : { cursor }),
-    });
+    const page = await adapter.listContacts(omitUndefined({ limit: PAGE, smsConsent: 'opted_out', cursor }));
     const optedOut = page.contacts.filter((contact) => contact.smsConsent === 'opted_out');
     const phones = new Map(
       optedOut.map((contact) => [contact, context.tryNormalize(contact.phone)] as const),

@@ -1,3 +1,4 @@
+import { omitUndefined } from '../helpers/omit-undefined.js';
 import { toInstant } from '../helpers/time.js';
 import type { ConsentContext } from '../ledger/context.js';
 import type { E164 } from '../phone.js';
@@ -106,11 +107,7 @@ async function walkCrm(
   const { context, crm, tenantId } = state;
   let cursor: string | undefined;
   do {
-    const page = await list({
-      limit: PAGE,
-      ...(cursor === undefined ? {} : { cursor }),
-      ...(since === undefined ? {} : { updatedSince: since }),
-    });
+    const page = await list(omitUndefined({ limit: PAGE, cursor, updatedSince: since }));
     const phones = new Map<CrmContact, E164>();
     for (const contact of page.contacts) {
       const phone = context.tryNormalize(contact.phone);
@@ -155,11 +152,10 @@ async function walkLedger(
   for (const value of values) {
     let after: string | undefined;
     do {
-      const page = await context.store.listStatuses(tenantId, {
-        status: value,
-        limit: STATUS_PAGE,
-        ...(after === undefined ? {} : { after }),
-      });
+      const page = await context.store.listStatuses(
+        tenantId,
+        omitUndefined({ status: value, limit: STATUS_PAGE, after }),
+      );
       for (const status of page.items) {
         if (covered.has(status.phone)) continue;
         if (since !== undefined && (status.lastEvent?.recordedAt ?? '') < since) continue;
@@ -261,14 +257,14 @@ function createReconcileState(
       tally.inStep++;
       return;
     }
-    const change: CrmConsentChange = {
+    const change: CrmConsentChange = omitUndefined({
       tenantId,
       phone,
       status: value,
       reason: 'reconcile',
-      ...(status.since === undefined ? {} : { since: status.since }),
+      since: status.since,
       ...(status.cause ? { eventId: status.cause.id, source: status.cause.source } : {}),
-    };
+    });
     if (!dryRun) {
       try {
         await adapter.setSmsConsent(contact, change, {

@@ -1,5 +1,6 @@
 import { forEachLimit } from '../helpers/each-limit.js';
 import { groupByNumber } from '../helpers/group-by-number.js';
+import { omitUndefined } from '../helpers/omit-undefined.js';
 import type { ConsentContext } from '../ledger/context.js';
 import type { OutboxJob } from '../store/contract.js';
 import type { CrmAdapter, CrmConsentChange } from './adapter.js';
@@ -96,14 +97,16 @@ export async function runCrmSync(
   const batchSize = options.batchSize ?? 50;
 
   while (totals.claimed < limit) {
-    const jobs = await store.claimJobs({
-      kind: CRM_SYNC_JOB,
-      limit: Math.min(batchSize, limit - totals.claimed),
-      leaseMs: options.leaseMs,
-      now: context.clock.now().toISOString(),
-      leaseToken: context.ids('lease'),
-      ...(run.tenantId === undefined ? {} : { tenantId: run.tenantId }),
-    });
+    const jobs = await store.claimJobs(
+      omitUndefined({
+        kind: CRM_SYNC_JOB,
+        limit: Math.min(batchSize, limit - totals.claimed),
+        leaseMs: options.leaseMs,
+        now: context.clock.now().toISOString(),
+        leaseToken: context.ids('lease'),
+        tenantId: run.tenantId,
+      }),
+    );
     if (jobs.length === 0) break;
     totals.claimed += jobs.length;
     const again = jobs.some((job) => seen.has(job.id));
@@ -175,14 +178,14 @@ async function syncNumber(
     const status = await context.store.getStatus(tenantId, phone);
     const value = desiredCrmValue(status, crm.options);
     if (!status || value === undefined) return { ok: true, written: undefined };
-    const change: CrmConsentChange = {
+    const change: CrmConsentChange = omitUndefined({
       tenantId,
       phone,
       status: value,
       reason: 'sync',
-      ...(status.since === undefined ? {} : { since: status.since }),
+      since: status.since,
       ...(status.cause ? { eventId: status.cause.id, source: status.cause.source } : {}),
-    };
+    });
     const contacts = await adapter.findContactsByPhone(phone);
     for (const contact of contacts) {
       await adapter.setSmsConsent(contact, change, {

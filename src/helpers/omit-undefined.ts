@@ -16,7 +16,7 @@ export type OmitUndefined<T> = {
  * directly (`omitUndefined({ cursor, since })`) instead of `...(cursor === undefined ? {} : { cursor })`
  * for each field. `null`, `0`, `''` and `false` are kept: only `undefined` means "not given".
  */
-export function omitUndefined<T extends object>(fields: T): OmitUndefined<T> {
+export function omitUndefined<const T extends object>(fields: T): OmitUndefined<T> {
   const kept: Record<string, unknown> = {};
   for (const key of Object.keys(fields)) {
     const value = (fields as Record<string, unknown>)[key];

@@ -3,6 +3,7 @@ import type { Checkpoint } from '../consent/checkpoint.js';
 import { checkpointPayload } from '../consent/checkpoint.js';
 import type { Clock, IdGenerator } from '../consent/ids.js';
 import { createMerkleBuilder, leafHash, type NumberHead } from '../consent/merkle.js';
+import { omitUndefined } from '../helpers/omit-undefined.js';
 import type { ConsentStore } from '../store/contract.js';
 
 /** Snapshot heads read per page. */
@@ -16,10 +17,7 @@ export async function* snapshotHeads(
 ): AsyncGenerator<NumberHead> {
   let after: string | undefined;
   for (;;) {
-    const page = await store.readSnapshot(tenantId, checkpointId, {
-      limit: PAGE,
-      ...(after === undefined ? {} : { after }),
-    });
+    const page = await store.readSnapshot(tenantId, checkpointId, omitUndefined({ limit: PAGE, after }));
     yield* page;
     if (page.length < PAGE) return;
     after = page.at(-1)?.phone;

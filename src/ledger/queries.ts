@@ -9,6 +9,7 @@ import {
 import { compareEvents } from '../consent/rules.js';
 import type { ConsentEvent, ConsentStatus } from '../consent/types.js';
 import { InvalidPhoneNumberError } from '../errors.js';
+import { omitUndefined } from '../helpers/omit-undefined.js';
 import { type E164, isE164, type NormalizeOptions, normalizePhone } from '../phone.js';
 import type { ConsentStore } from '../store/contract.js';
 
@@ -64,11 +65,10 @@ export function exportOptOutLines(
   async function* records(): AsyncGenerator<OptOutRecord> {
     let after: string | undefined;
     do {
-      const page = await store.listStatuses(tenantId, {
-        status: 'opted_out',
-        limit: pageSize,
-        ...(after === undefined ? {} : { after }),
-      });
+      const page = await store.listStatuses(
+        tenantId,
+        omitUndefined({ status: 'opted_out', limit: pageSize, after }),
+      );
       for (const status of page.items) yield toOptOutRecord(status);
       after = page.next;
     } while (after !== undefined);

@@ -5,6 +5,7 @@ import { compactEvidence } from '../consent/evidence.js';
 import type { TimeInput } from '../consent/inputs.js';
 import type { ConsentEvent, ConsentStatus } from '../consent/types.js';
 import { ConsentError, ValidationError } from '../errors.js';
+import { omitUndefined } from '../helpers/omit-undefined.js';
 import { timeOf } from '../helpers/time.js';
 import { parseOrThrow } from '../helpers/validation.js';
 import type { E164 } from '../phone.js';
@@ -105,32 +106,32 @@ export function createReviewQueue(
           messageId: message.messageId,
         }),
       );
-      return store.addReview({
-        id: parts.ids('rev'),
-        tenantId: message.tenantId,
-        phone: message.phone,
-        key: reviewKey(message),
-        ...(text.messageId === undefined ? {} : { messageId: text.messageId }),
-        body: text.body ?? '',
-        from: text.from ?? message.from,
-        ...(text.to === undefined ? {} : { to: text.to }),
-        receivedAt: message.receivedAt,
-        dueBy: revocationDueBy(new Date(message.receivedAt)).toISOString(),
-        classification: reviewClassification(classification),
-        createdAt: parts.clock.now().toISOString(),
-      });
+      return store.addReview(
+        omitUndefined({
+          id: parts.ids('rev'),
+          tenantId: message.tenantId,
+          phone: message.phone,
+          key: reviewKey(message),
+          messageId: text.messageId,
+          body: text.body ?? '',
+          from: text.from ?? message.from,
+          to: text.to,
+          receivedAt: message.receivedAt,
+          dueBy: revocationDueBy(new Date(message.receivedAt)).toISOString(),
+          classification: reviewClassification(classification),
+          createdAt: parts.clock.now().toISOString(),
+        }),
+      );
     },
 
     async reviews(options = {}) {
       const parsed = parseOrThrow(reviewsSchema, options, { heading: 'Invalid reviews input' });
       const dueBefore = parsed.dueBefore === undefined ? undefined : instant(parsed.dueBefore);
       const tenantId = parts.tenantOf(parsed);
-      return store.listReviews(tenantId, {
-        limit: parsed.limit ?? 100,
-        ...(parsed.state === undefined ? {} : { state: parsed.state }),
-        ...(dueBefore === undefined ? {} : { dueBefore }),
-        ...(parsed.after === undefined ? {} : { after: parsed.after }),
-      });
+      return store.listReviews(
+        tenantId,
+        omitUndefined({ limit: parsed.limit ?? 100, state: parsed.state, dueBefore, after: parsed.after }),
+      );
     },
 
     resolveReview: (reviewId, input) => resolveOne(parts, reviewId, input),
@@ -163,14 +164,12 @@ async function resolveOne(
     );
   }
   const resolvedAt = parts.clock.now().toISOString();
-  const note = parsed.note === undefined ? {} : { note: parsed.note };
   if (parsed.decision === 'not_opt_out') {
-    const stored = await store.resolveReview(tenantId, reviewId, {
-      decision: 'not_opt_out',
-      actor: parsed.actor,
-      resolvedAt,
-      ...note,
-    });
+    const stored = await store.resolveReview(
+      tenantId,
+      reviewId,
+      omitUndefined({ decision: 'not_opt_out', actor: parsed.actor, resolvedAt, note: parsed.note }),
+    );
     return settled(stored, 'not_opt_out');
   }
   // The opt-out is written first, keyed by the review: if the resolution below fails, resolving
@@ -192,13 +191,17 @@ async function resolveOne(
     }),
     idempotencyKey: `review:${review.id}`,
   });
-  const stored = await store.resolveReview(tenantId, reviewId, {
-    decision: 'opt_out',
-    actor: parsed.actor,
-    resolvedAt,
-    eventId: outcome.event.id,
-    ...note,
-  });
+  const stored = await store.resolveReview(
+    tenantId,
+    reviewId,
+    omitUndefined({
+      decision: 'opt_out',
+      actor: parsed.actor,
+      resolvedAt,
+      eventId: outcome.event.id,
+      note: parsed.note,
+    }),
+  );
   return { ...settled(stored, 'opt_out'), event: outcome.event, status: outcome.status };
 }
 
@@ -224,13 +227,13 @@ function reviewKey(message: ReviewMessage): string {
 
 function reviewClassification(classification: Classification): ReviewClassification {
   const extra = classification as Classification & { readonly rule?: string };
-  return {
+  return omitUndefined({
     intent: classification.intent,
     match: classification.match,
-    ...(classification.keyword === undefined ? {} : { keyword: classification.keyword }),
-    ...(classification.language === undefined ? {} : { language: classification.language }),
+    keyword: classification.keyword,
+    language: classification.language,
     ...(typeof extra.rule === 'string' ? { rule: extra.rule } : {}),
-  };
+  });
 }
 
 function instant(value: TimeInput): string {

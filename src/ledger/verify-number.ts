@@ -3,6 +3,7 @@ import { macMatches, type ResolvedAuditKey } from '../consent/audit-key.js';
 import type { NumberHead } from '../consent/merkle.js';
 import { type FoldableEvent, foldConsent } from '../consent/rules.js';
 import type { ConsentEvent } from '../consent/types.js';
+import { omitUndefined } from '../helpers/omit-undefined.js';
 import type { NumberState } from '../store/contract.js';
 
 /** What one number's audit looks at: its chain, its status row, its head at the checkpoint. */
@@ -32,7 +33,7 @@ export function auditNumber(evidence: NumberEvidence, key: ResolvedAuditKey | un
   const { phone, events, state, checkpointed } = evidence;
   const findings: AuditFinding[] = [];
   const finding = (problem: AuditProblem, seq: number, eventId?: string) =>
-    findings.push({ seq, ...(eventId === undefined ? {} : { eventId }), phone, problem });
+    findings.push(omitUndefined({ seq, eventId, phone, problem }));
   const walk = startChainWalk();
   let chainBroken = false;
   for (const event of events) {

@@ -4,6 +4,7 @@ import { type Checkpoint, checkpointPayload } from '../consent/checkpoint.js';
 import type { NumberHead } from '../consent/merkle.js';
 import type { FoldableEvent } from '../consent/rules.js';
 import type { ConsentEvent } from '../consent/types.js';
+import { omitUndefined } from '../helpers/omit-undefined.js';
 import type { ConsentStore, LedgerCursor, NumberState } from '../store/contract.js';
 import { snapshotHeads, snapshotRoot } from './checkpoints.js';
 import { auditNumber, type NumberEvidence } from './verify-number.js';
@@ -34,10 +35,7 @@ export async function* readWholeLedger(store: ConsentStore, tenantId: string): A
 async function* numberStates(store: ConsentStore, tenantId: string): AsyncGenerator<NumberState> {
   let after: string | undefined;
   for (;;) {
-    const page = await store.readNumberStates(tenantId, {
-      limit: PAGE,
-      ...(after === undefined ? {} : { after }),
-    });
+    const page = await store.readNumberStates(tenantId, omitUndefined({ limit: PAGE, after }));
     yield* page;
     if (page.length < PAGE) return;
     after = page.at(-1)?.phone;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { omitUndefined } from '../helpers/omit-undefined.js';
 import { international, parsePayload } from '../webhooks/parse.js';
 import type { ProviderEvent } from '../webhooks/types.js';
 
@@ -47,14 +48,14 @@ export function parsePlivoWebhook(params: Readonly<Record<string, unknown>>): Pr
     const errorCode = parsed.ErrorCode ? Number(parsed.ErrorCode) : undefined;
     return {
       kind: 'status',
-      status: {
+      status: omitUndefined({
         messageId: parsed.MessageUUID,
         status: parsed.Status.toLowerCase(),
         to: international(parsed.To),
         optedOut: errorCode === PLIVO_OPTED_OUT,
-        ...(errorCode === undefined ? {} : { errorCode }),
+        errorCode,
         ...(parsed.From ? { from: international(parsed.From) } : {}),
-      },
+      }),
     };
   }
   const parsed = parsePayload(inboundSchema, params, 'Plivo inbound message');

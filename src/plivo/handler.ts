@@ -1,3 +1,4 @@
+import { omitUndefined } from '../helpers/omit-undefined.js';
 import { decodeForm, queryParams } from '../twilio/params.js';
 import { escapeXml } from '../twilio/twiml.js';
 import { createWebhookHandler, type ProviderSpec, type WebhookRequest } from '../webhooks/core.js';
@@ -43,14 +44,16 @@ export function plivoHandler(options: PlivoHandlerOptions): WebhookHandler {
     contentTypes: ['', 'application/x-www-form-urlencoded'],
     answersReply: true,
     verify: async (input) => {
-      await verifyPlivoSignature({
-        authToken,
-        method: input.method,
-        url: input.url,
-        ...(input.body === undefined ? {} : { params: paramsOf(input) }),
-        signature: input.header('x-plivo-signature-v3'),
-        nonce: input.header('x-plivo-signature-v3-nonce'),
-      });
+      await verifyPlivoSignature(
+        omitUndefined({
+          authToken,
+          method: input.method,
+          url: input.url,
+          params: input.body === undefined ? undefined : paramsOf(input),
+          signature: input.header('x-plivo-signature-v3'),
+          nonce: input.header('x-plivo-signature-v3-nonce'),
+        }),
+      );
       return undefined;
     },
     parse: (input) => [parsePlivoWebhook(paramsOf(input))],

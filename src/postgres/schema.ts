@@ -1,9 +1,17 @@
-import { ConsentError } from '../errors.js';
+import { z } from 'zod';
+import { parseConfig } from '../helpers/config.js';
 
 /** The schema the store uses when none is given. */
 export const DEFAULT_SCHEMA = 'sms_consent';
 
-const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
+/** A name that is safe quoted and unsurprising unquoted; `pg_*` is reserved for PostgreSQL's own. */
+const schemaName = z
+  .string({
+    error: (issue) =>
+      `Invalid PostgreSQL schema name ${JSON.stringify(issue.input)}: use lower-case letters, digits and _ (max 63, not pg_*)`,
+  })
+  .regex(/^[a-z_][a-z0-9_]{0,62}$/)
+  .refine((name) => !name.startsWith('pg_'));
 
 /** The quoted, schema-qualified names of the store's tables. */
 export interface TableNames {
@@ -25,12 +33,7 @@ export interface TableNames {
  * with a digit) and returns the quoted table names in it. The name is only ever interpolated quoted.
  */
 export function tableNames(schema: string = DEFAULT_SCHEMA): TableNames {
-  if (!IDENTIFIER.test(schema) || schema.startsWith('pg_')) {
-    throw new ConsentError(
-      'CONFIG',
-      `Invalid PostgreSQL schema name ${JSON.stringify(schema)}: use lower-case letters, digits and _ (max 63, not pg_*)`,
-    );
-  }
+  parseConfig(schemaName, schema);
   const table = (name: string) => `"${schema}"."${name}"`;
   return {
     schema,

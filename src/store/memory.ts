@@ -3,6 +3,7 @@ import type { Checkpoint } from '../consent/checkpoint.js';
 import type { NumberHead } from '../consent/merkle.js';
 import type { ConsentEvent, ConsentStatusValue } from '../consent/types.js';
 import { ConsentError } from '../errors.js';
+import { omitUndefined } from '../helpers/omit-undefined.js';
 import { assertTenantId } from '../helpers/tenant-id.js';
 import type { E164 } from '../phone.js';
 import { assertAppendable } from './append.js';
@@ -105,15 +106,15 @@ export function createMemoryStore(): MemoryConsentStore {
   function toStatus(data: MemoryTenantData, row: MemoryStatusRow): StoredStatus {
     const cause = row.causeEventId === undefined ? undefined : data.eventsById.get(row.causeEventId);
     const lastEvent = row.lastEventId === undefined ? undefined : data.eventsById.get(row.lastEventId);
-    return {
+    return omitUndefined({
       tenantId: row.tenantId,
       phone: row.phone,
       status: row.status,
-      ...(row.since === undefined ? {} : { since: row.since }),
-      ...(cause === undefined ? {} : { cause }),
-      ...(lastEvent === undefined ? {} : { lastEvent }),
+      since: row.since,
+      cause,
+      lastEvent,
       ...(row.confirmation ? { confirmation: row.confirmation } : {}),
-    };
+    });
   }
 
   async function transact<T>(
@@ -365,14 +366,14 @@ export function createMemoryStore(): MemoryConsentStore {
 }
 
 function numberState(row: MemoryStatusRow): NumberState {
-  return {
+  return omitUndefined({
     phone: row.phone,
     status: row.status,
-    ...(row.since === undefined ? {} : { since: row.since }),
-    ...(row.causeEventId === undefined ? {} : { causeEventId: row.causeEventId }),
-    ...(row.lastEventId === undefined ? {} : { lastEventId: row.lastEventId }),
+    since: row.since,
+    causeEventId: row.causeEventId,
+    lastEventId: row.lastEventId,
     head: row.head ?? null,
-  };
+  });
 }
 
 /** Orders a number's chain as every store reads it: by `seq`, then id. */

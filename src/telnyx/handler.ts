@@ -1,3 +1,4 @@
+import { omitUndefined } from '../helpers/omit-undefined.js';
 import { createWebhookHandler, type ProviderSpec } from '../webhooks/core.js';
 import { parseJsonBody } from '../webhooks/parse.js';
 import { emptyAnswer } from '../webhooks/respond.js';
@@ -36,14 +37,16 @@ export function telnyxHandler(options: TelnyxHandlerOptions): WebhookHandler {
     contentTypes: ['application/json'],
     answersReply: false,
     verify: ({ header, body }) =>
-      verifyTelnyxSignature({
-        publicKey,
-        rawBody: body?.bytes ?? new Uint8Array(0),
-        signature: header('telnyx-signature-ed25519'),
-        timestamp: header('telnyx-timestamp'),
-        now: clock.now(),
-        ...(options.toleranceSeconds === undefined ? {} : { toleranceSeconds: options.toleranceSeconds }),
-      }).then(() => undefined),
+      verifyTelnyxSignature(
+        omitUndefined({
+          publicKey,
+          rawBody: body?.bytes ?? new Uint8Array(0),
+          signature: header('telnyx-signature-ed25519'),
+          timestamp: header('telnyx-timestamp'),
+          now: clock.now(),
+          toleranceSeconds: options.toleranceSeconds,
+        }),
+      ).then(() => undefined),
     parse: ({ body }) => [parseTelnyxWebhook(parseJsonBody(body?.text ?? '', 'Telnyx webhook'))],
     respond: () => emptyAnswer(200),
   };

@@ -1,5 +1,6 @@
 import type { CrmAdapter, CrmConsentValue, CrmContact } from '../crm/adapter.js';
 import { ConsentError } from '../errors.js';
+import { omitUndefined } from '../helpers/omit-undefined.js';
 import { DEFAULT_TENANT } from '../helpers/tenant.js';
 import { createConsentManager } from '../manager/manager.js';
 import type { E164 } from '../phone.js';
@@ -198,7 +199,7 @@ export function runCrmAdapterTests<A extends CrmAdapter>(options: CrmSuiteOption
       const listed: CrmContact[] = [];
       let cursor: string | undefined;
       do {
-        const page = await adapter.listContacts({ limit: 3, ...(cursor === undefined ? {} : { cursor }) });
+        const page = await adapter.listContacts(omitUndefined({ limit: 3, cursor }));
         expect(page.contacts.length).toBeLessThanOrEqual(3);
         listed.push(...page.contacts);
         cursor = page.next;
@@ -208,11 +209,7 @@ export function runCrmAdapterTests<A extends CrmAdapter>(options: CrmSuiteOption
       const optedOut: CrmContact[] = [];
       cursor = undefined;
       do {
-        const page = await adapter.listContacts({
-          limit: 2,
-          smsConsent: 'opted_out',
-          ...(cursor === undefined ? {} : { cursor }),
-        });
+        const page = await adapter.listContacts(omitUndefined({ limit: 2, smsConsent: 'opted_out', cursor }));
         optedOut.push(...page.contacts);
         cursor = page.next;
       } while (cursor !== undefined);

@@ -4,6 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { ValidationError } from '../errors.js';
+import { omitUndefined } from '../helpers/omit-undefined.js';
 import type { HistoryMessage } from '../ledger/backfill.js';
 
 /** A Bulk Export file: its path, or its bytes as a stream (gzip-compressed or plain). */
@@ -125,7 +126,7 @@ function parseLine(
   if (typeof record.direction !== 'string') throw invalid(name, line, 'direction is missing');
   const sentAt = textOf(record.date_sent) ?? textOf(record.date_created) ?? '';
   const errorCode = Number(record.error_code);
-  return {
+  return omitUndefined({
     id: record.sid,
     direction: record.direction === 'inbound' ? 'inbound' : 'outbound',
     from: textOf(record.from) ?? '',
@@ -137,8 +138,8 @@ function parseLine(
         ? null
         : errorCode,
     ...(typeof record.account_sid === 'string' ? { accountId: record.account_sid } : {}),
-    ...(tenantId === undefined ? {} : { tenantId }),
-  };
+    tenantId,
+  });
 }
 
 function invalid(name: string, line: number, problem: string): ValidationError {

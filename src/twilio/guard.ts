@@ -1,5 +1,6 @@
 import { ValidationError } from '../errors.js';
 import { recordProviderRefusal } from '../guard-send.js';
+import { omitUndefined } from '../helpers/omit-undefined.js';
 import type { ConsentManager } from '../manager/manager.js';
 import { TWILIO_UNSUBSCRIBED_RECIPIENT } from './status-callback.js';
 
@@ -94,7 +95,7 @@ export function guardTwilioClient<P extends GuardableMessageParams, R>(
   consent: Pick<ConsentManager, 'normalize' | 'sendChecked' | 'record'>,
   options: GuardTwilioClientOptions = {},
 ): GuardedTwilioClient<P, R> {
-  const tenant = options.tenantId === undefined ? {} : { tenantId: options.tenantId };
+  const tenant = omitUndefined({ tenantId: options.tenantId });
   const reportRecordError =
     options.onRecordError ??
     ((error: unknown) => console.error('sms-consent: could not record the opt-out of a 21610 answer', error));
@@ -125,11 +126,7 @@ export function guardTwilioClient<P extends GuardableMessageParams, R>(
           throw await recordProviderRefusal(consent, {
             phone,
             tenantId: options.tenantId,
-            evidence: {
-              errorCode: TWILIO_UNSUBSCRIBED_RECIPIENT,
-              to,
-              ...(params.from === undefined ? {} : { from: params.from }),
-            },
+            evidence: omitUndefined({ errorCode: TWILIO_UNSUBSCRIBED_RECIPIENT, to, from: params.from }),
             reason: `has unsubscribed at Twilio (error ${TWILIO_UNSUBSCRIBED_RECIPIENT})`,
             cause: error,
             reportRecordError,

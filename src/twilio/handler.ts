@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors.js';
+import { omitUndefined } from '../helpers/omit-undefined.js';
 import type { Refusal } from '../webhooks/body.js';
 import { createWebhookHandler, type ProviderSpec, type WebhookRequest } from '../webhooks/core.js';
 import { xmlAnswer } from '../webhooks/respond.js';
@@ -75,13 +76,14 @@ export function twilioHandler(options: TwilioHandlerOptions): WebhookHandler {
       if (json && !hasBodyHash(input.url)) {
         return { status: 403, message: 'A JSON body is trusted only when the URL carries its bodySHA256' };
       }
-      const signed = {
+      const signed = omitUndefined({
         url: input.url,
         signature,
         algorithm,
-        ...(input.body === undefined || json ? {} : { params: paramsOf(input) }),
-        ...(input.body === undefined ? {} : { rawBody: input.body.bytes }),
-      };
+        // A JSON body is signed through its bodySHA256, never as form parameters.
+        params: input.body === undefined || json ? undefined : paramsOf(input),
+        rawBody: input.body?.bytes,
+      });
       if (tokens.some((authToken) => validateTwilioSignature({ ...signed, authToken }))) return undefined;
       return {
         status: 403,

@@ -1,3 +1,4 @@
+import { omitUndefined } from '../helpers/omit-undefined.js';
 import type { HistoryMessage } from '../ledger/backfill.js';
 
 /** The fields of a Twilio Message resource the history reads (the `twilio` package's `MessageInstance`). */
@@ -64,12 +65,14 @@ export async function* twilioMessageHistory(
   client: TwilioHistoryClient,
   options: TwilioMessageHistoryOptions = {},
 ): AsyncGenerator<HistoryMessage> {
-  let page: TwilioMessagePageLike | undefined | null = await client.messages.page({
-    pageSize: options.pageSize ?? 1000,
-    ...(options.since === undefined ? {} : { dateSentAfter: new Date(options.since) }),
-    ...(options.to === undefined ? {} : { to: options.to }),
-    ...(options.from === undefined ? {} : { from: options.from }),
-  });
+  let page: TwilioMessagePageLike | undefined | null = await client.messages.page(
+    omitUndefined({
+      pageSize: options.pageSize ?? 1000,
+      dateSentAfter: options.since === undefined ? undefined : new Date(options.since),
+      to: options.to,
+      from: options.from,
+    }),
+  );
   while (page) {
     for (const message of page.instances) yield fromTwilioMessage(message, options.tenantId);
     page = await page.nextPage();
@@ -79,7 +82,7 @@ export async function* twilioMessageHistory(
 /** A Twilio Message resource as a {@link HistoryMessage}. */
 export function fromTwilioMessage(message: TwilioMessageLike, tenantId?: string): HistoryMessage {
   const sentAt = message.dateSent ?? message.dateCreated;
-  return {
+  return omitUndefined({
     id: message.sid,
     direction: message.direction === 'inbound' ? 'inbound' : 'outbound',
     from: message.from ?? '',
@@ -88,6 +91,6 @@ export function fromTwilioMessage(message: TwilioMessageLike, tenantId?: string)
     sentAt: sentAt instanceof Date ? sentAt : Number.NaN,
     errorCode: message.errorCode ?? null,
     ...(message.accountSid ? { accountId: message.accountSid } : {}),
-    ...(tenantId === undefined ? {} : { tenantId }),
-  };
+    tenantId,
+  });
 }

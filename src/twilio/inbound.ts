@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { InboundMessage } from '../consent/inputs.js';
+import { omitUndefined } from '../helpers/omit-undefined.js';
 import { field, integerText, parseParams, sid, type TwilioParamsInput } from './params.js';
 
 /** An inbound Twilio message as the consent manager takes it, plus the Twilio fields apps often need. */
@@ -45,14 +46,14 @@ const inboundSchema = z.object({
 export function parseTwilioInbound(params: TwilioParamsInput): TwilioInboundMessage {
   const parsed = parseParams(inboundSchema, params, 'inbound message');
   const optOutType = parsed.OptOutType?.toUpperCase();
-  return {
+  return omitUndefined({
     from: parsed.From,
     to: parsed.To,
     body: parsed.Body,
     messageId: parsed.MessageSid,
     accountId: parsed.AccountSid,
     numMedia: parsed.NumMedia ?? 0,
-    ...(parsed.MessagingServiceSid === undefined ? {} : { messagingServiceSid: parsed.MessagingServiceSid }),
+    messagingServiceSid: parsed.MessagingServiceSid,
     ...(optOutType ? { optOutType } : {}),
-  };
+  });
 }

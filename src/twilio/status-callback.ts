@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { deliveryErrorKey, UNSUBSCRIBED_RECIPIENT_ERROR } from '../consent/evidence.js';
+import { omitUndefined } from '../helpers/omit-undefined.js';
 import type { ConsentManager, RecordResult, TenantOption } from '../manager/manager.js';
 import { field, integerText, parseParams, sid, type TwilioParamsInput } from './params.js';
 
@@ -46,15 +47,15 @@ const statusSchema = z.object({
  */
 export function parseTwilioStatusCallback(params: TwilioParamsInput): TwilioStatusCallback {
   const parsed = parseParams(statusSchema, params, 'status callback');
-  return {
+  return omitUndefined({
     messageId: parsed.MessageSid,
     status: parsed.MessageStatus.toLowerCase(),
-    ...(parsed.ErrorCode === undefined ? {} : { errorCode: parsed.ErrorCode }),
+    errorCode: parsed.ErrorCode,
     to: parsed.To,
     ...(parsed.From ? { from: parsed.From } : {}),
-    ...(parsed.AccountSid === undefined ? {} : { accountId: parsed.AccountSid }),
-    ...(parsed.MessagingServiceSid === undefined ? {} : { messagingServiceSid: parsed.MessagingServiceSid }),
-  };
+    accountId: parsed.AccountSid,
+    messagingServiceSid: parsed.MessagingServiceSid,
+  });
 }
 
 /**
@@ -71,18 +72,20 @@ export async function recordDeliveryFailure(
   options: TenantOption = {},
 ): Promise<RecordResult | null> {
   if (callback.errorCode !== TWILIO_UNSUBSCRIBED_RECIPIENT) return null;
-  return consent.record({
-    phone: callback.to,
-    action: 'opt_out',
-    source: 'delivery_error',
-    idempotencyKey: deliveryErrorKey(callback.messageId),
-    evidence: {
-      errorCode: TWILIO_UNSUBSCRIBED_RECIPIENT,
-      messageId: callback.messageId,
-      to: callback.to,
-      ...(callback.from === undefined ? {} : { from: callback.from }),
-      ...(callback.accountId === undefined ? {} : { accountId: callback.accountId }),
-    },
-    ...(options.tenantId === undefined ? {} : { tenantId: options.tenantId }),
-  });
+  return consent.record(
+    omitUndefined({
+      phone: callback.to,
+      action: 'opt_out',
+      source: 'delivery_error',
+      idempotencyKey: deliveryErrorKey(callback.messageId),
+      evidence: omitUndefined({
+        errorCode: TWILIO_UNSUBSCRIBED_RECIPIENT,
+        messageId: callback.messageId,
+        to: callback.to,
+        from: callback.from,
+        accountId: callback.accountId,
+      }),
+      tenantId: options.tenantId,
+    }),
+  );
 }

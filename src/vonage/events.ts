@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { omitUndefined } from '../helpers/omit-undefined.js';
 import { international, parsePayload } from '../webhooks/parse.js';
 import type { ProviderEvent } from '../webhooks/types.js';
 
@@ -48,14 +49,14 @@ export function parseVonageWebhook(json: unknown, optedOutCodes: readonly number
     const errorCode = codeOf(parsed.error);
     return {
       kind: 'status',
-      status: {
+      status: omitUndefined({
         messageId: parsed.message_uuid,
         status: parsed.status.toLowerCase(),
         to: international(parsed.to),
         optedOut: errorCode !== undefined && optedOutCodes.includes(errorCode),
-        ...(errorCode === undefined ? {} : { errorCode }),
+        errorCode,
         ...(parsed.from ? { from: international(parsed.from) } : {}),
-      },
+      }),
     };
   }
   const parsed = parsePayload(inboundSchema, json, 'Vonage inbound message webhook');

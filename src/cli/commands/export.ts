@@ -4,6 +4,7 @@ import { mkdir, rm, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { exportRows } from '../../consent/export.js';
+import { omitUndefined } from '../../helpers/omit-undefined.js';
 import { dateOption, UsageError, validate } from '../args.js';
 import { optOutsAsOf } from '../as-of.js';
 import type { Command } from '../command.js';
@@ -75,12 +76,7 @@ summary is printed on stdout (as JSON with --json).`,
     } else {
       const events = await countEvents(cli, tenantId);
       const report = (done: number) =>
-        bar.update({
-          phase: 'reading ledger',
-          done,
-          noun: 'events',
-          ...(events === undefined ? {} : { total: events }),
-        });
+        bar.update(omitUndefined({ phase: 'reading ledger', done, noun: 'events', total: events }));
       report(0);
       lines = exportRows(optOutsAsOf(cli.store, tenantId, asOf, report), options.format, formulas);
     }
@@ -91,13 +87,7 @@ summary is printed on stdout (as JSON with --json).`,
       let header = options.format === 'csv';
       for await (const line of lines) {
         if (header) header = false;
-        else
-          bar.update({
-            phase: 'writing',
-            done: ++rows,
-            noun: 'numbers',
-            ...(total === undefined ? {} : { total }),
-          });
+        else bar.update(omitUndefined({ phase: 'writing', done: ++rows, noun: 'numbers', total }));
         await sink.write(line);
       }
       await sink.close();
@@ -105,13 +95,13 @@ summary is printed on stdout (as JSON with --json).`,
       await sink.abort();
       throw error;
     }
-    const summary = {
+    const summary = omitUndefined({
       tenantId,
       format: options.format,
       rows,
-      ...(target === undefined ? {} : { out: target }),
-      ...(asOf === undefined ? {} : { asOf: asOf.toISOString() }),
-    };
+      out: target,
+      asOf: asOf?.toISOString(),
+    });
     const text = `${formatCount(rows)} opted-out number${rows === 1 ? '' : 's'}${asOf ? ` as of ${asOf.toISOString()}` : ''}${target ? ` written to ${target}` : ''}`;
     if (target !== undefined) {
       bar.finish(`done: ${text}`);

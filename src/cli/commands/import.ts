@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { setImmediate } from 'node:timers/promises';
 import { z } from 'zod';
 import { ConsentError } from '../../errors.js';
+import { omitUndefined } from '../../helpers/omit-undefined.js';
 import type { BackfillResult, HistoryMessage, HistorySource } from '../../ledger/backfill.js';
 import { readTwilioBulkExport, twilioMessageHistory } from '../../twilio/index.js';
 import { dateOption, UsageError, validate } from '../args.js';
@@ -175,7 +176,7 @@ async function twilioSource(
   );
   const { default: twilio } = await loadPeer('twilio', () => import('twilio'));
   const client = twilio(credentials.TWILIO_ACCOUNT_SID, credentials.TWILIO_AUTH_TOKEN);
-  const history = twilioMessageHistory(client, since === undefined ? {} : { since });
+  const history = twilioMessageHistory(client, omitUndefined({ since }));
   async function* counted(): AsyncGenerator<HistoryMessage> {
     let read = 0;
     bar.update({ phase: 'reading Twilio', done: 0, noun: 'messages' });

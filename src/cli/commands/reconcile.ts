@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { CrmAdapter } from '../../crm/adapter.js';
+import { omitUndefined } from '../../helpers/omit-undefined.js';
 import { dateOption, UsageError, validate } from '../args.js';
 import type { Command } from '../command.js';
 import { countOptOuts } from '../counts.js';
@@ -52,12 +53,14 @@ ${CRM_ENV_HELP}`,
     const bar = progress('reconcile');
     const numbers = await countOptOuts(cli, globals.tenant);
     const consent = createCliManager(cli, globals, observed(crm, bar, numbers));
-    const result = await consent.reconcile({
-      tenantId: globals.tenant,
-      dryRun: options['dry-run'],
-      ...(options.since === undefined ? {} : { since: options.since }),
-      ...(options['max-failures'] === undefined ? {} : { maxFailures: options['max-failures'] }),
-    });
+    const result = await consent.reconcile(
+      omitUndefined({
+        tenantId: globals.tenant,
+        dryRun: options['dry-run'],
+        since: options.since,
+        maxFailures: options['max-failures'],
+      }),
+    );
     const n = formatCount;
     bar.finish(`done: ${n(result.contactsChecked)} contacts checked, ${n(result.corrected)} corrected`);
     const verb = options['dry-run'] ? 'would correct' : 'corrected';
@@ -100,12 +103,9 @@ function observed(adapter: CrmAdapter, bar: Progress, numbers: number | undefine
     ...(adapter.getSmsConsent ? { getSmsConsent: adapter.getSmsConsent.bind(adapter) } : {}),
     async findContactsByPhone(phone) {
       const found = await adapter.findContactsByPhone(phone);
-      bar.update({
-        phase: 'ledger numbers',
-        done: ++lookups,
-        noun: 'numbers',
-        ...(numbers === undefined ? {} : { total: numbers }),
-      });
+      bar.update(
+        omitUndefined({ phase: 'ledger numbers', done: ++lookups, noun: 'numbers', total: numbers }),
+      );
       return found;
     },
     ...(listContacts
@@ -113,12 +113,9 @@ function observed(adapter: CrmAdapter, bar: Progress, numbers: number | undefine
           async listContacts(options) {
             const page = await listContacts.call(adapter, options);
             contacts += page.contacts.length;
-            bar.update({
-              phase: 'CRM contacts',
-              done: contacts,
-              noun: 'contacts',
-              ...(page.total === undefined ? {} : { total: page.total }),
-            });
+            bar.update(
+              omitUndefined({ phase: 'CRM contacts', done: contacts, noun: 'contacts', total: page.total }),
+            );
             return page;
           },
         }

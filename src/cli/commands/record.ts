@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import { z } from 'zod';
 import type { ConsentAction } from '../../consent/types.js';
+import { omitUndefined } from '../../helpers/omit-undefined.js';
 import { normalizePhone } from '../../phone.js';
 import { dateOption, UsageError, validate } from '../args.js';
 import type { Command } from '../command.js';
@@ -63,15 +64,17 @@ for the CRM; "sync" delivers it.`,
     const phone = normalizePhone(raw, { defaultCountry: globals.country });
     const crm = activeCampaignFromEnv(env, { required: false, command: 'record', country: globals.country });
     const consent = createCliManager(await openStore(), globals, crm);
-    const result = await consent.record({
-      phone,
-      action,
-      source: options.source,
-      tenantId: globals.tenant,
-      actor: options.actor ?? operatingSystemUser(),
-      evidence: { note: options.note },
-      ...(options.at === undefined ? {} : { occurredAt: options.at }),
-    });
+    const result = await consent.record(
+      omitUndefined({
+        phone,
+        action,
+        source: options.source,
+        tenantId: globals.tenant,
+        actor: options.actor ?? operatingSystemUser(),
+        evidence: { note: options.note },
+        occurredAt: options.at,
+      }),
+    );
     const what = `${verb} of ${phone} (${result.event.id})`;
     const text = !result.applied
       ? `Recorded the ${what}, but it was not applied: only a text from the person lifts an opt-out. Status stays ${result.status.status}.`

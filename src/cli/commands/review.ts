@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { formatUtc } from '../../consent/explain.js';
+import { omitUndefined } from '../../helpers/omit-undefined.js';
 import type { Review } from '../../review/types.js';
 import { UsageError, validate } from '../args.js';
 import type { Command, CommandContext } from '../command.js';
@@ -67,12 +68,15 @@ revocation. An opt-out decision is final; a dismissal can still be turned into a
     refuse(context, LIST_OPTIONS, 'review resolve');
     const options = validate(resolveSchema, context.values, 'review');
     const consent = createCliManager(await context.openStore(), context.globals);
-    const result = await consent.resolveReview(id, {
-      tenantId: context.globals.tenant,
-      decision: options['opt-out'] ? 'opt_out' : 'not_opt_out',
-      actor: options.actor ?? '',
-      ...(options.note === undefined ? {} : { note: options.note }),
-    });
+    const result = await consent.resolveReview(
+      id,
+      omitUndefined({
+        tenantId: context.globals.tenant,
+        decision: options['opt-out'] ? 'opt_out' : 'not_opt_out',
+        actor: options.actor ?? '',
+        note: options.note,
+      }),
+    );
     const phone = result.review.phone;
     const text = !result.changed
       ? `Review ${id} was already resolved this way by ${result.review.resolution?.actor}; nothing changed.`
@@ -104,13 +108,15 @@ async function list(context: CommandContext): Promise<number> {
   const reviews: Review[] = [];
   let after: string | undefined;
   do {
-    const page = await consent.reviews({
-      tenantId: context.globals.tenant,
-      limit: 1000,
-      ...(state === undefined ? {} : { state }),
-      ...(options.overdue ? { dueBefore: now } : {}),
-      ...(after === undefined ? {} : { after }),
-    });
+    const page = await consent.reviews(
+      omitUndefined({
+        tenantId: context.globals.tenant,
+        limit: 1000,
+        state,
+        ...(options.overdue ? { dueBefore: now } : {}),
+        after,
+      }),
+    );
     reviews.push(...page.items);
     after = page.next;
   } while (after !== undefined);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { omitUndefined } from '../../helpers/omit-undefined.js';
 import { UsageError, validate } from '../args.js';
 import type { Command } from '../command.js';
 import { activeCampaignFromEnv } from '../crm.js';
@@ -42,10 +43,7 @@ ${CRM_ENV_HELP}`,
     const options = validate(optionsSchema, values, 'sync');
     const crm = activeCampaignFromEnv(env, { required: true, command: 'sync', country: globals.country });
     const consent = createCliManager(await openStore(), globals, crm);
-    const result = await consent.sync({
-      tenantId: globals.tenant,
-      ...(options.limit === undefined ? {} : { limit: options.limit }),
-    });
+    const result = await consent.sync(omitUndefined({ tenantId: globals.tenant, limit: options.limit }));
     const n = formatCount;
     out.result(result, [
       `CRM sync: ${n(result.claimed)} jobs taken, ${n(result.synced)} synced (${n(result.contactsWritten)} contact writes), ${n(result.skipped)} with nothing to write, ${n(result.retried)} to retry, ${n(result.dead)} dead, ${n(result.leaseLost)} taken over by another worker.`,
