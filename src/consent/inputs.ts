@@ -96,9 +96,6 @@ const inboundSchema = z
   // A misspelled key (`messageSid`) from plain JavaScript would otherwise vanish with its meaning.
   .strict();
 
-/** Every key `handleInbound` takes; any other is refused (see `inboundSchema`). */
-export const INBOUND_KEYS: ReadonlySet<string> = new Set(Object.keys(inboundSchema.shape));
-
 /** Validates what `record` received; throws {@link ValidationError} naming every bad field. */
 export function parseRecordInput(input: unknown): RecordInput {
   return parseOrThrow(recordSchema, input, { heading: 'Invalid record input' }) as RecordInput;

@@ -1,9 +1,8 @@
 import type { Classification } from '../classify/index.js';
 import { inboundEvidence, inboundMessageKey } from '../consent/evidence.js';
-import { INBOUND_KEYS, type InboundMessage, parseInboundMessage } from '../consent/inputs.js';
+import { type InboundMessage, parseInboundMessage } from '../consent/inputs.js';
 import type { ConsentSource } from '../consent/types.js';
 import { omitUndefined } from '../helpers/omit-undefined.js';
-import { tenantIdProblem } from '../helpers/tenant-id.js';
 import { toIso } from '../helpers/time.js';
 import { helpReply, inboundReply } from '../ledger/confirmation.js';
 import type { ConsentContext } from '../ledger/context.js';
@@ -20,8 +19,9 @@ export async function handleInbound(
   reviews: Pick<ReviewQueue, 'queue'>,
   input: InboundMessage,
 ): Promise<InboundResult> {
-  // The shape check is the hot path (one object per text); the schema runs on anything it does not vouch for.
-  const message = looksLikeInbound(input) ? input : parseInboundMessage(input);
+  // One schema for every message: the hand-written shape check that used to skip it saved 0.33 µs
+  // of about 7 µs per text (CPU, 1M-text replay), within the bench's noise, and had drifted from it.
+  const message = parseInboundMessage(input);
   const tenantId = context.tenantOf(message);
   const phone = context.normalize(message.from);
   const { classification, source } = classifyInbound(context, message);
@@ -33,11 +33,16 @@ export async function handleInbound(
     const review = classification.needsReview
       ? (await reviews.queue({ ...message, tenantId, phone, receivedAt }, classification)).review
       : undefined;
-    return {
+    const result = {
       ...classification,
       changed: false,
       duplicate: false,
       status: await statusOf(context.store, tenantId, phone),
+    };
+    // Chatter (almost every text) has neither a reply nor a review: return it without building more.
+    if (intent !== 'help' && review === undefined) return result;
+    return {
+      ...result,
       ...omitUndefined({
         reply: intent === 'help' ? helpReply(providerBlocks, context.replies) : undefined,
         review,
@@ -94,28 +99,4 @@ function classifyInbound(
     },
     source: 'provider',
   };
-}
-
-function looksLikeInbound(input: unknown): input is InboundMessage {
-  if (typeof input !== 'object' || input === null) return false;
-  const message = input as Record<string, unknown>;
-  return (
-    Object.keys(message).every((key) => INBOUND_KEYS.has(key)) &&
-    typeof message.from === 'string' &&
-    typeof message.body === 'string' &&
-    message.body.length <= 100_000 &&
-    (message.messageId === undefined || isNonEmpty(message.messageId, 500)) &&
-    (message.tenantId === undefined || tenantIdProblem(message.tenantId) === undefined) &&
-    (message.to === undefined || typeof message.to === 'string') &&
-    (message.optOutType === undefined || typeof message.optOutType === 'string') &&
-    (message.accountId === undefined || typeof message.accountId === 'string') &&
-    (message.receivedAt === undefined ||
-      message.receivedAt instanceof Date ||
-      typeof message.receivedAt === 'string' ||
-      typeof message.receivedAt === 'number')
-  );
-}
-
-function isNonEmpty(value: unknown, maxLength: number): boolean {
-  return typeof value === 'string' && value.length > 0 && value.length <= maxLength;
 }
