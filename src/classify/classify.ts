@@ -46,7 +46,7 @@ const SIGNATURE_CACHE_LIMIT = 64;
  * for invalid options. Compiled options are cached by value: options with only a `policy` (an inline
  * `{ policy: 'carrier' }` included) by that policy, others per options object and per equal options (an
  * options object whose `policy`, `languages` or `keywords` is replaced is recompiled; arrays are not
- * watched for in-place changes). {@link createClassifier} remains the form for hot paths.
+ * watched for in-place changes).
  *
  * @example
  * classifyMessage('STOP')                 // { intent: 'opt_out', match: 'exact', keyword: 'STOP', language: 'en', providerBlocks: true }

@@ -130,7 +130,7 @@ export interface ConsentManager extends ConsentIntegrations, AuditTrail {
   explain(phone: string, options?: TenantOption): Promise<string>;
   /**
    * Streams the tenant's opted-out numbers as CSV or JSON lines. CSV fields that would run as a
-   * spreadsheet formula are neutralized unless `formulas: 'raw'` (see {@link CsvFormulas}).
+   * spreadsheet formula are neutralized unless `formulas: 'raw'` (a formula can run when the file is opened).
    */
   exportOptOuts(
     options: TenantOption & {
