@@ -18,7 +18,8 @@ export type OmitUndefined<T> = {
  */
 export function omitUndefined<const T extends object>(fields: T): OmitUndefined<T> {
   const kept: Record<string, unknown> = {};
-  for (const key of Object.keys(fields)) {
+  // for…in over an object literal sees only its own keys, and skips the array Object.keys builds.
+  for (const key in fields) {
     const value = (fields as Record<string, unknown>)[key];
     if (value !== undefined) kept[key] = value;
   }

@@ -49,6 +49,16 @@ describe('parseActiveCampaignWebhook', () => {
     });
   });
 
+  test('a date_time that names no real day is left out (the manager uses now), never rolled into March', () => {
+    for (const date_time of ['2026-02-30 10:00:00', '2026-02-30T10:00:00Z', 'yesterday']) {
+      const parsed = parseActiveCampaignWebhook(unsubscribe({ date_time }), {
+        secret: SECRET,
+        providedSecret: SECRET,
+      });
+      expect(parsed).not.toHaveProperty('occurredAt');
+    }
+  });
+
   test('a wrong or missing secret is INVALID_SIGNATURE', () => {
     for (const providedSecret of ['s3cret-webhook-tokeN', 'short', '', undefined, null]) {
       const attempt = () => parseActiveCampaignWebhook(unsubscribe(), { secret: SECRET, providedSecret });
