@@ -30,7 +30,7 @@ const OUTBOUND = ['Your appointment is confirmed for Friday at 3pm.', 'Reminder:
  * Writes a Bulk Export day file of `records` Message records (gzip JSON lines): 70% inbound, ~1% of
  * them keywords; 30% outbound, 0.1% of those refused with 21610. Timestamps shuffled within 24 h.
  */
-async function writeExport(path: string, records: number): Promise<void> {
+export async function writeExport(path: string, records: number): Promise<void> {
   const random = seededRandom(20260302);
   const gzip = createGzip({ level: 6 });
   const file = createWriteStream(path);

@@ -6,10 +6,11 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { type Bench, type Measurement, seededRandom } from './harness.js';
 
 // Signed Twilio inbound webhooks over loopback HTTP. Each server runs in a worker thread (its own core
-// and event loop), the client loop in the main thread, the same for every app; two pairs:
-// - bare-express: an Express 5 route that only answers empty TwiML;
+// and event loop), the client loop in the main thread, the same for every app; two pairs. A baseline
+// does the I/O any webhook route does (read the form body, parse it, answer TwiML) and no more:
+// - bare-express: an Express 5 route behind express.urlencoded that answers empty TwiML;
 // - consent-express: the demo-style app, createTwilioWebhook on the memory store plus an app message log;
-// - bare-http: a Node http handler that only answers empty TwiML;
+// - bare-http: a Node http handler that reads the body, parses it with URLSearchParams, answers empty TwiML;
 // - fetch-http: the Fetch core, twilioHandler through toNodeHandler on Node http, same store and log.
 
 const REQUESTS = 20_000;
@@ -54,9 +55,16 @@ async function serve(kind: AppKind): Promise<number> {
   if (kind === 'bare-http' || kind === 'fetch-http') {
     const { createServer } = await import('node:http');
     if (kind === 'bare-http') {
-      server = createServer((_req, res) => {
-        _req.resume();
-        _req.on('end', () => {
+      server = createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (chunk: Buffer) => chunks.push(chunk));
+        req.on('end', () => {
+          const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+          messages.push({
+            from: form.get('From') ?? '',
+            body: form.get('Body') ?? '',
+            sid: form.get('MessageSid') ?? '',
+          });
           res.writeHead(200, { 'Content-Type': 'text/xml; charset=utf-8' });
           res.end(EMPTY_TWIML);
         });
@@ -77,7 +85,9 @@ async function serve(kind: AppKind): Promise<number> {
     const { default: express } = await import('express');
     const app = express();
     if (kind === 'bare-express') {
-      app.post(PATH, (_req, res) => {
+      app.post(PATH, express.urlencoded({ extended: false }), (req, res) => {
+        const form = req.body as Record<string, string>;
+        messages.push({ from: form.From ?? '', body: form.Body ?? '', sid: form.MessageSid ?? '' });
         res.type('text/xml').send(EMPTY_TWIML);
       });
     } else {
@@ -269,9 +279,9 @@ const bench: Bench = async () => {
     };
   };
   const rows = {
-    'bare-express': row('bare-express', 'bare Express 5 route, empty TwiML (baseline)'),
+    'bare-express': row('bare-express', 'bare Express 5 route: urlencoded, log, TwiML (baseline)'),
     'consent-express': row('consent-express', 'createTwilioWebhook + memory store on Express 5'),
-    'bare-http': row('bare-http', 'bare Node http handler, empty TwiML (baseline)'),
+    'bare-http': row('bare-http', 'bare Node http: read, URLSearchParams, log, TwiML (baseline)'),
     'fetch-http': row('fetch-http', 'twilioHandler via toNodeHandler + memory store on http'),
   };
   const pair = (app: AppKind, base: AppKind, label: string): string[] => {

@@ -29,6 +29,7 @@ thead th { font-size: 0.8rem; text-transform: uppercase; letter-spacing: 0.04em;
 .notice { border: 1px solid #f3b5ae; background: #fef3f2; color: #7a271a; border-radius: 0.5rem; padding: 0.9rem 1.1rem; margin: 0; font-weight: 500; }
 label { display: block; font-weight: 600; margin-bottom: 0.35rem; }
 textarea, input[type=text] { width: 100%; font: inherit; padding: 0.5rem 0.6rem; border: 1px solid #9fb3c8; border-radius: 0.4rem; }
+select { font: inherit; padding: 0.45rem 0.6rem; border: 1px solid #9fb3c8; border-radius: 0.4rem; background: #fff; margin-bottom: 0.75rem; }
 textarea { min-height: 5rem; resize: vertical; }
 button { font: inherit; font-weight: 600; padding: 0.45rem 1rem; border-radius: 0.4rem; border: 1px solid var(--blue); background: var(--blue); color: #fff; cursor: pointer; margin-top: 0.5rem; }
 button.secondary { background: #fff; color: var(--blue); }

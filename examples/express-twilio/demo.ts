@@ -16,6 +16,7 @@ import { allReviews, mountAudit } from './audit.js';
 import { type DemoData, type Lead, openDemoData } from './data.js';
 import { redirectWithFlash, takeFlash } from './flash.js';
 import { createOutbound, type TwilioCredentials } from './outbound.js';
+import { isDemoProvider, mountProviderWebhooks } from './providers.js';
 import { createDemoStore, type DemoStore } from './store.js';
 import { buildTimeline } from './timeline.js';
 import { errorPage, inboxPage, type LeadRow, threadPage } from './views.js';
@@ -92,32 +93,53 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const publicUrl = (options.publicUrl ?? `http://localhost:${port}`).replace(/\/+$/, '');
   const localUrl = `http://127.0.0.1:${port}`;
 
+  /**
+   * Puts an inbound text, and the confirmation it calls for, in the thread. Twilio's and Plivo's
+   * answers carry the confirmation (TwiML, Plivo XML); with the other providers the app sends it
+   * itself, through the guarded client, which lets exactly that text through once.
+   */
+  async function recordInbound(
+    message: { readonly from: string; readonly body: string; readonly messageId?: string },
+    result: { readonly reply?: string; readonly event?: { readonly occurredAt: string } | null },
+    answered: boolean,
+  ): Promise<void> {
+    const phone = consent.normalize(message.from);
+    const id = message.messageId ?? randomBytes(16).toString('hex');
+    await data.addMessage({
+      phone,
+      direction: 'inbound',
+      body: message.body,
+      at: result.event?.occurredAt ?? new Date().toISOString(),
+      sid: id,
+    });
+    if (result.reply === undefined) return;
+    // With real Twilio credentials a simulated text from a demo lead gets no real confirmation.
+    if (!answered && outbound.mode === 'stand-in') {
+      await outbound.client.messages.create({ to: phone, from: outbound.from, body: result.reply });
+    }
+    await data.addMessage({
+      phone,
+      direction: 'outbound',
+      body: result.reply,
+      at: new Date().toISOString(),
+      sid: `reply:${id}`,
+    });
+  }
+
   const hook = createTwilioWebhook({
     consent,
     authToken,
     publicUrl,
-    async onInbound({ message, result }) {
-      const phone = consent.normalize(message.from);
-      await data.addMessage({
-        phone,
-        direction: 'inbound',
-        body: message.body,
-        at: result.event?.occurredAt ?? new Date().toISOString(),
-        sid: message.messageId,
-      });
-      if (result.reply !== undefined) {
-        await data.addMessage({
-          phone,
-          direction: 'outbound',
-          body: result.reply,
-          at: new Date().toISOString(),
-          sid: `reply:${message.messageId}`,
-        });
-      }
-    },
+    onInbound: ({ message, result }) => recordInbound(message, result, true),
   });
   app.post('/twilio/inbound', hook.inbound);
   app.post('/twilio/status', hook.status);
+  const providers = mountProviderWebhooks(app, {
+    consent,
+    publicUrl,
+    localUrl,
+    onInbound: ({ provider, message, result }) => recordInbound(message, result, provider === 'plivo'),
+  });
 
   const live = createLiveUpdates(consent, data);
   app.get('/events', live.handler);
@@ -171,6 +193,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
           (other) => other.id !== lead.id && consent.normalize(other.phone) === phone,
         ),
         mode: outbound.mode,
+        ...(isDemoProvider(req.query.via) ? { via: req.query.via } : {}),
         ...(flash ? { flash } : {}),
       }),
     );
@@ -213,6 +236,20 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     const body = preset ?? (typeof req.body?.body === 'string' ? req.body.body : '');
     const back = `/leads/${encodeURIComponent(lead.id)}`;
     if (!body.trim()) return redirectWithFlash(res, back, 'empty');
+    const provider = isDemoProvider(req.body?.provider) ? req.body.provider : 'twilio';
+    if (provider !== 'twilio') {
+      // Signed with that provider's scheme and posted to the route its handler serves.
+      const answer = await providers.simulate(provider, {
+        from: consent.normalize(lead.phone),
+        to: outbound.from,
+        body,
+      });
+      if (!answer.ok)
+        console.error(`demo: ${provider} webhook answered ${answer.status}: ${await answer.text()}`);
+      return answer.ok
+        ? res.redirect(303, `${back}?via=${provider}`)
+        : redirectWithFlash(res, back, 'webhook-failed');
+    }
     const params = {
       MessageSid: `SM${randomBytes(16).toString('hex')}`,
       AccountSid: options.twilio?.accountSid ?? DEMO_ACCOUNT_SID,

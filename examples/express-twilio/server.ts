@@ -21,6 +21,9 @@ const demo = await startDemo({
 console.log(`sms-consent demo inbox: ${demo.url}`);
 console.log(`  webhooks:   ${demo.publicUrl}/twilio/inbound and ${demo.publicUrl}/twilio/status`);
 console.log(
+  `  simulated:  ${['telnyx', 'plivo', 'vonage', 'bandwidth'].map((provider) => `${demo.publicUrl}/${provider}/webhook`).join(', ')} (demo keys made at start-up)`,
+);
+console.log(
   `  auth token: ${demo.authToken === DEMO_AUTH_TOKEN ? `${demo.authToken} (demo token; set TWILIO_AUTH_TOKEN for a real account)` : '(from TWILIO_AUTH_TOKEN)'}`,
 );
 console.log(`  consent:    ${demo.storeDescription}`);

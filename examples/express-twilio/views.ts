@@ -1,6 +1,7 @@
 import type { ComposeState, ConsentStatusValue } from 'sms-consent';
 import type { Lead } from './data.js';
 import { type Html, html } from './html.js';
+import { DEMO_PROVIDERS, type DemoProvider } from './providers.js';
 import { eventLabel, type TimelineEntry } from './timeline.js';
 
 /** A lead with what the inbox shows about it. */
@@ -20,6 +21,8 @@ export interface ThreadView extends LeadRow {
   readonly related: readonly Lead[];
   readonly flash?: string;
   readonly mode: 'twilio' | 'stand-in';
+  /** The provider the last simulated text went through, chosen again in the selector. */
+  readonly via?: DemoProvider;
 }
 
 const TIME = new Intl.DateTimeFormat('en-US', {
@@ -148,8 +151,10 @@ ${
 </div>
 <section class="card" aria-labelledby="simulate-title">
 <h2 id="simulate-title">Simulate an incoming text</h2>
-<p class="meta">Posts a Twilio-signed request to this app's own <code>/twilio/inbound</code> webhook, from ${lead.phone}.</p>
+<p class="meta">Signs the text the way the chosen provider signs its webhooks and posts it to this app's own route for that provider's handler (<code>/twilio/inbound</code>, <code>/telnyx/webhook</code>, …), from ${lead.phone}.</p>
 <form method="post" action="${path}/simulate" id="simulate">
+<label for="simulate-provider">Through</label>
+<select id="simulate-provider" name="provider">${DEMO_PROVIDERS.map((provider) => html`<option value="${provider.id}"${provider.id === view.via ? html` selected` : ''}>${provider.label}</option>`)}</select>
 <label for="simulate-body">Text from the lead</label>
 <input type="text" id="simulate-body" name="body" required maxlength="1600" placeholder="e.g. STOP, Stop., START, or any reply">
 <div class="row">

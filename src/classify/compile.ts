@@ -63,7 +63,8 @@ export interface CompiledClassifier {
   readonly fuzzy: { readonly optOut: readonly string[]; readonly others: readonly string[] };
 }
 
-const POLICIES: readonly Policy[] = ['carrier', 'standard', 'reasonable'];
+/** Every policy name. */
+export const POLICIES: readonly Policy[] = ['carrier', 'standard', 'reasonable'];
 const INTENT_OF: Readonly<Record<keyof CustomKeywords, Exclude<Intent, 'none'>>> = {
   optOut: 'opt_out',
   optIn: 'opt_in',

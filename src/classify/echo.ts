@@ -1,4 +1,5 @@
 import { editDistance, judgeFuzzy, squeeze } from './fuzzy.js';
+import { keyboardDistance } from './keyboard.js';
 
 /**
  * Instruction echoes: campaigns say "Reply Stop2End to stop", and people echo or mangle it
@@ -7,6 +8,10 @@ import { editDistance, judgeFuzzy, squeeze } from './fuzzy.js';
  * rule. A digit joins even a misspelt keyword to a correct one; a lone keyword with a trailing digit
  * (`QUIT2`) is an echo when it is the whole message. Joined in one word (`stop2end`) or by a digit, the
  * echo counts wherever it stands; spelt out with spaces (`stop to end`), only as a clause of its own.
+ * A message that is nothing but the echo may be mangled further: a half split off by a space
+ * (`Quite 2end`), the same keyword twice (`End2End`), a half typed with neighbouring keys (`Wiot2End`,
+ * `Quit2Emf`), or a keyword glued by a digit to a stub of up to four letters (`Quit2Ea`): nobody
+ * writes `keyword2xyz` for anything but the instruction, save textspeak for a time (`cancel2day`).
  */
 export interface EchoKeywords {
   /** Folded single-word opt-out keywords. */
@@ -33,6 +38,11 @@ const INFLECTION = /^(?:ped|ted|ed)(?=to)/;
 const INSTRUCTION: ReadonlySet<string> = new Set(['text', 'txt', 'reply', 'send', 'type']);
 // `to` (also typed `tto`, `too`, `2to`) between two keywords.
 const TO_CONNECTOR = /^(?:[0-9]*t+o+|[0-9]+)/;
+const MAX_STUB = 4;
+// Half edits a keyboard reading may spend: three slips to neighbouring keys.
+const KEYBOARD_BUDGET = 1.5;
+// Textspeak after a digit that makes "cancel2day" a time, not a mangled keyword.
+const TEXTSPEAK: ReadonlySet<string> = new Set('day dae nite nyt moro mrw mro nd'.split(' '));
 
 /** The echo in `clauses` (words of `toWords`), as its words, or `undefined`. */
 export function findEcho(clauses: string, keywords: EchoKeywords): string | undefined {
@@ -102,12 +112,25 @@ function echoKind(
     if (second === '') return whole && isKeywordLike(first, keywords) ? 'digit' : undefined;
     const exactFirst = keywords.optOut.has(first);
     const exactSecond = keywords.optOut.has(second);
-    if (exactFirst && exactSecond) return first === second ? undefined : 'digit';
-    // Across spaces, halves glued from several words are not read as misspellings.
-    if (spaced) return undefined;
-    if (exactFirst && isMisspelt(second, keywords)) return 'digit';
-    if (exactSecond && isMisspelt(first, keywords)) return 'digit';
-    if (whole && isMisspelt(first, keywords) && isMisspelt(second, keywords)) return 'digit';
+    if (exactFirst && exactSecond) return first !== second || whole ? 'digit' : undefined;
+    // Across spaces, halves glued from several words are not read as misspellings, unless they are
+    // the whole message.
+    if (spaced && !whole) return undefined;
+    const tolerance = whole ? 'lenient' : 'connected';
+    if (exactFirst && isMisspelt(second, keywords, tolerance)) return 'digit';
+    if (exactSecond && isMisspelt(first, keywords, tolerance)) return 'digit';
+    // Both halves misspelt only in one word: across spaces that reads any two short words ("sure 3 can").
+    if (
+      whole &&
+      !spaced &&
+      isMisspelt(first, keywords, 'connected') &&
+      isMisspelt(second, keywords, 'connected')
+    ) {
+      return 'digit';
+    }
+    if (whole && !spaced && ((exactFirst && isStub(second)) || (exactSecond && isStub(first)))) {
+      return 'digit';
+    }
     return undefined;
   }
   for (const first of keywords.optOut) {
@@ -118,13 +141,21 @@ function echoKind(
       rest = rest.slice(connector.length);
     }
     if (rest !== first && keywords.optOut.has(rest)) return 'plain';
-    // Spelt out in a clause of its own, a misspelt half still echoes: "Quit to lend".
-    if (whole && isMisspelt(rest.slice(connector?.length ?? 0), keywords)) return 'plain';
+    // Spelt out in a clause of its own, a misspelt half still echoes: "Quit to lend", and after a
+    // connector even a short word typed for the keyword does: "Quit to and".
+    const half = rest.slice(connector?.length ?? 0);
+    if (whole && isMisspelt(half, keywords, connector === undefined ? 'bare' : 'lenient')) {
+      return 'plain';
+    }
   }
   if (!whole) return undefined;
   const to = SPELT_TO.exec(text);
   const [, before = '', after = ''] = to ?? [];
-  if (keywords.optOut.has(after) && !keywords.optOut.has(before) && isMisspelt(before, keywords)) {
+  if (
+    keywords.optOut.has(after) &&
+    !keywords.optOut.has(before) &&
+    isMisspelt(before, keywords, 'connected')
+  ) {
     return 'plain';
   }
   return undefined;
@@ -134,20 +165,41 @@ function isKeywordLike(word: string, keywords: EchoKeywords): boolean {
   return keywords.optOut.has(word) || judgeFuzzy(word, keywords.optOutList, keywords.others).kind === 'clear';
 }
 
+/** A stub half: a few letters, not textspeak for a time. */
+function isStub(word: string): boolean {
+  return word.length <= MAX_STUB && !TEXTSPEAK.has(word);
+}
+
 /**
- * Next to a connector and a correct keyword, a half may be further off than a word alone: one edit
- * from any keyword, everyday words included ("Quiz2End", "Quit2send"), or two from one of four letters
- * or more ("Wiit2End").
+ * How far off a half may be: `connected` halves (joined by a digit or `to`) may be further off than
+ * `bare` ones, and `lenient` ones (the whole message is the echo, with its connector) may be short
+ * function words typed for the keyword ("Quit to and").
  */
-function isMisspelt(word: string, keywords: EchoKeywords): boolean {
+type Tolerance = 'bare' | 'connected' | 'lenient';
+
+/**
+ * Next to a correct keyword, a half may be further off than a word alone: one edit from any keyword,
+ * everyday words included ("Quiz2End", "Quit2send"); with a connector, two from one of four letters
+ * or more ("Wiit2End"), a slip to a neighbouring key counting half ("Wiot2End", "Quit2Emf"). Short
+ * function words ("and", "on") are words, not slips, unless the tolerance is `lenient`.
+ */
+function isMisspelt(word: string, keywords: EchoKeywords, tolerance: Tolerance): boolean {
   if (
     word.length < 2 ||
-    FUNCTION_WORDS.has(word) ||
+    (tolerance !== 'lenient' && FUNCTION_WORDS.has(word)) ||
     keywords.others.some((other) => editDistance(word, other, 1) <= 1)
   )
     return false;
+  const squeezed = squeeze(word);
   return keywords.optOutList.some((keyword) => {
-    const allowed = keyword.length >= 4 && word.length >= 3 ? 2 : 1;
-    return editDistance(squeeze(word), keyword, allowed) <= allowed || editDistance(word, keyword, 1) <= 1;
+    const allowed = tolerance !== 'bare' && keyword.length >= 4 && word.length >= 3 ? 2 : 1;
+    // Read by keys, two edits shrink to three neighbouring slips: "ago" (two slips and a dropped
+    // letter from STOP, 2) stays a word.
+    const byKeys = Math.min(allowed, KEYBOARD_BUDGET);
+    return (
+      editDistance(squeezed, keyword, allowed) <= allowed ||
+      keyboardDistance(squeezed, keyword, byKeys) <= byKeys ||
+      keyboardDistance(word, keyword, 1) <= 1
+    );
   });
 }

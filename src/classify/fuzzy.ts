@@ -5,7 +5,8 @@
  * keywords of nine or more letters ("unsubscribe") allow two edits. Words that are everyday English and
  * could be the whole reply ("step", "shop", "quiet") are never guesses, and neither is a word as close
  * to an opt-in or help keyword. The past tense of STOP or UNSUBSCRIBE alone ("Stopped") counts too: the
- * person says it is done. A word two edits from a short keyword is only flagged for review.
+ * person says it is done. A word two edits from a short keyword, or the unfinished start of one ("St",
+ * at least half of it), is only flagged for review.
  */
 
 /**
@@ -21,6 +22,8 @@ const INFLECTED = /^(stop|unsubscribe|optout|quit)(?:ped|ted|d|ed)$/;
 // Digits typed for the letters they look like: `ST0P`.
 const LOOKALIKE: Readonly<Record<string, string>> = { '0': 'o', '1': 'i', '3': 'e', '5': 's' };
 const MIN_KEYWORD = 4;
+// Starts of keywords that are words of their own, never an unfinished keyword.
+const PREFIX_WORDS: ReadonlySet<string> = new Set(['can']);
 
 /** How a word relates to the opt-out keywords. */
 export type FuzzyVerdict =
@@ -55,6 +58,7 @@ export function judgeFuzzy(
   for (const keyword of optOut) {
     if (keyword.length < MIN_KEYWORD) continue;
     if (squeezed === squeeze(keyword)) return { kind: 'clear', keyword };
+    if (isTruncation(word, keyword)) weak = true;
     if (Math.abs(keyword.length - squeezed.length) > 2) continue;
     const allowed = keyword.length >= LONG_KEYWORD ? 2 : 1;
     if (editDistance(word, keyword, allowed) <= allowed) {
@@ -63,6 +67,19 @@ export function judgeFuzzy(
     if (word.length >= 3 && editDistance(squeezed, keyword, 2) <= 2) weak = true;
   }
   return weak ? WEAK : NO_MATCH;
+}
+
+/**
+ * Whether `word` is the start of `keyword`, at least half of it, sent before it was finished ("St",
+ * "Canc"), and not a word of its own ("can").
+ */
+function isTruncation(word: string, keyword: string): boolean {
+  return (
+    word.length < keyword.length &&
+    word.length * 2 >= keyword.length &&
+    keyword.startsWith(word) &&
+    !PREFIX_WORDS.has(word)
+  );
 }
 
 /** Runs of one letter squeezed to one: `quiiit` → `quit`, `stopall` → `stopal`. */

@@ -117,3 +117,24 @@ export function isIdiomaticStop(clauses: string, index: number, negators: Readon
   if (STOP_FOLLOWERS.has(after)) return true;
   return after.endsWith('ing') && !CONTACT_ING.has(after);
 }
+
+// What people quit besides texts: "quit my job", "I want to quit school", "you quit?".
+const QUIT_PRECEDERS: ReadonlySet<string> = new Set(['to', 'you', 'u', 'never', 'finally']);
+const QUIT_OBJECTS: ReadonlySet<string> = new Set(
+  'my his her their our ur your job jobs work school college smoking drinking vaping team band class gym'.split(
+    ' ',
+  ),
+);
+
+/**
+ * Whether an English "quit" at `index` of `clauses` is ordinary language: as for "stop" (see
+ * {@link isIdiomaticStop}), or a job, school or habit being quit ("I quit my job", "want to quit").
+ */
+export function isIdiomaticQuit(clauses: string, index: number, negators: ReadonlySet<string>): boolean {
+  if (isIdiomaticStop(clauses, index, negators)) return true;
+  const clauseStart = clauses.lastIndexOf(` ${CLAUSE_BREAK} `, index) + 1;
+  const before = clauses.slice(clauseStart, index).trimEnd();
+  if (QUIT_PRECEDERS.has(before.slice(before.lastIndexOf(' ') + 1))) return true;
+  const after = clauses.slice(index).split(' ', 2)[1];
+  return after !== undefined && QUIT_OBJECTS.has(after);
+}

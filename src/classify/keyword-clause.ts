@@ -8,7 +8,8 @@ import { isMixedCase } from './letter-case.js';
  * "End, moved away", "end cancel quit"). Two shapes:
  * - a clause made only of opt-out keywords (with courtesy words around them: "stop please");
  * - a message that ends with an opt-out keyword after a refusal ("no thanks stop"), or that ends or
- *   starts with one written in capitals in a message that is not ("I am not Delores STOP");
+ *   starts with one written in capitals in a message that is not ("I am not Delores STOP"), or that
+ *   is a stray key and a keyword ("X stop");
  * - a message that starts with one followed by another keyword or by words that start a new thought
  *   or only stress it ("Quit I have no money", "STOP NO TEXTS", "Quit again!"), or a short message of
  *   a keyword and stray keys ("Quit D") or, after STOP, a word that is not its object ("Stop Yeah").
@@ -34,6 +35,8 @@ const OBJECTS: ReadonlySet<string> = new Set(
 const SHORT_WORDS: ReadonlySet<string> = new Set(
   'it me my up at by on in to so of ok us we he no go do be is as an or if am'.split(' '),
 );
+// Letters that stand for words in texts ("u stop" is "you stop", "o stop" is "oh stop", "k" is "okay").
+const LETTER_WORDS: ReadonlySet<string> = new Set('a b c i k n o r u y'.split(' '));
 const SHORT_MESSAGE = 3;
 // Misspelt keywords are read in short clauses of keywords only ("STOP QUIT STTLOP").
 const MAX_MISSPELT_CLAUSE = 6;
@@ -89,6 +92,7 @@ export function edgeCommand(clauses: string, body: string, lookup: KeywordLookup
       const command =
         previous === '|' ||
         REFUSALS.has(previous) ||
+        (before === previous && isStrayKey(previous)) ||
         (!STRONG_PRECEDERS.has(previous) && endsInCapitals(body, last) && isMixedCase(body));
       if (command && !governedByNegation(before, lookup.negators)) return entry;
     }
@@ -129,6 +133,11 @@ function governedByNegation(before: string, negators: ReadonlySet<string>): bool
 function isStray(rest: readonly string[], weak: boolean): boolean {
   if (rest.every((word) => word.length <= 2 && !SHORT_WORDS.has(word))) return true;
   return !weak && !OBJECTS.has(rest[0] ?? '');
+}
+
+/** A single letter hit before the keyword ("X stop", "S Quit"), not one that stands for a word ("u", "r"). */
+function isStrayKey(word: string): boolean {
+  return word.length === 1 && word >= 'a' && word <= 'z' && !LETTER_WORDS.has(word);
 }
 
 function endsInCapitals(body: string, word: string): boolean {

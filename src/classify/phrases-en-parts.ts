@@ -8,6 +8,9 @@ export const ME = any(
   'this (?:phone |cell )?number',
 );
 export const CONTACT_ING = any(
+  'calling',
+  'phoning',
+  'emailing',
   'texting',
   'txting',
   'texing',
@@ -39,7 +42,42 @@ export const NOUN = any(
   'calls',
   'robocalls',
 );
-export const DET = `(?:(?:all|any)(?: of)? )?(?:(?:the|these|those|this|that|your|ur|ya) )?(?:(?:damn|stupid|annoying|constant|automated|ridiculous|useless|endless|political|fundraising|campaign|political) )?(?:more )?`;
+// Swearing stresses a request without changing it: "stop the fucking texts", "f---g texts" (folded `f g`).
+const INTENSIFIER = any(
+  'damn',
+  'damned',
+  'goddamn',
+  'goddamned',
+  'bloody',
+  'fucking',
+  'fuckin',
+  'freaking',
+  'freakin',
+  'frickin',
+  'friggin',
+  'frigging',
+  'effing',
+  'effin',
+  "f'ing",
+  'f ing',
+  'f g',
+  'f king',
+  'f cking',
+  'f in',
+  'bleeping',
+  'stupid',
+  'annoying',
+  'constant',
+  'automated',
+  'ridiculous',
+  'useless',
+  'endless',
+  'political',
+  'fundraising',
+  'campaign',
+);
+// Determiners, then up to two intensifiers or adjectives: "all these damn political texts".
+export const DET = `(?:(?:all|any)(?: of)? )?(?:(?:the|these|those|this|that|your|ur|ya) )?(?:${INTENSIFIER} ){0,2}(?:more )?`;
 export const LIST = `(?:(?:mailing|texting|text|sms|contact|marketing|calling|call|messaging|distribution|subscriber|subscription|email|phone|notification|promo|promotional) )?${any('list', 'lists', 'database', 'system', 'records?', 'contacts', 'everything', NOUN)}`;
 // What may follow a phrase and still leave it a complete request.
 export const SOFT = any(

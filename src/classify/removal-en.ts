@@ -10,6 +10,8 @@ import { DET, END, LIST, ME, NOUN } from './phrases-en-parts.js';
  */
 const REMOVE = '(?:remove|delete|erase|take|drop|unsubscribe|unsub|scratch|purge|strike|wipe|cross)';
 const FROM = '(?:from|off|out of|off of)';
+const BOOKING =
+  "(?:(?:the|your|my|this|that|tomorrow's|today's) )?(?:wait ?list|waiting list|schedule|calendar|appointment|reservation|booking|class|roster|team|order|cart)";
 const MINE = '(?:my|this|our) (?:phone |cell |mobile )?(?:number|contact|info|information|details|name|#)';
 
 export const ENGLISH_REMOVAL: readonly PhrasePattern[] = [
@@ -19,6 +21,15 @@ export const ENGLISH_REMOVAL: readonly PhrasePattern[] = [
   },
   { source: `${REMOVE}(?: out)? ${FROM} (?:(?:the|your|ur|this|that|all|any) )?${LIST}`, rule: 'removal' },
   { source: `(?:remove|delete|erase|unsubscribe|unsub|drop|purge) ${ME}${END}`, rule: 'removal' },
+  // Removal verbs that only ever mean taking a person out of something, whatever it is called, when
+  // that is all the clause says ("remove me from all posts", "unsubscribe me from this crap"); not a
+  // booking ("remove me from the waitlist" leaves the person a customer), nor a longer plan ("remove me
+  // from the carpool this week"). ("Take me from the airport" is no removal at all.)
+  {
+    source: `(?:remove|delete|erase|unsubscribe|unsub|purge) ${ME} (?:from|off)(?! ${BOOKING}) (?:[a-z']+ ){0,2}[a-z']+${END}`,
+    rule: 'removal',
+    temporary: 'imperative',
+  },
   { source: `take ${ME} off${END}`, rule: 'removal' },
   { source: `(?:remove|delete|erase|lose|purge|wipe) ${MINE}`, rule: 'removal' },
   { source: `take ${MINE} off`, rule: 'removal' },

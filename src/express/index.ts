@@ -1,4 +1,4 @@
-export type { TwilioWebhookMethod } from './authenticate.js';
+export type { TwilioWebhookMethod } from '../twilio/handler.js';
 export {
   createTwilioWebhook,
   type InboundWebhookEvent,

@@ -1,18 +1,20 @@
-import type { Request, RequestHandler, Response } from 'express';
-import { ConsentError, InvalidPhoneNumberError, ValidationError } from '../errors.js';
-import { DEFAULT_BODY_TIMEOUT_MS } from '../http/webhook-body.js';
+import type { Request, RequestHandler } from 'express';
+import { ConsentError } from '../errors.js';
+import { omitUndefined } from '../helpers/omit-undefined.js';
 import type { ConsentManager, InboundResult, RecordResult } from '../manager/manager.js';
-import { parseTwilioInbound, type TwilioInboundMessage } from '../twilio/inbound.js';
-import {
-  parseTwilioStatusCallback,
-  recordDeliveryFailure,
-  type TwilioStatusCallback,
-} from '../twilio/status-callback.js';
-import { EMPTY_TWIML, twimlResponse } from '../twilio/twiml.js';
-import { claimReply } from '../webhooks/reply.js';
-import { answer } from './answer.js';
-import { createAuthenticator, type TwilioWebhookMethod, webhookMethod } from './authenticate.js';
-import { createUrlResolver } from './url.js';
+import { serveExchange } from '../node/exchange.js';
+import { type TwilioWebhookMethod, twilioMethod, twilioSpec } from '../twilio/handler.js';
+import type { TwilioInboundMessage } from '../twilio/inbound.js';
+import type { TwilioStatusCallback } from '../twilio/status-callback.js';
+import { type CoreOptions, createWebhookEntry } from '../webhooks/core.js';
+import type { ExchangeEntry } from '../webhooks/exchange.js';
+import type {
+  ProviderEvent,
+  WebhookInboundEvent,
+  WebhookStatusEvent,
+  WebhookTenantContext,
+} from '../webhooks/types.js';
+import { expressExchange } from './exchange.js';
 
 /** What a `tenant` function learns about a request, to pick the tenant it belongs to. */
 export interface TenantContext {
@@ -110,19 +112,15 @@ export interface TwilioWebhook {
   readonly status: RequestHandler;
 }
 
-const DEFAULT_MAX_BODY_BYTES = 100 * 1024;
-
-function positiveInteger(value: number, name: string): number {
-  if (Number.isSafeInteger(value) && value > 0) return value;
-  throw new ConsentError('CONFIG', `createTwilioWebhook: ${name} must be a positive integer, got ${value}`);
-}
+const WHERE = 'createTwilioWebhook';
 
 /**
- * Creates the Twilio webhook handlers for Express 5. Each reads its own body (form-encoded, or JSON
- * signed through the URL's `bodySHA256`, at most `maxBodyBytes`; for a webhook configured with
- * `method: 'GET'`, the query string and never a body), checks `X-Twilio-Signature` against the URL
- * Twilio called as `twilio.validateRequest` does, validates the fields and records through the
- * consent manager:
+ * Creates the Twilio webhook handlers for Express 4 and 5: the webhook core of
+ * `twilioHandler` (`sms-consent/twilio`), read straight from Express's request. Each reads its own body
+ * (form-encoded, or JSON signed through the URL's `bodySHA256`, at most `maxBodyBytes`; for a
+ * webhook configured with `method: 'GET'`, the query string and never a body), checks
+ * `X-Twilio-Signature` against the URL Twilio called as `twilio.validateRequest` does, validates
+ * the fields and records through the consent manager:
  * - `inbound` answers TwiML: empty `<Response/>`, or the one opt-out confirmation as a `<Message>`
  *   when Twilio did not confirm the opt-out itself (consumed from the send guard, so a retried
  *   webhook never sends a second one). A duplicate `MessageSid` records nothing new.
@@ -139,104 +137,75 @@ function positiveInteger(value: number, name: string): number {
  * app.post('/twilio/status', hook.status);
  */
 export function createTwilioWebhook(options: TwilioWebhookOptions): TwilioWebhook {
-  const { consent, authToken } = options;
+  const { authToken } = options;
   if (typeof authToken !== 'string' || authToken === '') {
-    throw new ConsentError('CONFIG', 'createTwilioWebhook: authToken is required to check Twilio signatures');
+    throw new ConsentError('CONFIG', `${WHERE}: authToken is required to check Twilio signatures`);
   }
-  const limits = {
-    maxBytes: positiveInteger(options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, 'maxBodyBytes'),
-    timeoutMs: positiveInteger(options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS, 'bodyTimeoutMs'),
+  const core = coreOptions(options);
+  const inboundSpec = twilioSpec(
+    { authToken, method: twilioMethod(options.method, 'method', WHERE) },
+    WHERE,
+    'inbound',
+  );
+  const statusSpec = twilioSpec(
+    { authToken, method: twilioMethod(options.statusMethod, 'statusMethod', WHERE) },
+    WHERE,
+    'status',
+  );
+  return {
+    inbound: expressHandler(createWebhookEntry(inboundSpec, core, WHERE)),
+    status: expressHandler(createWebhookEntry(statusSpec, core, WHERE)),
   };
-  const inboundMethod = webhookMethod(options.method, 'method');
-  const statusMethod = webhookMethod(options.statusMethod, 'statusMethod');
-  const authenticate = createAuthenticator({ authToken, limits, urlOf: createUrlResolver(options) });
-  const tenantOf = tenantResolver(options.tenant);
-  const reportError =
-    options.onError ??
-    ((error: unknown) => console.error('sms-consent: Twilio webhook failed; answered 500', error));
-
-  function failed(req: Request, res: Response, error: unknown): void {
-    if (error instanceof ValidationError) {
-      answer(res, 400, error.message);
-    } else if (error instanceof InvalidPhoneNumberError) {
-      answer(res, 400, error.message);
-    } else {
-      reportError(error, req);
-      answer(res, 500, 'Could not record the message; Twilio will retry');
-    }
-  }
-
-  const inbound: RequestHandler = async (req, res) => {
-    try {
-      const body = await authenticate(req, res, inboundMethod);
-      if (!body) return;
-      const message = parseTwilioInbound(body.params);
-      const tenantId =
-        tenantOf &&
-        (await tenantOf({
-          kind: 'inbound',
-          number: message.to,
-          accountSid: message.accountId,
-          ...(message.messagingServiceSid === undefined
-            ? {}
-            : { messagingServiceSid: message.messagingServiceSid }),
-          request: req,
-        }));
-      const result = await consent.handleInbound(tenantId === undefined ? message : { ...message, tenantId });
-      if (options.onInbound) await options.onInbound({ message, result, tenantId, request: req });
-      // A HEAD answer has no body to carry the confirmation: leave it pending for the GET.
-      const reply =
-        req.method === 'HEAD' ? undefined : await claimReply(consent, result.reply, message.from, tenantId);
-      answer(res, 200, twimlResponse(reply));
-    } catch (error) {
-      failed(req, res, error);
-    }
-  };
-
-  const status: RequestHandler = async (req, res) => {
-    try {
-      const body = await authenticate(req, res, statusMethod);
-      if (!body) return;
-      const callback = parseTwilioStatusCallback(body.params);
-      const tenantId =
-        tenantOf &&
-        (await tenantOf({
-          kind: 'status',
-          ...(callback.from === undefined ? {} : { number: callback.from }),
-          ...(callback.accountId === undefined ? {} : { accountSid: callback.accountId }),
-          ...(callback.messagingServiceSid === undefined
-            ? {}
-            : { messagingServiceSid: callback.messagingServiceSid }),
-          request: req,
-        }));
-      const recorded = await recordDeliveryFailure(
-        consent,
-        callback,
-        tenantId === undefined ? {} : { tenantId },
-      );
-      if (options.onStatus) await options.onStatus({ callback, recorded, tenantId, request: req });
-      answer(res, 200, EMPTY_TWIML);
-    } catch (error) {
-      failed(req, res, error);
-    }
-  };
-
-  return { inbound, status };
 }
 
-/**
- * The tenant function, or undefined when every request goes to the manager's default tenant. A
- * function that finds no tenant fails closed.
- */
-function tenantResolver(tenant: TwilioWebhookOptions['tenant']): TenantResolver | undefined {
-  if (tenant === undefined) return undefined;
-  if (typeof tenant === 'string') return () => tenant;
-  return async (context) => {
-    const tenantId = await tenant(context);
-    if (typeof tenantId === 'string' && tenantId !== '') return tenantId;
-    throw new ConsentError(
-      'CONFIG',
-      `The tenant function found no tenant for this ${context.kind} request (number ${context.number ?? 'unknown'}, account ${context.accountSid ?? 'unknown'}); nothing was recorded`,
-    );
-  };
+/** An exchange entry as an Express handler. */
+function expressHandler(entry: ExchangeEntry<Request>): RequestHandler {
+  const reportError = (error: unknown) => console.error('sms-consent: Twilio webhook failed', error);
+  return (req, res) => serveExchange(entry, expressExchange(req), req, res, reportError);
+}
+
+/** The core's options from this API's: the same names, with the hooks given this API's events. */
+function coreOptions(options: TwilioWebhookOptions): CoreOptions<Request> {
+  const { tenant, onInbound, onStatus } = options;
+  return omitUndefined({
+    consent: options.consent,
+    publicUrl: options.publicUrl,
+    trustProxy: options.trustProxy,
+    maxBodyBytes: options.maxBodyBytes,
+    bodyTimeoutMs: options.bodyTimeoutMs,
+    onError: options.onError,
+    tenant:
+      tenant === undefined || typeof tenant === 'string'
+        ? tenant
+        : (context: WebhookTenantContext<Request>, event: ProviderEvent) =>
+            tenant(
+              omitUndefined({
+                kind: context.kind,
+                number: context.number,
+                accountSid: context.accountId,
+                messagingServiceSid: messagingServiceOf(event),
+                request: context.request,
+              }),
+            ),
+    onInbound:
+      onInbound &&
+      (({ message, result, tenantId, request }: WebhookInboundEvent<Request>) =>
+        // twilioSpec's inbound events carry the whole TwilioInboundMessage.
+        onInbound({ message: message as TwilioInboundMessage, result, tenantId, request })),
+    onStatus:
+      onStatus &&
+      (({
+        status: { optedOut: _optedOut, ...callback },
+        recorded,
+        tenantId,
+        request,
+      }: WebhookStatusEvent<Request>) => onStatus({ callback, recorded, tenantId, request })),
+  });
+}
+
+/** The `MessagingServiceSid` a Twilio event carries, for the tenant function. */
+function messagingServiceOf(event: ProviderEvent): string | undefined {
+  if (event.kind === 'inbound') return (event.message as TwilioInboundMessage).messagingServiceSid;
+  if (event.kind === 'status') return (event.status as Partial<TwilioStatusCallback>).messagingServiceSid;
+  return undefined;
 }

@@ -1,5 +1,7 @@
 import type { IncomingMessage } from 'node:http';
+import { readNodeBody } from '../node/read-body.js';
 import { decodeForm, emptyRecord } from '../twilio/params.js';
+import { mediaType, type Refusal } from '../webhooks/body.js';
 
 /** A request body, read and decoded. */
 export interface WebhookBody {
@@ -14,7 +16,7 @@ export interface WebhookBody {
 
 /** A request the handler answers with an error instead of processing it. */
 export interface BodyProblem {
-  readonly status: 400 | 408 | 413 | 415 | 500;
+  readonly status: Refusal['status'];
   readonly message: string;
 }
 
@@ -44,7 +46,7 @@ export interface BodyLimits {
  * request a body parser already consumed (using its `req.body`, and `req.rawBody` when set).
  */
 export async function readWebhookBody(req: MaybeParsed, limits: BodyLimits): Promise<Outcome> {
-  const type = mediaType(req.headers['content-type']);
+  const type = mediaType(req.headers['content-type'] ?? null);
   const json = type === 'application/json' || type.endsWith('+json');
   if (!json && type !== 'application/x-www-form-urlencoded' && type !== '') {
     return fail(
@@ -115,88 +117,22 @@ type RawOutcome =
   | { readonly ok: true; readonly raw: Buffer }
   | { readonly ok: false; readonly problem: BodyProblem };
 
-/** A request being read. The listeners below are shared functions, not closures made per request. */
-interface Reading {
-  readonly limit: number;
-  readonly chunks: Buffer[];
-  size: number;
-  readonly resolve: (outcome: RawOutcome) => void;
-  readonly deadline: NodeJS.Timeout;
-}
-
-const READING = Symbol('sms-consent.reading');
-type ReadableRequest = IncomingMessage & { [READING]?: Reading | undefined };
-
-function readRaw(req: ReadableRequest, { maxBytes: limit, timeoutMs }: BodyLimits): Promise<RawOutcome> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) return Promise.resolve(tooLarge(limit));
-  return new Promise((resolve) => {
-    const deadline = setTimeout(onDeadline, timeoutMs, req, timeoutMs);
-    deadline.unref();
-    req[READING] = { limit, chunks: [], size: 0, resolve, deadline };
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-    req.on('close', onClose);
-  });
-}
-
-function onData(this: ReadableRequest, chunk: Buffer): void {
-  const reading = this[READING];
-  if (!reading) return;
-  reading.size += chunk.length;
-  if (reading.size > reading.limit) {
-    settle(this, tooLarge(reading.limit));
-    // Keep reading to the end without storing, so the 413 reaches the client.
-    this.resume();
-    return;
+/** The raw bytes, read by the one Node body reader the webhook handlers use. */
+async function readRaw(req: IncomingMessage, limits: BodyLimits): Promise<RawOutcome> {
+  const read = await readNodeBody(req, limits);
+  if (!read.ok) {
+    return {
+      ok: false,
+      problem: { status: read.refusal.status, message: read.refusal.message },
+    };
   }
-  reading.chunks.push(chunk);
-}
-
-function onEnd(this: ReadableRequest): void {
-  const chunks = this[READING]?.chunks ?? [];
-  settle(this, { ok: true, raw: chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks) });
-}
-
-function onError(this: ReadableRequest, error: Error): void {
-  settle(this, { ok: false, problem: { status: 400, message: `Could not read the body: ${error.message}` } });
-}
-
-function onDeadline(req: ReadableRequest, timeoutMs: number): void {
-  settle(req, {
-    ok: false,
-    problem: { status: 408, message: `The body did not arrive within ${timeoutMs} ms` },
-  });
-}
-
-function onClose(this: ReadableRequest): void {
-  settle(this, { ok: false, problem: { status: 400, message: 'The request was aborted' } });
-}
-
-/** Detaches the listeners and resolves the read, once. */
-function settle(req: ReadableRequest, outcome: RawOutcome): void {
-  const reading = req[READING];
-  if (!reading) return;
-  req[READING] = undefined;
-  clearTimeout(reading.deadline);
-  req.off('data', onData);
-  req.off('end', onEnd);
-  req.off('error', onError);
-  req.off('close', onClose);
-  reading.resolve(outcome);
-}
-
-function tooLarge(limit: number): RawOutcome {
-  return { ok: false, problem: { status: 413, message: `Body larger than ${limit} bytes` } };
+  const { bytes } = read.body;
+  return {
+    ok: true,
+    raw: Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+  };
 }
 
 function fail(status: BodyProblem['status'], message: string): Outcome {
   return { ok: false, problem: { status, message } };
-}
-
-function mediaType(header: string | undefined): string {
-  if (header === undefined) return '';
-  const end = header.indexOf(';');
-  return (end === -1 ? header : header.slice(0, end)).trim().toLowerCase();
 }

@@ -12,7 +12,7 @@ import { groupByNumber } from '../helpers/group-by-number.js';
 import { timeOf, toIso } from '../helpers/time.js';
 import type { ConsentContext } from './context.js';
 import type { ReviewMessage, ReviewQueue } from './reviews.js';
-import type { EventDraft } from './write.js';
+import type { EventDraft, WriteOutcome } from './write.js';
 
 /**
  * One message of an SMS account's history, whatever the provider: what `backfill` replays. The
@@ -55,9 +55,13 @@ export interface BackfillProgress {
 export interface BackfillOptions {
   /** Tenant of messages that name none (default: the default tenant). */
   readonly tenantId?: string;
-  /** Events per batch between progress reports (default 500). */
+  /** Events per batch between progress reports, and per transaction with `transactMany` (default 500). */
   readonly batchSize?: number;
-  /** Numbers written at once (each number's events stay in time order); default 8 (numbers never wait on each other). */
+  /**
+   * Numbers written at once (each number's events stay in time order); default 8 (numbers never wait
+   * on each other). A store with `transactMany` (PostgreSQL, PGlite) writes each batch in one
+   * transaction instead, and this has no effect.
+   */
   readonly concurrency?: number;
   /** Progress after every 50,000 messages read and after every batch written; may be async. */
   readonly onProgress?: (progress: BackfillProgress) => void | Promise<void>;
@@ -122,7 +126,7 @@ const READ_PROGRESS_EVERY = 50_000;
  * written: a START dated 2099 would otherwise outrank every later STOP.
  */
 export async function runBackfill(
-  context: Pick<ConsentContext, 'classify' | 'tryNormalize' | 'write' | 'tenantOf' | 'clock'>,
+  context: Pick<ConsentContext, 'classify' | 'tryNormalize' | 'write' | 'writeMany' | 'tenantOf' | 'clock'>,
   reviewQueue: Pick<ReviewQueue, 'queue'>,
   source: HistorySource,
   options: BackfillOptions = {},
@@ -172,14 +176,19 @@ export async function runBackfill(
   for (let start = 0; start < pending.length; start += batchSize) {
     options.signal?.throwIfAborted();
     const batch = pending.slice(start, start + batchSize);
-    await forEachLimit(groupByNumber(batch.map((item) => item.draft)), concurrency, async (drafts) => {
-      for (const draft of drafts) {
-        const outcome = await context.write(draft);
-        if (outcome.duplicate) tally.duplicates++;
-        else tally.recorded++;
-        if (outcome.changed) tally.changed++;
-      }
-    });
+    const count = (outcome: WriteOutcome): void => {
+      if (outcome.duplicate) tally.duplicates++;
+      else tally.recorded++;
+      if (outcome.changed) tally.changed++;
+    };
+    const groups = groupByNumber(batch.map((item) => item.draft));
+    if (context.writeMany) {
+      for (const outcome of (await context.writeMany(groups)).flat()) count(outcome);
+    } else {
+      await forEachLimit(groups, concurrency, async (drafts) => {
+        for (const draft of drafts) count(await context.write(draft));
+      });
+    }
     applied += batch.length;
     await progress('apply', applied);
   }

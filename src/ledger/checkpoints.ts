@@ -3,6 +3,7 @@ import type { Checkpoint } from '../consent/checkpoint.js';
 import { checkpointPayload } from '../consent/checkpoint.js';
 import type { Clock, IdGenerator } from '../consent/ids.js';
 import { createMerkleBuilder, leafHash, type NumberHead } from '../consent/merkle.js';
+import { readAhead } from '../consent/read-ahead.js';
 import { omitUndefined } from '../helpers/omit-undefined.js';
 import type { ConsentStore } from '../store/contract.js';
 
@@ -10,18 +11,14 @@ import type { ConsentStore } from '../store/contract.js';
 const PAGE = 5000;
 
 /** The heads of a stored snapshot, streamed in phone order a page at a time. */
-export async function* snapshotHeads(
+export function snapshotHeads(
   store: ConsentStore,
   tenantId: string,
   checkpointId: string,
 ): AsyncGenerator<NumberHead> {
-  let after: string | undefined;
-  for (;;) {
-    const page = await store.readSnapshot(tenantId, checkpointId, omitUndefined({ limit: PAGE, after }));
-    yield* page;
-    if (page.length < PAGE) return;
-    after = page.at(-1)?.phone;
-  }
+  return readAhead<NumberHead>(PAGE, (last) =>
+    store.readSnapshot(tenantId, checkpointId, omitUndefined({ limit: PAGE, after: last?.phone })),
+  );
 }
 
 /** The Merkle root of a stored snapshot. */

@@ -3,7 +3,7 @@ import type { Clock, IdGenerator } from '../consent/ids.js';
 import type { E164, NormalizeOptions } from '../phone.js';
 import type { ConsentStore } from '../store/contract.js';
 import type { Replies } from './confirmation.js';
-import type { Write } from './write.js';
+import type { Write, WriteMany } from './write.js';
 
 /**
  * Everything a part of the manager works with, built once by `createConsentManager` and passed
@@ -28,4 +28,6 @@ export interface ConsentContext {
   readonly replies: Replies;
   /** Writes one event into the ledger, with the jobs, MAC and listeners the manager was given. */
   readonly write: Write;
+  /** Writes a batch in one store transaction per tenant (stores with `transactMany`; else absent). */
+  readonly writeMany?: WriteMany | undefined;
 }

@@ -2,10 +2,11 @@ import { type AuditFinding, type AuditResult, type ChainHead, startChainWalk } f
 import type { ResolvedAuditKey } from '../consent/audit-key.js';
 import { type Checkpoint, checkpointPayload } from '../consent/checkpoint.js';
 import type { NumberHead } from '../consent/merkle.js';
+import { readAhead } from '../consent/read-ahead.js';
 import type { FoldableEvent } from '../consent/rules.js';
 import type { ConsentEvent } from '../consent/types.js';
 import { omitUndefined } from '../helpers/omit-undefined.js';
-import type { ConsentStore, LedgerCursor, NumberState } from '../store/contract.js';
+import type { ConsentStore, NumberState } from '../store/contract.js';
 import { snapshotHeads, snapshotRoot } from './checkpoints.js';
 import { auditNumber, type NumberEvidence } from './verify-number.js';
 
@@ -21,25 +22,28 @@ const PAGE = 1000;
 const MAX_FINDINGS = 100;
 
 /** The tenant's whole ledger in ledger order (tenant chain first, then numbers by phone), a page at a time. */
-export async function* readWholeLedger(store: ConsentStore, tenantId: string): AsyncGenerator<ConsentEvent> {
-  let after: LedgerCursor | undefined;
-  for (;;) {
-    const page = await store.readLedger(tenantId, { limit: PAGE, ...(after ? { after } : {}) });
-    yield* page;
-    const last = page.at(-1);
-    if (!last || page.length < PAGE) return;
-    after = { phone: last.phone, seq: last.seq, id: last.id, ...(last.chain ? { chain: last.chain } : {}) };
-  }
+export function readWholeLedger(store: ConsentStore, tenantId: string): AsyncGenerator<ConsentEvent> {
+  return readAhead<ConsentEvent>(PAGE, (last) =>
+    store.readLedger(tenantId, {
+      limit: PAGE,
+      ...(last
+        ? {
+            after: {
+              phone: last.phone,
+              seq: last.seq,
+              id: last.id,
+              ...(last.chain ? { chain: last.chain } : {}),
+            },
+          }
+        : {}),
+    }),
+  );
 }
 
-async function* numberStates(store: ConsentStore, tenantId: string): AsyncGenerator<NumberState> {
-  let after: string | undefined;
-  for (;;) {
-    const page = await store.readNumberStates(tenantId, omitUndefined({ limit: PAGE, after }));
-    yield* page;
-    if (page.length < PAGE) return;
-    after = page.at(-1)?.phone;
-  }
+function numberStates(store: ConsentStore, tenantId: string): AsyncGenerator<NumberState> {
+  return readAhead<NumberState>(PAGE, (last) =>
+    store.readNumberStates(tenantId, omitUndefined({ limit: PAGE, after: last?.phone })),
+  );
 }
 
 /** An async iterator whose next item can be looked at before it is taken. */

@@ -12,6 +12,7 @@ import type {
   UnsealedEvent,
 } from '../consent/types.js';
 import { ConsentError, ValidationError } from '../errors.js';
+import { forEachLimit } from '../helpers/each-limit.js';
 import type { E164 } from '../phone.js';
 import type { ConsentStore, PendingConfirmation, PhoneTransaction } from '../store/contract.js';
 import { confirmationFor } from './confirmation.js';
@@ -65,6 +66,67 @@ export interface WriterParts {
   readonly onWritten?: ((outcome: WriteOutcome) => void) | undefined;
 }
 
+/** Many numbers' drafts at once: `groups` are each one number's drafts in order; outcomes come in the same shape. */
+export type WriteMany = (groups: readonly (readonly EventDraft[])[]) => Promise<WriteOutcome[][]>;
+
+/**
+ * The batch writer of a store with `transactMany` (one transaction per tenant and batch, each
+ * number's drafts written one after another as {@link createWriter}'s would be); undefined without.
+ */
+export function createBatchWriter(parts: WriterParts): WriteMany | undefined {
+  const { store } = parts;
+  const transactMany = store.transactMany?.bind(store);
+  if (!transactMany) return undefined;
+  return async (groups) => {
+    const prepared = groups.map((drafts) =>
+      drafts.map((draft) => {
+        assertStorableKey(draft);
+        return { ...draft, evidence: storableEvidence(draft.evidence), id: parts.ids('evt') };
+      }),
+    );
+    const byTenant = new Map<string, number[]>();
+    prepared.forEach((drafts, index) => {
+      const tenantId = drafts[0]?.tenantId;
+      if (tenantId === undefined) return;
+      byTenant.set(tenantId, [...(byTenant.get(tenantId) ?? []), index]);
+    });
+    const written: (WriteOutcome | { readonly duplicateOf: string })[][] = groups.map(() => []);
+    for (const [tenantId, indexes] of byTenant) {
+      const phones = indexes.map((index) => prepared[index]?.[0]?.phone as E164);
+      const outcomes = await transactMany(tenantId, phones, async (tx) => {
+        const drafts = prepared[indexes[phones.indexOf(tx.phone)] as number] ?? [];
+        const results: (WriteOutcome | { readonly duplicateOf: string })[] = [];
+        for (const draft of drafts) results.push(await writeInTransaction(parts, tx, draft, false));
+        return results;
+      });
+      indexes.forEach((index, position) => {
+        written[index] = outcomes[position] ?? [];
+      });
+    }
+    // A duplicate costs two reads (its event and status): eight at a time, as separate writes would.
+    const finished: WriteOutcome[][] = written.map(() => []);
+    const pending = written.flatMap((outcomes, index) =>
+      outcomes.map((outcome, position) => ({ index, position, outcome })),
+    );
+    await forEachLimit(pending, 8, async ({ index, position, outcome }) => {
+      const draft = groups[index]?.[position] as EventDraft;
+      const done =
+        'duplicateOf' in outcome ? await duplicateOutcome(store, draft, outcome.duplicateOf) : outcome;
+      (finished[index] as WriteOutcome[])[position] = done;
+    });
+    for (const outcome of finished.flat()) parts.onWritten?.(outcome);
+    return finished;
+  };
+}
+
+function assertStorableKey(draft: EventDraft): void {
+  if (draft.idempotencyKey !== undefined && hasUnstorable(draft.idempotencyKey)) {
+    throw new ValidationError('Invalid idempotency key: it contains NUL or an unpaired surrogate', [
+      { path: 'idempotencyKey', message: 'contains NUL or an unpaired surrogate' },
+    ]);
+  }
+}
+
 /** The manager's one way to write an event: {@link writeEvent} with its hooks. */
 export function createWriter(parts: WriterParts): Write {
   return async (draft, options) => {
@@ -79,11 +141,7 @@ export function createWriter(parts: WriterParts): Write {
  * ledger, seals it onto its number's audit chain, replaces the status row and enqueues its jobs, all or nothing.
  */
 async function writeEvent(parts: WriterParts, draft: EventDraft, confirm: boolean): Promise<WriteOutcome> {
-  if (draft.idempotencyKey !== undefined && hasUnstorable(draft.idempotencyKey)) {
-    throw new ValidationError('Invalid idempotency key: it contains NUL or an unpaired surrogate', [
-      { path: 'idempotencyKey', message: 'contains NUL or an unpaired surrogate' },
-    ]);
-  }
+  assertStorableKey(draft);
   const candidate = { ...draft, evidence: storableEvidence(draft.evidence), id: parts.ids('evt') };
   const written = await parts.store.transact(draft.tenantId, draft.phone, (tx) =>
     writeInTransaction(parts, tx, candidate, confirm),

@@ -6,7 +6,7 @@ import { DEFAULT_TENANT } from '../helpers/tenant.js';
 import { assertTenantId } from '../helpers/tenant-id.js';
 import { resolveReplies } from '../ledger/confirmation.js';
 import type { ConsentContext } from '../ledger/context.js';
-import { createWriter, type JobsFor, type WriteOutcome } from '../ledger/write.js';
+import { createBatchWriter, createWriter, type JobsFor, type WriteOutcome } from '../ledger/write.js';
 import { isCountryCode, normalizePhone, tryNormalizePhone } from '../phone.js';
 import type { ConsentManagerOptions } from './types.js';
 
@@ -33,6 +33,7 @@ export function createContext(options: ConsentManagerOptions, hooks: WriteHooks)
   const ids = options.ids ?? createIdGenerator(clock);
   const replies = resolveReplies(options.replies);
   const normalizeOptions = omitUndefined({ defaultCountry: options.defaultCountry });
+  const writer = { store, ids, clock, confirmation: replies.optOutConfirmation, ...hooks };
   return {
     store,
     clock,
@@ -49,6 +50,7 @@ export function createContext(options: ConsentManagerOptions, hooks: WriteHooks)
       return tenantId;
     },
     replies,
-    write: createWriter({ store, ids, clock, confirmation: replies.optOutConfirmation, ...hooks }),
+    write: createWriter(writer),
+    writeMany: createBatchWriter(writer),
   };
 }

@@ -7,7 +7,7 @@ import {
   nodeExchange,
   requestHeaders,
   requestUrl,
-  writeAnswer,
+  serveExchange,
 } from './exchange.js';
 
 /** `(req, res) => void` for Node's `http` server, Express 4 and 5 routes and Fastify's raw objects. */
@@ -40,17 +40,7 @@ export function toNodeHandler(
     options.onError ?? ((error: unknown) => console.error('sms-consent: toNodeHandler failed', error));
   const entry = (handler as { [EXCHANGE_ENTRY]?: ExchangeEntry })[EXCHANGE_ENTRY];
   if (typeof entry === 'function') {
-    return (req, res) => {
-      const exchange = nodeExchange(req);
-      if (exchange.method === 'GET' || exchange.method === 'HEAD') req.resume();
-      entry(exchange).then(
-        (answer) => writeAnswer(req, res, answer),
-        (error: unknown) => {
-          reportError(error);
-          writeText(res, 500, 'The webhook handler failed');
-        },
-      );
-    };
+    return (req, res) => serveExchange(entry, nodeExchange(req), req, res, reportError);
   }
   return (req, res) => {
     let request: Request;

@@ -55,6 +55,15 @@ export interface Statement {
   readonly params: readonly unknown[];
 }
 
+/**
+ * The statement a transaction opens with (sent with BEGIN), and what must hold of its rows. The
+ * driver runs `check` before any statement of the transaction's body resolves and before COMMIT: a
+ * `check` that throws rolls the transaction back and rejects it with that error.
+ */
+export interface FirstStatement extends Statement {
+  check?(rows: readonly unknown[]): void;
+}
+
 /** Statements on one connection. */
 export interface Session {
   query<R>(text: string, params?: readonly unknown[]): Promise<R[]>;
@@ -65,8 +74,6 @@ export interface Session {
    * transaction rolls back and `transaction()` rejects with its error.
    */
   withCommit(statement: Statement): void;
-  /** The rows of the statement sent with BEGIN (`first` of `Driver.transaction`), or none. */
-  firstRows(): readonly unknown[];
 }
 
 /** Per-transaction settings of {@link Driver.transaction}. */
@@ -81,12 +88,14 @@ export interface Driver {
   run<R>(text: string, params: readonly unknown[], idempotent: boolean): Promise<R[]>;
   /**
    * Runs `first` (sent with BEGIN), then `fn`, between BEGIN and COMMIT on one connection, and
-   * resolves once the commit is durable. Database failures reject as `STORE_FAILURE`s, marked
+   * resolves once the commit is durable. On a pipelining `pg` client the statements `fn` issues
+   * before the answer to BEGIN arrives go out in the same round trip (the server runs them after
+   * `first`); none resolves before `first` was checked. Database failures reject as `STORE_FAILURE`s, marked
    * retryable when running `fn` again is safe.
    */
   transaction<T>(
     fn: (session: Session) => Promise<T>,
-    first?: Statement,
+    first?: FirstStatement,
     settings?: TransactionSettings,
   ): Promise<T>;
   /** Whether concurrent transactions run on separate connections (a pool). */

@@ -7,6 +7,8 @@ import { storeFailure } from './failures.js';
 export interface TransactionGates {
   /** Waits for the number's turn, then for one of its tenant's connections; resolves with both releases. */
   enter(tenantId: string, phoneKey: string): Promise<Release>;
+  /** {@link enter} for many numbers (distinct keys, taken in sorted order) and one connection. */
+  enterMany(tenantId: string, phoneKeys: readonly string[]): Promise<Release>;
 }
 
 /** Options of {@link createTransactionGates}. */
@@ -48,7 +50,24 @@ export function createTransactionGates(options: GateOptions): TransactionGates {
       throw error;
     }
   };
+  const enterAll = async (tenantId: string, phoneKeys: readonly string[]): Promise<Release> => {
+    const held: Release[] = [];
+    const release = () => {
+      for (const turn of held.splice(0).reverse()) turn();
+    };
+    try {
+      // Sorted, so two batches sharing numbers cannot each hold a turn the other waits for.
+      for (const key of [...phoneKeys].sort())
+        held.push(await wait(phones, key, "the number's earlier writes"));
+      held.push(await wait(tenants, tenantId, "a connection of the tenant's"));
+      return release;
+    } catch (error) {
+      release();
+      throw error;
+    }
+  };
   return {
+    enterMany: enterAll,
     async enter(tenantId, phoneKey) {
       const phone = await wait(phones, phoneKey, "the number's earlier writes");
       try {

@@ -3,6 +3,7 @@ import { createKeyedMutex } from '../store/keyed-mutex.js';
 import type {
   Driver,
   DriverOptions,
+  FirstStatement,
   PgClientLike,
   PgPoolClientLike,
   PgPoolLike,
@@ -42,17 +43,27 @@ async function runStatement<R>(
   }
 }
 
-/** Statements of one transaction: after a lost connection the server rolled all of it back, so retry is safe. */
+/**
+ * Statements of one transaction: after a lost connection the server rolled all of it back, so retry
+ * is safe. Each statement is sent at once (behind the opening statements on a pipelining client)
+ * but resolves only after `opened`, so the body never sees an answer before the opening was checked.
+ */
 function pgSession(
   client: PgClientLike,
   nameOf: ((text: string) => string) | undefined,
   withCommit: Statement[],
-  first: () => readonly unknown[],
+  opened: () => Promise<void>,
 ): Session {
   return {
-    firstRows: first,
-    query: (text, params = []) => runStatement(client, nameOf, text, params, true),
+    async query<R>(text: string, params: readonly unknown[] = []) {
+      const sent = runStatement<R>(client, nameOf, text, params, true);
+      // Behind a failed opening this fails too (aborted transaction); the opening's error explains it.
+      sent.catch(() => undefined);
+      await opened();
+      return sent;
+    },
     async exec(text) {
+      await opened();
       try {
         await client.query({ text });
       } catch (error) {
@@ -87,6 +98,35 @@ async function sendTogether(
   return results;
 }
 
+/** The socket of a `pg` client, when it is one: its writes can be held back and sent together. */
+interface Corkable {
+  cork(): void;
+  uncork(): void;
+}
+
+function socketOf(client: PgClientLike): Corkable | undefined {
+  const stream = (client as { connection?: { stream?: Partial<Corkable> } }).connection?.stream;
+  return typeof stream?.cork === 'function' && typeof stream.uncork === 'function'
+    ? (stream as Corkable)
+    : undefined;
+}
+
+/**
+ * Runs `issue` (which queues statements on a pipelining client) with the client's socket corked, so
+ * the statements leave in one write: pg writes each statement on its own, and on a busy machine
+ * every write system call (and the wake-up of the server process it causes) costs more than
+ * building the statements.
+ */
+function together<T>(client: PgClientLike, issue: () => T): T {
+  const socket = client.pipeline === true ? socketOf(client) : undefined;
+  socket?.cork();
+  try {
+    return issue();
+  } finally {
+    socket?.uncork();
+  }
+}
+
 /** The error of a settled batch, if any; the first statement that failed explains the others. */
 function firstFailure(results: readonly PromiseSettledResult<unknown>[]): unknown {
   const failed = results.find((result) => result.status === 'rejected');
@@ -115,8 +155,10 @@ const NOT_SENT = 'not queryable';
 
 /**
  * BEGIN, `fn`, COMMIT on one connection; ROLLBACK after a failure. The first statement goes with
- * BEGIN, and the writes `fn` leaves for the commit go with COMMIT, so a pipelining client spends one
- * round trip on each pair.
+ * BEGIN, and so do the statements `fn` issues before its first answer (a pipelining client sends
+ * them in one write, and the server runs them in order, after the lock); the writes `fn` leaves
+ * for the commit go with COMMIT. A recorded STOP spends two round trips: BEGIN, lock and key claim
+ * (which also reads the number's events and head), then the write with COMMIT.
  *
  * With `groupCommit` the COMMIT does not wait for the WAL flush, so the transaction's locks (above all
  * the tenant's chain head) are released at once; an empty transaction sent right after it then waits
@@ -127,7 +169,7 @@ async function inTransaction<T>(
   client: PgClientLike,
   nameOf: ((text: string) => string) | undefined,
   fn: (session: Session) => Promise<T>,
-  options: DriverOptions & { readonly first?: Statement; readonly isLost: () => boolean },
+  options: DriverOptions & { readonly first?: FirstStatement; readonly isLost: () => boolean },
 ): Promise<T> {
   const named = (statement: Statement): PgQueryConfig => ({
     text: statement.text,
@@ -135,30 +177,47 @@ async function inTransaction<T>(
     ...(nameOf ? { name: nameOf(statement.text) } : {}),
   });
   const withCommit: Statement[] = [];
-  let firstRows: readonly unknown[] = [];
-  const session = pgSession(client, nameOf, withCommit, () => firstRows);
-  const opening = await sendTogether(client, [
-    { text: beginText(options) },
-    ...(options.first ? [named(options.first)] : []),
-  ]);
+  const { first } = options;
+  let opening: Promise<void> = Promise.resolve();
+  const open = () => {
+    opening = sendTogether(client, [{ text: beginText(options) }, ...(first ? [named(first)] : [])]).then(
+      (answers) => {
+        const failure = firstFailure(answers);
+        if (failure !== undefined) throw statementFailure(failure, true);
+        const answer = answers[1];
+        if (first?.check && answer?.status === 'fulfilled') first.check(answer.value.rows);
+      },
+    );
+    opening.catch(() => undefined);
+  };
+  const session = pgSession(client, nameOf, withCommit, () => opening);
   let result: T;
   try {
-    const failure = firstFailure(opening);
-    if (failure !== undefined) throw statementFailure(failure, true);
-    const answer = opening[1];
-    if (answer?.status === 'fulfilled') firstRows = answer.value.rows;
-    result = await fn(session);
+    if (client.pipeline === true) {
+      // BEGIN, the lock and the body's first statements (the key claim) leave in one write.
+      result = await together(client, () => {
+        open();
+        return fn(session);
+      });
+    } else {
+      open();
+      await opening;
+      result = await fn(session);
+    }
+    await opening;
   } catch (error) {
     if (!options.isLost()) await client.query({ text: 'ROLLBACK' }).catch(() => undefined);
     throw error;
   }
   if (options.isLost())
     throw storeFailure('Connection lost before COMMIT', new Error('Connection lost'), true);
-  const closing = await sendTogether(client, [
-    ...withCommit.map(named),
-    { text: 'COMMIT' },
-    ...(options.groupCommit ? [{ text: 'SELECT txid_current()' }] : []),
-  ]);
+  const closing = await together(client, () =>
+    sendTogether(client, [
+      ...withCommit.map(named),
+      { text: 'COMMIT' },
+      ...(options.groupCommit ? [{ text: 'SELECT txid_current()' }] : []),
+    ]),
+  );
   const writes = closing.slice(0, withCommit.length);
   const [commit, durable] = closing.slice(withCommit.length);
   const failure = firstFailure(writes) ?? (commit?.status === 'rejected' ? commit.reason : undefined);

@@ -1,13 +1,8 @@
 import type { Driver, PGliteLike, PGliteTransactionLike, Session, Statement } from './client.js';
 import { statementFailure } from './failures.js';
 
-function pgliteSession(
-  target: PGliteTransactionLike,
-  beforeCommit: Statement[],
-  first: () => readonly unknown[],
-): Session {
+function pgliteSession(target: PGliteTransactionLike, beforeCommit: Statement[]): Session {
   return {
-    firstRows: first,
     withCommit(statement) {
       beforeCommit.push(statement);
     },
@@ -49,9 +44,8 @@ export function pgliteDriver(db: PGliteLike): Driver {
         return await db.transaction(async (tx) => {
           state.phase = 'body';
           const beforeCommit: Statement[] = [];
-          let firstRows: readonly unknown[] = [];
-          const session = pgliteSession(tx, beforeCommit, () => firstRows);
-          if (first) firstRows = await session.query(first.text, first.params);
+          const session = pgliteSession(tx, beforeCommit);
+          if (first) first.check?.(await session.query(first.text, first.params));
           const result = await fn(session);
           for (const statement of beforeCommit) await session.query(statement.text, statement.params);
           state.phase = 'commit';

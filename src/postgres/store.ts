@@ -1,6 +1,8 @@
+import { ConsentError } from '../errors.js';
 import { assertTenantId } from '../helpers/tenant-id.js';
 import type { E164 } from '../phone.js';
 import type { ConsentStore, PhoneTransaction } from '../store/contract.js';
+import { batchWriteStatement, createBatchReads } from './batch.js';
 import { listCheckpoints, readSnapshot, saveCheckpoint, snapshotHeads } from './checkpoints.js';
 import { createDriver, isPGlite, isPool, type PgPoolLike, type PostgresClient } from './client.js';
 import type { StoreContext } from './context.js';
@@ -23,7 +25,14 @@ import {
 import { addReview, getReview, listReviews, resolveReview } from './reviews.js';
 import { tableNames } from './schema.js';
 import { createSchemaGuard } from './schema-version.js';
-import { createPhoneTransaction, phoneLockKey, phoneLockSql } from './transaction.js';
+import {
+  type BufferedWrites,
+  createNumberTransaction,
+  createPhoneTransaction,
+  phoneLockKey,
+  phoneLockSql,
+  phonesLockSql,
+} from './transaction.js';
 
 /** Options of {@link createPostgresStore}. */
 export interface PostgresStoreOptions {
@@ -145,12 +154,16 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresCons
     : undefined;
   const schemaGuard = createSchemaGuard(driver, t);
   const lockSql = phoneLockSql(t);
+  const manyLockSql = phonesLockSql(t);
   const guarded =
     <A extends unknown[], R>(operation: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
       await schemaGuard.check();
       return operation(...args);
     };
+
+  const checkVersion = (rows: readonly unknown[]): void =>
+    schemaGuard.assert((rows[0] as { version?: unknown } | undefined)?.version);
 
   async function transact<T>(
     tenantId: string,
@@ -166,15 +179,50 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresCons
       return await withRetry(context.retry, () =>
         driver.transaction(
           async (session) => {
-            if (!driver.exclusive)
-              schemaGuard.assert((session.firstRows()[0] as { version?: unknown })?.version);
             const pending = createPhoneTransaction(session, t, tenantId, phone);
             const result = await fn(pending.tx);
             pending.flush();
             return result;
           },
           // PGlite is one in-process connection: its transactions already run one at a time.
-          driver.exclusive ? undefined : { text: lockSql, params: [key] },
+          driver.exclusive ? undefined : { text: lockSql, params: [key], check: checkVersion },
+        ),
+      );
+    } finally {
+      release?.();
+    }
+  }
+
+  async function transactMany<T>(
+    tenantId: string,
+    phones: readonly E164[],
+    fn: (tx: PhoneTransaction) => Promise<T>,
+  ): Promise<T[]> {
+    assertTenantId(tenantId);
+    if (new Set(phones).size !== phones.length)
+      throw new ConsentError('STORE_FAILURE', 'transactMany: the numbers must be distinct');
+    if (phones.length === 0) return [];
+    const keys = phones.map((phone) => phoneLockKey(t.schema, tenantId, phone));
+    if (driver.exclusive) await schemaGuard.check();
+    const release = await local?.enterMany(tenantId, keys);
+    try {
+      return await withRetry(context.retry, () =>
+        driver.transaction(
+          async (session) => {
+            const reads = createBatchReads(session, t, tenantId);
+            const numbers = phones.map((phone) => createNumberTransaction(reads(phone), tenantId, phone));
+            // Every callback settles before the transaction ends: none may read on a released connection.
+            const settled = await Promise.allSettled(numbers.map(({ tx }) => fn(tx)));
+            const failed = settled.find((outcome) => outcome.status === 'rejected');
+            if (failed) throw (failed as PromiseRejectedResult).reason;
+            const writes = new Map(phones.map((phone, index) => [phone, numbers[index]?.writes()]));
+            const statement = batchWriteStatement(t, tenantId, writes as Map<E164, BufferedWrites>);
+            if (statement) session.withCommit(statement);
+            return settled.map((outcome) => (outcome as PromiseFulfilledResult<T>).value);
+          },
+          driver.exclusive
+            ? undefined
+            : { text: manyLockSql, params: [[...keys].sort()], check: checkVersion },
         ),
       );
     } finally {
@@ -189,6 +237,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresCons
       return withRetry(context.retry, () => migrateSchema(driver, t));
     },
     transact,
+    transactMany,
     getStatus: scoped(guarded((tenantId, phone) => getStatus(context, tenantId, phone))),
     getStatuses: scoped(guarded((tenantId, phones) => getStatuses(context, tenantId, phones))),
     listStatuses: scoped(guarded((tenantId, listOptions) => listStatuses(context, tenantId, listOptions))),

@@ -173,6 +173,19 @@ export interface ClaimJobsOptions {
 export interface ConsentStore {
   /** Runs `fn` in a transaction that holds the (tenant, phone) lock. */
   transact<T>(tenantId: string, phone: E164, fn: (tx: PhoneTransaction) => Promise<T>): Promise<T>;
+  /**
+   * Optional (bulk writers such as `backfill` use it when present): runs `fn` once per number, each
+   * with its own {@link PhoneTransaction} and every number's lock held, all in ONE atomic transaction:
+   * everything of every number becomes visible at once, or nothing when any callback or the commit
+   * throws. What holds for `transact` holds for each number (serialized with every other writer of
+   * it, append rules, claims). `phones` are distinct; the results come in their order. A store that
+   * offers it spends a few round trips on the whole batch instead of a few per number.
+   */
+  transactMany?<T>(
+    tenantId: string,
+    phones: readonly E164[],
+    fn: (tx: PhoneTransaction) => Promise<T>,
+  ): Promise<T[]>;
   /** The status of one number, with the events it points to; null when the ledger has none. */
   getStatus(tenantId: string, phone: E164): Promise<StoredStatus | null>;
   /** The status of many numbers at once (absent: unknown). One or few round trips, not one per number. */

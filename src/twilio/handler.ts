@@ -1,4 +1,4 @@
-import { ValidationError } from '../errors.js';
+import { ConsentError, ValidationError } from '../errors.js';
 import { omitUndefined } from '../helpers/omit-undefined.js';
 import type { Refusal } from '../webhooks/body.js';
 import { createWebhookHandler, type ProviderSpec, type WebhookRequest } from '../webhooks/core.js';
@@ -11,6 +11,13 @@ import { type TwilioSignatureAlgorithm, validateTwilioSignature } from './signat
 import { parseTwilioStatusCallback, TWILIO_UNSUBSCRIBED_RECIPIENT } from './status-callback.js';
 import { EMPTY_TWIML, twimlResponse } from './twiml.js';
 
+/**
+ * The HTTP method a webhook is configured with in the Twilio console (or `StatusCallbackMethod`).
+ * `POST` (Twilio's default): the fields are in the body, covered by the signature. `GET`: the fields
+ * are in the query of the signed URL, and the body of a GET or HEAD is never read.
+ */
+export type TwilioWebhookMethod = 'POST' | 'GET';
+
 /** Options of {@link twilioHandler}. */
 export interface TwilioHandlerOptions extends WebhookHandlerOptions {
   /** The auth token that signs the webhooks; several while rotating (each is tried). */
@@ -22,7 +29,7 @@ export interface TwilioHandlerOptions extends WebhookHandlerOptions {
    * (which admits HEAD). Any other method is refused with 405, so a captured GET URL and its
    * signature cannot be replayed as a POST, nor a POST webhook's URL as a GET.
    */
-  readonly method?: 'POST' | 'GET';
+  readonly method?: TwilioWebhookMethod;
 }
 
 const FORM = 'application/x-www-form-urlencoded';
@@ -51,21 +58,41 @@ const JSON_TYPE = 'application/json';
  * export const POST = twilioHandler({ consent, authToken: process.env.TWILIO_AUTH_TOKEN!, publicUrl: 'https://app.example.com' });
  */
 export function twilioHandler(options: TwilioHandlerOptions): WebhookHandler {
-  const tokens = secretList(options.authToken, 'authToken', 'twilioHandler');
+  return createWebhookHandler(twilioSpec(options, 'twilioHandler'), options, 'twilioHandler');
+}
+
+/** Which webhook a URL takes: both (told apart by `MessageStatus`), or only one (Express's two handlers). */
+export type TwilioWebhookKind = 'any' | 'inbound' | 'status';
+
+/** What {@link twilioSpec} needs of the options. */
+export type TwilioSpecOptions = Pick<TwilioHandlerOptions, 'authToken' | 'algorithm' | 'method'>;
+
+/** Twilio as a provider spec of the webhook core: every Twilio adapter is made of it. */
+export function twilioSpec(
+  options: TwilioSpecOptions,
+  where: string,
+  kind: TwilioWebhookKind = 'any',
+): ProviderSpec {
+  const tokens = secretList(options.authToken, 'authToken', where);
   const algorithm = options.algorithm ?? 'HMAC_SHA1';
+  const method = twilioMethod(options.method, 'method', where);
   const formParams = new WeakMap<WebhookRequest, Record<string, string | string[]>>();
 
   function paramsOf(input: WebhookRequest): Record<string, string | string[]> {
     const cached = formParams.get(input);
     if (cached) return cached;
+    // decodeForm, not URLSearchParams: same result (it falls back to URLSearchParams on anything it
+    // cannot decode the fast way, and a property test holds the two equal), and a 20-field webhook
+    // decodes in 18 µs against URLSearchParams' 25 µs (one run on the loaded bench machine).
     const params = input.body === undefined ? queryParams(input.url) : decodeForm(input.body.text);
     formParams.set(input, params);
     return params;
   }
 
-  const spec: ProviderSpec = {
+  return {
     provider: 'twilio',
-    methods: options.method === 'GET' ? ['GET', 'HEAD'] : ['POST'],
+    // HEAD is a GET without the answer's body.
+    methods: method === 'GET' ? ['GET', 'HEAD'] : ['POST'],
     contentTypes: ['', FORM, JSON_TYPE],
     answersReply: true,
 
@@ -87,13 +114,13 @@ export function twilioHandler(options: TwilioHandlerOptions): WebhookHandler {
       if (tokens.some((authToken) => validateTwilioSignature({ ...signed, authToken }))) return undefined;
       return {
         status: 403,
-        message: `X-Twilio-Signature does not match ${input.url}; behind a proxy or tunnel, set publicUrl`,
+        message: `X-Twilio-Signature does not match ${input.url}; behind a proxy or tunnel, set publicUrl (and trustProxy)`,
       };
     },
 
     parse(input): readonly ProviderEvent[] {
       const params = input.type === JSON_TYPE ? jsonParams(input.body?.text ?? '') : paramsOf(input);
-      if (params.MessageStatus !== undefined) {
+      if (kind === 'status' || (kind === 'any' && params.MessageStatus !== undefined)) {
         const callback = parseTwilioStatusCallback(params);
         return [
           {
@@ -110,7 +137,13 @@ export function twilioHandler(options: TwilioHandlerOptions): WebhookHandler {
       return xmlAnswer(events[0]?.kind === 'inbound' ? twimlResponse(replies[0]) : EMPTY_TWIML);
     },
   };
-  return createWebhookHandler(spec, options, 'twilioHandler');
+}
+
+/** The configured method: `POST` by default; anything else is a `CONFIG` error. */
+export function twilioMethod(value: unknown, name: string, where: string): TwilioWebhookMethod {
+  if (value === undefined) return 'POST';
+  if (value === 'POST' || value === 'GET') return value;
+  throw new ConsentError('CONFIG', `${where}: ${name} must be 'POST' or 'GET', got ${String(value)}`);
 }
 
 function hasBodyHash(url: string): boolean {

@@ -1,5 +1,6 @@
 import { deliveryErrorKey } from '../consent/evidence.js';
 import { ConsentError, InvalidPhoneNumberError, ValidationError } from '../errors.js';
+import { omitUndefined } from '../helpers/omit-undefined.js';
 import type { RecordResult } from '../manager/manager.js';
 import { mediaType, type RawBody, type Refusal } from './body.js';
 import {
@@ -18,7 +19,7 @@ import type {
   WebhookHandler,
   WebhookHandlerOptions,
   WebhookProvider,
-  WebhookTenantResolver,
+  WebhookTenantContext,
 } from './types.js';
 import { createUrlResolver } from './url.js';
 
@@ -27,7 +28,7 @@ export interface WebhookRequest {
   /** A header by its lower-case name, or null. */
   header(name: string): string | null;
   /** The request as a Fetch `Request` (built on first use under `toNodeHandler`). */
-  readonly request: Request;
+  readonly request: unknown;
   /** Upper-cased. */
   readonly method: string;
   /** The URL the provider called (see `publicUrl`). */
@@ -73,85 +74,148 @@ const DEFAULT_MAX_BODY_BYTES = 100 * 1024;
 const DEFAULT_BODY_TIMEOUT_MS = 10_000;
 
 /**
- * The Fetch-API core every provider's handler is made of: method and content-type checks, one read
- * of the raw body (413 too large, 408 too slow), the provider's signature check over exactly those
- * bytes and the URL it called (403, nothing recorded), parsing (400), tenant resolution (fails
- * closed), recording through the manager, and the answer. Store, tenant and hook failures answer
- * 500 so the provider retries; a redelivery is a duplicate and records nothing twice.
+ * What the core takes: a handler's options, with the request type `R` its hooks see (a Fetch
+ * `Request` for the Fetch handlers, Express's own for `createTwilioWebhook`). The tenant function
+ * also receives the parsed event, so an adapter can hand its own context a provider's extra fields.
+ */
+export interface CoreOptions<R> extends Omit<WebhookHandlerOptions<R>, 'tenant'> {
+  readonly tenant?:
+    | string
+    | ((
+        context: WebhookTenantContext<R>,
+        event: ProviderEvent,
+      ) => string | undefined | Promise<string | undefined>);
+}
+
+/**
+ * The Fetch-API core every provider's handler is made of (see {@link createWebhookEntry}), as a
+ * `(request: Request) => Promise<Response>` that also exposes its exchange entry to `toNodeHandler`.
  */
 export function createWebhookHandler(
   spec: ProviderSpec,
   options: WebhookHandlerOptions,
   where: string,
 ): WebhookHandler {
+  const { tenant } = options;
+  // The user's tenant function sees the documented context only.
+  const entry = createWebhookEntry<Request>(
+    spec,
+    typeof tenant === 'function' ? { ...options, tenant: (context) => tenant(context) } : options,
+    where,
+  );
+  const handler: WebhookHandler = async (request) => toResponse(await entry(fetchExchange(request)));
+  return Object.assign(handler, { [EXCHANGE_ENTRY]: entry });
+}
+
+/**
+ * The core as an exchange entry: method and content-type checks, one read of the raw body (413 too
+ * large, 408 too slow), the provider's signature check over exactly those bytes and the URL it
+ * called (403, nothing recorded), parsing (400), tenant resolution (fails closed), recording
+ * through the manager, and the answer. Store, tenant and hook failures answer 500 so the provider
+ * retries; a redelivery is a duplicate and records nothing twice.
+ */
+export function createWebhookEntry<R>(
+  spec: ProviderSpec,
+  options: CoreOptions<R>,
+  where: string,
+): ExchangeEntry<R> {
   const { consent } = options;
   if (typeof consent?.handleInbound !== 'function' || typeof consent.record !== 'function') {
     throw new ConsentError('CONFIG', `${where}: consent must be a consent manager`);
   }
   const maxBytes = positiveInteger(options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, 'maxBodyBytes', where);
   const timeoutMs = positiveInteger(options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS, 'bodyTimeoutMs', where);
-  const urlOf = createUrlResolver(options, where);
-  const tenantOf = tenantResolver(options.tenant);
+  const limits = { maxBytes, timeoutMs };
+  const urlsOf = createUrlResolver(options, where);
+  const tenantOf = tenantResolver(options.tenant, where);
   const reportError =
     options.onError ??
     ((error: unknown) => console.error(`sms-consent: ${spec.provider} webhook failed; answered 500`, error));
   const allow = spec.methods.join(', ');
+  const expected = spec.contentTypes.filter(Boolean).join(' or ');
 
-  async function handle(exchange: WebhookExchange, method: string): Promise<WebhookAnswer> {
+  async function handle(exchange: WebhookExchange<R>, method: string): Promise<WebhookAnswer> {
     let body: RawBody | undefined;
     let type = '';
     if (method !== 'GET' && method !== 'HEAD') {
       type = mediaType(exchange.header('content-type'));
       if (!spec.contentTypes.includes(type)) {
-        return textAnswer(
-          415,
-          `Unsupported Content-Type ${JSON.stringify(type)}: expected ${spec.contentTypes.filter(Boolean).join(' or ')}`,
-        );
+        return textAnswer(415, `Unsupported Content-Type ${JSON.stringify(type)}: expected ${expected}`);
       }
       const encoding = exchange.header('content-encoding');
       if (encoding !== null && encoding.toLowerCase() !== 'identity') {
         return textAnswer(415, `Unsupported Content-Encoding ${JSON.stringify(encoding)}`);
       }
-      const read = await exchange.readBody({ maxBytes, timeoutMs });
+      const read = await exchange.readBody(limits);
       if (!read.ok) return refusalResponse(read.refusal);
       body = read.body;
     }
-    const url = urlOf(exchange.url);
-    if (typeof url !== 'string') return refusalResponse(url);
-    const input: WebhookRequest = {
-      header: (name) => exchange.header(name),
-      get request() {
-        return exchange.request;
-      },
-      method,
-      url,
-      body,
-      type,
-    };
-    const refusal = await spec.verify(input);
-    if (refusal) return refusalResponse(refusal);
+    const urls = urlsOf(exchange);
+    if (!Array.isArray(urls)) return refusalResponse(urls as Refusal);
+    const input = await verified(exchange, urls, method, body, type);
+    if (!('url' in input)) return refusalResponse(input);
     const events = spec.parse(input);
     const replies: (string | undefined)[] = [];
     for (const event of events) {
       if (event.kind === 'inbound') replies.push(await inbound(event, exchange));
-      else if (event.kind === 'status') await status(event.status, exchange);
+      else if (event.kind === 'status') await status(event, exchange);
     }
     return spec.respond({ events, replies, method });
   }
 
-  async function inbound(event: Extract<ProviderEvent, { kind: 'inbound' }>, exchange: WebhookExchange) {
-    const { message } = event;
-    const tenantId =
-      tenantOf &&
-      (await tenantOf({
-        provider: spec.provider,
-        kind: 'inbound',
-        number: message.to,
-        ...(event.accountId === undefined ? {} : { accountId: event.accountId }),
+  /**
+   * The request as the spec sees it, for the first candidate URL whose signature holds, or the
+   * first candidate's refusal. Only a list of `publicUrl`s gives several candidates.
+   */
+  async function verified(
+    exchange: WebhookExchange<R>,
+    urls: readonly string[],
+    method: string,
+    body: RawBody | undefined,
+    type: string,
+  ): Promise<WebhookRequest | Refusal> {
+    let first: Refusal | ConsentError | undefined;
+    for (const url of urls) {
+      const input: WebhookRequest = {
+        header: (name) => exchange.header(name),
         get request() {
           return exchange.request;
         },
-      }));
+        method,
+        url,
+        body,
+        type,
+      };
+      let refusal: Refusal | ConsentError | undefined;
+      try {
+        refusal = await spec.verify(input);
+      } catch (error) {
+        if (!(error instanceof ConsentError && error.code === 'INVALID_SIGNATURE')) throw error;
+        refusal = error;
+      }
+      if (refusal === undefined) return input;
+      first ??= refusal;
+    }
+    if (first instanceof ConsentError) throw first;
+    return first ?? { status: 403, message: 'No URL to check the signature against' };
+  }
+
+  async function inbound(event: Extract<ProviderEvent, { kind: 'inbound' }>, exchange: WebhookExchange<R>) {
+    const { message } = event;
+    const tenantId =
+      tenantOf &&
+      (await tenantOf(
+        {
+          provider: spec.provider,
+          kind: 'inbound',
+          number: message.to,
+          ...omitUndefined({ accountId: event.accountId }),
+          get request() {
+            return exchange.request;
+          },
+        },
+        event,
+      ));
     const result = await consent.handleInbound(tenantId === undefined ? message : { ...message, tenantId });
     if (options.onInbound) {
       await options.onInbound({
@@ -170,18 +234,21 @@ export function createWebhookHandler(
       : undefined;
   }
 
-  async function status(callback: ProviderStatus, exchange: WebhookExchange) {
+  async function status(event: Extract<ProviderEvent, { kind: 'status' }>, exchange: WebhookExchange<R>) {
+    const callback = event.status;
     const tenantId =
       tenantOf &&
-      (await tenantOf({
-        provider: spec.provider,
-        kind: 'status',
-        ...(callback.from === undefined ? {} : { number: callback.from }),
-        ...(callback.accountId === undefined ? {} : { accountId: callback.accountId }),
-        get request() {
-          return exchange.request;
+      (await tenantOf(
+        {
+          provider: spec.provider,
+          kind: 'status',
+          ...omitUndefined({ number: callback.from, accountId: callback.accountId }),
+          get request() {
+            return exchange.request;
+          },
         },
-      }));
+        event,
+      ));
     const recorded = await recordOptedOut(callback, tenantId);
     if (options.onStatus) {
       await options.onStatus({
@@ -206,18 +273,18 @@ export function createWebhookHandler(
       action: 'opt_out',
       source: 'delivery_error',
       idempotencyKey: statusKey(spec.provider, callback.messageId),
-      evidence: {
+      evidence: omitUndefined({
         messageId: callback.messageId,
         to: callback.to,
-        ...(callback.errorCode === undefined ? {} : { errorCode: callback.errorCode }),
-        ...(callback.from === undefined ? {} : { from: callback.from }),
-        ...(callback.accountId === undefined ? {} : { accountId: callback.accountId }),
-      },
-      ...(tenantId === undefined ? {} : { tenantId }),
+        errorCode: callback.errorCode,
+        from: callback.from,
+        accountId: callback.accountId,
+      }),
+      ...omitUndefined({ tenantId }),
     });
   }
 
-  const entry: ExchangeEntry = async (exchange) => {
+  return async (exchange) => {
     const method = exchange.method;
     if (!spec.methods.includes(method)) {
       return textAnswer(405, `Method ${method} not allowed: ${spec.provider} webhooks use ${allow}`, {
@@ -237,8 +304,6 @@ export function createWebhookHandler(
       return textAnswer(500, `Could not record the webhook; ${spec.provider} will retry`);
     }
   };
-  const handler: WebhookHandler = async (request) => toResponse(await entry(fetchExchange(request)));
-  return Object.assign(handler, { [EXCHANGE_ENTRY]: entry });
 }
 
 /** The idempotency key of a delivery-error opt-out; Twilio's is shared with the guard and backfill. */
@@ -257,15 +322,18 @@ function positiveInteger(value: number, name: string, where: string): number {
   return value;
 }
 
+type CoreTenant<R> = (context: WebhookTenantContext<R>, event: ProviderEvent) => Promise<string> | string;
+
 /** The tenant function, or undefined for the manager's default tenant. A function finding none fails closed. */
-function tenantResolver(tenant: WebhookHandlerOptions['tenant']): WebhookTenantResolver | undefined {
+function tenantResolver<R>(tenant: CoreOptions<R>['tenant'], where: string): CoreTenant<R> | undefined {
   if (tenant === undefined) return undefined;
   if (typeof tenant === 'string') {
-    if (tenant === '') throw new ConsentError('CONFIG', 'tenant must be a non-empty string or a function');
+    if (tenant === '')
+      throw new ConsentError('CONFIG', `${where}: tenant must be a non-empty string or a function`);
     return () => tenant;
   }
-  return async (context) => {
-    const tenantId = await tenant(context);
+  return async (context, event) => {
+    const tenantId = await tenant(context, event);
     if (typeof tenantId === 'string' && tenantId !== '') return tenantId;
     throw new ConsentError(
       'CONFIG',

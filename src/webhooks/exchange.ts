@@ -2,9 +2,10 @@ import { type BodyLimits, type BodyOutcome, readBody } from './body.js';
 
 /**
  * One request as the core sees it, whatever carried it: a Fetch `Request`, or a Node request read
- * directly by `toNodeHandler` (no `Request` object is built unless a hook asks for one).
+ * directly by `toNodeHandler` (no `Request` object is built unless a hook asks for one). `R` is
+ * what the hooks receive as `request`.
  */
-export interface WebhookExchange {
+export interface WebhookExchange<R = Request> {
   /** Upper-cased. */
   readonly method: string;
   /** The absolute URL of the request as received. */
@@ -13,8 +14,8 @@ export interface WebhookExchange {
   header(name: string): string | null;
   /** Reads the raw body once, within the limits. */
   readBody(limits: BodyLimits): Promise<BodyOutcome>;
-  /** The request as a Fetch `Request`, for hooks (built on first use; its body is already read). */
-  readonly request: Request;
+  /** The request for hooks: a Fetch `Request` (built on first use; its body is already read), or the adapter's own. */
+  readonly request: R;
 }
 
 /** What the core answers; turned into a `Response`, or written straight to a Node response. */
@@ -30,7 +31,7 @@ export interface WebhookAnswer {
 export const EXCHANGE_ENTRY: unique symbol = Symbol.for('sms-consent.webhook-exchange');
 
 /** A core handler's entry point for an exchange. */
-export type ExchangeEntry = (exchange: WebhookExchange) => Promise<WebhookAnswer>;
+export type ExchangeEntry<R = Request> = (exchange: WebhookExchange<R>) => Promise<WebhookAnswer>;
 
 /** A Fetch request as an exchange. */
 export function fetchExchange(request: Request): WebhookExchange {

@@ -1,4 +1,5 @@
 import { OptedOutError } from '../errors.js';
+import { omitUndefined } from '../helpers/omit-undefined.js';
 import type { ConsentManager } from '../manager/types.js';
 
 /**
@@ -13,7 +14,7 @@ export async function claimReply(
 ): Promise<string | undefined> {
   if (reply === undefined) return undefined;
   try {
-    await consent.assertCanSend(from, { body: reply, ...(tenantId === undefined ? {} : { tenantId }) });
+    await consent.assertCanSend(from, omitUndefined({ body: reply, tenantId }));
     return reply;
   } catch (error) {
     if (error instanceof OptedOutError) return undefined;

@@ -4,8 +4,11 @@ import type { ConsentManager, InboundResult, RecordResult } from '../manager/man
 /** The providers with a webhook handler. */
 export type WebhookProvider = 'twilio' | 'telnyx' | 'plivo' | 'vonage' | 'bandwidth';
 
-/** What a `tenant` function learns about a request, to pick the tenant it belongs to. */
-export interface WebhookTenantContext {
+/**
+ * What a `tenant` function learns about a request, to pick the tenant it belongs to. `R` is the
+ * request the hooks see: a Fetch `Request` for the Fetch handlers.
+ */
+export interface WebhookTenantContext<R = Request> {
   readonly provider: WebhookProvider;
   /** Which kind of webhook asks. */
   readonly kind: 'inbound' | 'status';
@@ -13,15 +16,15 @@ export interface WebhookTenantContext {
   readonly number?: string;
   /** The provider's account, application or profile id, when the webhook carries one. */
   readonly accountId?: string;
-  readonly request: Request;
+  readonly request: R;
 }
 
 /**
  * Maps a request to a tenant id. Returning `undefined` (or `''`) fails closed: the request is
  * answered 500 (the provider retries) and reported to `onError`, never recorded under a guessed tenant.
  */
-export type WebhookTenantResolver = (
-  context: WebhookTenantContext,
+export type WebhookTenantResolver<R = Request> = (
+  context: WebhookTenantContext<R>,
 ) => string | undefined | Promise<string | undefined>;
 
 /** An inbound text, parsed from any provider's webhook. */
@@ -57,7 +60,7 @@ export type ProviderEvent =
   | { readonly kind: 'ignored'; readonly type: string };
 
 /** What `onInbound` receives. */
-export interface WebhookInboundEvent {
+export interface WebhookInboundEvent<R = Request> {
   readonly provider: WebhookProvider;
   readonly message: ProviderInbound;
   /**
@@ -67,40 +70,42 @@ export interface WebhookInboundEvent {
    */
   readonly result: InboundResult;
   readonly tenantId: string | undefined;
-  readonly request: Request;
+  readonly request: R;
 }
 
 /** What `onStatus` receives. */
-export interface WebhookStatusEvent {
+export interface WebhookStatusEvent<R = Request> {
   readonly provider: WebhookProvider;
   readonly status: ProviderStatus;
   /** The opt-out recorded for a "recipient opted out" error, or null when the callback changed nothing. */
   readonly recorded: RecordResult | null;
   readonly tenantId: string | undefined;
-  readonly request: Request;
+  readonly request: R;
 }
 
 /** The manager methods a webhook handler uses. */
 export type WebhookConsent = Pick<ConsentManager, 'handleInbound' | 'assertCanSend' | 'record'>;
 
 /** Options every provider's handler takes. */
-export interface WebhookHandlerOptions {
+export interface WebhookHandlerOptions<R = Request> {
   /** The consent manager that records what the webhooks report. */
   readonly consent: WebhookConsent;
   /**
    * The origin the provider calls, e.g. `https://app.example.com` (plus any path prefix a proxy
-   * strips); the request's path and query are appended. Set it behind a TLS-terminating proxy or
-   * tunnel. Without it the request's own URL is used (`allowedHosts` applies).
+   * strips), or the list of them when the app answers on several; the request's path and query are
+   * appended, and a request signed for any other URL is refused (403). Set it in production, and
+   * behind any TLS-terminating proxy or tunnel: without it the request's own URL is used, so a
+   * request the provider signed for another app of the same account could be replayed here.
    */
-  readonly publicUrl?: string;
+  readonly publicUrl?: string | readonly string[];
   /**
-   * Host names (with port when not the default) the request's own URL may carry when there is no
-   * `publicUrl`; another `Host` is refused with 403, so a request signed for another app of the same
-   * account cannot be replayed here. Forwarded headers are never trusted.
+   * Let `X-Forwarded-Proto` and `X-Forwarded-Host` pick which `publicUrl` the request came through;
+   * a forwarded origin outside `publicUrl` is refused (403). Requires `publicUrl`. Without it,
+   * forwarded headers are never read: they are whatever the caller sent.
    */
-  readonly allowedHosts?: readonly string[];
+  readonly trustProxy?: boolean;
   /** A fixed tenant id, or a function mapping a request to one (by number or account). */
-  readonly tenant?: string | WebhookTenantResolver;
+  readonly tenant?: string | WebhookTenantResolver<R>;
   /** Largest body accepted, in bytes (default 100 KiB); larger ones get 413. */
   readonly maxBodyBytes?: number;
   /** How long the body may take to arrive, in ms (default 10 000); slower gets 408. */
@@ -109,11 +114,11 @@ export interface WebhookHandlerOptions {
    * Runs after an inbound text is recorded and before the answer. Throwing answers 500 so the
    * provider retries (recording is idempotent: the retry is a `duplicate`).
    */
-  readonly onInbound?: (event: WebhookInboundEvent) => void | Promise<void>;
+  readonly onInbound?: (event: WebhookInboundEvent<R>) => void | Promise<void>;
   /** Runs after a status callback is handled; throwing answers 500 so the provider retries. */
-  readonly onStatus?: (event: WebhookStatusEvent) => void | Promise<void>;
+  readonly onStatus?: (event: WebhookStatusEvent<R>) => void | Promise<void>;
   /** Receives failures answered with 500 (default `console.error`). */
-  readonly onError?: (error: unknown, request: Request) => void;
+  readonly onError?: (error: unknown, request: R) => void;
 }
 
 /** A Fetch-API webhook handler: `export const POST = handler` in a Next.js route works as is. */

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { classifyMessage, createClassifier } from '../../src/classify/index.js';
-import { folded, NONE } from './helpers.js';
+import { ConsentError } from '../../src/errors.js';
+import { folded, NONE, REVIEW } from './helpers.js';
 
 describe('createClassifier and classifyMessage agree', () => {
   const bodies = ['STOP', 'Stop.', 'please stop texting me', 'no', 'ALTO', "I'll stop by", 'Yes!', ''];
@@ -48,5 +49,37 @@ describe('classifyMessage options cache', () => {
     expect(classifyMessage('Stop!', options)).toEqual(folded('opt_out', 'STOP'));
     options.policy = 'carrier';
     expect(classifyMessage('Stop!', options)).toEqual(NONE);
+  });
+});
+
+describe('classifyMessage options cache: by value', () => {
+  test('a language added to a reused array in place takes effect', () => {
+    const languages = ['fr'];
+    expect(classifyMessage('Alto', { languages })).toEqual(REVIEW);
+    languages.push('es');
+    expect(classifyMessage('Alto', { languages })).toEqual(folded('opt_out', 'ALTO', 'es'));
+  });
+
+  test('custom keywords rebuilt inline on every call give the same verdicts', () => {
+    for (let index = 0; index < 50; index++) {
+      expect(classifyMessage('pauseall!', { keywords: { optOut: ['PAUSEALL'] } })).toEqual(
+        folded('opt_out', 'PAUSEALL', 'custom'),
+      );
+    }
+  });
+
+  test('options that would not compile are rejected every time, even beside cached ones', () => {
+    expect(classifyMessage('Alto', { languages: ['es'] }).intent).toBe('opt_out');
+    for (const options of [
+      { languages: ['es,fr'] },
+      { policy: '' as 'carrier', languages: ['es'] },
+      { policy: 'strict' as 'carrier', languages: ['es'] },
+      { languages: [1 as unknown as string] },
+      { keywords: { optOut: [''] } },
+      { keywords: { optOut: 'STOP' as unknown as string[] } },
+    ]) {
+      expect(() => classifyMessage('Alto', options)).toThrow(ConsentError);
+      expect(() => classifyMessage('Alto', options)).toThrow(ConsentError);
+    }
   });
 });

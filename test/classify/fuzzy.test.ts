@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { editDistance, judgeFuzzy, squeeze } from '../../src/classify/fuzzy.js';
 import { classifyMessage } from '../../src/classify/index.js';
+import { areNeighbours, keyboardDistance } from '../../src/classify/keyboard.js';
 import { fuzzy, NONE, REVIEW } from './helpers.js';
 
 describe('fuzzy rule: a misspelt keyword standing alone', () => {
@@ -38,6 +39,20 @@ describe('fuzzy rule: a misspelt keyword standing alone', () => {
       verdict.intent === 'opt_out' ? 'echo' : REVIEW,
     );
   });
+
+  test.each(['St', 'Qu', 'Canc', 'Unsubs', 'Revo'])(
+    '%j, a keyword sent before it was finished, is only flagged for review',
+    (body) => {
+      expect(classifyMessage(body)).toEqual(REVIEW);
+    },
+  );
+
+  test.each(['Can', 'S', 'Un', 'Re', 'En'])(
+    '%j is too short or a word of its own to be an unfinished keyword',
+    (body) => {
+      expect(classifyMessage(body)).toEqual(NONE);
+    },
+  );
 
   test('a word as close to an opt-in keyword is never guessed (STAT, STRAT)', () => {
     expect(judgeFuzzy('strat', ['stop'], ['start'])).toEqual({ kind: 'none' });
@@ -78,6 +93,42 @@ describe('edit distance', () => {
     fc.assert(
       fc.property(fc.stringMatching(/^[a-z]{0,12}$/), (word) => {
         expect(squeeze(squeeze(word))).toBe(squeeze(word));
+      }),
+    );
+  });
+});
+
+describe('keyboardDistance: slips to neighbouring keys cost half', () => {
+  test.each([
+    ['xtop', 'stop', 0.5],
+    ['emf', 'end', 1],
+    ['wiot', 'quit', 1.5],
+    ['stoip', 'stop', 0.5],
+    ['stap', 'stop', 1],
+    ['sotp', 'stop', 1],
+    ['stop', 'stop', 0],
+  ])('%s → %s is %d', (typed, intended, distance) => {
+    expect(keyboardDistance(typed, intended, 3)).toBe(distance);
+  });
+
+  test('never exceeds the plain edit distance, is zero exactly for equal words, and is capped', () => {
+    const word = fc.stringMatching(/^[a-z]{0,8}$/);
+    fc.assert(
+      fc.property(word, word, fc.integer({ min: 0, max: 3 }), (a, b, limit) => {
+        const distance = keyboardDistance(a, b, limit);
+        expect(distance).toBeLessThanOrEqual(Math.min(editDistance(a, b, limit), limit + 0.5));
+        expect(distance === 0).toBe(a === b);
+        expect(distance * 2).toBe(Math.round(distance * 2));
+      }),
+    );
+  });
+
+  test('neighbours are symmetric and a key is not its own neighbour', () => {
+    const letter = fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz');
+    fc.assert(
+      fc.property(letter, letter, (a, b) => {
+        expect(areNeighbours(a, b)).toBe(areNeighbours(b, a));
+        if (a === b) expect(areNeighbours(a, b)).toBe(false);
       }),
     );
   });

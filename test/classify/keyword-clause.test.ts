@@ -17,6 +17,8 @@ describe('keyword-clause rule: a keyword used as a command keeps its force in a 
     ['Quit again!', 'QUIT'],
     ['Stop yeah', 'STOP'],
     ['Quit d', 'QUIT'],
+    ['X stop', 'STOP'],
+    ['s Quit', 'QUIT'],
   ])('%j opts out (%j)', (body, keyword) => {
     expect(classifyMessage(body)).toEqual(keywordClause(keyword));
   });
@@ -41,6 +43,10 @@ describe('keyword-clause rule: a keyword used as a command keeps its force in a 
     'the bus STOP',
     'I just need it to end',
     'Stop it',
+    'Oh stop',
+    'o stop',
+    'u stop',
+    'Aw stop it',
   ])('%j is guarded: negation or idiom', (body) => {
     expect(classifyMessage(body).intent).not.toBe('opt_out');
   });

@@ -55,6 +55,13 @@ describe('reasonable policy (the default): plain-language revocations opt out', 
     ['Stop texting me\r\nThanks', 'stop texting me'],
     ["I don't want any more texts from you", "don't want any more texts"],
     ['Cancel please', 'cancel please', 'keyword_clause'],
+    // Swearing stresses the request; censored swearing folds to single letters.
+    ['stop the fucking texts', 'stop the fucking texts'],
+    ['Stop with all these f---g messages', 'stop with all these f g messages'],
+    ['End these damn stupid texts', 'end these damn stupid texts'],
+    // Calls and e-mail are contact too.
+    ['Stop calling me', 'stop calling me'],
+    ['quit emailing me please', 'quit emailing me'],
   ] as const)('%j opts out (phrase %j, rule %s)', (body, keyword, rule?: ClassificationRule) => {
     expect(classifyMessage(body)).toEqual(phrase(keyword, 'en', rule ?? 'phrase'));
   });
@@ -83,6 +90,11 @@ describe('reasonable policy (the default): plain-language revocations opt out', 
     'Can you take me to the clinic?',
     'Is the appointment still at the end of the month?',
     'I quit my job last week so my schedule is open',
+    'He quit',
+    'quit smoking',
+    'I want to quit school',
+    'Did you quit?',
+    'Quit ur job lol',
     'See you soon 😊',
     'Thanks!',
     '',
@@ -109,6 +121,10 @@ describe('reasonable policy (the default): plain-language revocations opt out', 
     'I want you to stop',
     'Can you stop?',
     'No. Goodbye.',
+    // A QUIT that no rule reads and no idiom explains, as for STOP.
+    'Quit Dan Smith',
+    'quit sending pics',
+    'Try quit',
   ])('%j is ambiguous: none, flagged for review', (body) => {
     expect(classifyMessage(body)).toEqual(REVIEW);
   });

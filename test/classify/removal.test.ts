@@ -15,6 +15,9 @@ describe('removal rule: removal verbs with a list or contact object, and channel
     ['Take me off your mailing list', 'take me off your mailing list'],
     ['Please purge my number', 'purge my number'],
     ['scratch me off the list', 'scratch me off the list'],
+    ['Remove me from all of it', 'remove me from all of it'],
+    ['please unsubscribe me from this crap!', 'unsubscribe me from this'],
+    ['Delete me off your sheet now', 'delete me off your sheet now'],
   ])('%j opts out (%j)', (body, keyword) => {
     expect(classifyMessage(body)).toEqual(removal(keyword));
   });
@@ -34,6 +37,12 @@ describe('removal rule: removal verbs with a list or contact object, and channel
     "Don't forget to bring the paperwork",
     'Can I drop off the forms?',
     "Don't remove me from the waitlist",
+    'Please remove me from the waitlist',
+    "can you remove me from tomorrow's schedule",
+    'Remove me from the carpool this week, I am sick',
+    'remove me from the group until Monday',
+    'take me from the airport to the hotel',
+    'The dentist will remove my wisdom tooth',
     'I need to discontinue my medication, should I call?',
   ])('%j is none', (body) => {
     expect(classifyMessage(body).intent).toBe('none');

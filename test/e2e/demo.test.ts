@@ -421,6 +421,58 @@ describe.skipIf(SKIP_REASON !== undefined)(
       await page.close();
     });
 
+    it('a STOP through Telnyx, Plivo, Vonage or Bandwidth shows the same badge as through Twilio', async () => {
+      const page = await watchedPage({ viewport: { width: 1100, height: 900 } });
+      /** Texts `preset` to the thread through `provider`'s signed webhook, as the compose box does. */
+      async function textThrough(provider: string, preset: 'STOP' | 'START') {
+        await page.goto(`${origin}/leads/maria-open-house`);
+        await page.selectOption('#simulate-provider', provider);
+        await Promise.all([
+          page.waitForURL(`${origin}/leads/maria-open-house?via=${provider}`),
+          page.click(`#simulate button[value=${preset}]`),
+        ]);
+        // The selector keeps the provider for the next text.
+        expect(await page.locator('#simulate-provider').inputValue()).toBe(provider);
+      }
+      expect(await page.goto(`${origin}/leads/maria-open-house`).then(() => threadState(page))).toMatchObject(
+        {
+          badge: 0,
+          compose: 1,
+        },
+      );
+      expect(await page.locator('#simulate-provider option').allTextContents()).toEqual([
+        'Twilio',
+        'Telnyx',
+        'Plivo',
+        'Vonage',
+        'Bandwidth',
+      ]);
+      const cases = [
+        ['telnyx', 'STOP', '15-thread-telnyx-stop.png'],
+        ['plivo', 'START', undefined],
+        ['vonage', 'STOP', '16-thread-vonage-stop.png'],
+        ['bandwidth', 'START', undefined],
+        ['bandwidth', 'STOP', undefined],
+        ['plivo', 'START', undefined],
+      ] as const;
+      for (const [provider, preset, screenshot] of cases) {
+        const before = (await threadState(page)).history.length;
+        await textThrough(provider, preset);
+        const state = await threadState(page);
+        expect({ provider, preset, status: await page.locator('#consent-status').textContent() }).toEqual({
+          provider,
+          preset,
+          status: preset === 'STOP' ? 'Opted out of SMS' : 'Opted in',
+        });
+        expect(state).toMatchObject(
+          preset === 'STOP' ? { badge: 1, notice: NOTICE, compose: 0 } : { badge: 0, compose: 1 },
+        );
+        expect(state.history.slice(before)).toContain(preset);
+        if (screenshot) await page.screenshot({ path: join(SCREENSHOTS, screenshot), fullPage: true });
+      }
+      await page.close();
+    });
+
     it('the CLI reads the demo’s folder once the demo is stopped', async () => {
       await demo.close();
       const explained = await runCli(['explain', '(503) 555-7720', '--data-dir', dataDir]);

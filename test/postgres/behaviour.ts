@@ -1,4 +1,10 @@
-import { ConsentError, type ConsentEvent, createConsentManager, type E164 } from 'sms-consent';
+import {
+  ConsentError,
+  type ConsentEvent,
+  createConsentManager,
+  createMemoryStore,
+  type E164,
+} from 'sms-consent';
 import {
   createPostgresStore,
   POSTGRES_SCHEMA_VERSION,
@@ -6,9 +12,10 @@ import {
   type PostgresConsentStore,
   postgresMigrations,
 } from 'sms-consent/postgres';
-import { createIdGenerator, sealEvent } from 'sms-consent/store';
+import { createIdGenerator, type PhoneTransaction, sealEvent } from 'sms-consent/store';
 import { createFixedClock } from 'sms-consent/testing';
 import { expect, test } from 'vitest';
+import { foldConsent } from '../../src/consent/rules.js';
 import { verifyTenantLedger } from '../../src/ledger/verify.js';
 import { createInspector, type RawQuery, randomSchema } from './helpers.js';
 
@@ -269,6 +276,184 @@ export function runPostgresBehaviourTests(backend: Backend): void {
       seq: 3,
       problem: 'head_mismatch',
     });
+  });
+
+  /** A `transactMany` callback that writes one opt-out of the number, claiming `key` first. */
+  const optOutIn =
+    (key: (phone: E164) => string, fail?: E164) =>
+    async (tx: PhoneTransaction): Promise<string> => {
+      const id = `evt_${tx.phone.slice(-4)}_${key(tx.phone).length}`;
+      const claim = await tx.claimKey(key(tx.phone), id);
+      if (!claim.claimed) return `duplicate of ${claim.eventId}`;
+      const event = sealEvent(
+        {
+          id,
+          tenantId: tx.tenantId,
+          phone: tx.phone,
+          action: 'opt_out',
+          source: 'api',
+          occurredAt: '2026-03-02T12:00:00.000Z',
+          recordedAt: '2026-03-02T12:00:00.000Z',
+          applied: true,
+          evidence: { note: 'batch' },
+        },
+        await tx.chainHead(),
+      );
+      const existing = await tx.events();
+      expect(existing).toHaveLength(event.seq - 1);
+      await tx.append(event);
+      const fold = foldConsent([...existing, event]);
+      await tx.putStatus({
+        status: fold.status,
+        ...(fold.cause ? { since: fold.cause.occurredAt, causeEventId: fold.cause.id } : {}),
+        ...(fold.lastEvent ? { lastEventId: fold.lastEvent.id } : {}),
+      });
+      if (tx.phone === fail) throw new Error('callback failed');
+      return id;
+    };
+  const batchPhones = ['+14155550101', '+14155550102', '+14155550103'] as E164[];
+
+  test('transactMany writes many numbers in one transaction, each on its own chain; the ledger verifies', async () => {
+    const { store } = await setup();
+    const consent = createConsentManager({ store, defaultCountry: 'US' });
+    await consent.record({
+      phone: batchPhones[1] as E164,
+      action: 'opt_in',
+      source: 'api',
+      occurredAt: '2026-03-01T12:00:00.000Z',
+    });
+    const results = await store.transactMany?.(
+      'default',
+      batchPhones,
+      optOutIn((phone) => `key-${phone}`),
+    );
+    expect(results).toEqual(batchPhones.map((phone) => `evt_${phone.slice(-4)}_${`key-${phone}`.length}`));
+    for (const phone of batchPhones)
+      expect((await store.getStatus('default', phone))?.status).toBe('opted_out');
+    expect(
+      (await store.getEvents('default', batchPhones[1] as E164)).map((event) => event.seq).sort(),
+    ).toEqual([1, 2]);
+    expect(await verifyTenantLedger(store, 'default')).toEqual({ ok: true, checked: 4 });
+    // The same keys again are duplicates of the first batch, and write nothing.
+    const again = await store.transactMany?.(
+      'default',
+      batchPhones,
+      optOutIn((phone) => `key-${phone}`),
+    );
+    expect(again?.every((result) => result.startsWith('duplicate of evt_'))).toBe(true);
+    expect(await verifyTenantLedger(store, 'default')).toEqual({ ok: true, checked: 4 });
+  });
+
+  test('transactMany is all or nothing: one failing callback leaves no claim, event or status of any number', async () => {
+    const { store, raw, table } = await setup();
+    await expect(
+      store.transactMany?.(
+        'default',
+        batchPhones,
+        optOutIn((phone) => `key-${phone}`, batchPhones[2]),
+      ),
+    ).rejects.toThrow('callback failed');
+    for (const name of ['events', 'statuses', 'idempotency_keys']) {
+      expect(await raw(`SELECT count(*)::int AS n FROM ${table(name)}`)).toEqual([{ n: 0 }]);
+    }
+    await expect(
+      store.transactMany?.(
+        'default',
+        [PHONE, PHONE],
+        optOutIn(() => 'k'),
+      ),
+    ).rejects.toMatchObject({
+      code: 'STORE_FAILURE',
+    });
+  });
+
+  test('transactMany: two numbers claiming one key in the same batch, one wins', async () => {
+    const { store } = await setup();
+    const results = await store.transactMany?.(
+      'default',
+      batchPhones.slice(0, 2),
+      optOutIn(() => 'shared'),
+    );
+    expect(results?.filter((result) => result.startsWith('evt_'))).toHaveLength(1);
+    expect(results?.filter((result) => result.startsWith('duplicate of'))).toHaveLength(1);
+    expect(await verifyTenantLedger(store, 'default')).toEqual({ ok: true, checked: 1 });
+  });
+
+  test("transactMany waits for another store's write of one of its numbers and sees it", async () => {
+    const schema = newSchema();
+    const first = createPostgresStore({ client: backend.client(), schema });
+    await first.migrate();
+    // A second store on the same tables, whose in-process queue knows nothing of the first's: only
+    // the database lock stands between them. (One connection carries one store's transactions.)
+    const second = backend.sameSession ? first : createPostgresStore({ client: backend.client(), schema });
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let entered: () => void = () => undefined;
+    const inside = new Promise<void>((resolve) => {
+      entered = resolve;
+    });
+    const single = first.transact('default', batchPhones[0] as E164, async (tx) => {
+      const result = await optOutIn(() => 'single')(tx);
+      entered();
+      await held;
+      return result;
+    });
+    await inside;
+    const batch = second.transactMany?.(
+      'default',
+      batchPhones,
+      optOutIn((phone) => `batch-${phone}`),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    release();
+    await single;
+    await batch;
+    expect(
+      (await first.getEvents('default', batchPhones[0] as E164)).map((event) => event.seq).sort(),
+    ).toEqual([1, 2]);
+    expect(await verifyTenantLedger(first, 'default')).toEqual({ ok: true, checked: 4 });
+  });
+
+  test('backfill through transactMany ends where the memory store ends, and again is all duplicates', async () => {
+    const { store } = await setup();
+    const clock = createFixedClock('2026-03-03T00:00:00.000Z');
+    const memory = createMemoryStore();
+    const live = createConsentManager({ store, clock, defaultCountry: 'US' });
+    const reference = createConsentManager({ store: memory, clock, defaultCountry: 'US' });
+    const at = (minute: number) => `2026-03-02T10:${String(minute).padStart(2, '0')}:00.000Z`;
+    const history = [
+      { id: 'SM1', from: '+14155550101', body: 'STOP', sentAt: at(1) },
+      { id: 'SM2', from: '+14155550101', body: 'START', sentAt: at(3) },
+      { id: 'SM3', from: '+14155550101', body: 'STOP', sentAt: at(2) },
+      { id: 'SM4', from: '+14155550102', body: 'UNSUBSCRIBE', sentAt: at(4) },
+      { id: 'SM5', from: '+14155550103', body: 'STOP', sentAt: at(5) },
+    ].map((message) => ({ ...message, direction: 'inbound' as const, to: '+18005550100' }));
+    // One of them was handled live already: the backfill finds it as a duplicate.
+    for (const consent of [live, reference]) {
+      await consent.handleInbound({
+        from: '+14155550103',
+        to: '+18005550100',
+        body: 'STOP',
+        messageId: 'SM5',
+      });
+    }
+    const result = await live.backfill(history, { batchSize: 4 });
+    const expected = await reference.backfill(history, { batchSize: 4 });
+    expect(result).toEqual(expected);
+    expect(result).toMatchObject({ recorded: 4, duplicates: 1 });
+    for (const phone of batchPhones) {
+      const [mine, theirs] = [
+        await store.getStatus('default', phone),
+        await memory.getStatus('default', phone),
+      ];
+      expect(mine?.status).toBe(theirs?.status);
+      expect(mine?.since).toBe(theirs?.since);
+      expect(mine?.cause?.evidence).toEqual(theirs?.cause?.evidence);
+    }
+    expect(await live.backfill(history)).toMatchObject({ recorded: 0, duplicates: 5 });
+    expect(await verifyTenantLedger(store, 'default')).toEqual({ ok: true, checked: 5 });
   });
 
   test('getStatuses answers for many numbers across several statements', async () => {

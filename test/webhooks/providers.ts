@@ -1,4 +1,4 @@
-import { createHmac, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
+import { createHash, createHmac, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 
 /** A Telnyx-style Ed25519 key pair: the public key base64 as Mission Control shows it. */
 export function telnyxKeyPair(): { publicKey: string; privateKey: KeyObject } {
@@ -117,4 +117,72 @@ export function vonageInbound(overrides: { text?: string; uuid?: string } = {}):
     sms: { num_messages: '1' },
     message_type: 'text',
   });
+}
+
+/** The SMS API signature methods, as the library names them. */
+export type VonageSmsMethod = 'md5hash' | 'md5hmac' | 'sha1hmac' | 'sha256hmac' | 'sha512hmac';
+
+/**
+ * Signs SMS API parameters the way Vonage's "Manually generate a signature" steps describe (the
+ * SDK's own signer builds another string, so tests sign from the documentation and check the
+ * result with the official `@vonage/sms` verifier): sorted `&name=value` without `sig`, `&` and `=`
+ * in values as `_`, then MD5 of string + secret, or an HMAC of the string; hex.
+ */
+export function vonageSmsSign(
+  params: Readonly<Record<string, string>>,
+  secret: string,
+  method: VonageSmsMethod,
+): string {
+  let signed = '';
+  for (const name of Object.keys(params).sort()) {
+    if (name !== 'sig') signed += `&${name}=${(params[name] as string).replace(/[&=]/g, '_')}`;
+  }
+  if (method === 'md5hash')
+    return createHash('md5')
+      .update(signed + secret)
+      .digest('hex');
+  const hash = { md5hmac: 'md5', sha1hmac: 'sha1', sha256hmac: 'sha256', sha512hmac: 'sha512' }[method];
+  return createHmac(hash, secret).update(signed).digest('hex');
+}
+
+/** A Vonage SMS API inbound SMS's parameters, before signing. */
+export function vonageSmsInbound(
+  timestamp: number,
+  overrides: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    'api-key': 'abcd1234',
+    msisdn: '14155552671',
+    to: '18005550100',
+    messageId: `${Math.floor(Math.random() * 1e15)}`,
+    text: 'Hello',
+    type: 'text',
+    keyword: 'HELLO',
+    'message-timestamp': '2026-12-01 12:00:00',
+    timestamp: String(timestamp),
+    nonce: crypto.randomUUID(),
+    ...overrides,
+  };
+}
+
+/** A Vonage SMS API delivery receipt's parameters, before signing (the documented example's fields). */
+export function vonageSmsReceipt(
+  timestamp: number,
+  errCode: string,
+  messageId: string = crypto.randomUUID(),
+): Record<string, string> {
+  return {
+    msisdn: '14155552671',
+    to: '18005550100',
+    'network-code': '12345',
+    messageId,
+    price: '0.00000000',
+    status: errCode === '0' ? 'delivered' : 'failed',
+    scts: '2001011400',
+    'err-code': errCode,
+    'api-key': 'abcd1234',
+    'message-timestamp': '2026-12-01 12:00:00',
+    timestamp: String(timestamp),
+    nonce: crypto.randomUUID(),
+  };
 }

@@ -94,8 +94,8 @@ describe('twilioHandler', () => {
     expect((await consent.getStatus(LEAD)).status).toBe('opted_out');
   });
 
-  it('refuses a host outside allowedHosts even with a signature valid for that host', async () => {
-    const { store, handler } = setup({ allowedHosts: ['sms.example.com'] });
+  it('refuses a host outside a publicUrl list even with a signature valid for that host', async () => {
+    const { store, handler } = setup({ publicUrl: ['https://sms.example.com', 'https://texts.example.org'] });
     const other = 'https://other-app.example.com/twilio';
     const response = await handler(signedTwilioRequest(other, inboundParams({ Body: 'STOP' })));
     expect(response.status).toBe(403);
@@ -281,5 +281,77 @@ describe('twilioHandler', () => {
     const response = await failing(signedTwilioRequest(URL_, inboundParams({ Body: 'STOP' })));
     expect(response.status).toBe(500);
     expect(ledgerSize(store)).toBe(0);
+  });
+});
+
+describe('twilioHandler: the URL rule it shares with createTwilioWebhook', () => {
+  const ours = 'https://sms.example.com';
+  const ourOther = 'https://texts.example.org/hooks';
+  // Another app of the same Twilio account: Twilio signs its webhooks with the same auth token.
+  const neighbour = 'https://crm.example.net';
+  const internal = 'http://10.0.0.5:3000/twilio';
+
+  it('accepts a request signed for any URL of a publicUrl list, and none other', async () => {
+    const { store, handler } = setup({ publicUrl: [ours, ourOther] });
+    for (const base of [ours, ourOther]) {
+      const request = signedTwilioRequest(internal, inboundParams({ Body: 'STOP' }), {
+        signedUrl: `${base}/twilio`,
+      });
+      expect((await handler(request)).status).toBe(200);
+    }
+    const replay = signedTwilioRequest(internal, inboundParams({ Body: 'START' }), {
+      signedUrl: `${neighbour}/twilio`,
+    });
+    expect((await handler(replay)).status).toBe(403);
+    expect(ledgerSize(store)).toBe(2);
+  });
+
+  it('with trustProxy, takes only the publicUrl the forwarded origin names and refuses one outside', async () => {
+    const { store, handler } = setup({ publicUrl: [ours, ourOther], trustProxy: true });
+    const forwarded = (host: string) => ({ 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': host });
+    const viaOther = signedTwilioRequest(internal, inboundParams({ Body: 'STOP' }), {
+      signedUrl: `${ourOther}/twilio`,
+      headers: forwarded('texts.example.org'),
+    });
+    expect((await handler(viaOther)).status).toBe(200);
+    // Signed for one allowed URL, forwarded as the other: the forwarded origin picks the URL checked.
+    const crossed = signedTwilioRequest(internal, inboundParams({ Body: 'START' }), {
+      signedUrl: `${ours}/twilio`,
+      headers: forwarded('texts.example.org'),
+    });
+    expect((await handler(crossed)).status).toBe(403);
+    const outside = signedTwilioRequest(internal, inboundParams({ Body: 'START' }), {
+      signedUrl: `${neighbour}/twilio`,
+      headers: forwarded('crm.example.net'),
+    });
+    const refused = await handler(outside);
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toContain('crm.example.net');
+    expect(ledgerSize(store)).toBe(1);
+  });
+
+  it('never reads forwarded headers without trustProxy', async () => {
+    const { store, handler } = setup({ publicUrl: ours });
+    const request = signedTwilioRequest(internal, inboundParams({ Body: 'STOP' }), {
+      signedUrl: `${neighbour}/twilio`,
+      headers: { 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'crm.example.net' },
+    });
+    expect((await handler(request)).status).toBe(403);
+    expect(ledgerSize(store)).toBe(0);
+  });
+
+  it('refuses at creation trustProxy without publicUrl, and a method Twilio cannot be configured with', () => {
+    const { consent } = freshConsent();
+    expect(() => twilioHandler({ consent, authToken: AUTH_TOKEN, trustProxy: true })).toThrow(
+      /trustProxy needs publicUrl/,
+    );
+    expect(() => twilioHandler({ consent, authToken: AUTH_TOKEN, publicUrl: [] })).toThrow(
+      /at least one URL/,
+    );
+    // A typo must not silently become POST.
+    const method = 'PUT' as unknown as 'POST';
+    expect(() => twilioHandler({ consent, authToken: AUTH_TOKEN, method })).toThrow(
+      /method must be 'POST' or 'GET'/,
+    );
   });
 });

@@ -9,6 +9,7 @@ import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inboundParams } from '../twilio/fixtures.js';
 import { AUTH_TOKEN, LEAD } from './harness.js';
+import { vonageSmsInbound, vonageSmsSign } from './providers.js';
 
 // The real workerd binary (Cloudflare's Workers runtime, shipped in the `workerd` npm package as
 // @cloudflare/workerd-linux-64) runs the bundled Worker; the test talks to it over loopback HTTP.
@@ -36,6 +37,7 @@ beforeAll(async () => {
     alias: {
       'sms-consent': join(root, 'src/index.ts'),
       'sms-consent/twilio': join(root, 'src/twilio/index.ts'),
+      'sms-consent/vonage': join(root, 'src/vonage/index.ts'),
     },
     outfile: join(dir, 'worker.js'),
     logLevel: 'silent',
@@ -103,6 +105,16 @@ describe('the Fetch handler inside workerd', () => {
     expect(response.status, logs).toBe(200);
     expect(await response.text()).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
     const after = await (await fetch(`${origin}/status?phone=${encodeURIComponent(LEAD)}`)).json();
+    expect(after).toEqual({ status: 'opted_out', source: 'sms' });
+  });
+
+  it('checks a Vonage SMS API sig made with MD5 hash, which Web Crypto lacks', async () => {
+    const params = vonageSmsInbound(Math.floor(Date.now() / 1000), { text: 'STOP', msisdn: '12125550123' });
+    const get = (sig: string) => fetch(`${origin}/vonage?${new URLSearchParams({ ...params, sig })}`);
+    expect((await get('0'.repeat(32))).status, logs).toBe(403);
+    const response = await get(vonageSmsSign(params, AUTH_TOKEN, 'md5hash'));
+    expect(response.status, logs).toBe(200);
+    const after = await (await fetch(`${origin}/status?phone=${encodeURIComponent('+12125550123')}`)).json();
     expect(after).toEqual({ status: 'opted_out', source: 'sms' });
   });
 });

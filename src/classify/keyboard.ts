@@ -1,0 +1,77 @@
+/**
+ * Typing slips on a phone's QWERTY keyboard. A thumb that lands on the key next to the one it meant
+ * ("Xtop", "Emd"), or brushes a neighbour on the way ("Stoip"), makes a likelier typo than an unrelated
+ * letter, so {@link keyboardDistance} charges such slips half an edit.
+ */
+
+const ROWS = ['qwertyuiop', 'asdfghjkl', 'zxcvbnm'];
+// Rows are offset by about half a key: a key touches two keys of the row above and two of the row below.
+const ROW_SHIFT = [0, 0.5, 1];
+
+const NEIGHBOURS: ReadonlyMap<string, ReadonlySet<string>> = buildNeighbours();
+
+function buildNeighbours(): Map<string, Set<string>> {
+  const position = new Map<string, { row: number; column: number }>();
+  ROWS.forEach((keys, row) => {
+    for (let index = 0; index < keys.length; index++) {
+      position.set(keys.charAt(index), { row, column: index + (ROW_SHIFT[row] ?? 0) });
+    }
+  });
+  const neighbours = new Map<string, Set<string>>();
+  for (const [key, at] of position) {
+    const near = new Set<string>();
+    for (const [other, there] of position) {
+      if (other === key) continue;
+      const rows = Math.abs(there.row - at.row);
+      const columns = Math.abs(there.column - at.column);
+      if ((rows === 0 && columns === 1) || (rows === 1 && columns <= 0.5)) near.add(other);
+    }
+    neighbours.set(key, near);
+  }
+  return neighbours;
+}
+
+/** Whether two letters sit next to each other on a QWERTY keyboard. */
+export function areNeighbours(a: string, b: string): boolean {
+  return NEIGHBOURS.get(a)?.has(b) ?? false;
+}
+
+/**
+ * The edit distance between `typed` and `intended` in which a substitution by a neighbouring key, or an
+ * inserted letter next to a neighbour of one it follows or precedes ("stoip": `i` beside `o`), costs
+ * half; insertions, deletions, other substitutions and swaps of neighbours cost one. Returns a number
+ * of edits (halves allowed), or `limit + 0.5` as soon as it must exceed `limit`.
+ */
+export function keyboardDistance(typed: string, intended: string, limit: number): number {
+  // Computed in half edits, so that every cost is an integer.
+  const cap = Math.round(limit * 2);
+  if (Math.abs(typed.length - intended.length) > cap) return limit + 0.5;
+  let before: number[] = [];
+  let previous = Array.from({ length: intended.length + 1 }, (_, index) => index * 2);
+  for (let i = 1; i <= typed.length; i++) {
+    const letter = typed.charAt(i - 1);
+    const brushed = areNeighbours(letter, typed.charAt(i - 2)) || areNeighbours(letter, typed.charAt(i));
+    const insertion = brushed ? 1 : 2;
+    const current = [(previous[0] ?? 0) + insertion];
+    let best = current[0] ?? 0;
+    for (let j = 1; j <= intended.length; j++) {
+      const wanted = intended.charAt(j - 1);
+      const substitution = letter === wanted ? 0 : areNeighbours(letter, wanted) ? 1 : 2;
+      let value = Math.min(
+        (previous[j] ?? 0) + insertion,
+        (current[j - 1] ?? 0) + 2,
+        (previous[j - 1] ?? 0) + substitution,
+      );
+      if (i > 1 && j > 1 && letter === intended.charAt(j - 2) && typed.charAt(i - 2) === wanted) {
+        value = Math.min(value, (before[j - 2] ?? 0) + 2);
+      }
+      current.push(value);
+      if (value < best) best = value;
+    }
+    if (best > cap) return limit + 0.5;
+    before = previous;
+    previous = current;
+  }
+  const distance = previous[intended.length] ?? 0;
+  return distance > cap ? limit + 0.5 : distance / 2;
+}
