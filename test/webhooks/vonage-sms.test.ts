@@ -172,6 +172,15 @@ describe('vonageHandler, SMS API (sig parameter)', () => {
     expect(ledgerSize(store)).toBe(0);
   });
 
+  it('refuses a maxAgeSeconds that is not a number of seconds, which would accept any stale sig or JWT', async () => {
+    // Number(process.env.UNSET) is NaN, and no age is greater than NaN.
+    for (const maxAgeSeconds of [Number.NaN, -1, Number.POSITIVE_INFINITY, '300' as unknown as number]) {
+      expect(() => setup({ maxAgeSeconds }), String(maxAgeSeconds)).toThrow(/maxAgeSeconds/);
+    }
+    const { handler } = setup({ maxAgeSeconds: 0 });
+    expect((await handler(get(signed(vonageSmsInbound(NOW_S - 1))))).status).toBe(403);
+  });
+
   it('answers 400 naming a malformed field of a correctly signed webhook, and ignores binary messages', async () => {
     const { store, handler } = setup();
     const { messageId: _, ...withoutId } = vonageSmsInbound(NOW_S, { text: 'STOP' });
