@@ -4,6 +4,8 @@ import { defineConfig, type Options } from 'tsup';
 export const entries = {
   index: 'src/index.ts',
   'testing/index': 'src/testing/index.ts',
+  'store/index': 'src/store/index.ts',
+  'crm/index': 'src/crm/index.ts',
   'postgres/index': 'src/postgres/index.ts',
   'twilio/index': 'src/twilio/index.ts',
   'express/index': 'src/express/index.ts',

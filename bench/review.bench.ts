@@ -1,6 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
-import { createConsentManager, createMemoryStore, type InboundMessage, revocationDueBy } from 'sms-consent';
+import { createConsentManager, createMemoryStore, type InboundMessage } from 'sms-consent';
 import { createPostgresStore } from 'sms-consent/postgres';
+import { revocationDueBy } from '../src/review/business-days.js';
 import { type Bench, measure, ratio } from './harness.js';
 
 const MEMORY_TEXTS = 20_000;

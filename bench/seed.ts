@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
-import { type ConsentEvent, createIdGenerator, type E164, sealEvent } from 'sms-consent';
+import type { ConsentEvent, E164 } from 'sms-consent';
 import type { PostgresClient, PostgresConsentStore } from 'sms-consent/postgres';
+import { createIdGenerator, sealEvent } from 'sms-consent/store';
 
 /** Raw SQL on the benchmark's database. */
 export type Raw = (text: string, params?: unknown[]) => Promise<Record<string, unknown>[]>;

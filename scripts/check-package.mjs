@@ -71,11 +71,13 @@ try {
       join(dir, 'package.json'),
       JSON.stringify({ name: `scratch-${kind}`, private: true, type }),
     );
-    const lines = Object.entries(expected).map(([specifier, names]) =>
-      kind === 'esm'
-        ? `import { ${names.join(', ')} } from '${specifier}';\ncheck('${specifier}', { ${names.join(', ')} });`
-        : `check('${specifier}', require('${specifier}'), ${JSON.stringify(names)});`,
-    );
+    // Named imports (a missing one fails at link time), aliased per subpath: two subpaths may export
+    // the same name (`createMemoryStore` from the root and from `sms-consent/store`).
+    const lines = Object.entries(expected).map(([specifier, names], index) => {
+      if (kind !== 'esm') return `check('${specifier}', require('${specifier}'), ${JSON.stringify(names)});`;
+      const alias = (name) => `m${index}_${name}`;
+      return `import { ${names.map((name) => `${name} as ${alias(name)}`).join(', ')} } from '${specifier}';\ncheck('${specifier}', { ${names.map((name) => `${name}: ${alias(name)}`).join(', ')} });`;
+    });
     const check =
       kind === 'esm'
         ? `function check(specifier, values) { for (const [name, value] of Object.entries(values)) if (value === undefined) throw new Error(specifier + ' lacks ' + name); console.log('esm ' + specifier + ': ' + Object.keys(values).length + ' names'); }`

@@ -1,6 +1,6 @@
-import type { ConsentManager } from './consent/manager-types.js';
 import { ValidationError } from './errors.js';
 import { recordProviderRefusal } from './guard-send.js';
+import type { ConsentManager } from './manager/types.js';
 import type { E164 } from './phone.js';
 import { international } from './webhooks/parse.js';
 

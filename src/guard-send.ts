@@ -1,8 +1,8 @@
-import type { ConsentManager } from './consent/manager-types.js';
 import type { ConsentEvidence } from './consent/types.js';
 import { OptedOutError, ValidationError } from './errors.js';
 import { omitUndefined } from './helpers/omit-undefined.js';
 import { DEFAULT_TENANT } from './helpers/tenant.js';
+import type { ConsentManager } from './manager/types.js';
 import type { E164 } from './phone.js';
 
 /** What {@link guardSend} reads from a message; every other field is passed through to `send`. */
@@ -34,7 +34,7 @@ const PLAIN_FIELDS = new Set(['to', 'body', 'from']);
 
 /**
  * Wraps any send function (a provider client's, an HTTP call, a queue) so that nothing reaches a
- * number that opted out: `to` is normalized, `consent.assertCanSend` runs before `send`, and an
+ * number that opted out: `to` is normalized, `send` runs through `consent.sendChecked`, and an
  * opted-out recipient rejects with `OptedOutError` without calling it. The one FCC-allowed
  * confirmation passes once, only as a plain text message (`to`, `body`, optionally `from`; no media
  * or other content fields) whose body is exactly that text.
@@ -46,7 +46,7 @@ const PLAIN_FIELDS = new Set(['to', 'body', 'from']);
  * await send({ to: lead.phone, from: '+18005550100', text: 'See you at 3' });
  */
 export function guardSend<M extends GuardableMessage, R>(
-  consent: Pick<ConsentManager, 'normalize' | 'assertCanSend' | 'record'>,
+  consent: Pick<ConsentManager, 'normalize' | 'sendChecked' | 'record'>,
   send: (message: M) => Promise<R>,
   options: GuardSendOptions = {},
 ): (message: M) => Promise<R> {
@@ -62,14 +62,16 @@ export function guardSend<M extends GuardableMessage, R>(
     const plain = Object.entries(message).every(
       ([name, value]) => value === undefined || PLAIN_FIELDS.has(name),
     );
-    await consent.assertCanSend(phone, {
-      ...tenant,
-      ...(plain && typeof message.body === 'string' ? { body: message.body } : {}),
-    });
+    const check = { ...tenant, ...(plain && typeof message.body === 'string' ? { body: message.body } : {}) };
+    // Only a failure of `send` itself may be the provider's opt-out; the guard's own refusal is not.
+    let attempted = false;
     try {
-      return await send({ ...message, to: phone });
+      return await consent.sendChecked(phone, check, () => {
+        attempted = true;
+        return send({ ...message, to: phone });
+      });
     } catch (error) {
-      if (!options.isOptedOutError?.(error)) throw error;
+      if (!attempted || !options.isOptedOutError?.(error)) throw error;
       throw await recordProviderRefusal(consent, {
         phone,
         tenantId: options.tenantId,

@@ -12,7 +12,7 @@ import { createLruCache, type LruEntry } from './phone-cache.js';
 
 /**
  * A phone number in E.164 form (`+` then 7–15 digits, e.g. `+14155552671`): the key consent is
- * stored under. Branded so that only {@link normalizePhone} (or a checked {@link isE164}) can make
+ * stored under. Branded so that only {@link normalizePhone} (or a checked `isE164`) can make
  * one, and raw CRM strings cannot be passed where a key is expected.
  *
  * @example

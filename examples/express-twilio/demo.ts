@@ -7,7 +7,6 @@ import {
   type ConsentStore,
   composeState,
   createConsentManager,
-  DEFAULT_OPT_OUT_CONFIRMATION,
   OptedOutError,
 } from 'sms-consent';
 import { createTwilioWebhook } from 'sms-consent/express';
@@ -24,6 +23,9 @@ import { errorPage, inboxPage, type LeadRow, threadPage } from './views.js';
 
 /** The auth token the demo signs and checks webhooks with when `TWILIO_AUTH_TOKEN` is not set. */
 export const DEMO_AUTH_TOKEN = 'sms-consent-demo-auth-token';
+/** The demo's one opt-out confirmation (the library's default text); the timeline recognises it. */
+const OPT_OUT_CONFIRMATION =
+  'You have been unsubscribed and will receive no more messages from us. Reply START to resubscribe.';
 const DEMO_ACCOUNT_SID = `AC${'0'.repeat(32)}`;
 
 /** Options of {@link startDemo}. */
@@ -72,7 +74,11 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
         close: async () => {},
       }
     : await createDemoStore(options.dataDir);
-  const consent = createConsentManager({ store: demoStore.store, defaultCountry: 'US' });
+  const consent = createConsentManager({
+    store: demoStore.store,
+    defaultCountry: 'US',
+    replies: { optOutConfirmation: OPT_OUT_CONFIRMATION },
+  });
   const data = await openDemoData(options.dataDir, demoStore.persistent);
   const outbound = await createOutbound(consent, options.twilio);
 
@@ -179,7 +185,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
         timeline: buildTimeline(
           data.listMessages(phone),
           await consent.history(phone),
-          DEFAULT_OPT_OUT_CONFIRMATION,
+          OPT_OUT_CONFIRMATION,
           reviews,
         ),
         explanation: await consent.explain(phone),

@@ -2,12 +2,12 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import type { RecordInput } from '../consent/inputs.js';
-import type { ConsentManager, RecordResult } from '../consent/manager.js';
 import { ConsentError, InvalidPhoneNumberError, ValidationError } from '../errors.js';
 import { parseConfig } from '../helpers/config.js';
 import { omitUndefined } from '../helpers/omit-undefined.js';
 import { parseIsoDate } from '../helpers/time.js';
 import { DEFAULT_BODY_TIMEOUT_MS, readWebhookBody } from '../http/webhook-body.js';
+import type { ConsentManager, RecordResult } from '../manager/manager.js';
 
 /** The shared URL secret both entry points need before they can check a request. */
 const secretSchema = z.object({ secret: z.string({ error: 'secret is required' }).min(1) });

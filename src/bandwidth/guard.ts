@@ -1,5 +1,5 @@
-import type { ConsentManager } from '../consent/manager-types.js';
 import { type GuardClientOptions, onlyFields, runGuardedSend } from '../guard-client.js';
+import type { ConsentManager } from '../manager/types.js';
 
 /** The `createMessage` request fields the guard reads; everything else is passed through. */
 export interface GuardableBandwidthMessage {

@@ -45,7 +45,6 @@ const CACHE_LIMIT = 64;
  * at run time (read as empty), lone surrogates and very long bodies; throws `ConsentError` (`CONFIG`) only
  * for invalid options. Compiled options are cached by value, so an inline `{ policy: 'carrier' }` or
  * `{ languages: ['es'] }` compiles once, and options changed between calls are read afresh.
- * {@link createClassifier} remains the form for hot paths.
  *
  * @example
  * classifyMessage('STOP')                 // { intent: 'opt_out', match: 'exact', keyword: 'STOP', language: 'en', providerBlocks: true }

@@ -92,7 +92,7 @@ export interface ClassifyOptions {
 export interface Classification {
   readonly intent: Intent;
   readonly match: MatchKind | null;
-  /** The rule that decided this verdict (see {@link ClassificationRule}). */
+  /** The rule that decided this verdict (`keyword`, `echo`, `fuzzy`, `phrase`, `removal`, `wrong_number`, …). */
   readonly rule: ClassificationRule;
   /**
    * The keyword that matched, in its listed spelling (`STOP`, `OPT OUT`, `ARRET`, or a custom keyword as

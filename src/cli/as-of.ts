@@ -1,7 +1,7 @@
 import { type OptOutRecord, toOptOutRecord } from '../consent/export.js';
 import { foldConsent } from '../consent/rules.js';
 import type { ConsentEvent } from '../consent/types.js';
-import { readWholeLedger } from '../consent/verify.js';
+import { readWholeLedger } from '../ledger/verify.js';
 import type { E164 } from '../phone.js';
 import type { ConsentStore } from '../store/contract.js';
 

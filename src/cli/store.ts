@@ -3,10 +3,10 @@ import { mkdir } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { AuditKey } from '../consent/audit-key.js';
-import { type ConsentManager, createConsentManager } from '../consent/manager.js';
 import type { CrmAdapter } from '../crm/adapter.js';
 import { ConsentError } from '../errors.js';
 import { omitUndefined } from '../helpers/omit-undefined.js';
+import { type ConsentManager, createConsentManager } from '../manager/manager.js';
 import { holdFolder } from '../postgres/embedded.js';
 import { lockFolder } from '../postgres/folder-lock.js';
 import {

@@ -14,7 +14,8 @@ export function inboundMessageKey(messageId: string): string {
 
 /**
  * The idempotency key of the opt-out a refused delivery (error 21610) causes, shared by the status
- * callback, the guarded client and backfill, so one refused message is one event.
+ * callbacks (Express and Fetch webhooks) and backfill, so one refused message is one event. The
+ * guarded client records its 21610 without a key: the refused send has no message id of its own.
  */
 export function deliveryErrorKey(messageId: string): string {
   return `twilio-status:${messageId}`;

@@ -1,5 +1,5 @@
 import { type Options, stringify } from 'csv-stringify/sync';
-import type { StoredStatus } from '../store/contract.js';
+import type { ConsentStatus } from './types.js';
 
 /** Formats of `exportOptOuts`. */
 export type ExportFormat = 'csv' | 'jsonl';
@@ -35,7 +35,7 @@ export const EXPORT_COLUMNS: readonly (keyof OptOutRecord)[] = [
 ];
 
 /** The export line of an opted-out status. */
-export function toOptOutRecord(status: StoredStatus): OptOutRecord {
+export function toOptOutRecord(status: ConsentStatus): OptOutRecord {
   const cause = status.cause;
   return {
     phone: status.phone,

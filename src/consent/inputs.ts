@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { tenantIdProblem } from '../helpers/tenant-id.js';
 import { parseOrThrow } from '../helpers/validation.js';
-import { tenantIdProblem } from '../store/tenant-id.js';
 import { CONSENT_SOURCES, type ConsentAction, type ConsentEvidence, type ConsentSource } from './types.js';
 
 /** A moment as callers give it: a Date, an ISO 8601 string or epoch milliseconds. */
@@ -95,9 +95,6 @@ const inboundSchema = z
   })
   // A misspelled key (`messageSid`) from plain JavaScript would otherwise vanish with its meaning.
   .strict();
-
-/** Every key `handleInbound` takes; any other is refused (see `inboundSchema`). */
-export const INBOUND_KEYS: ReadonlySet<string> = new Set(Object.keys(inboundSchema.shape));
 
 /** Validates what `record` received; throws {@link ValidationError} naming every bad field. */
 export function parseRecordInput(input: unknown): RecordInput {

@@ -1,9 +1,9 @@
 import { ConsentError } from '../errors.js';
 import { omitUndefined } from '../helpers/omit-undefined.js';
-import { DEFAULT_TENANT } from '../helpers/tenant.js';
 import { toIso } from '../helpers/time.js';
+import type { ConsentContext } from '../ledger/context.js';
 import type { E164 } from '../phone.js';
-import type { CrmContext } from './context.js';
+import type { CrmSetup } from './options.js';
 
 /** Options of `consent.importFromCrm()`. */
 export interface CrmImportOptions {
@@ -49,11 +49,12 @@ const PAGE = 100;
  * nothing new. Needs the adapter's `listContacts`.
  */
 export async function runCrmImport(
-  context: CrmContext,
+  context: ConsentContext,
+  crm: CrmSetup,
   options: CrmImportOptions = {},
 ): Promise<CrmImportResult> {
-  const tenantId = options.tenantId ?? DEFAULT_TENANT;
-  const adapter = context.crmOf(tenantId);
+  const tenantId = context.tenantOf(options);
+  const adapter = crm.crmOf(tenantId);
   if (!adapter?.listContacts) {
     throw new ConsentError(
       'CONFIG',
@@ -74,7 +75,9 @@ export async function runCrmImport(
   do {
     const page = await adapter.listContacts(omitUndefined({ limit: PAGE, smsConsent: 'opted_out', cursor }));
     const optedOut = page.contacts.filter((contact) => contact.smsConsent === 'opted_out');
-    const phones = new Map(optedOut.map((contact) => [contact, context.normalize(contact.phone)] as const));
+    const phones = new Map(
+      optedOut.map((contact) => [contact, context.tryNormalize(contact.phone)] as const),
+    );
     const known = [...new Set([...phones.values()].filter((phone): phone is E164 => phone !== null))];
     const statuses = await context.store.getStatuses(tenantId, known);
     for (const [contact, phone] of phones) {
@@ -92,7 +95,7 @@ export async function runCrmImport(
         conflicts.push({ contactId: contact.id, phone });
         continue;
       }
-      const outcome = await context.apply({
+      const outcome = await context.write({
         tenantId,
         phone,
         action: 'opt_out',

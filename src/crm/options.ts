@@ -1,6 +1,7 @@
 import type { ConsentEvent, ConsentStatus } from '../consent/types.js';
 import { ConsentError } from '../errors.js';
 import { DEFAULT_TENANT } from '../helpers/tenant.js';
+import type { JobsFor } from '../ledger/write.js';
 import type { CrmAdapter, CrmResolver } from './adapter.js';
 
 /** The outbox job kind of a CRM sync. */
@@ -49,6 +50,49 @@ export interface CrmSyncOptions {
   readonly onCorrection?: (correction: CrmCorrection) => void;
   /** Receives failures of the background loop (default `console.error`). */
   readonly onError?: (error: unknown) => void;
+}
+
+/** The options of `createConsentManager` that set up its CRM. */
+export interface CrmManagerOptions {
+  /**
+   * The CRM to keep in step, or a function picking each tenant's CRM. A fixed adapter serves only
+   * the tenants of `crmTenants`; a function returning `undefined` means the tenant has no CRM.
+   */
+  readonly crm?: CrmAdapter | CrmResolver;
+  /**
+   * The tenants a fixed `crm` adapter belongs to (default `['default']`). Tenancy fails closed: the
+   * changes of any other tenant enqueue no CRM job and are never written to this adapter's account.
+   * Only with a fixed adapter (a CONFIG error with a function, which decides itself).
+   *
+   * @example
+   * createConsentManager({ store, crm: createActiveCampaignCrm({ ... }), crmTenants: ['bay-dental'] });
+   */
+  readonly crmTenants?: readonly string[];
+  readonly crmSync?: CrmSyncOptions;
+}
+
+/** A manager's CRM, resolved once from its options. */
+export interface CrmSetup {
+  /** Whether a `crm` was given at all (sync, reconcile and import need one). */
+  readonly configured: boolean;
+  /** The CRM of a tenant, failing closed (see {@link crmResolver}). */
+  readonly crmOf: CrmResolver;
+  readonly options: ResolvedCrmSyncOptions;
+  /** The one decision of what a written event enqueues: the app's own kinds plus `crm_sync`. */
+  readonly jobsFor: JobsFor | undefined;
+}
+
+/** Resolves the CRM options of a manager once; `own` is the app's `jobsFor`. */
+export function createCrmSetup(options: CrmManagerOptions, own: JobsFor | undefined): CrmSetup {
+  const resolved = resolveCrmSyncOptions(options.crmSync);
+  const fixed = typeof options.crm === 'object' ? options.crm : undefined;
+  const crmOf = crmResolver(options.crm, options.crmTenants);
+  return {
+    configured: options.crm !== undefined,
+    crmOf,
+    options: { ...resolved, batchSize: resolved.batchSize ?? fixed?.batchSize },
+    jobsFor: crmJobsFor(options.crm, crmOf, resolved, own),
+  };
 }
 
 /** {@link CrmSyncOptions} with every default filled in. */
@@ -147,12 +191,12 @@ export function desiredCrmValue(
  * the tenants it serves (`crmTenants`) get `crm_sync` jobs; with a resolver function every tenant
  * does, and the resolver decides at sync time. Undefined when there is nothing to enqueue.
  */
-export function crmJobsFor(
+function crmJobsFor(
   crm: CrmAdapter | CrmResolver | undefined,
   crmOf: CrmResolver,
   sync: Pick<ResolvedCrmSyncOptions, 'optIns' | 'optOuts'>,
-  own: ((event: ConsentEvent, changed: boolean) => readonly string[]) | undefined,
-): ((event: ConsentEvent, changed: boolean) => readonly string[]) | undefined {
+  own: JobsFor | undefined,
+): JobsFor | undefined {
   if (crm === undefined) return own;
   const hasCrm = typeof crm === 'function' ? () => true : (tenantId: string) => crmOf(tenantId) !== undefined;
   const wanted = (event: ConsentEvent, changed: boolean): boolean =>

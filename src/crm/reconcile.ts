@@ -1,11 +1,11 @@
 import { omitUndefined } from '../helpers/omit-undefined.js';
-import { DEFAULT_TENANT } from '../helpers/tenant.js';
 import { toInstant } from '../helpers/time.js';
+import type { ConsentContext } from '../ledger/context.js';
 import type { E164 } from '../phone.js';
 import type { StoredStatus } from '../store/contract.js';
 import type { CrmAdapter, CrmConsentChange, CrmConsentValue, CrmContact } from './adapter.js';
-import type { CrmContext } from './context.js';
 import { CrmRequestError, toCrmError } from './errors.js';
+import type { CrmSetup } from './options.js';
 import { type CrmCorrection, desiredCrmValue } from './options.js';
 import { crmWriteKey } from './sync.js';
 
@@ -72,13 +72,20 @@ const STATUS_PAGE = 500;
  * the correction) only when one of its contacts is to be corrected.
  */
 export async function runReconcile(
-  context: CrmContext,
+  context: ConsentContext,
+  crm: CrmSetup,
   options: ReconcileOptions = {},
 ): Promise<ReconcileResult> {
-  const tenantId = options.tenantId ?? DEFAULT_TENANT;
-  const adapter = context.crmOf(tenantId);
+  const tenantId = context.tenantOf(options);
+  const adapter = crm.crmOf(tenantId);
   const since = options.since === undefined ? undefined : toInstant(options.since, 'since');
-  const state = createReconcileState(context, tenantId, options.dryRun === true, options.maxFailures ?? 10);
+  const state = createReconcileState(
+    context,
+    crm,
+    tenantId,
+    options.dryRun === true,
+    options.maxFailures ?? 10,
+  );
   if (!adapter) return state.result();
 
   const covered = new Set<E164>();
@@ -97,13 +104,13 @@ async function walkCrm(
   since: string | undefined,
   covered: Set<E164>,
 ): Promise<void> {
-  const { context, tenantId } = state;
+  const { context, crm, tenantId } = state;
   let cursor: string | undefined;
   do {
     const page = await list(omitUndefined({ limit: PAGE, cursor, updatedSince: since }));
     const phones = new Map<CrmContact, E164>();
     for (const contact of page.contacts) {
-      const phone = context.normalize(contact.phone);
+      const phone = context.tryNormalize(contact.phone);
       if (phone === null) state.tally.invalidPhones++;
       else phones.set(contact, phone);
     }
@@ -127,7 +134,7 @@ async function walkCrm(
         if (contact.smsConsent === 'opted_out') state.tally.crmOnlyOptOuts++;
         continue;
       }
-      const desired = desiredCrmValue({ status: value }, context.options);
+      const desired = desiredCrmValue({ status: value }, crm.options);
       if (desired !== undefined) await state.check(adapter, contact, phone, desired, statusOf(phone));
     }
     cursor = page.next;
@@ -140,8 +147,8 @@ async function walkLedger(
   since: string | undefined,
   covered: ReadonlySet<E164>,
 ): Promise<void> {
-  const { context, tenantId } = state;
-  const values = context.options.optIns ? (['opted_out', 'opted_in'] as const) : (['opted_out'] as const);
+  const { context, crm, tenantId } = state;
+  const values = crm.options.optIns ? (['opted_out', 'opted_in'] as const) : (['opted_out'] as const);
   for (const value of values) {
     let after: string | undefined;
     do {
@@ -160,7 +167,7 @@ async function walkLedger(
           state.fail(error, { phone: status.phone });
           continue;
         }
-        const desired = desiredCrmValue(status, context.options);
+        const desired = desiredCrmValue(status, crm.options);
         for (const contact of contacts) {
           state.tally.contactsChecked++;
           if (desired !== undefined) {
@@ -174,7 +181,8 @@ async function walkLedger(
 }
 
 interface ReconcileState {
-  readonly context: CrmContext;
+  readonly context: ConsentContext;
+  readonly crm: CrmSetup;
   readonly tenantId: string;
   readonly tally: {
     contactsChecked: number;
@@ -200,7 +208,8 @@ interface ReconcileState {
 }
 
 function createReconcileState(
-  context: CrmContext,
+  context: ConsentContext,
+  crm: CrmSetup,
   tenantId: string,
   dryRun: boolean,
   maxFailures: number,
@@ -242,7 +251,7 @@ function createReconcileState(
     }
     const status = await statusOf();
     // The status may have changed since the bulk read: write what it calls for now.
-    const value = desiredCrmValue(status, context.options);
+    const value = desiredCrmValue(status, crm.options);
     if (!status || value === undefined) return;
     if (current === value) {
       tally.inStep++;
@@ -277,14 +286,15 @@ function createReconcileState(
     };
     corrections.push(correction);
     try {
-      context.options.onCorrection?.(correction);
+      crm.options.onCorrection?.(correction);
     } catch (error) {
-      context.options.onError(error);
+      crm.options.onError(error);
     }
   }
 
   return {
     context,
+    crm,
     tenantId,
     tally,
     check,

@@ -1,10 +1,11 @@
 import { forEachLimit } from '../helpers/each-limit.js';
 import { groupByNumber } from '../helpers/group-by-number.js';
 import { omitUndefined } from '../helpers/omit-undefined.js';
+import type { ConsentContext } from '../ledger/context.js';
 import type { OutboxJob } from '../store/contract.js';
 import type { CrmAdapter, CrmConsentChange } from './adapter.js';
-import type { CrmContext } from './context.js';
 import { CrmRequestError } from './errors.js';
+import type { CrmSetup } from './options.js';
 import { CRM_SYNC_JOB, desiredCrmValue, type ResolvedCrmSyncOptions } from './options.js';
 
 /** Options of `consent.sync()`. */
@@ -74,8 +75,13 @@ export function retryDelayMs(
  * number's **current** ledger status to every CRM contact with that number, and completes them.
  * A failed number's jobs are released with backoff, or marked dead after `maxAttempts`.
  */
-export async function runCrmSync(context: CrmContext, run: CrmSyncRunOptions = {}): Promise<CrmSyncResult> {
-  const { store, options } = context;
+export async function runCrmSync(
+  context: ConsentContext,
+  crm: CrmSetup,
+  run: CrmSyncRunOptions = {},
+): Promise<CrmSyncResult> {
+  const { store } = context;
+  const { options } = crm;
   const totals = {
     claimed: 0,
     synced: 0,
@@ -107,9 +113,9 @@ export async function runCrmSync(context: CrmContext, run: CrmSyncRunOptions = {
     for (const job of jobs) seen.add(job.id);
 
     const groups = groupByNumber(jobs);
-    const concurrency = options.concurrency ?? defaultConcurrency(context, jobs[0]?.tenantId);
+    const concurrency = options.concurrency ?? defaultConcurrency(crm, jobs[0]?.tenantId);
     await forEachLimit(groups, concurrency, async (group) => {
-      const outcome = await syncNumber(context, group);
+      const outcome = await syncNumber(context, crm, group);
       if (outcome.ok) {
         for (const job of group) {
           if (await store.completeJob(job.id, job.leaseToken ?? '')) {
@@ -160,13 +166,17 @@ export async function runCrmSync(context: CrmContext, run: CrmSyncRunOptions = {
 type NumberOutcome = { ok: true; written: number | undefined } | { ok: false; error: unknown };
 
 /** Writes one number's status to its contacts; `written` undefined means there was nothing to write. */
-async function syncNumber(context: CrmContext, jobs: readonly OutboxJob[]): Promise<NumberOutcome> {
+async function syncNumber(
+  context: ConsentContext,
+  crm: CrmSetup,
+  jobs: readonly OutboxJob[],
+): Promise<NumberOutcome> {
   const { tenantId, phone } = jobs[0] as OutboxJob;
-  const adapter = context.crmOf(tenantId);
+  const adapter = crm.crmOf(tenantId);
   if (!adapter) return { ok: true, written: undefined };
   try {
     const status = await context.store.getStatus(tenantId, phone);
-    const value = desiredCrmValue(status, context.options);
+    const value = desiredCrmValue(status, crm.options);
     if (!status || value === undefined) return { ok: true, written: undefined };
     const change: CrmConsentChange = omitUndefined({
       tenantId,
@@ -193,8 +203,8 @@ export function crmWriteKey(adapter: CrmAdapter, change: CrmConsentChange, conta
   return `${adapter.name}:${change.eventId ?? change.phone}:${change.status}:${contactId}`;
 }
 
-function defaultConcurrency(context: CrmContext, tenantId: string | undefined): number {
-  const adapter = tenantId === undefined ? undefined : context.crmOf(tenantId);
+function defaultConcurrency(crm: CrmSetup, tenantId: string | undefined): number {
+  const adapter = tenantId === undefined ? undefined : crm.crmOf(tenantId);
   return Math.max(1, Math.min(8, Math.floor(adapter?.rateLimit.requestsPerSecond ?? 1)));
 }
 

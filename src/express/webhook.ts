@@ -1,7 +1,7 @@
 import type { Request, RequestHandler } from 'express';
-import type { ConsentManager, InboundResult, RecordResult } from '../consent/manager.js';
 import { ConsentError } from '../errors.js';
 import { omitUndefined } from '../helpers/omit-undefined.js';
+import type { ConsentManager, InboundResult, RecordResult } from '../manager/manager.js';
 import { serveExchange } from '../node/exchange.js';
 import { type TwilioWebhookMethod, twilioMethod, twilioSpec } from '../twilio/handler.js';
 import type { TwilioInboundMessage } from '../twilio/inbound.js';

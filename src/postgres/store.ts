@@ -1,7 +1,7 @@
 import { ConsentError } from '../errors.js';
+import { assertTenantId } from '../helpers/tenant-id.js';
 import type { E164 } from '../phone.js';
 import type { ConsentStore, PhoneTransaction } from '../store/contract.js';
-import { assertTenantId } from '../store/tenant-id.js';
 import { batchWriteStatement, createBatchReads } from './batch.js';
 import { listCheckpoints, readSnapshot, saveCheckpoint, snapshotHeads } from './checkpoints.js';
 import { createDriver, isPGlite, isPool, type PgPoolLike, type PostgresClient } from './client.js';

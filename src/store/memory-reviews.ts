@@ -1,7 +1,7 @@
+import { assertTenantId } from '../helpers/tenant-id.js';
 import type { NewReview, Review, ReviewPage, ReviewQuery, ReviewResolution } from '../review/types.js';
 import type { ConsentStore } from './contract.js';
 import { reviewCursor, supersedes } from './review-order.js';
-import { assertTenantId } from './tenant-id.js';
 
 /** The review queue of the memory store: per tenant, reviews by id and the id of each key. */
 export interface MemoryReviewData {

@@ -4,6 +4,7 @@ import type { NumberHead } from '../consent/merkle.js';
 import type { ConsentEvent, ConsentStatusValue } from '../consent/types.js';
 import { ConsentError } from '../errors.js';
 import { omitUndefined } from '../helpers/omit-undefined.js';
+import { assertTenantId } from '../helpers/tenant-id.js';
 import type { E164 } from '../phone.js';
 import { assertAppendable } from './append.js';
 import type {
@@ -21,7 +22,6 @@ import { compareJobs } from './job-order.js';
 import { createKeyedMutex, type Release } from './keyed-mutex.js';
 import { createMemoryReviews, type MemoryReviewData } from './memory-reviews.js';
 import { createSortedKeys, type SortedKeys } from './sorted-keys.js';
-import { assertTenantId } from './tenant-id.js';
 
 /** A status row as the memory store keeps it: ids, not events, and the number's chain head. */
 export interface MemoryStatusRow extends StatusWrite {

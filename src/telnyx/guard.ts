@@ -1,5 +1,5 @@
-import type { ConsentManager } from '../consent/manager-types.js';
 import { type GuardClientOptions, onlyFields, runGuardedSend } from '../guard-client.js';
+import type { ConsentManager } from '../manager/types.js';
 import { TELNYX_BLOCKED_BY_STOP } from './events.js';
 
 /** The `messages.send` parameters the guard reads; everything else is passed through. */

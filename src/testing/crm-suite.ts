@@ -1,8 +1,8 @@
-import { createConsentManager } from '../consent/manager.js';
 import type { CrmAdapter, CrmConsentValue, CrmContact } from '../crm/adapter.js';
 import { ConsentError } from '../errors.js';
 import { omitUndefined } from '../helpers/omit-undefined.js';
 import { DEFAULT_TENANT } from '../helpers/tenant.js';
+import { createConsentManager } from '../manager/manager.js';
 import type { E164 } from '../phone.js';
 import { createMemoryStore } from '../store/memory.js';
 import { createFixedClock } from './clock.js';

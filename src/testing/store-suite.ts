@@ -1,4 +1,4 @@
-import { createConsentManager } from '../consent/manager.js';
+import { createConsentManager } from '../manager/manager.js';
 import type { ConsentStore } from '../store/contract.js';
 import { createFixedClock } from './clock.js';
 import { auditTests } from './store-suite/audit.js';

@@ -3,9 +3,9 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
-import type { HistoryMessage } from '../consent/backfill.js';
 import { ValidationError } from '../errors.js';
 import { omitUndefined } from '../helpers/omit-undefined.js';
+import type { HistoryMessage } from '../ledger/backfill.js';
 
 /** A Bulk Export file: its path, or its bytes as a stream (gzip-compressed or plain). */
 export type BulkExportInput = string | NodeJS.ReadableStream | AsyncIterable<Uint8Array>;

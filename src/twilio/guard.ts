@@ -1,7 +1,7 @@
-import type { ConsentManager } from '../consent/manager.js';
 import { ValidationError } from '../errors.js';
 import { recordProviderRefusal } from '../guard-send.js';
 import { omitUndefined } from '../helpers/omit-undefined.js';
+import type { ConsentManager } from '../manager/manager.js';
 import { TWILIO_UNSUBSCRIBED_RECIPIENT } from './status-callback.js';
 
 /** The parameters the guard reads from `messages.create`; everything else is passed through. */
@@ -72,7 +72,8 @@ function isPlainText(params: GuardableMessageParams): boolean {
 
 /**
  * Wraps a Twilio client so that nothing can be sent to a number that opted out: `create` normalizes
- * `to`, runs `consent.assertCanSend(to, { body })` before any network call, and when Twilio itself
+ * `to`, checks `consent.assertCanSend(to, { body })` before any network call (through
+ * `consent.sendChecked`, so a confirmation whose send failed is put back), and when Twilio itself
  * refuses the send with error 21610 (the recipient texted STOP to Twilio) records the opt-out
  * (`source: 'delivery_error'`) and rejects with `OptedOutError` whose `cause` is Twilio's error.
  * The one FCC-allowed confirmation after an opt-out passes once, when `body` is exactly that text
@@ -91,7 +92,7 @@ function isPlainText(params: GuardableMessageParams): boolean {
  */
 export function guardTwilioClient<P extends GuardableMessageParams, R>(
   client: TwilioMessagesClient<P, R>,
-  consent: Pick<ConsentManager, 'normalize' | 'assertCanSend' | 'record'>,
+  consent: Pick<ConsentManager, 'normalize' | 'sendChecked' | 'record'>,
   options: GuardTwilioClientOptions = {},
 ): GuardedTwilioClient<P, R> {
   const tenant = omitUndefined({ tenantId: options.tenantId });
@@ -111,12 +112,17 @@ export function guardTwilioClient<P extends GuardableMessageParams, R>(
         const phone = consent.normalize(params.to);
         // Only a plain text may be the confirmation; anything richer is checked as an ordinary send.
         const confirmation = params.body !== undefined && isPlainText(params);
-        await consent.assertCanSend(phone, { ...tenant, ...(confirmation ? { body: params.body } : {}) });
+        const check = { ...tenant, ...(confirmation ? { body: params.body } : {}) };
         const to = channel ? `${channel}:${phone}` : phone;
+        // Only a failure of Twilio itself may be its 21610; the guard's own refusal is not.
+        let attempted = false;
         try {
-          return await client.messages.create({ ...params, to });
+          return await consent.sendChecked(phone, check, () => {
+            attempted = true;
+            return client.messages.create({ ...params, to });
+          });
         } catch (error) {
-          if (!isUnsubscribedRecipient(error)) throw error;
+          if (!attempted || !isUnsubscribedRecipient(error)) throw error;
           throw await recordProviderRefusal(consent, {
             phone,
             tenantId: options.tenantId,

@@ -1,5 +1,5 @@
-import type { HistoryMessage } from '../consent/backfill.js';
 import { omitUndefined } from '../helpers/omit-undefined.js';
+import type { HistoryMessage } from '../ledger/backfill.js';
 
 /** The fields of a Twilio Message resource the history reads (the `twilio` package's `MessageInstance`). */
 export interface TwilioMessageLike {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { deliveryErrorKey, UNSUBSCRIBED_RECIPIENT_ERROR } from '../consent/evidence.js';
-import type { ConsentManager, RecordResult, TenantOption } from '../consent/manager.js';
 import { omitUndefined } from '../helpers/omit-undefined.js';
+import type { ConsentManager, RecordResult, TenantOption } from '../manager/manager.js';
 import { field, integerText, parseParams, sid, type TwilioParamsInput } from './params.js';
 
 /** Twilio's error code for a send to a recipient who texted STOP: "Attempt to send to unsubscribed recipient". */

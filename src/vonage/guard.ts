@@ -1,5 +1,5 @@
-import type { ConsentManager } from '../consent/manager-types.js';
 import { type GuardClientOptions, onlyFields, runGuardedSend } from '../guard-client.js';
+import type { ConsentManager } from '../manager/types.js';
 
 /**
  * The SMS API's answer for a recipient on Vonage's barred list: "Number Barred. The number you are

@@ -1,7 +1,7 @@
 import { deliveryErrorKey } from '../consent/evidence.js';
-import type { RecordResult } from '../consent/manager.js';
 import { ConsentError, InvalidPhoneNumberError, ValidationError } from '../errors.js';
 import { omitUndefined } from '../helpers/omit-undefined.js';
+import type { RecordResult } from '../manager/manager.js';
 import { mediaType, type RawBody, type Refusal } from './body.js';
 import {
   EXCHANGE_ENTRY,

@@ -1,6 +1,6 @@
-import type { ConsentManager } from '../consent/manager-types.js';
 import { OptedOutError } from '../errors.js';
 import { omitUndefined } from '../helpers/omit-undefined.js';
+import type { ConsentManager } from '../manager/types.js';
 
 /**
  * Uses up the pending opt-out confirmation through the send guard, for an answer that carries it

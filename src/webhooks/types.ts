@@ -1,5 +1,5 @@
 import type { InboundMessage } from '../consent/inputs.js';
-import type { ConsentManager, InboundResult, RecordResult } from '../consent/manager.js';
+import type { ConsentManager, InboundResult, RecordResult } from '../manager/manager.js';
 
 /** The providers with a webhook handler. */
 export type WebhookProvider = 'twilio' | 'telnyx' | 'plivo' | 'vonage' | 'bandwidth';

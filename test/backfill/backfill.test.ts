@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import {
-  type BackfillProgress,
   createConsentManager,
   createMemoryStore,
   type HistoryMessage,
@@ -8,6 +7,7 @@ import {
 } from 'sms-consent';
 import { createFixedClock } from 'sms-consent/testing';
 import { describe, expect, test } from 'vitest';
+import type { BackfillProgress } from '../../src/ledger/backfill.js';
 
 const FIRM = '+18005550100';
 const LEAD = '+14155552671';

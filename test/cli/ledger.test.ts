@@ -2,7 +2,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type E164, hashEvent } from 'sms-consent';
+import type { E164 } from 'sms-consent';
+import { hashEvent } from 'sms-consent/store';
 import { afterAll, describe, expect, test } from 'vitest';
 import { backendKinds, DATABASE_URL, linesOf, runCli } from './helpers.js';
 

@@ -1,13 +1,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import {
-  type ConsentEvent,
-  type ConsentStore,
-  createConsentManager,
-  createMemoryStore,
-  sealEvent,
-  verifyChain,
-} from 'sms-consent';
+import { type ConsentEvent, type ConsentStore, createConsentManager, createMemoryStore } from 'sms-consent';
+import { sealEvent, verifyChain } from 'sms-consent/store';
 import { createFixedClock } from 'sms-consent/testing';
 import { describe, expect, test, vi } from 'vitest';
 import { createMerkleBuilder, leafHash, merkleRoot, type NumberHead } from '../../src/consent/merkle.js';

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
-import { CONSENT_SOURCES, type ConsentSource, foldConsent, liftsOptOut } from 'sms-consent';
+import type { ConsentSource } from 'sms-consent';
 import { describe, expect, test } from 'vitest';
+import { foldConsent, liftsOptOut } from '../../src/consent/rules.js';
+import { CONSENT_SOURCES } from '../../src/consent/types.js';
 import { shuffled } from '../helpers/shuffle.js';
 
 const SOURCES = [...CONSENT_SOURCES];

@@ -1,5 +1,6 @@
-import { ConsentError, createRateLimiter, type E164, InvalidPhoneNumberError } from 'sms-consent';
+import { ConsentError, type E164, InvalidPhoneNumberError } from 'sms-consent';
 import { activeCampaignPhoneQueries, createActiveCampaignCrm } from 'sms-consent/activecampaign';
+import { createRateLimiter } from 'sms-consent/crm';
 import { describe, expect, test } from 'vitest';
 import { setup } from './helpers.js';
 

@@ -29,8 +29,9 @@ function runOnPostgres(client: () => PostgresClient, schemas: string[]): void {
     const clock = createFixedClock('2026-03-02T14:00:00Z');
     const crm = createFakeCrm({ now: () => clock.now().getTime() });
     const ids = ['+14155552671', '(415) 555-2671'].map((phone) => crm.addContact({ phone }));
+    const sqlStore = await store();
     const consent = createConsentManager({
-      store: await store(),
+      store: sqlStore,
       crm,
       clock,
       defaultCountry: 'US',
@@ -46,7 +47,7 @@ function runOnPostgres(client: () => PostgresClient, schemas: string[]): void {
     clock.advance(60 * MINUTE);
     expect(await consent.sync()).toMatchObject({ synced: 1, contactsWritten: 2 });
     for (const id of ids) expect(crm.contact(id)?.smsConsent).toBe('opted_out');
-    expect(await consent.store.listJobs({ state: 'pending', limit: 10 })).toEqual([]);
+    expect(await sqlStore.listJobs({ state: 'pending', limit: 10 })).toEqual([]);
   });
 
   test('backfill ends in the same state as on the memory store, and again is all duplicates', async () => {

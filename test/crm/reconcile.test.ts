@@ -1,4 +1,5 @@
-import { type CrmAdapter, type CrmCorrection, createConsentManager } from 'sms-consent';
+import { type CrmAdapter, createConsentManager } from 'sms-consent';
+import type { CrmCorrection } from 'sms-consent/crm';
 import { describe, expect, test } from 'vitest';
 import { LEAD, MINUTE, setup } from './helpers.js';
 
@@ -70,7 +71,7 @@ describe('reconcile', () => {
   });
 
   test('an adapter that cannot list is reconciled from the ledger side, number by number', async () => {
-    const { crm, consent, text } = setup();
+    const { crm, store, clock, text } = setup();
     const lead = crm.addContact({ phone: '415.555.2671', smsConsent: 'opted_in' });
     await text(LEAD, 'STOP');
     const noList: CrmAdapter = {
@@ -82,9 +83,9 @@ describe('reconcile', () => {
       getSmsConsent: (contact) => crm.getSmsConsent(contact),
     };
     const ledgerSide = createConsentManager({
-      store: consent.store,
+      store,
       crm: noList,
-      clock: consent.clock,
+      clock,
       defaultCountry: 'US',
     });
     const result = await ledgerSide.reconcile();

@@ -1,10 +1,5 @@
-import {
-  ConsentError,
-  CRM_SYNC_JOB,
-  CrmRequestError,
-  createConsentManager,
-  createMemoryStore,
-} from 'sms-consent';
+import { ConsentError, CrmRequestError, createConsentManager, createMemoryStore } from 'sms-consent';
+import { CRM_SYNC_JOB } from 'sms-consent/crm';
 import { createFakeCrm } from 'sms-consent/testing';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { retryDelayMs } from '../../src/crm/sync.js';

@@ -1,4 +1,5 @@
-import { CRM_SYNC_JOB, createConsentManager, createMemoryStore } from 'sms-consent';
+import { createConsentManager, createMemoryStore } from 'sms-consent';
+import { CRM_SYNC_JOB } from 'sms-consent/crm';
 import { createFakeCrm } from 'sms-consent/testing';
 import { describe, expect, test } from 'vitest';
 import { LEAD } from './helpers.js';

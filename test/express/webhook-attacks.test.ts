@@ -1,12 +1,7 @@
 import { connect } from 'node:net';
-import {
-  ConsentError,
-  type ConsentManager,
-  createConsentManager,
-  createMemoryStore,
-  type MemoryConsentStore,
-} from 'sms-consent';
+import { ConsentError, type ConsentManager, createConsentManager, createMemoryStore } from 'sms-consent';
 import { createTwilioWebhook, type TwilioWebhookOptions } from 'sms-consent/express';
+import type { MemoryConsentStore } from 'sms-consent/store';
 import twilio from 'twilio';
 import { afterEach, describe, expect, it } from 'vitest';
 import { inboundParams, twilioSid } from '../twilio/fixtures.js';

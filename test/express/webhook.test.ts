@@ -5,9 +5,9 @@ import {
   type ConsentManagerOptions,
   createConsentManager,
   createMemoryStore,
-  type MemoryConsentStore,
 } from 'sms-consent';
 import { createTwilioWebhook, type TwilioWebhookOptions } from 'sms-consent/express';
+import type { MemoryConsentStore } from 'sms-consent/store';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ACCOUNT_SID, inboundParams, OUR_NUMBER, twilioSid } from '../twilio/fixtures.js';
 import { AUTH_TOKEN, postSigned, postSignedJson, type RunningApp, startApp } from './harness.js';

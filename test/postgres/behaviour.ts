@@ -2,11 +2,8 @@ import {
   ConsentError,
   type ConsentEvent,
   createConsentManager,
-  createIdGenerator,
   createMemoryStore,
   type E164,
-  type PhoneTransaction,
-  sealEvent,
 } from 'sms-consent';
 import {
   createPostgresStore,
@@ -15,10 +12,11 @@ import {
   type PostgresConsentStore,
   postgresMigrations,
 } from 'sms-consent/postgres';
+import { createIdGenerator, type PhoneTransaction, sealEvent } from 'sms-consent/store';
 import { createFixedClock } from 'sms-consent/testing';
 import { expect, test } from 'vitest';
 import { foldConsent } from '../../src/consent/rules.js';
-import { verifyTenantLedger } from '../../src/consent/verify.js';
+import { verifyTenantLedger } from '../../src/ledger/verify.js';
 import { createInspector, type RawQuery, randomSchema } from './helpers.js';
 
 /** How the shared PostgreSQL tests reach one backend. */

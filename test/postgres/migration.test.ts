@@ -1,6 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
-import { type ConsentEvent, createConsentManager, type E164, hashEvent } from 'sms-consent';
+import { type ConsentEvent, createConsentManager, type E164 } from 'sms-consent';
 import { createPostgresStore, postgresMigrations } from 'sms-consent/postgres';
+import { hashEvent } from 'sms-consent/store';
 import { createFixedClock } from 'sms-consent/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createTamperer, pgliteRaw, randomSchema } from './helpers.js';

@@ -1,9 +1,10 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
-import { createConsentManager, type E164, foldConsent, type InboundMessage } from 'sms-consent';
+import { createConsentManager, type E164, type InboundMessage } from 'sms-consent';
 import { createPostgresStore } from 'sms-consent/postgres';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { foldConsent } from '../../src/consent/rules.js';
 import type { WorkerJob, WorkerReport } from './fixtures/inbound-worker.js';
 import { createServerPool, DATABASE_URL, NEEDS_SERVER, randomSchema } from './helpers.js';
 

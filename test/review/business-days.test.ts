@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { federalHolidays, isBusinessDay, revocationDueBy } from 'sms-consent';
 import { describe, expect, test } from 'vitest';
+import { federalHolidays, isBusinessDay, revocationDueBy } from '../../src/review/business-days.js';
 
 describe('US federal holidays (5 U.S.C. 6103, observed per OPM)', () => {
   test('2026 matches the OPM calendar', () => {

@@ -1,4 +1,5 @@
-import type { ConsentEvent, E164, MemoryConsentStore, MemoryTenantData } from 'sms-consent';
+import type { ConsentEvent, E164 } from 'sms-consent';
+import type { MemoryConsentStore, MemoryTenantData } from 'sms-consent/store';
 import type { StoreInspector, StoreTamperer } from 'sms-consent/testing';
 
 function tenantOf(store: MemoryConsentStore, tenantId: string): MemoryTenantData {

@@ -115,6 +115,21 @@ describe('guardTwilioClient', () => {
     expect(sent.map((params) => params.body)).toEqual([reply]);
   });
 
+  it('puts the confirmation back when Twilio fails, so the retry sends it, once', async () => {
+    const { client, sent, failWith } = fakeTwilioClient();
+    const guarded = guardTwilioClient(client, consent);
+    const { reply } = await consent.handleInbound({ from: LEAD, body: 'Stop.', messageId: twilioSid('SM') });
+    failWith(Object.assign(new Error('Service unavailable'), { status: 503, code: 20503 }));
+    await expect(guarded.messages.create({ to: LEAD, body: reply as string })).rejects.toThrow(
+      'Service unavailable',
+    );
+    await guarded.messages.create({ to: LEAD, body: reply as string });
+    await expect(guarded.messages.create({ to: LEAD, body: reply as string })).rejects.toBeInstanceOf(
+      OptedOutError,
+    );
+    expect(sent.map((params) => params.body)).toEqual([reply]);
+  });
+
   it.each([
     ['a mediaUrl', { mediaUrl: ['https://evil.example/ad.jpg'] }],
     ['a contentSid', { contentSid: 'HX0123456789abcdef0123456789abcdef' }],

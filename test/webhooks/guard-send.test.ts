@@ -54,6 +54,23 @@ describe('guardSend', () => {
     expect(sent).toEqual([{ to: LEAD, body: reply }]);
   });
 
+  it('puts the confirmation back when send fails, so the retry sends it, once', async () => {
+    const { consent } = freshConsent();
+    const reply = await optOutWithConfirmation(consent);
+    const sent: Sent[] = [];
+    let down = true;
+    const send = guardSend(consent, async (message: Sent) => {
+      if (down) throw new Error('provider unreachable');
+      sent.push(message);
+      return 'ok';
+    });
+    await expect(send({ to: LEAD, body: reply })).rejects.toThrow('provider unreachable');
+    down = false;
+    await send({ to: LEAD, body: reply });
+    await expect(send({ to: LEAD, body: reply })).rejects.toBeInstanceOf(OptedOutError);
+    expect(sent).toEqual([{ to: LEAD, body: reply }]);
+  });
+
   it('records the opt-out a provider reports and rejects with OptedOutError', async () => {
     const { consent } = freshConsent();
     const providerError = Object.assign(new Error('Blocked due to STOP message'), { code: '40300' });

@@ -5,8 +5,8 @@ import {
   type ConsentManagerOptions,
   createConsentManager,
   createMemoryStore,
-  type MemoryConsentStore,
 } from 'sms-consent';
+import type { MemoryConsentStore } from 'sms-consent/store';
 import twilio from 'twilio';
 
 export const AUTH_TOKEN = 'test-auth-token-0123456789abcdef';

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { AuditProblem, AuditResult } from '../../consent/audit.js';
-import { parseCheckpoint } from '../../consent/audit-trail.js';
 import type { Checkpoint } from '../../consent/checkpoint.js';
 import { ConsentError } from '../../errors.js';
+import { parseCheckpoint } from '../../ledger/audit-trail.js';
 import { validate } from '../args.js';
 import { readCliAuditKey } from '../audit-key.js';
 import type { Command } from '../command.js';

@@ -1,4 +1,4 @@
-import { verifyTenantLedger } from '../../consent/verify.js';
+import { verifyTenantLedger } from '../../ledger/verify.js';
 import type { E164 } from '../../phone.js';
 import { expectFoldMatches, OTHER as OTHER_NUMBER, PHONE } from './fixtures.js';
 import type { GroupKit } from './types.js';

@@ -27,4 +27,22 @@ export function confirmationTests({ define, expect }: GroupKit): void {
       await store.consumeConfirmation('default', PHONE, inbound.reply ?? '', clock.now().toISOString()),
     ).toBe(false);
   });
+
+  define('a confirmation whose send failed is pending again, once', async ({ store, consent, clock }) => {
+    const inbound = await consent.handleInbound({
+      from: PHONE,
+      body: 'please stop texting me',
+      messageId: 'SM-r',
+    });
+    const text = inbound.reply as string;
+    const unreachable = () => Promise.reject(new Error('provider unreachable'));
+    await expect(consent.sendChecked(PHONE, { body: text }, unreachable)).rejects.toThrow(
+      'provider unreachable',
+    );
+    const now = clock.now().toISOString();
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => store.consumeConfirmation('default', PHONE, text, now)),
+    );
+    expect(results.filter(Boolean)).toHaveLength(1);
+  });
 }

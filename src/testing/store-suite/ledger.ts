@@ -1,7 +1,7 @@
 import { sealEvent } from '../../consent/audit.js';
 import { createIdGenerator } from '../../consent/ids.js';
 import type { ConsentEvent } from '../../consent/types.js';
-import { verifyTenantLedger } from '../../consent/verify.js';
+import { verifyTenantLedger } from '../../ledger/verify.js';
 import { allMethodNames, draftEvent, OTHER, PHONE, range, writeOptOut } from './fixtures.js';
 import type { GroupKit } from './types.js';
 

@@ -1,6 +1,6 @@
-import type { createConsentManager } from '../../consent/manager.js';
 import type { NumberHead } from '../../consent/merkle.js';
 import type { ConsentEvent, ConsentStatusValue } from '../../consent/types.js';
+import type { createConsentManager } from '../../manager/manager.js';
 import type { E164 } from '../../phone.js';
 import type { ConsentStore, NumberState, OutboxJob } from '../../store/contract.js';
 import type { FixedClock } from '../clock.js';

@@ -1,10 +1,10 @@
+import { type AuditFinding, type AuditProblem, startChainWalk } from '../consent/audit.js';
+import { macMatches, type ResolvedAuditKey } from '../consent/audit-key.js';
+import type { NumberHead } from '../consent/merkle.js';
+import { type FoldableEvent, foldConsent } from '../consent/rules.js';
+import type { ConsentEvent } from '../consent/types.js';
 import { omitUndefined } from '../helpers/omit-undefined.js';
 import type { NumberState } from '../store/contract.js';
-import { type AuditFinding, type AuditProblem, startChainWalk } from './audit.js';
-import { macMatches, type ResolvedAuditKey } from './audit-key.js';
-import type { NumberHead } from './merkle.js';
-import { type FoldableEvent, foldConsent } from './rules.js';
-import type { ConsentEvent } from './types.js';
 
 /** What one number's audit looks at: its chain, its status row, its head at the checkpoint. */
 export interface NumberEvidence {

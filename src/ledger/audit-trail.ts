@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { createBackgroundLoop } from '../crm/loop.js';
+import type { AuditResult } from '../consent/audit.js';
+import { type AuditKey, type ResolvedAuditKey, resolveAuditKey } from '../consent/audit-key.js';
+import type { Checkpoint } from '../consent/checkpoint.js';
 import { ValidationError } from '../errors.js';
+import { createBackgroundLoop } from '../helpers/background-loop.js';
 import { parseOrThrow } from '../helpers/validation.js';
-import type { ConsentStore } from '../store/contract.js';
-import type { AuditResult } from './audit.js';
-import { type AuditKey, type ResolvedAuditKey, resolveAuditKey } from './audit-key.js';
-import { type Checkpoint, takeCheckpoint } from './checkpoint.js';
-import type { Clock, IdGenerator } from './ids.js';
+import { takeCheckpoint } from './checkpoints.js';
+import type { ConsentContext } from './context.js';
 import { verifyTenantLedger } from './verify.js';
 
 /** Options of `consent.verifyAuditTrail`. */
@@ -87,10 +87,10 @@ export function parseCheckpoint(input: unknown): Checkpoint {
 
 /** The audit operations on one store, with the manager's key. */
 export function createAuditTrail(
-  parts: { readonly store: ConsentStore; readonly clock: Clock; readonly ids: IdGenerator },
-  tenantOf: (options?: { readonly tenantId?: string }) => string,
+  parts: Pick<ConsentContext, 'store' | 'clock' | 'ids' | 'tenantOf'>,
   key: ResolvedAuditKey | undefined,
 ): AuditTrail {
+  const { tenantOf } = parts;
   return {
     // async: a bad tenant id rejects like every other method instead of throwing synchronously.
     checkpoint: async (options) => takeCheckpoint(parts, tenantOf(options), key),

@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Classification } from '../classify/index.js';
-import { type ApplyOutcome, type EventDraft, storableEvidence } from '../consent/apply.js';
 import { compactEvidence } from '../consent/evidence.js';
-import type { Clock, IdGenerator } from '../consent/ids.js';
 import type { TimeInput } from '../consent/inputs.js';
 import type { ConsentEvent, ConsentStatus } from '../consent/types.js';
 import { ConsentError, ValidationError } from '../errors.js';
@@ -11,10 +9,10 @@ import { omitUndefined } from '../helpers/omit-undefined.js';
 import { timeOf } from '../helpers/time.js';
 import { parseOrThrow } from '../helpers/validation.js';
 import type { E164 } from '../phone.js';
-import type { ConsentStore } from '../store/contract.js';
-import { assertTenantId } from '../store/tenant-id.js';
-import { revocationDueBy } from './business-days.js';
-import type { Review, ReviewClassification, ReviewDecision, ReviewPage } from './types.js';
+import { revocationDueBy } from '../review/business-days.js';
+import type { Review, ReviewClassification, ReviewDecision, ReviewPage } from '../review/types.js';
+import type { ConsentContext } from './context.js';
+import { storableEvidence } from './write.js';
 
 /** Options of `consent.reviews()`. */
 export interface ReviewsOptions {
@@ -63,15 +61,6 @@ export interface ReviewMessage {
   readonly receivedAt: string;
 }
 
-/** What the review queue needs from the manager. */
-export interface ReviewParts {
-  readonly store: ConsentStore;
-  readonly clock: Clock;
-  readonly ids: IdGenerator;
-  readonly apply: (draft: EventDraft) => Promise<ApplyOutcome>;
-  readonly defaultTenant: string;
-}
-
 /** The review queue of a manager. */
 export interface ReviewQueue {
   /** Queues a message (idempotent by message id, else by its content); returns the stored review. */
@@ -103,7 +92,9 @@ const reviewsSchema = z.object({
  * the FCC deadline (`dueBy`, ten business days after it arrived) until an admin decides it. An
  * `opt_out` decision records an admin opt-out citing the message, effective when it arrived.
  */
-export function createReviewQueue(parts: ReviewParts): ReviewQueue {
+export function createReviewQueue(
+  parts: Pick<ConsentContext, 'store' | 'clock' | 'ids' | 'tenantOf' | 'write'>,
+): ReviewQueue {
   const { store } = parts;
   return {
     async queue(message, classification) {
@@ -136,84 +127,93 @@ export function createReviewQueue(parts: ReviewParts): ReviewQueue {
     async reviews(options = {}) {
       const parsed = parseOrThrow(reviewsSchema, options, { heading: 'Invalid reviews input' });
       const dueBefore = parsed.dueBefore === undefined ? undefined : instant(parsed.dueBefore);
-      const tenantId = parsed.tenantId ?? parts.defaultTenant;
-      assertTenantId(tenantId);
+      const tenantId = parts.tenantOf(parsed);
       return store.listReviews(
         tenantId,
         omitUndefined({ limit: parsed.limit ?? 100, state: parsed.state, dueBefore, after: parsed.after }),
       );
     },
 
-    async resolveReview(reviewId, input) {
-      const parsed = parseOrThrow(resolveSchema, input, { heading: 'Invalid resolveReview input' });
-      const tenantId = parsed.tenantId ?? parts.defaultTenant;
-      assertTenantId(tenantId);
-      const review = await store.getReview(tenantId, reviewId);
-      if (!review) {
-        throw new ValidationError(`No review ${JSON.stringify(reviewId)} in tenant ${tenantId}`, [
-          { path: 'reviewId', message: 'not found' },
-        ]);
-      }
-      if (review.resolution?.decision === parsed.decision) return { review, changed: false };
-      if (review.resolution?.decision === 'opt_out') {
-        throw new ValidationError(
-          `Review ${reviewId} was resolved as an opt-out by ${review.resolution.actor}: the opt-out stands (only a text from the person lifts it)`,
-          [{ path: 'decision', message: 'already resolved as opt_out' }],
-        );
-      }
-      const resolvedAt = parts.clock.now().toISOString();
-      if (parsed.decision === 'not_opt_out') {
-        const stored = await store.resolveReview(
-          tenantId,
-          reviewId,
-          omitUndefined({ decision: 'not_opt_out', actor: parsed.actor, resolvedAt, note: parsed.note }),
-        );
-        return settled(stored, 'not_opt_out');
-      }
-      // The opt-out is written first, keyed by the review: if the resolution below fails, resolving
-      // again finds it as a duplicate and finishes, so the queue never says opt-out without one.
-      const outcome = await parts.apply({
-        tenantId,
-        phone: review.phone,
-        action: 'opt_out',
-        source: 'admin',
-        occurredAt: review.receivedAt,
-        evidence: compactEvidence({
-          actor: parsed.actor,
-          note: parsed.note,
-          reviewId: review.id,
-          messageId: review.messageId,
-          body: review.body,
-          from: review.from,
-          to: review.to,
-        }),
-        idempotencyKey: `review:${review.id}`,
-      });
-      const stored = await store.resolveReview(
-        tenantId,
-        reviewId,
-        omitUndefined({
-          decision: 'opt_out',
-          actor: parsed.actor,
-          resolvedAt,
-          eventId: outcome.event.id,
-          note: parsed.note,
-        }),
-      );
-      return { ...settled(stored, 'opt_out'), event: outcome.event, status: outcome.status };
-    },
+    resolveReview: (reviewId, input) => resolveOne(parts, reviewId, input),
   };
+}
 
-  function settled(stored: Review | null, decision: ReviewDecision): ResolveReviewResult {
-    if (!stored) throw new ConsentError('STORE_FAILURE', 'The review disappeared while it was resolved');
-    if (stored.resolution?.decision !== decision) {
-      throw new ValidationError(
-        `Review ${stored.id} was resolved as ${stored.resolution?.decision} by ${stored.resolution?.actor} meanwhile`,
-        [{ path: 'decision', message: 'resolved concurrently' }],
-      );
-    }
-    return { review: stored, changed: true };
+/**
+ * Decides one review: `not_opt_out` dismisses it; `opt_out` records an admin opt-out citing the
+ * message, effective when it arrived. An `opt_out` decision is final.
+ */
+async function resolveOne(
+  parts: Pick<ConsentContext, 'store' | 'clock' | 'tenantOf' | 'write'>,
+  reviewId: string,
+  input: ResolveReviewInput,
+): Promise<ResolveReviewResult> {
+  const { store } = parts;
+  const parsed = parseOrThrow(resolveSchema, input, { heading: 'Invalid resolveReview input' });
+  const tenantId = parts.tenantOf(parsed);
+  const review = await store.getReview(tenantId, reviewId);
+  if (!review) {
+    throw new ValidationError(`No review ${JSON.stringify(reviewId)} in tenant ${tenantId}`, [
+      { path: 'reviewId', message: 'not found' },
+    ]);
   }
+  if (review.resolution?.decision === parsed.decision) return { review, changed: false };
+  if (review.resolution?.decision === 'opt_out') {
+    throw new ValidationError(
+      `Review ${reviewId} was resolved as an opt-out by ${review.resolution.actor}: the opt-out stands (only a text from the person lifts it)`,
+      [{ path: 'decision', message: 'already resolved as opt_out' }],
+    );
+  }
+  const resolvedAt = parts.clock.now().toISOString();
+  if (parsed.decision === 'not_opt_out') {
+    const stored = await store.resolveReview(
+      tenantId,
+      reviewId,
+      omitUndefined({ decision: 'not_opt_out', actor: parsed.actor, resolvedAt, note: parsed.note }),
+    );
+    return settled(stored, 'not_opt_out');
+  }
+  // The opt-out is written first, keyed by the review: if the resolution below fails, resolving
+  // again finds it as a duplicate and finishes, so the queue never says opt-out without one.
+  const outcome = await parts.write({
+    tenantId,
+    phone: review.phone,
+    action: 'opt_out',
+    source: 'admin',
+    occurredAt: review.receivedAt,
+    evidence: compactEvidence({
+      actor: parsed.actor,
+      note: parsed.note,
+      reviewId: review.id,
+      messageId: review.messageId,
+      body: review.body,
+      from: review.from,
+      to: review.to,
+    }),
+    idempotencyKey: `review:${review.id}`,
+  });
+  const stored = await store.resolveReview(
+    tenantId,
+    reviewId,
+    omitUndefined({
+      decision: 'opt_out',
+      actor: parsed.actor,
+      resolvedAt,
+      eventId: outcome.event.id,
+      note: parsed.note,
+    }),
+  );
+  return { ...settled(stored, 'opt_out'), event: outcome.event, status: outcome.status };
+}
+
+function settled(stored: Review | null, decision: ReviewDecision): ResolveReviewResult {
+  if (!stored) throw new ConsentError('STORE_FAILURE', 'The review disappeared while it was resolved');
+  if (stored.resolution?.decision !== decision) {
+    throw new ValidationError(
+      `Review ${stored.id} was resolved as ${stored.resolution?.decision} by ${stored.resolution?.actor} meanwhile`,
+      [{ path: 'decision', message: 'resolved concurrently' }],
+    );
+  }
+  return { review: stored, changed: true };
 }
 
 /** The idempotency key of a review: the message id, or a digest of the message when it has none. */

@@ -1,14 +1,17 @@
-import { InvalidPhoneNumberError } from '../errors.js';
-import { omitUndefined } from '../helpers/omit-undefined.js';
-import { type E164, isE164, type NormalizeOptions, normalizePhone } from '../phone.js';
-import type { ConsentStore } from '../store/contract.js';
+import { explainStatus } from '../consent/explain.js';
 import {
   type CsvFormulas,
   type ExportFormat,
   exportRows,
   type OptOutRecord,
   toOptOutRecord,
-} from './export.js';
+} from '../consent/export.js';
+import { compareEvents } from '../consent/rules.js';
+import type { ConsentEvent, ConsentStatus } from '../consent/types.js';
+import { InvalidPhoneNumberError } from '../errors.js';
+import { omitUndefined } from '../helpers/omit-undefined.js';
+import { type E164, isE164, type NormalizeOptions, normalizePhone } from '../phone.js';
+import type { ConsentStore } from '../store/contract.js';
 
 /** The outcome of `partitionRecipients`. */
 export interface RecipientPartition {
@@ -71,4 +74,24 @@ export function exportOptOutLines(
     } while (after !== undefined);
   }
   return exportRows(records(), format, formulas);
+}
+
+/** The status of one number as the manager reports it: `unknown` without events, no send-guard state. */
+export async function statusOf(store: ConsentStore, tenantId: string, phone: E164): Promise<ConsentStatus> {
+  const stored = await store.getStatus(tenantId, phone);
+  if (!stored) return { tenantId, phone, status: 'unknown' };
+  const { confirmation: _confirmation, ...status } = stored;
+  return status;
+}
+
+/** The ledger of one number, oldest first (the order the rules fold it in). */
+export async function historyOf(store: ConsentStore, tenantId: string, phone: E164): Promise<ConsentEvent[]> {
+  const events = await store.getEvents(tenantId, phone);
+  return events.sort(compareEvents);
+}
+
+/** One sentence on why a number has its status: since when, by what. */
+export async function explainNumber(store: ConsentStore, tenantId: string, phone: E164): Promise<string> {
+  const status = await statusOf(store, tenantId, phone);
+  return explainStatus(status, await store.getEvents(tenantId, phone));
 }

@@ -1,12 +1,13 @@
+import { type AuditFinding, type AuditResult, type ChainHead, startChainWalk } from '../consent/audit.js';
+import type { ResolvedAuditKey } from '../consent/audit-key.js';
+import { type Checkpoint, checkpointPayload } from '../consent/checkpoint.js';
+import type { NumberHead } from '../consent/merkle.js';
+import { readAhead } from '../consent/read-ahead.js';
+import type { FoldableEvent } from '../consent/rules.js';
+import type { ConsentEvent } from '../consent/types.js';
 import { omitUndefined } from '../helpers/omit-undefined.js';
 import type { ConsentStore, NumberState } from '../store/contract.js';
-import { type AuditFinding, type AuditResult, type ChainHead, startChainWalk } from './audit.js';
-import type { ResolvedAuditKey } from './audit-key.js';
-import { type Checkpoint, checkpointPayload, snapshotHeads, snapshotRoot } from './checkpoint.js';
-import type { NumberHead } from './merkle.js';
-import { readAhead } from './read-ahead.js';
-import type { FoldableEvent } from './rules.js';
-import type { ConsentEvent } from './types.js';
+import { snapshotHeads, snapshotRoot } from './checkpoints.js';
 import { auditNumber, type NumberEvidence } from './verify-number.js';
 
 /** Options of {@link verifyTenantLedger}. */

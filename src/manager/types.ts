@@ -1,27 +1,19 @@
 import type { Classification, ClassifyOptions } from '../classify/index.js';
+import type { AuditKey } from '../consent/audit-key.js';
+import type { CsvFormulas, ExportFormat } from '../consent/export.js';
+import type { Clock, IdGenerator } from '../consent/ids.js';
+import type { InboundMessage, RecordInput } from '../consent/inputs.js';
+import type { ConsentEvent, ConsentStatus, ConsentStatusValue, NotAppliedReason } from '../consent/types.js';
+import type { CrmManagerOptions } from '../crm/options.js';
+import type { AuditTrail } from '../ledger/audit-trail.js';
+import type { ReplyTexts, SendCheck } from '../ledger/confirmation.js';
+import type { RecipientPartition } from '../ledger/queries.js';
+import type { ResolveReviewInput, ResolveReviewResult, ReviewsOptions } from '../ledger/reviews.js';
+import type { JobsFor } from '../ledger/write.js';
 import type { CountryCode, E164 } from '../phone.js';
-import type { ResolveReviewInput, ResolveReviewResult, ReviewsOptions } from '../review/queue.js';
 import type { Review, ReviewPage } from '../review/types.js';
 import type { ConsentStore } from '../store/contract.js';
-import type { ApplyOutcome, EventDraft } from './apply.js';
-import type { AuditKey } from './audit-key.js';
-import type { AuditTrail } from './audit-trail.js';
-import type { CsvFormulas, ExportFormat } from './export.js';
-import type { Clock, IdGenerator } from './ids.js';
-import type { InboundMessage, RecordInput } from './inputs.js';
-import type { ConsentIntegrations, IntegrationOptions } from './integrations.js';
-import type { RecipientPartition } from './queries.js';
-import type { ConsentEvent, ConsentStatus, ConsentStatusValue, NotAppliedReason } from './types.js';
-
-/** Replies the manager hands back for the app to send. `false` turns one off. */
-export interface ReplyTexts {
-  /** Sent once after an opt-out the provider did not confirm itself. No marketing allowed. */
-  readonly optOutConfirmation?: string | false;
-  /** Sent after an opt-in keyword the provider did not confirm itself. */
-  readonly optInConfirmation?: string | false;
-  /** Sent after a help request the provider did not answer itself. */
-  readonly help?: string | false;
-}
+import type { ConsentIntegrations } from './integrations.js';
 
 /** A status change, as `onChange` listeners receive it (after the commit). */
 export interface ConsentChange {
@@ -38,7 +30,7 @@ export interface ConsentChange {
 }
 
 /** Options of `createConsentManager`. */
-export interface ConsentManagerOptions extends IntegrationOptions {
+export interface ConsentManagerOptions extends CrmManagerOptions {
   readonly store: ConsentStore;
   /** Classification policy for inbound texts (default `reasonable`). */
   readonly policy?: ClassifyOptions['policy'];
@@ -56,7 +48,7 @@ export interface ConsentManagerOptions extends IntegrationOptions {
   /** Receives errors of listeners (default: `console.error`). */
   readonly onError?: (error: unknown) => void;
   /** Outbox job kinds to enqueue with every applied change (the CRM sync sets `crm_sync`). */
-  readonly jobsFor?: (event: ConsentEvent, changed: boolean) => readonly string[];
+  readonly jobsFor?: JobsFor;
   /**
    * Keys of the audit trail, from the app's configuration (never stored in the database): with a
    * secret every sealed event carries a MAC and checkpoints are signed; with an Ed25519 key pair the
@@ -95,14 +87,6 @@ export interface RecordResult {
   readonly status: ConsentStatus;
 }
 
-/** Whether a message may go out. */
-export interface SendCheck {
-  readonly allowed: boolean;
-  readonly status: ConsentStatusValue;
-  /** `opted_out` when refused; `opt_out_confirmation` when only the one confirmation is let through. */
-  readonly reason?: 'opted_out' | 'opt_out_confirmation';
-}
-
 /** Options of `canSend` and `assertCanSend`. */
 export interface SendOptions extends TenantOption {
   /** The text about to be sent: lets the one pending opt-out confirmation through. */
@@ -131,12 +115,22 @@ export interface ConsentManager extends ConsentIntegrations, AuditTrail {
   getStatus(phone: string, options?: TenantOption): Promise<ConsentStatus>;
   canSend(phone: string, options?: SendOptions): Promise<SendCheck>;
   assertCanSend(phone: string, options?: SendOptions): Promise<void>;
+  /**
+   * Sends through the send guard: `send` (given the normalized number) runs only when
+   * `assertCanSend(phone, options)` passes; when it fails after the one opt-out confirmation was let
+   * through, that confirmation is put back, so a retry can still send it (within its window, while
+   * the number is still opted out by the same opt-out). `guardSend` and `guardTwilioClient` send this way.
+   *
+   * @example
+   * await consent.sendChecked(lead.phone, { body: result.reply }, (to) => sms.send({ to, body: result.reply }));
+   */
+  sendChecked<T>(phone: string, options: SendOptions, send: (phone: E164) => Promise<T>): Promise<T>;
   partitionRecipients(phones: Iterable<string>, options?: PartitionOptions): Promise<RecipientPartition>;
   history(phone: string, options?: TenantOption): Promise<ConsentEvent[]>;
   explain(phone: string, options?: TenantOption): Promise<string>;
   /**
    * Streams the tenant's opted-out numbers as CSV or JSON lines. CSV fields that would run as a
-   * spreadsheet formula are neutralized unless `formulas: 'raw'` (see {@link CsvFormulas}).
+   * spreadsheet formula are neutralized unless `formulas: 'raw'` (a formula can run when the file is opened).
    */
   exportOptOuts(
     options: TenantOption & {
@@ -166,12 +160,6 @@ export interface ConsentManager extends ConsentIntegrations, AuditTrail {
   onChange(listener: (change: ConsentChange) => void | Promise<void>): () => void;
   /** Normalizes with the manager's default country. */
   normalize(phone: string): E164;
-  readonly store: ConsentStore;
-  readonly clock: Clock;
-  /**
-   * Writes an already validated event, with no checks of its source: for this library's own
-   * integrations (backfill, CRM import). Applications call `record` or `handleInbound`.
-   * @internal
-   */
-  apply(draft: EventDraft): Promise<ApplyOutcome>;
 }
+
+export type { ReplyTexts, SendCheck };

@@ -1,18 +1,18 @@
 import type { Classification } from '../classify/index.js';
-import { forEachLimit } from '../helpers/each-limit.js';
-import { groupByNumber } from '../helpers/group-by-number.js';
-import { timeOf, toIso } from '../helpers/time.js';
-import type { E164 } from '../phone.js';
-import type { ReviewMessage } from '../review/queue.js';
-import type { ApplyOutcome, EventDraft } from './apply.js';
 import {
   compactEvidence,
   deliveryErrorKey,
   inboundEvidence,
   inboundMessageKey,
   UNSUBSCRIBED_RECIPIENT_ERROR,
-} from './evidence.js';
-import type { TimeInput } from './inputs.js';
+} from '../consent/evidence.js';
+import type { TimeInput } from '../consent/inputs.js';
+import { forEachLimit } from '../helpers/each-limit.js';
+import { groupByNumber } from '../helpers/group-by-number.js';
+import { timeOf, toIso } from '../helpers/time.js';
+import type { ConsentContext } from './context.js';
+import type { ReviewMessage, ReviewQueue } from './reviews.js';
+import type { EventDraft, WriteOutcome } from './write.js';
 
 /**
  * One message of an SMS account's history, whatever the provider: what `backfill` replays. The
@@ -99,27 +99,6 @@ export interface BackfillResult {
   readonly invalidRecords: number;
 }
 
-/** What a backfill needs from the manager: the same classifier, normalization and writes as live handling. */
-export interface BackfillContext {
-  readonly classify: (body: string) => Classification;
-  readonly normalize: (raw: string) => E164 | null;
-  readonly apply: (draft: EventDraft) => Promise<ApplyOutcome>;
-  /**
-   * Writes a batch at once: `groups` are each one number's drafts in time order; outcomes come in
-   * the same shape. When present the backfill writes each batch through it (one store transaction
-   * per tenant and batch instead of one per event).
-   */
-  readonly applyMany?: (groups: readonly (readonly EventDraft[])[]) => Promise<ApplyOutcome[][]>;
-  /** Puts a `needsReview` message in the review queue (idempotent by message id). */
-  readonly queueReview: (
-    message: ReviewMessage,
-    classification: Classification,
-  ) => Promise<{ readonly added: boolean }>;
-  readonly defaultTenant: string;
-  /** The manager's clock: what counts as the future. */
-  readonly now: () => Date;
-}
-
 /** A consent event found in the history, waiting for its turn in time order. */
 interface Pending {
   readonly at: number;
@@ -147,13 +126,14 @@ const READ_PROGRESS_EVERY = 50_000;
  * written: a START dated 2099 would otherwise outrank every later STOP.
  */
 export async function runBackfill(
-  context: BackfillContext,
+  context: Pick<ConsentContext, 'classify' | 'tryNormalize' | 'write' | 'writeMany' | 'tenantOf' | 'clock'>,
+  reviewQueue: Pick<ReviewQueue, 'queue'>,
   source: HistorySource,
   options: BackfillOptions = {},
 ): Promise<BackfillResult> {
   const batchSize = Math.max(1, Math.floor(options.batchSize ?? 500));
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 8));
-  const defaultTenant = options.tenantId ?? context.defaultTenant;
+  const defaultTenant = context.tenantOf(options);
   const tally = {
     read: 0,
     inbound: 0,
@@ -170,14 +150,22 @@ export async function runBackfill(
   const intents = { opt_out: 0, opt_in: 0, help: 0, none: 0 };
   const pending: Pending[] = [];
   const reviews: { readonly message: ReviewMessage; readonly classification: Classification }[] = [];
-  const now = context.now();
+  const read: HistoryRead = {
+    context,
+    defaultTenant,
+    now: context.clock.now(),
+    tally,
+    intents,
+    pending,
+    reviews,
+  };
   const progress = async (phase: BackfillProgress['phase'], applied: number) =>
     options.onProgress?.({ phase, read: tally.read, events: pending.length, applied });
 
   for await (const message of source) {
     tally.read++;
     if (tally.read % READ_PROGRESS_EVERY === 0) await progress('read', 0);
-    const found = message.direction === 'inbound' ? readInbound(message) : readOutbound(message);
+    const found = message.direction === 'inbound' ? readInbound(read, message) : readOutbound(read, message);
     if (found) pending.push(found);
   }
   await progress('read', 0);
@@ -188,17 +176,17 @@ export async function runBackfill(
   for (let start = 0; start < pending.length; start += batchSize) {
     options.signal?.throwIfAborted();
     const batch = pending.slice(start, start + batchSize);
-    const count = (outcome: ApplyOutcome): void => {
+    const count = (outcome: WriteOutcome): void => {
       if (outcome.duplicate) tally.duplicates++;
       else tally.recorded++;
       if (outcome.changed) tally.changed++;
     };
     const groups = groupByNumber(batch.map((item) => item.draft));
-    if (context.applyMany) {
-      for (const outcome of (await context.applyMany(groups)).flat()) count(outcome);
+    if (context.writeMany) {
+      for (const outcome of (await context.writeMany(groups)).flat()) count(outcome);
     } else {
       await forEachLimit(groups, concurrency, async (drafts) => {
-        for (const draft of drafts) count(await context.apply(draft));
+        for (const draft of drafts) count(await context.write(draft));
       });
     }
     applied += batch.length;
@@ -207,88 +195,104 @@ export async function runBackfill(
   for (let start = 0; start < reviews.length; start += batchSize) {
     options.signal?.throwIfAborted();
     await forEachLimit(reviews.slice(start, start + batchSize), concurrency, async (item) => {
-      const { added } = await context.queueReview(item.message, item.classification);
+      const { added } = await reviewQueue.queue(item.message, item.classification);
       if (added) tally.reviewsQueued++;
     });
   }
   return { ...tally, intents };
+}
 
-  function readInbound(message: HistoryMessage): Pending | undefined {
-    tally.inbound++;
-    const body = message.body ?? '';
-    const classification = context.classify(body);
-    intents[classification.intent]++;
-    if (classification.needsReview) tally.needsReview++;
-    const wanted = classification.intent === 'opt_out' || classification.intent === 'opt_in';
-    if (!wanted && !classification.needsReview) return undefined;
-    const phone = context.normalize(message.from);
-    if (phone === null) {
-      tally.invalidPhones++;
-      return undefined;
-    }
-    if (!wanted) {
-      const at = timeOf(message.sentAt);
-      if (at === undefined) tally.invalidRecords++;
-      else {
-        const receivedAt = new Date(at).toISOString();
-        const tenantId = message.tenantId ?? defaultTenant;
-        reviews.push({
-          message: {
-            tenantId,
-            phone,
-            messageId: message.id,
-            body,
-            from: message.from,
-            to: message.to,
-            receivedAt,
-          },
-          classification,
-        });
-      }
-      return undefined;
-    }
-    return pendingEvent(message, {
-      tenantId: message.tenantId ?? defaultTenant,
-      phone,
-      action: classification.intent,
-      source: 'sms',
-      evidence: inboundEvidence({ ...message, messageId: message.id, body }, classification),
-      idempotencyKey: inboundMessageKey(message.id),
-    });
+/** What the read phase of a backfill fills in, message by message. */
+interface HistoryRead {
+  readonly context: Pick<ConsentContext, 'classify' | 'tryNormalize'>;
+  readonly defaultTenant: string;
+  /** The manager's clock at the start: what counts as the future. */
+  readonly now: Date;
+  readonly tally: { -readonly [K in Exclude<keyof BackfillResult, 'intents'>]: number };
+  readonly intents: { -readonly [K in keyof BackfillResult['intents']]: number };
+  readonly pending: Pending[];
+  readonly reviews: { readonly message: ReviewMessage; readonly classification: Classification }[];
+}
+
+function readInbound(read: HistoryRead, message: HistoryMessage): Pending | undefined {
+  read.tally.inbound++;
+  const body = message.body ?? '';
+  const classification = read.context.classify(body);
+  read.intents[classification.intent]++;
+  if (classification.needsReview) read.tally.needsReview++;
+  const wanted = classification.intent === 'opt_out' || classification.intent === 'opt_in';
+  if (!wanted && !classification.needsReview) return undefined;
+  const phone = read.context.tryNormalize(message.from);
+  if (phone === null) {
+    read.tally.invalidPhones++;
+    return undefined;
   }
-
-  function readOutbound(message: HistoryMessage): Pending | undefined {
-    tally.outbound++;
-    if (Number(message.errorCode) !== UNSUBSCRIBED_RECIPIENT_ERROR) return undefined;
-    tally.deliveryErrors++;
-    const phone = context.normalize(message.to);
-    if (phone === null) {
-      tally.invalidPhones++;
-      return undefined;
-    }
-    return pendingEvent(message, {
-      tenantId: message.tenantId ?? defaultTenant,
-      phone,
-      action: 'opt_out',
-      source: 'delivery_error',
-      evidence: compactEvidence({
-        errorCode: UNSUBSCRIBED_RECIPIENT_ERROR,
-        messageId: message.id,
-        to: message.to,
-        from: message.from,
-        accountId: message.accountId,
-      }),
-      idempotencyKey: deliveryErrorKey(message.id),
-    });
-  }
-
-  function pendingEvent(message: HistoryMessage, draft: Omit<EventDraft, 'occurredAt'>): Pending | undefined {
+  if (!wanted) {
     const at = timeOf(message.sentAt);
-    if (at === undefined) {
-      tally.invalidRecords++;
-      return undefined;
+    if (at === undefined) read.tally.invalidRecords++;
+    else {
+      const receivedAt = new Date(at).toISOString();
+      const tenantId = message.tenantId ?? read.defaultTenant;
+      read.reviews.push({
+        message: {
+          tenantId,
+          phone,
+          messageId: message.id,
+          body,
+          from: message.from,
+          to: message.to,
+          receivedAt,
+        },
+        classification,
+      });
     }
-    const occurredAt = toIso(message.sentAt, `sentAt of message ${JSON.stringify(message.id)}`, now);
-    return { at, order: pending.length, draft: { ...draft, occurredAt } };
+    return undefined;
   }
+  return pendingEvent(read, message, {
+    tenantId: message.tenantId ?? read.defaultTenant,
+    phone,
+    action: classification.intent,
+    source: 'sms',
+    evidence: inboundEvidence({ ...message, messageId: message.id, body }, classification),
+    idempotencyKey: inboundMessageKey(message.id),
+  });
+}
+
+function readOutbound(read: HistoryRead, message: HistoryMessage): Pending | undefined {
+  read.tally.outbound++;
+  if (Number(message.errorCode) !== UNSUBSCRIBED_RECIPIENT_ERROR) return undefined;
+  read.tally.deliveryErrors++;
+  const phone = read.context.tryNormalize(message.to);
+  if (phone === null) {
+    read.tally.invalidPhones++;
+    return undefined;
+  }
+  return pendingEvent(read, message, {
+    tenantId: message.tenantId ?? read.defaultTenant,
+    phone,
+    action: 'opt_out',
+    source: 'delivery_error',
+    evidence: compactEvidence({
+      errorCode: UNSUBSCRIBED_RECIPIENT_ERROR,
+      messageId: message.id,
+      to: message.to,
+      from: message.from,
+      accountId: message.accountId,
+    }),
+    idempotencyKey: deliveryErrorKey(message.id),
+  });
+}
+
+function pendingEvent(
+  read: HistoryRead,
+  message: HistoryMessage,
+  draft: Omit<EventDraft, 'occurredAt'>,
+): Pending | undefined {
+  const at = timeOf(message.sentAt);
+  if (at === undefined) {
+    read.tally.invalidRecords++;
+    return undefined;
+  }
+  const occurredAt = toIso(message.sentAt, `sentAt of message ${JSON.stringify(message.id)}`, read.now);
+  return { at, order: read.pending.length, draft: { ...draft, occurredAt } };
 }

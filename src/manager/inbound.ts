@@ -1,0 +1,102 @@
+import type { Classification } from '../classify/index.js';
+import { inboundEvidence, inboundMessageKey } from '../consent/evidence.js';
+import { type InboundMessage, parseInboundMessage } from '../consent/inputs.js';
+import type { ConsentSource } from '../consent/types.js';
+import { omitUndefined } from '../helpers/omit-undefined.js';
+import { toIso } from '../helpers/time.js';
+import { helpReply, inboundReply } from '../ledger/confirmation.js';
+import type { ConsentContext } from '../ledger/context.js';
+import { statusOf } from '../ledger/queries.js';
+import type { ReviewQueue } from '../ledger/reviews.js';
+import type { InboundResult } from './types.js';
+
+/**
+ * `handleInbound`: classifies one inbound text, writes the opt-out or opt-in it says (idempotent by
+ * the provider's message id), queues an undecided one for review, and returns the reply to send.
+ */
+export async function handleInbound(
+  context: ConsentContext,
+  reviews: Pick<ReviewQueue, 'queue'>,
+  input: InboundMessage,
+): Promise<InboundResult> {
+  // One schema for every message: the hand-written shape check that used to skip it saved 0.33 µs
+  // of about 7 µs per text (CPU, 1M-text replay), within the bench's noise, and had drifted from it.
+  const message = parseInboundMessage(input);
+  const tenantId = context.tenantOf(message);
+  const phone = context.normalize(message.from);
+  const { classification, source } = classifyInbound(context, message);
+  const { intent, providerBlocks } = classification;
+  const now = context.clock.now();
+  const receivedAt =
+    message.receivedAt === undefined ? now.toISOString() : toIso(message.receivedAt, 'receivedAt', now);
+  if (intent !== 'opt_out' && intent !== 'opt_in') {
+    const review = classification.needsReview
+      ? (await reviews.queue({ ...message, tenantId, phone, receivedAt }, classification)).review
+      : undefined;
+    const result = {
+      ...classification,
+      changed: false,
+      duplicate: false,
+      status: await statusOf(context.store, tenantId, phone),
+    };
+    // Chatter (almost every text) has neither a reply nor a review: return it without building more.
+    if (intent !== 'help' && review === undefined) return result;
+    return {
+      ...result,
+      ...omitUndefined({
+        reply: intent === 'help' ? helpReply(providerBlocks, context.replies) : undefined,
+        review,
+      }),
+    };
+  }
+  const outcome = await context.write(
+    {
+      tenantId,
+      phone,
+      action: intent,
+      source,
+      occurredAt: receivedAt,
+      evidence: inboundEvidence(message, classification),
+      ...omitUndefined({
+        idempotencyKey: message.messageId === undefined ? undefined : inboundMessageKey(message.messageId),
+      }),
+    },
+    { confirm: !providerBlocks },
+  );
+  return {
+    ...classification,
+    changed: outcome.changed,
+    duplicate: outcome.duplicate,
+    status: outcome.status,
+    event: outcome.event,
+    ...omitUndefined({ reply: inboundReply(intent, providerBlocks, outcome, context.replies) }),
+  };
+}
+
+/**
+ * The classification of a text and its source: the provider's own keyword signal (`OptOutType`)
+ * wins over the body, and makes the source `provider` when the body alone says something else.
+ */
+function classifyInbound(
+  context: Pick<ConsentContext, 'classify'>,
+  message: InboundMessage,
+): { classification: Classification; source: ConsentSource } {
+  const classification = context.classify(message.body);
+  const signal = message.optOutType?.trim().toUpperCase();
+  const intent =
+    signal === 'STOP' ? 'opt_out' : signal === 'START' ? 'opt_in' : signal === 'HELP' ? 'help' : undefined;
+  if (intent === undefined) return { classification, source: 'sms' };
+  if (intent === classification.intent) {
+    return { classification: { ...classification, providerBlocks: true }, source: 'sms' };
+  }
+  return {
+    classification: {
+      intent,
+      match: 'exact',
+      keyword: message.body.trim(),
+      providerBlocks: true,
+      rule: 'keyword',
+    },
+    source: 'provider',
+  };
+}
