@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { headerOf, readNodeBody } from '../node/exchange.js';
+import { headerOf, hostOf, readNodeBody } from '../node/exchange.js';
 import { type BodyOutcome, mediaType, refuse } from '../webhooks/body.js';
 import type { WebhookExchange } from '../webhooks/exchange.js';
 
@@ -13,7 +13,7 @@ const FORM = 'application/x-www-form-urlencoded';
 export function expressExchange(req: Request): WebhookExchange<Request> {
   return {
     method: req.method.toUpperCase(),
-    url: `${req.protocol ?? 'http'}://${req.headers.host ?? 'localhost'}${req.originalUrl || req.url}`,
+    url: `${req.protocol ?? 'http'}://${hostOf(req)}${req.originalUrl || req.url}`,
     header: (name) => headerOf(req, name),
     readBody: (limits) => Promise.resolve(parsedForm(req) ?? readNodeBody(req, limits)),
     request: req,

@@ -9,7 +9,18 @@ export { abandoned, CONSUMED_BODY, type NodeRequest, readNodeBody } from './read
 /** The absolute URL of a Node request: the socket's scheme, the `Host` header, the original path. */
 export function requestUrl(req: NodeRequest): string {
   const encrypted = (req.socket as TLSSocket | undefined)?.encrypted === true;
-  return `${encrypted ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}${req.originalUrl ?? req.url ?? '/'}`;
+  return `${encrypted ? 'https' : 'http'}://${hostOf(req)}${req.originalUrl ?? req.url ?? '/'}`;
+}
+
+/**
+ * The `Host` header when it names only a host (and port). Node accepts any text there, and a '/',
+ * '?' or '#' in it would move into the path the signature is checked over (`publicUrl` + path);
+ * such a header reads as `invalid.host`, whose URL no provider signed.
+ */
+export function hostOf(req: { readonly headers: { readonly host?: string | undefined } }): string {
+  const host = req.headers.host;
+  if (host === undefined || host === '') return 'localhost';
+  return /^[^\s/?#\\@]+$/.test(host) ? host : 'invalid.host';
 }
 
 /** The request's headers as Fetch `Headers` (repeated ones kept, HTTP/2 pseudo-headers left out). */

@@ -1,3 +1,4 @@
+import { ConsentError } from '../errors.js';
 import { omitUndefined } from '../helpers/omit-undefined.js';
 import { createWebhookHandler, type ProviderSpec } from '../webhooks/core.js';
 import { parseJsonBody } from '../webhooks/parse.js';
@@ -31,6 +32,17 @@ export interface TelnyxHandlerOptions extends WebhookHandlerOptions {
 export function telnyxHandler(options: TelnyxHandlerOptions): WebhookHandler {
   const publicKey = secretList(options.publicKey, 'publicKey', 'telnyxHandler');
   const clock = options.clock ?? { now: () => new Date() };
+  const { toleranceSeconds } = options;
+  // No age is greater than NaN: a NaN (an unset environment variable) would accept any replay.
+  if (
+    toleranceSeconds !== undefined &&
+    (typeof toleranceSeconds !== 'number' || !Number.isFinite(toleranceSeconds) || toleranceSeconds < 0)
+  ) {
+    throw new ConsentError(
+      'CONFIG',
+      `telnyxHandler: toleranceSeconds must be a number of seconds, got ${typeof toleranceSeconds === 'number' ? toleranceSeconds : JSON.stringify(toleranceSeconds)}`,
+    );
+  }
   const spec: ProviderSpec = {
     provider: 'telnyx',
     methods: ['POST'],

@@ -73,8 +73,8 @@ const SMS_PLAIN_TEXT: ReadonlySet<string> = new Set([
 
 /**
  * Wraps the Messages API client so that nothing reaches a number that opted out: `send` normalizes
- * `to` and runs `consent.assertCanSend` before the request; a Messenger message, addressed to a
- * page-scoped id rather than a number, passes unchecked. Vonage accepts a send to an opted-out
+ * `to` and runs `consent.assertCanSend` before the request, and so for the `to` of every `failover`
+ * message; a Messenger message, addressed to a page-scoped id rather than a number, passes unchecked. Vonage accepts a send to an opted-out
  * number (202) and reports it in a `rejected` status, which `vonageHandler` records with
  * `optedOutErrorCodes`; so by default no error of the send itself is taken for an opt-out.
  *
@@ -91,7 +91,15 @@ export function guardVonageMessages<M extends object, R>(
     send: (sent) => {
       // The SDK's message types are a union of every channel's; the guard reads only these fields.
       const message = sent as GuardableVonageMessage;
-      if (message?.channel === 'messenger') return client.send(sent);
+      // Each failover message is a send of its own, to its own `to`: each is checked like the first.
+      const failover = (sent as { failover?: unknown })?.failover;
+      const fallbacks: unknown[] =
+        failover === undefined ? [] : Array.isArray(failover) ? failover : [failover];
+      const addressed = [message, ...fallbacks].map((entry) =>
+        (entry as GuardableVonageMessage | null)?.channel === 'messenger' ? undefined : entry,
+      );
+      const checked = addressed.filter((entry) => entry !== undefined);
+      if (checked.length === 0) return client.send(sent);
       const type = message?.messageType ?? message?.message_type;
       const plain =
         onlyFields(message, MESSAGES_PLAIN_TEXT) &&
@@ -101,11 +109,21 @@ export function guardVonageMessages<M extends object, R>(
         provider: 'Vonage',
         method: 'messages.send',
         digitsAreInternational: true,
-        recipients: [message?.to],
+        recipients: checked.map((entry) => (entry as GuardableVonageMessage | null)?.to),
         confirmationText: plain ? message.text : undefined,
         from: message.from,
-        // Copied field by field, so a message class (`new SMS(...)`) keeps its own fields.
-        send: ([to]) => client.send({ ...sent, to: to?.slice(1) }),
+        send: (phones) => {
+          const digits = new Map<unknown, string | undefined>(
+            checked.map((entry, index) => [entry, phones[index]?.slice(1)]),
+          );
+          const addressedTo = (entry: unknown) =>
+            digits.has(entry) ? { ...(entry as object), to: digits.get(entry) } : entry;
+          // Copied field by field, so a message class (`new SMS(...)`) keeps its own fields.
+          return client.send({
+            ...(addressedTo(sent) as M),
+            ...(Array.isArray(failover) ? { failover: failover.map(addressedTo) } : {}),
+          });
+        },
         optedOutCode: () => undefined,
       });
     },

@@ -76,6 +76,13 @@ export function vonageHandler(options: VonageHandlerOptions): WebhookHandler {
   }
   const clock = options.clock ?? { now: () => new Date() };
   const maxAgeSeconds = options.maxAgeSeconds ?? 300;
+  // No age is greater than NaN: a NaN (an unset environment variable) would accept any replay.
+  if (typeof maxAgeSeconds !== 'number' || !Number.isFinite(maxAgeSeconds) || maxAgeSeconds < 0) {
+    throw new ConsentError(
+      'CONFIG',
+      `vonageHandler: maxAgeSeconds must be a number of seconds, got ${typeof maxAgeSeconds === 'number' ? maxAgeSeconds : JSON.stringify(maxAgeSeconds)}`,
+    );
+  }
   const sources = new WeakMap<WebhookRequest, Source>();
   const sourceOf = (input: WebhookRequest): Source => {
     let source = sources.get(input);

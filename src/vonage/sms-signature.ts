@@ -93,6 +93,13 @@ function signedString(params: Readonly<Record<string, unknown>>): string {
   let signed = '';
   for (const name of Object.keys(params).sort()) {
     if (name === 'sig') continue;
+    // Names are signed as they are: one with '&' or '=' would let a captured sig be cut into other
+    // parameters (`a=1&b` + `2` signs as `a` + `1`, `b` + `2`). Vonage's names have neither.
+    if (/[&=]/.test(name)) {
+      throw invalid(
+        `The Vonage parameter name ${JSON.stringify(name)} contains & or =; its sig cannot be checked`,
+      );
+    }
     const value = params[name];
     if (typeof value !== 'string') {
       throw invalid(

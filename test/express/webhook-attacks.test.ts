@@ -256,6 +256,27 @@ describe('the public URLs the signature may cover', () => {
     expect(ledgerSize(hook.store)).toBe(2);
   });
 
+  it('refuses a request signed for an app under another path of our host, its prefix smuggled in Host', async () => {
+    const hook = await setup({ publicUrl: ours });
+    // Another app of the account behind the same host, at /crm: Twilio signed its own URL.
+    const params = inboundParams({ Body: 'STOP' });
+    const replay = await rawRequest(hook.inbound, {
+      method: 'POST',
+      headers: {
+        Host: 'sms.example.com/crm',
+        'Content-Type': 'application/x-www-form-urlencoded',
+        'X-Twilio-Signature': twilio.getExpectedTwilioSignature(
+          AUTH_TOKEN,
+          `${ours}/crm/twilio/inbound`,
+          params,
+        ),
+      },
+      body: new URLSearchParams(params).toString(),
+    });
+    expect(replay.status).toBe(403);
+    expect(ledgerSize(hook.store)).toBe(0);
+  });
+
   it('without trustProxy, accepts a request signed for any allowed URL and refuses one for another host', async () => {
     const hook = await setup({ publicUrl: [ours, ourOther] });
     for (const base of [ours, ourOther]) {

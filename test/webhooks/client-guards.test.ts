@@ -235,6 +235,50 @@ describe('guardVonageClient (@vonage/messages and @vonage/sms, fake Vonage API)'
     ]);
   });
 
+  it('checks the recipient of every failover message of a Messages API send, Messenger or not', async () => {
+    const fake = await vonageApi();
+    const { consent } = await optedOutLead();
+    const guarded = guardVonageClient(vonage(fake.origin), consent);
+    const toLead = {
+      to: LEAD.slice(1),
+      from: '18005550100',
+      channel: 'sms',
+      message_type: 'text',
+      text: 'Sale!',
+    };
+    await expect(
+      guarded.messages.send({
+        to: '12125550100',
+        from: 'Acme',
+        channel: 'rcs',
+        message_type: 'text',
+        text: 'Sale!',
+        failover: [toLead],
+      } as never),
+    ).rejects.toBeInstanceOf(OptedOutError);
+    await expect(
+      guarded.messages.send({
+        to: '1234567890123456',
+        from: '9876543210',
+        channel: 'messenger',
+        message_type: 'text',
+        text: 'Sale!',
+        failover: [toLead],
+      } as never),
+    ).rejects.toBeInstanceOf(OptedOutError);
+    expect(fake.received).toHaveLength(0);
+    await guarded.messages.send({
+      to: '+1 212 555 0100',
+      from: 'Acme',
+      channel: 'rcs',
+      message_type: 'text',
+      text: 'See you at 3',
+      failover: [{ ...toLead, to: '+1 212 555 0100' }],
+    } as never);
+    const sent = JSON.parse(fake.received[0]?.body ?? '{}') as { to: string; failover: { to: string }[] };
+    expect([sent.to, sent.failover.map((message) => message.to)]).toEqual(['12125550100', ['12125550100']]);
+  });
+
   it('records SMS API status 7 (number barred) as a delivery-error opt-out', async () => {
     const fake = await vonageApi();
     const { consent } = freshConsent();

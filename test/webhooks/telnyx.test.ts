@@ -76,6 +76,13 @@ describe('telnyxHandler', () => {
     expect(ledgerSize(store)).toBe(0);
   });
 
+  it('refuses a toleranceSeconds that is not a number of seconds, which would accept any stale signature', () => {
+    // Number(process.env.UNSET) is NaN, and no age is greater than NaN.
+    for (const toleranceSeconds of [Number.NaN, -1, Number.POSITIVE_INFINITY, '300' as unknown as number]) {
+      expect(() => setup({ toleranceSeconds }), String(toleranceSeconds)).toThrow(/toleranceSeconds/);
+    }
+  });
+
   it('accepts every public key while rotating', async () => {
     const next = telnyxKeyPair();
     const { consent, handler } = setup({ publicKey: [next.publicKey, keys.publicKey] });
