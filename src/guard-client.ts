@@ -41,15 +41,19 @@ export interface GuardedSend<R> {
   readonly optedOutCode: (error: unknown) => number | undefined;
 }
 
+/** What a client guard needs of the manager. */
+export type GuardConsent = Pick<ConsentManager, 'normalize' | 'assertCanSend' | 'sendChecked' | 'record'>;
+
 /**
  * What every provider client guard does around one SDK call: normalize each recipient,
- * `assertCanSend` before anything leaves (the one pending confirmation passes only as plain text to
- * a single recipient), then record the provider's opted-out refusal through the same path as
+ * check it before anything leaves (a single recipient through `sendChecked`, so the one pending
+ * confirmation passes only as plain text and is put back when the send fails; several recipients
+ * with `assertCanSend`, never as the confirmation), then record the provider's opted-out refusal through the same path as
  * `guardSend` and reject with `OptedOutError`. Anything else the SDK throws passes through.
  * @internal
  */
 export async function runGuardedSend<R>(
-  consent: Pick<ConsentManager, 'normalize' | 'assertCanSend' | 'record'>,
+  consent: GuardConsent,
   options: GuardClientOptions,
   call: GuardedSend<R>,
 ): Promise<R> {
@@ -67,10 +71,21 @@ export async function runGuardedSend<R>(
   const tenant = options.tenantId === undefined ? {} : { tenantId: options.tenantId };
   const confirmation =
     phones.length === 1 && call.confirmationText !== undefined ? { body: call.confirmationText } : {};
-  for (const phone of phones) await consent.assertCanSend(phone, { ...tenant, ...confirmation });
+  // Only a failure of the SDK call itself may be the provider's refusal; the guard's own is not.
+  let attempted = false;
+  const send = () => {
+    attempted = true;
+    return call.send(phones);
+  };
   try {
-    return await call.send(phones);
+    // One recipient goes through `sendChecked`, so a confirmation whose send failed is put back;
+    // a send to several is never the confirmation, so each recipient is only checked.
+    if (phones.length === 1)
+      return await consent.sendChecked(phones[0] as E164, { ...tenant, ...confirmation }, send);
+    for (const phone of phones) await consent.assertCanSend(phone, tenant);
+    return await send();
   } catch (error) {
+    if (!attempted) throw error;
     const code = options.isOptedOutError
       ? options.isOptedOutError(error)
         ? (call.optedOutCode(error) ?? Number.NaN)

@@ -1,5 +1,4 @@
-import { type GuardClientOptions, onlyFields, runGuardedSend } from '../guard-client.js';
-import type { ConsentManager } from '../manager/types.js';
+import { type GuardClientOptions, type GuardConsent, onlyFields, runGuardedSend } from '../guard-client.js';
 
 /** The `createMessage` request fields the guard reads; everything else is passed through. */
 export interface GuardableBandwidthMessage {
@@ -45,7 +44,7 @@ const PLAIN_TEXT: ReadonlySet<string> = new Set([
 
 /**
  * Wraps a Bandwidth `MessagesApi` so that nothing reaches a number that opted out: each `to` is
- * normalized and checked with `consent.assertCanSend` before the request. Bandwidth accepts a send
+ * normalized and checked with `consent.sendChecked` before the request. Bandwidth accepts a send
  * to an opted-out recipient (202) and reports the carrier's refusal, 4775, later in a
  * `message-failed` callback, which `bandwidthHandler` records; so by default no error of the send
  * itself is taken for an opt-out (`isOptedOutError` can name one; it counts for a single recipient).
@@ -57,7 +56,7 @@ const PLAIN_TEXT: ReadonlySet<string> = new Set([
  */
 export function guardBandwidthClient<P extends GuardableBandwidthMessage, O, R>(
   client: BandwidthMessagesClient<P, O, R>,
-  consent: Pick<ConsentManager, 'normalize' | 'assertCanSend' | 'record'>,
+  consent: GuardConsent,
   options: GuardBandwidthClientOptions = {},
 ): GuardedBandwidthClient<P, O, R> {
   return {

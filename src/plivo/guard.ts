@@ -1,5 +1,4 @@
-import { type GuardClientOptions, onlyFields, runGuardedSend } from '../guard-client.js';
-import type { ConsentManager } from '../manager/types.js';
+import { type GuardClientOptions, type GuardConsent, onlyFields, runGuardedSend } from '../guard-client.js';
 import type { E164 } from '../phone.js';
 
 /** `messages.create` in object form: the fields the guard reads; everything else is passed through. */
@@ -71,7 +70,7 @@ const PLAIN_TEXT: ReadonlySet<string> = new Set([
 /**
  * Wraps a Plivo client so that nothing reaches a number that opted out: `messages.create` (object
  * or positional form) normalizes each `dst` (several joined with `<`) and runs
- * `consent.assertCanSend` before the request. Plivo accepts a send to a number that texted STOP
+ * `consent.sendChecked` before the request. Plivo accepts a send to a number that texted STOP
  * and reports error 200 later in the status callback, which `plivoHandler` records
  * (https://www.plivo.com/docs/messaging/concepts/dnd-service); so by default no error of the send
  * itself is taken for an opt-out (`isOptedOutError` can name one; it counts for a single recipient).
@@ -82,7 +81,7 @@ const PLAIN_TEXT: ReadonlySet<string> = new Set([
  */
 export function guardPlivoClient<R>(
   client: PlivoMessagesClient<R>,
-  consent: Pick<ConsentManager, 'normalize' | 'assertCanSend' | 'record'>,
+  consent: GuardConsent,
   options: GuardPlivoClientOptions = {},
 ): GuardedPlivoClient<R> {
   const create = (...args: [PlivoMessageParams] | Parameters<PlivoClientCreate<R>>): Promise<R> => {

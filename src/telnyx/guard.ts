@@ -1,5 +1,4 @@
-import { type GuardClientOptions, onlyFields, runGuardedSend } from '../guard-client.js';
-import type { ConsentManager } from '../manager/types.js';
+import { type GuardClientOptions, type GuardConsent, onlyFields, runGuardedSend } from '../guard-client.js';
 import { TELNYX_BLOCKED_BY_STOP } from './events.js';
 
 /** The `messages.send` parameters the guard reads; everything else is passed through. */
@@ -53,7 +52,7 @@ const PLAIN_TEXT: ReadonlySet<string> = new Set([
 
 /**
  * Wraps a Telnyx client so that nothing reaches a number that opted out: `messages.send`
- * normalizes `to`, runs `consent.assertCanSend` before the request, and when Telnyx refuses with
+ * normalizes `to`, checks with `consent.sendChecked` before the request, and when Telnyx refuses with
  * 40300 (the recipient texted STOP to the messaging profile:
  * https://developers.telnyx.com/docs/messaging/messages/error-codes) records the opt-out
  * (`source: 'delivery_error'`) and rejects with `OptedOutError` whose `cause` is Telnyx's error.
@@ -64,7 +63,7 @@ const PLAIN_TEXT: ReadonlySet<string> = new Set([
  */
 export function guardTelnyxClient<P extends GuardableTelnyxMessage, O, R>(
   client: TelnyxMessagesClient<P, O, R>,
-  consent: Pick<ConsentManager, 'normalize' | 'assertCanSend' | 'record'>,
+  consent: GuardConsent,
   options: GuardTelnyxClientOptions = {},
 ): GuardedTelnyxClient<P, O, R> {
   return {

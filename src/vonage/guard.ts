@@ -1,5 +1,4 @@
-import { type GuardClientOptions, onlyFields, runGuardedSend } from '../guard-client.js';
-import type { ConsentManager } from '../manager/types.js';
+import { type GuardClientOptions, type GuardConsent, onlyFields, runGuardedSend } from '../guard-client.js';
 
 /**
  * The SMS API's answer for a recipient on Vonage's barred list: "Number Barred. The number you are
@@ -73,7 +72,7 @@ const SMS_PLAIN_TEXT: ReadonlySet<string> = new Set([
 
 /**
  * Wraps the Messages API client so that nothing reaches a number that opted out: `send` normalizes
- * `to` and runs `consent.assertCanSend` before the request, and so for the `to` of every `failover`
+ * `to` and checks with `consent.sendChecked` before the request, and so for the `to` of every `failover`
  * message; a Messenger message, addressed to a page-scoped id rather than a number, passes unchecked. Vonage accepts a send to an opted-out
  * number (202) and reports it in a `rejected` status, which `vonageHandler` records with
  * `optedOutErrorCodes`; so by default no error of the send itself is taken for an opt-out.
@@ -84,7 +83,7 @@ const SMS_PLAIN_TEXT: ReadonlySet<string> = new Set([
  */
 export function guardVonageMessages<M extends object, R>(
   client: VonageMessagesClient<M, R>,
-  consent: Pick<ConsentManager, 'normalize' | 'assertCanSend' | 'record'>,
+  consent: GuardConsent,
   options: GuardVonageClientOptions = {},
 ): VonageMessagesClient<M, R> {
   return {
@@ -132,7 +131,7 @@ export function guardVonageMessages<M extends object, R>(
 
 /**
  * Wraps the SMS API client so that nothing reaches a number that opted out: `send` normalizes `to`
- * and runs `consent.assertCanSend` before the request, and when Vonage answers status 7 ("Number
+ * and checks with `consent.sendChecked` before the request, and when Vonage answers status 7 ("Number
  * Barred", the SDK's `MessageSendAllFailure`) records the opt-out (`source: 'delivery_error'`) and
  * rejects with `OptedOutError`. A send to a number that opted out at Vonage is otherwise accepted
  * and refused later with `err-code` 9 in the delivery receipt, which `vonageHandler` records.
@@ -143,7 +142,7 @@ export function guardVonageMessages<M extends object, R>(
  */
 export function guardVonageSms<S, R>(
   client: VonageSmsClient<S, R>,
-  consent: Pick<ConsentManager, 'normalize' | 'assertCanSend' | 'record'>,
+  consent: GuardConsent,
   options: GuardVonageClientOptions = {},
 ): VonageSmsClient<S, R> {
   return {
@@ -176,7 +175,7 @@ export function guardVonageSms<S, R>(
  */
 export function guardVonageClient<M extends object, R, S, Q>(
   client: { readonly messages: VonageMessagesClient<M, R>; readonly sms: VonageSmsClient<S, Q> },
-  consent: Pick<ConsentManager, 'normalize' | 'assertCanSend' | 'record'>,
+  consent: GuardConsent,
   options: GuardVonageClientOptions = {},
 ): { readonly messages: VonageMessagesClient<M, R>; readonly sms: VonageSmsClient<S, Q> } {
   return {

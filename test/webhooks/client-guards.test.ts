@@ -91,6 +91,30 @@ describe('guardTelnyxClient (telnyx SDK, fake Telnyx API)', () => {
     ]);
   });
 
+  it('puts the confirmation back when its send fails, so the retry goes out once', async () => {
+    let down = true;
+    const fake = await api(() =>
+      down
+        ? { status: 503, json: { errors: [{ code: '10011', title: 'Service unavailable' }] } }
+        : { status: 200, json: { data: { id: crypto.randomUUID(), record_type: 'message', to: [] } } },
+    );
+    const { consent, reply } = await optedOutLead();
+    const sms = guardTelnyxClient(
+      new Telnyx({ apiKey: 'KEY_test', baseURL: fake.origin, maxRetries: 0 }),
+      consent,
+    );
+    await expect(sms.messages.send({ to: LEAD, from: OURS, text: reply })).rejects.toBeInstanceOf(
+      Telnyx.APIError,
+    );
+    down = false;
+    await sms.messages.send({ to: LEAD, from: OURS, text: reply });
+    await expect(sms.messages.send({ to: LEAD, from: OURS, text: reply })).rejects.toBeInstanceOf(
+      OptedOutError,
+    );
+    expect(fake.received).toHaveLength(2);
+    expect((await consent.getStatus(LEAD)).status).toBe('opted_out');
+  });
+
   it('records Telnyx 40300 as a delivery-error opt-out; other errors pass through unrecorded', async () => {
     const fake = await telnyxApi();
     const { consent, store } = freshConsent();
