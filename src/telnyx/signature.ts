@@ -51,7 +51,8 @@ export async function verifyTelnyxSignature(input: TelnyxSignatureInput): Promis
     throw invalid(`Malformed telnyx-timestamp ${JSON.stringify(timestamp)}`);
   const tolerance = input.toleranceSeconds ?? TELNYX_TOLERANCE_SECONDS;
   const now = Math.floor((input.now ?? new Date()).getTime() / 1000);
-  if (Math.abs(now - seconds) > tolerance) {
+  // Written so that a tolerance that is not a number (NaN) refuses rather than admits every replay.
+  if (!(Math.abs(now - seconds) <= tolerance)) {
     throw invalid(
       `telnyx-timestamp ${timestamp} is more than ${tolerance} s from now (${now}): a replay or a skewed clock`,
     );

@@ -52,7 +52,8 @@ export async function verifyVonageSignature(input: VonageSignatureInput): Promis
   }
   if (input.maxAgeSeconds !== undefined) {
     const now = Math.floor((input.now ?? new Date()).getTime() / 1000);
-    if (typeof claims.iat !== 'number' || now - claims.iat > input.maxAgeSeconds) {
+    // Written so that a maximum age that is not a number (NaN) refuses rather than admits every replay.
+    if (typeof claims.iat !== 'number' || !(now - claims.iat <= input.maxAgeSeconds)) {
       throw invalid(
         `The Vonage JWT was issued more than ${input.maxAgeSeconds} s ago (iat ${String(claims.iat)})`,
       );

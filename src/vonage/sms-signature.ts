@@ -83,7 +83,8 @@ export async function verifyVonageSmsSignature(input: VonageSmsSignatureInput): 
   }
   const tolerance = input.toleranceSeconds ?? 300;
   const now = Math.floor((input.now ?? new Date()).getTime() / 1000);
-  if (Math.abs(now - Number(timestamp)) > tolerance) {
+  // Written so that a tolerance that is not a number (NaN) refuses rather than admits every replay.
+  if (!(Math.abs(now - Number(timestamp)) <= tolerance)) {
     throw invalid(`The Vonage webhook was signed more than ${tolerance} s from now (timestamp ${timestamp})`);
   }
 }

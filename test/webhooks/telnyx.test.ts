@@ -120,6 +120,22 @@ describe('telnyxHandler', () => {
 });
 
 describe('verifyTelnyxSignature', () => {
+  it('refuses a stale signature when toleranceSeconds is not a number, instead of admitting every replay', async () => {
+    const body = telnyxInbound();
+    const stale = String(Math.floor(NOW.getTime() / 1000) - 86_400);
+    const input = {
+      publicKey: keys.publicKey,
+      rawBody: body,
+      signature: telnyxSign(keys.privateKey, stale, body),
+      timestamp: stale,
+      now: NOW,
+    };
+    await expect(verifyTelnyxSignature({ ...input, toleranceSeconds: 100_000 })).resolves.toBeUndefined();
+    await expect(verifyTelnyxSignature({ ...input, toleranceSeconds: Number.NaN })).rejects.toThrow(
+      /from now/,
+    );
+  });
+
   it('accepts exactly what the official telnyx verifier accepts', async () => {
     const official = new TelnyxWebhook(keys.publicKey);
     const other = telnyxKeyPair();

@@ -194,6 +194,21 @@ describe('vonageHandler, SMS API (sig parameter)', () => {
 });
 
 describe('verifyVonageSmsSignature', () => {
+  it('refuses a stale sig when toleranceSeconds is not a number, instead of admitting every replay', async () => {
+    const params: Record<string, string> = {
+      msisdn: '14155552671',
+      to: '18005550100',
+      text: 'STOP',
+      timestamp: String(NOW_S - 86_400),
+    };
+    params.sig = vonageSmsSign(params, SECRET, 'sha256hmac');
+    const input = { signatureSecret: SECRET, method: 'sha256hmac' as const, params, now: NOW };
+    await expect(verifyVonageSmsSignature({ ...input, toleranceSeconds: 100_000 })).resolves.toBeUndefined();
+    await expect(verifyVonageSmsSignature({ ...input, toleranceSeconds: Number.NaN })).rejects.toThrow(
+      /from now/,
+    );
+  });
+
   it('accepts exactly what the official @vonage/sms verifySignature accepts, but names with & or =', async () => {
     const name = fc.oneof(
       fc.constantFrom('text', 'msisdn', 'to', 'messageId', 'concat-ref', 'sig', 'Text', 'a', 'z'),
