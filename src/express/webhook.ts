@@ -60,7 +60,7 @@ export interface StatusWebhookEvent {
 /** Options of {@link createTwilioWebhook}. */
 export interface TwilioWebhookOptions {
   /** The consent manager that records what the webhooks report. */
-  readonly consent: Pick<ConsentManager, 'handleInbound' | 'assertCanSend' | 'record'>;
+  readonly consent: Pick<ConsentManager, 'handleInbound' | 'sendReply' | 'releaseReply' | 'record'>;
   /** The auth token of the Twilio account that signs the webhooks. */
   readonly authToken: string;
   /**

@@ -4,7 +4,7 @@ import { ConsentError } from '../errors.js';
 import { omitUndefined } from '../helpers/omit-undefined.js';
 import { DEFAULT_TENANT } from '../helpers/tenant.js';
 import { assertTenantId } from '../helpers/tenant-id.js';
-import { resolveReplies } from '../ledger/confirmation.js';
+import { createReplyClaims, resolveReplies } from '../ledger/confirmation.js';
 import type { ConsentContext } from '../ledger/context.js';
 import { createBatchWriter, createWriter, type JobsFor, type WriteOutcome } from '../ledger/write.js';
 import { isCountryCode, normalizePhone, tryNormalizePhone } from '../phone.js';
@@ -19,7 +19,7 @@ export interface WriteHooks {
 
 /**
  * The composition root's one context: the store, clock, ids, classifier, normalization, tenant rule,
- * replies and the writer, each built once from the manager's options.
+ * replies, the held reply claims and the writer, each built once from the manager's options.
  */
 export function createContext(options: ConsentManagerOptions, hooks: WriteHooks): ConsentContext {
   const { store } = options;
@@ -50,6 +50,7 @@ export function createContext(options: ConsentManagerOptions, hooks: WriteHooks)
       return tenantId;
     },
     replies,
+    claims: createReplyClaims(clock),
     write: createWriter(writer),
     writeMany: createBatchWriter(writer),
   };

@@ -84,7 +84,7 @@ export interface WebhookStatusEvent<R = Request> {
 }
 
 /** The manager methods a webhook handler uses. */
-export type WebhookConsent = Pick<ConsentManager, 'handleInbound' | 'assertCanSend' | 'record'>;
+export type WebhookConsent = Pick<ConsentManager, 'handleInbound' | 'sendReply' | 'releaseReply' | 'record'>;
 
 /** Options every provider's handler takes. */
 export interface WebhookHandlerOptions<R = Request> {
