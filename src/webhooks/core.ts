@@ -158,7 +158,7 @@ export function createWebhookEntry<R>(
     const results: InboundResult[] = [];
     try {
       for (const event of events) {
-        if (event.kind === 'inbound') results.push(await inbound(event, exchange));
+        if (event.kind === 'inbound') await inbound(event, exchange, results);
         else if (event.kind === 'status') await status(event, exchange);
       }
     } catch (error) {
@@ -223,7 +223,12 @@ export function createWebhookEntry<R>(
     return first ?? { status: 403, message: 'No URL to check the signature against' };
   }
 
-  async function inbound(event: Extract<ProviderEvent, { kind: 'inbound' }>, exchange: WebhookExchange<R>) {
+  /** Handles one inbound text; its result joins `results` at once, so a failing hook puts its claim back. */
+  async function inbound(
+    event: Extract<ProviderEvent, { kind: 'inbound' }>,
+    exchange: WebhookExchange<R>,
+    results: InboundResult[],
+  ): Promise<void> {
     const { message } = event;
     const tenantId =
       tenantOf &&
@@ -240,6 +245,7 @@ export function createWebhookEntry<R>(
         event,
       ));
     const result = await consent.handleInbound(tenantId === undefined ? message : { ...message, tenantId });
+    results.push(result);
     if (options.onInbound) {
       await options.onInbound({
         provider: spec.provider,
@@ -251,7 +257,6 @@ export function createWebhookEntry<R>(
         },
       });
     }
-    return result;
   }
 
   async function status(event: Extract<ProviderEvent, { kind: 'status' }>, exchange: WebhookExchange<R>) {

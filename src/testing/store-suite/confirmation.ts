@@ -3,7 +3,7 @@ import type { GroupKit } from './types.js';
 
 /** The one confirmation text after an opt-out: used once, within its window. */
 export function confirmationTests({ define, expect }: GroupKit): void {
-  define('the pending confirmation is used up exactly once', async ({ store, consent, clock }) => {
+  define('a put-back confirmation is used up exactly once', async ({ store, consent, clock }) => {
     const inbound = await consent.handleInbound({
       from: PHONE,
       body: 'please stop texting me',
@@ -11,6 +11,9 @@ export function confirmationTests({ define, expect }: GroupKit): void {
     });
     expect(inbound.reply).toBeTypeOf('string');
     const text = inbound.reply as string;
+    // The result claimed it in the opt-out's write; put back, it is pending in the store.
+    expect(await store.consumeConfirmation('default', PHONE, text, clock.now().toISOString())).toBe(false);
+    expect(await consent.releaseReply(inbound)).toBe(true);
     const now = clock.now().toISOString();
     expect(await store.consumeConfirmation('default', PHONE, 'Big sale!', now)).toBe(false);
     const results = await Promise.all(
@@ -22,6 +25,7 @@ export function confirmationTests({ define, expect }: GroupKit): void {
 
   define('the confirmation expires after its window', async ({ store, consent, clock }) => {
     const inbound = await consent.handleInbound({ from: PHONE, body: 'Stop.', messageId: 'SM-folded' });
+    expect(await consent.releaseReply(inbound)).toBe(true);
     clock.advance(5 * 60_000 + 1);
     expect(
       await store.consumeConfirmation('default', PHONE, inbound.reply ?? '', clock.now().toISOString()),
