@@ -46,6 +46,26 @@ describe('telnyxHandler', () => {
     expect((await consent.getStatus(LEAD)).status).toBe('opted_out');
   });
 
+  it('hands onInbound the claimed confirmation to send; one it did not send is put back for the send guard', async () => {
+    const sent: string[] = [];
+    const { consent, store, handler } = setup({
+      onInbound: async ({ result }) => {
+        await consent.sendReply(result, async (_to, body) => sent.push(body));
+      },
+    });
+    const text = 'please stop texting me';
+    expect((await handler(signed(telnyxInbound({ text })))).status).toBe(200);
+    expect(sent).toHaveLength(1);
+    expect((await store.getStatus('default', consent.normalize(LEAD)))?.confirmation).toBeUndefined();
+
+    const later = setup({ onInbound: () => {} });
+    expect((await later.handler(signed(telnyxInbound({ text })))).status).toBe(200);
+    const body = (await later.store.getStatus('default', consent.normalize(LEAD)))?.confirmation?.text;
+    expect(body).toBeTypeOf('string');
+    await later.consent.sendChecked(LEAD, { body: body as string }, async () => {});
+    expect((await later.store.getStatus('default', consent.normalize(LEAD)))?.confirmation).toBeUndefined();
+  });
+
   it('records a redelivered message once', async () => {
     const { store, handler } = setup();
     const body = telnyxInbound({ text: 'STOP' });
