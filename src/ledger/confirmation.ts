@@ -86,6 +86,8 @@ export interface ReplyClaims {
   peek(tenantId: string, phone: E164, fits: (claim: ConfirmationClaim) => boolean): ConfirmationClaim | undefined;
   /** The held claim when `fits` it, taken: no one else can send it from here. */
   take(tenantId: string, phone: E164, fits: (claim: ConfirmationClaim) => boolean): ConfirmationClaim | undefined;
+  /** Told of every write: a number no longer opted out gets no confirmation of the opt-out it left. */
+  written(outcome: WriteOutcome): void;
 }
 
 /** The manager's claims, in memory: a claim lives for one process, as the result that carries it does. */
@@ -114,6 +116,9 @@ export function createReplyClaims(clock: Clock): ReplyClaims {
       const claim = peek(tenantId, phone, fits);
       if (claim) held.delete(keyOf(tenantId, phone));
       return claim;
+    },
+    written({ status }) {
+      if (held.size > 0 && status.status !== 'opted_out') held.delete(keyOf(status.tenantId, status.phone));
     },
   };
 }
@@ -322,10 +327,12 @@ function claimOf(result: ReplyResult, now: Date) {
 }
 
 /**
- * Sends an inbound result's reply. The opt-out confirmation it claimed goes out with no store call,
- * once (the claim is taken), and is put back when `send` fails; an opt-in or help reply goes through
- * the send guard. Undefined, without calling `send`, when there is nothing to send: no reply, a
- * claim already sent or put back, its window over, or a reply the guard refuses.
+ * Sends an inbound result's reply. The opt-out confirmation goes out once: from the claim this
+ * manager holds for the result (no store call), else, when it was put back, through the send guard
+ * (which uses it up in the store); when `send` fails it is put back again. An opt-in or help reply
+ * goes through the guard. Undefined, without calling `send`, when there is nothing to send: no
+ * reply, a confirmation already sent (or its window over, or the number no longer opted out by that
+ * opt-out), or a reply the guard refuses.
  */
 export async function sendReply<T>(
   parts: Parts,
@@ -336,12 +343,18 @@ export async function sendReply<T>(
   const { reply, status } = result;
   if (reply === undefined) return undefined;
   const { tenantId, phone } = status;
-  if (result.intent !== 'opt_out') {
-    const check = await sendCheck(parts, tenantId, phone, reply);
-    return check.allowed ? send(phone, reply) : undefined;
+  const confirms = result.intent === 'opt_out';
+  let claim = confirms ? parts.claims.take(tenantId, phone, claimOf(result, parts.clock.now())) : undefined;
+  if (!claim) {
+    try {
+      claim = await claimConfirmation(parts, tenantId, phone, reply);
+    } catch (error) {
+      if (error instanceof OptedOutError) return undefined;
+      throw error;
+    }
+    // The guard lets anything reach a number no longer opted out: not a stale confirmation.
+    if (confirms && !claim) return undefined;
   }
-  const claim = parts.claims.take(tenantId, phone, claimOf(result, parts.clock.now()));
-  if (!claim) return undefined;
   return sendClaimed(parts, tenantId, phone, claim, () => send(phone, reply), onReleaseError);
 }
 

@@ -33,7 +33,18 @@ export function createContext(options: ConsentManagerOptions, hooks: WriteHooks)
   const ids = options.ids ?? createIdGenerator(clock);
   const replies = resolveReplies(options.replies);
   const normalizeOptions = omitUndefined({ defaultCountry: options.defaultCountry });
-  const writer = { store, ids, clock, confirmation: replies.optOutConfirmation, ...hooks };
+  const claims = createReplyClaims(clock);
+  const writer = {
+    store,
+    ids,
+    clock,
+    confirmation: replies.optOutConfirmation,
+    ...hooks,
+    onWritten: (outcome: WriteOutcome) => {
+      claims.written(outcome);
+      hooks.onWritten(outcome);
+    },
+  };
   return {
     store,
     clock,
@@ -50,7 +61,7 @@ export function createContext(options: ConsentManagerOptions, hooks: WriteHooks)
       return tenantId;
     },
     replies,
-    claims: createReplyClaims(clock),
+    claims,
     write: createWriter(writer),
     writeMany: createBatchWriter(writer),
   };

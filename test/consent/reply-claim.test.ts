@@ -69,10 +69,36 @@ describe('the reply handleInbound claimed', () => {
     const result = await consent.handleInbound(STOP);
     expect(await consent.releaseReply(result)).toBe(true);
     expect(await consent.releaseReply(result)).toBe(false);
-    expect(await consent.sendReply(result, async () => 'sent')).toBeUndefined();
     const body = result.reply as string;
     await consent.sendChecked(LEAD, { body }, async () => {});
     await expect(consent.sendChecked(LEAD, { body }, async () => {})).rejects.toBeInstanceOf(OptedOutError);
+    expect(await consent.sendReply(result, async () => 'sent')).toBeUndefined();
+  });
+
+  it('sendReply of a result whose claim was put back takes it from the store, once', async () => {
+    const { consent, consume } = setup();
+    const result = await consent.handleInbound(STOP);
+    await consent.releaseReply(result);
+    const sends = await Promise.all(Array.from({ length: 4 }, () => consent.sendReply(result, async () => 'sent')));
+    expect(sends.filter((sent) => sent === 'sent')).toHaveLength(1);
+    expect(consume).toHaveBeenCalled();
+  });
+
+  it('a claim held for a number that opts in again is dropped: sendReply sends nothing', async () => {
+    const { clock, consent } = setup();
+    const result = await consent.handleInbound(STOP);
+    clock.advance(1000);
+    await consent.handleInbound({ from: LEAD, body: 'START', messageId: 'SM-start' });
+    expect(await consent.sendReply(result, async () => 'sent')).toBeUndefined();
+  });
+
+  it('sendReply sends no put-back opt-out confirmation once the number opted in again', async () => {
+    const { clock, consent } = setup();
+    const result = await consent.handleInbound(STOP);
+    await consent.releaseReply(result);
+    clock.advance(1000);
+    await consent.handleInbound({ from: LEAD, body: 'START', messageId: 'SM-start' });
+    expect(await consent.sendReply(result, async () => 'sent')).toBeUndefined();
   });
 
   it('is not put back after its window: releaseReply is false and nothing is pending', async () => {
