@@ -83,9 +83,17 @@ export interface ConfirmationClaim extends PendingConfirmation {
 export interface ReplyClaims {
   hold(tenantId: string, phone: E164, claim: ConfirmationClaim): void;
   /** The held claim when `fits` it, without taking it. */
-  peek(tenantId: string, phone: E164, fits: (claim: ConfirmationClaim) => boolean): ConfirmationClaim | undefined;
+  peek(
+    tenantId: string,
+    phone: E164,
+    fits: (claim: ConfirmationClaim) => boolean,
+  ): ConfirmationClaim | undefined;
   /** The held claim when `fits` it, taken: no one else can send it from here. */
-  take(tenantId: string, phone: E164, fits: (claim: ConfirmationClaim) => boolean): ConfirmationClaim | undefined;
+  take(
+    tenantId: string,
+    phone: E164,
+    fits: (claim: ConfirmationClaim) => boolean,
+  ): ConfirmationClaim | undefined;
   /** Told of every write: a number no longer opted out gets no confirmation of the opt-out it left. */
   written(outcome: WriteOutcome): void;
 }
@@ -178,7 +186,9 @@ export interface SendCheck {
 /** A held claim fits a send of `body` while the number is opted out by its opt-out and its window is open. */
 function fitsSend(stored: StoredStatus, body: string | undefined, now: Date) {
   return (claim: ConfirmationClaim) =>
-    claim.text === body && claim.causeEventId === stored.cause?.id && now.getTime() <= Date.parse(claim.until);
+    claim.text === body &&
+    claim.causeEventId === stored.cause?.id &&
+    now.getTime() <= Date.parse(claim.until);
 }
 
 /**

@@ -70,7 +70,9 @@ export async function handleInbound(
     duplicate: outcome.duplicate,
     status: outcome.status,
     event: outcome.event,
-    ...omitUndefined({ reply: await inboundReply(context, intent, providerBlocks, outcome, context.replies) }),
+    ...omitUndefined({
+      reply: await inboundReply(context, intent, providerBlocks, outcome, context.replies),
+    }),
   };
 }
 

@@ -143,7 +143,10 @@ export interface ConsentManager extends ConsentIntegrations, AuditTrail {
    * const result = await consent.handleInbound(message);
    * await consent.sendReply(result, (to, body) => sms.send({ to, body }));
    */
-  sendReply<T>(result: InboundResult, send: (phone: E164, body: string) => Promise<T>): Promise<T | undefined>;
+  sendReply<T>(
+    result: InboundResult,
+    send: (phone: E164, body: string) => Promise<T>,
+  ): Promise<T | undefined>;
   /**
    * Puts back the opt-out confirmation a `handleInbound` result claimed when it will not be sent
    * (the answer that would carry it failed, the app sends it elsewhere): it is pending in the store

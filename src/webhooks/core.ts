@@ -163,7 +163,11 @@ export function createWebhookEntry<R>(
       }
     } catch (error) {
       // The provider retries a failed request: its redelivery takes back what this one claimed.
-      await Promise.all(results.map((result) => consent.releaseReply(result).catch((failed) => reportError(failed, exchange.request))));
+      await Promise.all(
+        results.map((result) =>
+          consent.releaseReply(result).catch((failed) => reportError(failed, exchange.request)),
+        ),
+      );
       throw error;
     }
     return spec.respond({ events, replies: await repliesOf(results, method), method });

@@ -79,7 +79,9 @@ describe('the reply handleInbound claimed', () => {
     const { consent, consume } = setup();
     const result = await consent.handleInbound(STOP);
     await consent.releaseReply(result);
-    const sends = await Promise.all(Array.from({ length: 4 }, () => consent.sendReply(result, async () => 'sent')));
+    const sends = await Promise.all(
+      Array.from({ length: 4 }, () => consent.sendReply(result, async () => 'sent')),
+    );
     expect(sends.filter((sent) => sent === 'sent')).toHaveLength(1);
     expect(consume).toHaveBeenCalled();
   });
@@ -125,6 +127,8 @@ describe('the reply handleInbound claimed', () => {
     const result = await consent.handleInbound({ from: LEAD, body: 'Start.', messageId: 'SM-in' });
     expect(result.reply).toBe('Welcome back.');
     expect(await consent.releaseReply(result)).toBe(false);
-    expect(await consent.sendReply(result, async (to, body) => `${to}:${body}`)).toBe(`${LEAD}:Welcome back.`);
+    expect(await consent.sendReply(result, async (to, body) => `${to}:${body}`)).toBe(
+      `${LEAD}:Welcome back.`,
+    );
   });
 });
