@@ -95,7 +95,10 @@ export interface RecordResult {
 
 /** Options of `canSend` and `assertCanSend`. */
 export interface SendOptions extends TenantOption {
-  /** The text about to be sent: lets the one pending opt-out confirmation through. */
+  /**
+   * The text about to be sent: lets the one opt-out confirmation through (the claim this manager's
+   * `handleInbound` holds, or one put back in the store).
+   */
   readonly body?: string;
 }
 
