@@ -170,21 +170,22 @@ export function createWebhookEntry<R>(
       );
       throw error;
     }
-    return spec.respond({ events, replies: await repliesOf(results, method), method });
+    return spec.respond({ events, replies: await repliesOf(results, exchange), method });
   }
 
   /**
    * The confirmation each result claimed, for an answer that carries it (TwiML, Plivo XML): sent by
    * answering, with no store call. One the answer cannot carry (a HEAD has no body; the other
    * providers never send an answer's text) and the app did not send in `onInbound` is put back, so a
-   * later delivery, or the app's send guard, can still send it once.
+   * later delivery, or the app's send guard, can still send it once. The opt-out is recorded by
+   * then: a failure to put one back is reported, and the answer is still a success.
    */
-  async function repliesOf(results: readonly InboundResult[], method: string) {
-    const carries = spec.answersReply && method !== 'HEAD';
+  async function repliesOf(results: readonly InboundResult[], exchange: WebhookExchange<R>) {
+    const carries = spec.answersReply && exchange.method !== 'HEAD';
     return Promise.all(
       results.map(async (result) => {
         if (carries) return consent.sendReply(result, async (_phone, body) => body);
-        await consent.releaseReply(result);
+        await consent.releaseReply(result).catch((failed) => reportError(failed, exchange.request));
         return undefined;
       }),
     );

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { type TelnyxHandlerOptions, telnyxHandler, verifyTelnyxSignature } from 'sms-consent/telnyx';
 import { TelnyxWebhook } from 'telnyx/lib/webhooks';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { freshConsent, LEAD, ledgerSize } from './harness.js';
 import { telnyxFinalized, telnyxInbound, telnyxKeyPair, telnyxSign } from './providers.js';
 
@@ -64,6 +64,20 @@ describe('telnyxHandler', () => {
     expect(body).toBeTypeOf('string');
     await later.consent.sendChecked(LEAD, { body: body as string }, async () => {});
     expect((await later.store.getStatus('default', consent.normalize(LEAD)))?.confirmation).toBeUndefined();
+  });
+
+  it('answers 200 and reports it when the unsent confirmation cannot be put back: the opt-out is recorded', async () => {
+    const errors: unknown[] = [];
+    const { consent, store, handler } = setup({
+      onError: (error) => errors.push(error),
+      onInbound: () => {
+        vi.spyOn(store, 'transact').mockRejectedValue(new Error('database down'));
+      },
+    });
+    const response = await handler(signed(telnyxInbound({ text: 'please stop texting me' })));
+    expect(response.status).toBe(200);
+    expect(errors).toEqual([new Error('database down')]);
+    expect((await consent.getStatus(LEAD)).status).toBe('opted_out');
   });
 
   it('records a redelivered message once', async () => {
