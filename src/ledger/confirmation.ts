@@ -328,6 +328,20 @@ export interface ReplyResult {
   readonly event?: { readonly id: string };
 }
 
+/** What {@link sendReply} and {@link releaseReply} key a result by, as every send is keyed. */
+type ReplyParts = Parts & {
+  readonly normalize: (phone: string) => E164;
+  readonly tenantOf: (value?: { readonly tenantId?: unknown }) => string;
+};
+
+/**
+ * The result's tenant and number, checked and normalized as any send's are: a result the app
+ * rebuilt (or forged) with a raw number or another tenant meets the guard under the key it names.
+ */
+function keyOf(parts: ReplyParts, result: ReplyResult) {
+  return { tenantId: parts.tenantOf(result.status), phone: parts.normalize(result.status.phone) };
+}
+
 /** The claim `result` carries, while this manager still holds it. */
 function claimOf(result: ReplyResult, now: Date) {
   return (claim: ConfirmationClaim) =>
@@ -345,14 +359,14 @@ function claimOf(result: ReplyResult, now: Date) {
  * opt-out), or a reply the guard refuses.
  */
 export async function sendReply<T>(
-  parts: Parts,
+  parts: ReplyParts,
   result: ReplyResult,
   send: (phone: E164, body: string) => Promise<T>,
   onReleaseError: OnReleaseError = logReleaseError,
 ): Promise<T | undefined> {
-  const { reply, status } = result;
+  const { reply } = result;
   if (reply === undefined) return undefined;
-  const { tenantId, phone } = status;
+  const { tenantId, phone } = keyOf(parts, result);
   const confirms = result.intent === 'opt_out';
   let claim = confirms ? parts.claims.take(tenantId, phone, claimOf(result, parts.clock.now())) : undefined;
   if (!claim) {
@@ -374,9 +388,9 @@ export async function sendReply<T>(
  * when the result holds no claim any more (none, sent, already put back, window over) or the
  * number is no longer opted out by that opt-out.
  */
-export async function releaseReply(parts: Parts, result: ReplyResult): Promise<boolean> {
+export async function releaseReply(parts: ReplyParts, result: ReplyResult): Promise<boolean> {
   if (result.intent !== 'opt_out' || result.reply === undefined) return false;
-  const { tenantId, phone } = result.status;
+  const { tenantId, phone } = keyOf(parts, result);
   const claim = parts.claims.take(tenantId, phone, claimOf(result, parts.clock.now()));
   return claim ? releaseConfirmation(parts, tenantId, phone, claim) : false;
 }
