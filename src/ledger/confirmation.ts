@@ -236,7 +236,17 @@ export async function claimConfirmation(
 ): Promise<ConfirmationClaim | undefined> {
   const stored = await parts.store.getStatus(tenantId, phone);
   if (stored?.status !== 'opted_out') return undefined;
-  const now = parts.clock.now();
+  return claimFor(parts, stored, body, parts.clock.now());
+}
+
+/** The guard's claim for a number `stored` says is opted out: the held one, else one put back. */
+async function claimFor(
+  parts: Parts,
+  stored: StoredStatus,
+  body: string | undefined,
+  now: Date,
+): Promise<ConfirmationClaim> {
+  const { tenantId, phone } = stored;
   const held = parts.claims.take(tenantId, phone, fitsSend(stored, body, now));
   if (held) return held;
   if (!isPending(stored, body, now)) throw new OptedOutError(phone, tenantId);
@@ -352,11 +362,11 @@ function claimOf(result: ReplyResult, now: Date) {
 
 /**
  * Sends an inbound result's reply. The opt-out confirmation goes out once: from the claim this
- * manager holds for the result (no store call), else, when it was put back, through the send guard
- * (which uses it up in the store); when `send` fails it is put back again. An opt-in or help reply
- * goes through the guard. Undefined, without calling `send`, when there is nothing to send: no
- * reply, a confirmation already sent (or its window over, or the number no longer opted out by that
- * opt-out), or a reply the guard refuses.
+ * manager holds for the result (one status read, no store write), else, when it was put back,
+ * from the store (used up atomically); when `send` fails it is put back again. An opt-in or help
+ * reply goes through the guard. Undefined, without calling `send`, when there is nothing to send:
+ * no reply, a confirmation already sent (or its window over, or the number no longer opted out by
+ * that opt-out), or a reply the guard refuses.
  */
 export async function sendReply<T>(
   parts: ReplyParts,
@@ -368,18 +378,40 @@ export async function sendReply<T>(
   if (reply === undefined) return undefined;
   const { tenantId, phone } = keyOf(parts, result);
   const confirms = result.intent === 'opt_out';
-  let claim = confirms ? parts.claims.take(tenantId, phone, claimOf(result, parts.clock.now())) : undefined;
-  if (!claim) {
-    try {
-      claim = await claimConfirmation(parts, tenantId, phone, reply);
-    } catch (error) {
-      if (error instanceof OptedOutError) return undefined;
-      throw error;
-    }
-    // The guard lets anything reach a number no longer opted out: not a stale confirmation.
-    if (confirms && !claim) return undefined;
+  let claim: ConfirmationClaim | undefined;
+  try {
+    claim = confirms
+      ? await replyClaim(parts, result, tenantId, phone)
+      : await claimConfirmation(parts, tenantId, phone, reply);
+  } catch (error) {
+    if (error instanceof OptedOutError) return undefined;
+    throw error;
   }
+  if (confirms && !claim) return undefined;
   return sendClaimed(parts, tenantId, phone, claim, () => send(phone, reply), onReleaseError);
+}
+
+/**
+ * The claim an opt-out result's reply goes out with, only while the number is still opted out by
+ * that result's opt-out: the claim is this manager's memory, and another manager on the store may
+ * have seen the number opt in (and out again, claiming a new confirmation of its own). The held
+ * claim is taken before the status read, so a release racing this send finds nothing; it is held
+ * again when the read fails. Without one, the confirmation a failed send put back in the store.
+ */
+async function replyClaim(
+  parts: Parts,
+  result: ReplyResult,
+  tenantId: string,
+  phone: E164,
+): Promise<ConfirmationClaim | undefined> {
+  const now = parts.clock.now();
+  const held = parts.claims.take(tenantId, phone, claimOf(result, now));
+  const stored = await parts.store.getStatus(tenantId, phone).catch((error: unknown) => {
+    if (held) parts.claims.hold(tenantId, phone, held);
+    throw error;
+  });
+  if (stored?.status !== 'opted_out' || stored.cause?.id !== result.event?.id) return undefined;
+  return held ?? claimFor(parts, stored, result.reply, now);
 }
 
 /**

@@ -136,9 +136,11 @@ export interface ConsentManager extends ConsentIntegrations, AuditTrail {
   sendChecked<T>(phone: string, options: SendOptions, send: (phone: E164) => Promise<T>): Promise<T>;
   /**
    * Sends the reply of a `handleInbound` result: `send` gets the normalized number and the text. The
-   * opt-out confirmation the result claimed goes out with no store call and only once; when `send`
-   * fails it is put back (as `releaseReply` does), so a redelivery of the same text or a retry
-   * through `sendChecked` can still send it. An opt-in or help reply goes through the send guard.
+   * opt-out confirmation the result claimed goes out with no store write and only once, while the
+   * number is still opted out by that opt-out (one status read: another manager on the store may
+   * have seen it opt in, or out again with a confirmation of its own); when `send` fails it is put
+   * back (as `releaseReply` does), so a redelivery of the same text or a retry through
+   * `sendChecked` can still send it. An opt-in or help reply goes through the send guard.
    * Resolves to what `send` returned, or undefined without calling it when there is nothing to send
    * (no reply, a claim already sent or put back, its window over, a reply the guard refuses).
    *

@@ -161,8 +161,10 @@ export function createWebhookEntry<R>(
         if (event.kind === 'inbound') await inbound(event, exchange, results);
         else if (event.kind === 'status') await status(event, exchange);
       }
+      return spec.respond({ events, replies: await repliesOf(results, exchange), method });
     } catch (error) {
-      // The provider retries a failed request: its redelivery takes back what this one claimed.
+      // The provider retries a failed request (a hook, or the store while answering): its
+      // redelivery takes back what this one claimed.
       await Promise.all(
         results.map((result) =>
           consent.releaseReply(result).catch((failed) => reportError(failed, exchange.request)),
@@ -170,15 +172,15 @@ export function createWebhookEntry<R>(
       );
       throw error;
     }
-    return spec.respond({ events, replies: await repliesOf(results, exchange), method });
   }
 
   /**
    * The confirmation each result claimed, for an answer that carries it (TwiML, Plivo XML): sent by
-   * answering, with no store call. One the answer cannot carry (a HEAD has no body; the other
+   * answering, with no store write. One the answer cannot carry (a HEAD has no body; the other
    * providers never send an answer's text) and the app did not send in `onInbound` is put back, so a
    * later delivery, or the app's send guard, can still send it once. The opt-out is recorded by
-   * then: a failure to put one back is reported, and the answer is still a success.
+   * then: a failure to put one back is reported, and the answer is still a success. A failure to
+   * read the status for a carried one fails the request, which puts it back for the retry.
    */
   async function repliesOf(results: readonly InboundResult[], exchange: WebhookExchange<R>) {
     const carries = spec.answersReply && exchange.method !== 'HEAD';

@@ -2,9 +2,9 @@ import { bandwidthHandler } from 'sms-consent/bandwidth';
 import { telnyxHandler } from 'sms-consent/telnyx';
 import { twilioHandler } from 'sms-consent/twilio';
 import twilio from 'twilio';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { inboundParams } from '../twilio/fixtures.js';
-import { AUTH_TOKEN, freshConsent, LEAD } from './harness.js';
+import { AUTH_TOKEN, freshConsent, LEAD, signedTwilioRequest } from './harness.js';
 import { telnyxInbound, telnyxKeyPair, telnyxSign } from './providers.js';
 
 // Attacks on the confirmation a webhook answers with or puts back: whatever happens to the request,
@@ -155,5 +155,25 @@ describe('the confirmation a webhook claimed', () => {
     expect((await handler(request())).status).toBe(200);
     expect(await guardSends(consent, pending?.text as string)).toBe(true);
     expect(await guardSends(consent, pending?.text as string)).toBe(false);
+  });
+
+  it('Twilio: a store failure while answering puts the claim back, so one answer in all carries it', async () => {
+    const { consent, store } = freshConsent();
+    let blip = true;
+    const handler = twilioHandler({
+      consent,
+      authToken: AUTH_TOKEN,
+      onError: () => {},
+      onInbound: () => {
+        if (blip) vi.spyOn(store, 'getStatus').mockRejectedValueOnce(new Error('database blip'));
+        blip = false;
+      },
+    });
+    const params = inboundParams({ Body: PHRASE });
+    const answers: string[] = [];
+    for (let attempt = 0; attempt < 3; attempt++) {
+      answers.push(await (await handler(signedTwilioRequest(URL_, params))).text());
+    }
+    expect(answers.filter((answer) => answer.includes('<Message>'))).toHaveLength(1);
   });
 });
