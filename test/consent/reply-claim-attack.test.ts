@@ -12,6 +12,7 @@ import {
 import { createPostgresStore } from 'sms-consent/postgres';
 import { createFixedClock } from 'sms-consent/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ConfirmationClaim, createReplyClaims } from '../../src/ledger/confirmation.js';
 import { createServerPool, DATABASE_URL, randomSchema } from '../postgres/helpers.js';
 
 // Attacks on the one opt-out confirmation a handleInbound result claims: every test counts what
@@ -192,5 +193,65 @@ describe.each(backends)('the claimed reply on %s', (_name, createStore) => {
     };
     expect(await a.sendReply(forged, send)).toBeUndefined();
     expect(sent).toEqual([]);
+  });
+
+  it('a failed send of an old claim is not put back over the opt-out another manager recorded meanwhile', async () => {
+    const { a, b, clock, sent, send } = await setup();
+    const old = await a.handleInbound(STOP);
+    let fresh: InboundResult | undefined;
+    const failing = async () => {
+      clock.advance(1000);
+      await b.handleInbound(START);
+      clock.advance(1000);
+      fresh = await b.handleInbound(STOP_AGAIN);
+      throw new Error('provider unreachable');
+    };
+    await expect(a.sendReply(old, failing)).rejects.toThrow('provider unreachable');
+    expect(await a.releaseReply(old)).toBe(false);
+    await expect(a.assertCanSend(LEAD, { body: old.reply as string })).rejects.toBeInstanceOf(OptedOutError);
+    expect(await b.sendReply(fresh as InboundResult, send)).toBe('sent');
+    expect(sent).toHaveLength(1);
+  });
+
+  it('another manager can neither put back nor send a claim it does not hold', async () => {
+    const { a, b, sent, send } = await setup();
+    const result = await a.handleInbound(STOP);
+    expect(await b.releaseReply(result)).toBe(false);
+    expect(await b.sendReply(result, send)).toBeUndefined();
+    expect(await a.sendReply(result, send)).toBe('sent');
+    expect(sent).toHaveLength(1);
+  });
+});
+
+describe('the held claims in memory', () => {
+  const phone = (index: number) => `+1415555${String(1000 + index)}` as E164;
+  const claim = (until: string): ConfirmationClaim => ({ text: 'bye', until, causeEventId: 'evt' });
+  const any = () => true;
+
+  it('never sent, they are dropped once their window ended, even held out of order', async () => {
+    const clock = createFixedClock('2026-03-02T14:00:00Z');
+    const claims = createReplyClaims(clock);
+    for (let index = 0; index < 1000; index++) {
+      claims.hold('default', phone(index), claim('2026-03-02T14:05:00Z'));
+    }
+    // A claim taken back from the store keeps the earlier end of its window.
+    claims.hold('default', phone(1000), claim('2026-03-02T14:01:00Z'));
+    clock.set('2026-03-02T14:05:00.001Z');
+    claims.hold('default', phone(1001), claim('2026-03-02T14:10:00Z'));
+    const left = Array.from({ length: 1002 }, (_, index) => claims.peek('default', phone(index), any));
+    expect(left.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('a clock that goes back keeps them, and drops them once it passes their window again', async () => {
+    const clock = createFixedClock('2026-03-02T14:00:00Z');
+    const claims = createReplyClaims(clock);
+    claims.hold('default', phone(0), claim('2026-03-02T14:05:00Z'));
+    clock.set('2026-03-02T13:00:00Z');
+    claims.hold('default', phone(1), claim('2026-03-02T13:05:00Z'));
+    expect(claims.peek('default', phone(0), any)).toBeDefined();
+    clock.set('2026-03-02T14:06:00Z');
+    claims.hold('default', phone(2), claim('2026-03-02T14:11:00Z'));
+    expect(claims.peek('default', phone(0), any)).toBeUndefined();
+    expect(claims.peek('default', phone(1), any)).toBeUndefined();
   });
 });
