@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { editDistance, judgeFuzzy, squeeze } from '../../src/classify/fuzzy.js';
+import { editDistance } from '../../src/classify/alignment.js';
+import { judgeFuzzy, squeeze } from '../../src/classify/fuzzy.js';
 import { classifyMessage } from '../../src/classify/index.js';
 import { areNeighbours, keyboardDistance } from '../../src/classify/keyboard.js';
 import { fuzzy, NONE, REVIEW } from './helpers.js';
