@@ -33,6 +33,7 @@ export function alignmentDistance(
   const { unit } = costs;
   // Each letter of difference in length is an insertion or a drop, of a unit or more.
   if (Math.abs(typed.length - intended.length) > cap) return cap + 1;
+  if (letterBagDistance(typed, intended) > cap) return cap + 1;
   const columns = intended.length + 1;
   if (columns > current.length) {
     before = new Int32Array(columns * 2);
@@ -68,6 +69,35 @@ export function alignmentDistance(
     current = spare;
   }
   return Math.min(previous[columns - 1] as number, cap + 1);
+}
+
+// Letter counts of the bag bound, by code unit modulo 32 (letters of either case share a slot).
+const bag = new Int32Array(32);
+
+/**
+ * A lower bound of every alignment distance, computed without the table: each edit takes at most one
+ * letter out of the word and puts at most one in, for a unit or more, and a swap changes neither, so
+ * the edits are at least the letters `typed` has that `intended` lacks, and the other way round.
+ * Letters that share a slot only lower the bound.
+ */
+function letterBagDistance(typed: string, intended: string): number {
+  bag.fill(0);
+  for (let index = 0; index < typed.length; index++) {
+    const slot = typed.charCodeAt(index) & 31;
+    bag[slot] = (bag[slot] as number) + 1;
+  }
+  for (let index = 0; index < intended.length; index++) {
+    const slot = intended.charCodeAt(index) & 31;
+    bag[slot] = (bag[slot] as number) - 1;
+  }
+  let extra = 0;
+  let missing = 0;
+  for (let slot = 0; slot < 32; slot++) {
+    const count = bag[slot] as number;
+    if (count > 0) extra += count;
+    else missing -= count;
+  }
+  return Math.max(extra, missing);
 }
 
 const UNIT_COSTS: AlignmentCosts = {
