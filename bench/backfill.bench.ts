@@ -142,8 +142,8 @@ const describe = (result: BackfillResult) =>
   `(opt_out ${result.intents.opt_out}, opt_in ${result.intents.opt_in}, help ${result.intents.help}, ` +
   `21610 ${result.deliveryErrors}), ${result.changed} status changes`;
 
-/** Rounds of every run in turns: each round's ratios are against that round's baseline. */
-const ROUNDS = Number(process.env.BACKFILL_ROUNDS ?? 3);
+/** Rounds of the runs in turns (default 5); each round's runs are compared with the baselines around them. */
+const ROUNDS = Number(process.env.BACKFILL_ROUNDS ?? 5);
 
 interface Run {
   readonly name: string;
@@ -153,34 +153,45 @@ interface Run {
   readonly fn: () => Promise<number>;
 }
 
+async function timeRun(run: Run): Promise<number> {
+  await run.setup?.();
+  global.gc?.();
+  const started = performance.now();
+  const read = await run.fn();
+  if (read !== RECORDS) throw new Error(`${run.name}: read ${read} of ${RECORDS}`);
+  return (performance.now() - started) / 1000;
+}
+
 /**
- * Runs `runs` in turns, `ROUNDS` times (the baseline first in each round), so a change of the
- * machine's load hits a run and the baseline it is compared with alike. Each run's fastest round,
- * and per run the median over rounds of its ratio to the same round's baseline.
+ * `ROUNDS` rounds of the baseline, then every other run; one more baseline closes the last round.
+ * A run is compared with the mean of the baselines just before and just after its round, so a
+ * change of the machine's load (other processes come and go over seconds) hits a run and its
+ * baseline alike. Returns each run's fastest round, and per run the median over the rounds of its
+ * ratio to its round's baseline.
  */
 async function paired(
+  baselineRun: Run,
   runs: readonly Run[],
 ): Promise<{ best: Measurement[]; medians: number[]; ratios: number[][] }> {
+  const baselines = [await timeRun(baselineRun)];
   const seconds = runs.map(() => [] as number[]);
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [position, run] of runs.entries()) {
-      await run.setup?.();
-      global.gc?.();
-      const started = performance.now();
-      const read = await run.fn();
-      if (read !== RECORDS) throw new Error(`${run.name}: read ${read} of ${RECORDS}`);
-      seconds[position]?.push((performance.now() - started) / 1000);
-    }
+    for (const [position, run] of runs.entries()) seconds[position]?.push(await timeRun(run));
+    baselines.push(await timeRun(baselineRun));
   }
-  const baseline = seconds[0] as number[];
-  const ratios = seconds.map((times) => times.map((time, round) => (baseline[round] as number) / time));
+  const around = (round: number) => ((baselines[round] as number) + (baselines[round + 1] as number)) / 2;
+  const ratios = seconds.map((times) => times.map((time, round) => around(round) / time));
   const median = (values: number[]) =>
-    [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+    [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)] as number;
+  const fastest = (name: string, times: number[]): Measurement => {
+    const best = Math.min(...times);
+    return { name, ops: RECORDS, seconds: best, perSecond: RECORDS / best };
+  };
   return {
-    best: runs.map((run, position) => {
-      const fastest = Math.min(...(seconds[position] as number[]));
-      return { name: run.name, ops: RECORDS, seconds: fastest, perSecond: RECORDS / fastest };
-    }),
+    best: [
+      fastest(baselineRun.name, baselines),
+      ...runs.map((run, at) => fastest(run.name, seconds[at] as number[])),
+    ],
     medians: ratios.map(median),
     ratios,
   };
@@ -202,8 +213,7 @@ const bench: Bench = async () => {
       // One warm-up of the parse and of a backfill, so no round pays for JIT and first connections.
       await rawParse(path);
       await timeBackfill('warm-up', path, await postgres.store());
-      runs = await paired([
-        { name: 'baseline: gunzip + JSON.parse, same file', fn: () => rawParse(path) },
+      runs = await paired({ name: 'baseline: gunzip + JSON.parse, same file', fn: () => rawParse(path) }, [
         {
           name: 'readTwilioBulkExport alone (no consent work)',
           fn: async () => {
@@ -242,15 +252,15 @@ const bench: Bench = async () => {
       await postgres.close();
     }
     const [baseline, reader, memory, pg] = runs.best as [Measurement, Measurement, Measurement, Measurement];
-    const [, readerRatio, memoryRatio, pgRatio] = runs.medians as [number, number, number, number];
-    const pgRounds = (runs.ratios[3] as number[]).map((value) => value.toFixed(2)).join(', ');
+    const [readerRatio, memoryRatio, pgRatio] = runs.medians as [number, number, number];
+    const pgRounds = (runs.ratios[2] as number[]).map((value) => value.toFixed(2)).join(', ');
     return {
       title: `Backfill of a ${RECORDS.toLocaleString('en-US')}-record Twilio Bulk Export file (${(size / 2 ** 20).toFixed(1)} MiB gzip)`,
       rows: [baseline, reader, memory, pg, rerun.measurement],
       notes: [
         `memory: ${describe(memoryResult as BackfillResult)}`,
         `${postgres.name}: ${describe(pgResult as BackfillResult)}; second run: ${rerun.result.duplicates} duplicates, ${rerun.result.recorded} written`,
-        `median over ${ROUNDS} rounds of the ratio to the same round's baseline: reader ${readerRatio.toFixed(2)}, ` +
+        `median over ${ROUNDS} rounds of the ratio to the baselines around the round: reader ${readerRatio.toFixed(2)}, ` +
           `memory ${memoryRatio.toFixed(2)}, ${postgres.name} ${pgRatio.toFixed(2)} (rounds ${pgRounds}) (target >= 0.35)`,
         `ratio of the fastest rounds: reader ${ratio(reader, baseline)}, memory ${ratio(memory, baseline)}, ` +
           `${postgres.name} ${ratio(pg, baseline)}; all duplicates ${ratio(rerun.measurement, baseline)}`,
