@@ -558,7 +558,9 @@ export function runPostgresBehaviourTests(backend: Backend): void {
       const listing = await session(
         `EXPLAIN SELECT phone FROM ${table('statuses')} WHERE tenant_id = 'default' AND status = 'opted_out' ORDER BY phone`,
       );
-      expect(listing.map((row) => String(row['QUERY PLAN'])).join('\n')).toMatch(/statuses_status_tenant_phone_idx/);
+      expect(listing.map((row) => String(row['QUERY PLAN'])).join('\n')).toMatch(
+        /statuses_status_tenant_phone_idx/,
+      );
     } finally {
       await session('DEALLOCATE head_lookup').catch(() => undefined);
       await session('RESET plan_cache_mode');
