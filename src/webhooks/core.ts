@@ -176,16 +176,7 @@ export function createWebhookEntry<R>(
   ): Promise<WebhookRequest | Refusal> {
     let first: Refusal | ConsentError | undefined;
     for (const url of urls) {
-      const input: WebhookRequest = {
-        header: (name) => exchange.header(name),
-        get request() {
-          return exchange.request;
-        },
-        method,
-        url,
-        body,
-        type,
-      };
+      const input = new ExchangeRequest(exchange, method, url, body, type);
       let refusal: Refusal | ConsentError | undefined;
       try {
         refusal = await spec.verify(input);
@@ -304,6 +295,32 @@ export function createWebhookEntry<R>(
       return textAnswer(500, `Could not record the webhook; ${spec.provider} will retry`);
     }
   };
+}
+
+/**
+ * An exchange as a spec sees it for one candidate URL. A class, not an object literal with a
+ * `request` getter: V8 builds such a literal through the runtime (about 0.4 µs, on every request),
+ * a class instance with the getter on its prototype in a few nanoseconds.
+ */
+class ExchangeRequest<R> implements WebhookRequest {
+  readonly #exchange: WebhookExchange<R>;
+
+  constructor(
+    exchange: WebhookExchange<R>,
+    readonly method: string,
+    readonly url: string,
+    readonly body: RawBody | undefined,
+    readonly type: string,
+  ) {
+    this.#exchange = exchange;
+  }
+
+  /** An own property, not a method: specs destructure it (`verify: ({ header }) => …`). */
+  readonly header = (name: string): string | null => this.#exchange.header(name);
+
+  get request(): R {
+    return this.#exchange.request;
+  }
 }
 
 /** The idempotency key of a delivery-error opt-out; Twilio's is shared with the guard and backfill. */
