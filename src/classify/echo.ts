@@ -1,4 +1,5 @@
-import { editDistance, judgeFuzzy, squeeze } from './fuzzy.js';
+import { editDistance } from './alignment.js';
+import { judgeFuzzy, squeeze } from './fuzzy.js';
 import { keyboardDistance } from './keyboard.js';
 
 /**

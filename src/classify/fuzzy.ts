@@ -1,3 +1,5 @@
+import { editDistance } from './alignment.js';
+
 /**
  * Misspelt keywords standing alone ("Qiut", "Unsubsribe", "Sotp", "Xtop", "Quiiit"): the `fuzzy` rule.
  * A word is a clear misspelling of a keyword of four or more letters when it is one edit away (a letter
@@ -84,6 +86,7 @@ function isTruncation(word: string, keyword: string): boolean {
 
 /** Runs of one letter squeezed to one: `quiiit` → `quit`, `stopall` → `stopal`. */
 export function squeeze(word: string): string {
+  if (!hasDoubledLetter(word)) return word;
   let result = '';
   for (let index = 0; index < word.length; index++) {
     if (word[index] !== word[index - 1]) result += word[index];
@@ -91,29 +94,9 @@ export function squeeze(word: string): string {
   return result;
 }
 
-/**
- * The optimal-string-alignment distance between `a` and `b` (insertions, deletions, substitutions and
- * swaps of neighbours each cost one), or `limit + 1` as soon as it must exceed `limit`.
- */
-export function editDistance(a: string, b: string, limit: number): number {
-  if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  let before: number[] = [];
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    let best = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let value = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        value = Math.min(value, (before[j - 2] ?? 0) + 1);
-      }
-      current.push(value);
-      if (value < best) best = value;
-    }
-    if (best > limit) return limit + 1;
-    before = previous;
-    previous = current;
+function hasDoubledLetter(word: string): boolean {
+  for (let index = 1; index < word.length; index++) {
+    if (word.charCodeAt(index) === word.charCodeAt(index - 1)) return true;
   }
-  return Math.min(previous[b.length] ?? 0, limit + 1);
+  return false;
 }

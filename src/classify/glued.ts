@@ -30,14 +30,16 @@ const LETTERS = /^[a-z]+$/;
  * that are keywords as they stand (`optout`, `stopall`) are left whole.
  */
 export function splitGluedWords(words: Words, isKeyword: (word: string) => boolean): Words {
-  const glued = (word: string): boolean => isGlued(word) && !isKeyword(word);
-  if (!words.joined.split(' ').some(glued)) return words;
-  const split = (text: string): string =>
-    text
-      .split(' ')
-      .map((word) => (glued(word) ? (segment(word) ?? word) : word))
-      .join(' ');
-  return { joined: split(words.joined), clauses: split(words.clauses) };
+  if (!words.joined.split(' ').some((word) => isGlued(word) && !isKeyword(word))) return words;
+  return { joined: splitWords(words.joined, isKeyword), clauses: splitWords(words.clauses, isKeyword) };
+}
+
+// A module function, not a closure per call: the hot path runs this for every message it reads.
+function splitWords(text: string, isKeyword: (word: string) => boolean): string {
+  return text
+    .split(' ')
+    .map((word) => (isGlued(word) && !isKeyword(word) ? (segment(word) ?? word) : word))
+    .join(' ');
 }
 
 function isGlued(word: string): boolean {

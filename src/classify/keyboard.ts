@@ -1,3 +1,5 @@
+import { type AlignmentCosts, alignmentDistance } from './alignment.js';
+
 /**
  * Typing slips on a phone's QWERTY keyboard. A thumb that lands on the key next to the one it meant
  * ("Xtop", "Emd"), or brushes a neighbour on the way ("Stoip"), makes a likelier typo than an unrelated
@@ -36,6 +38,21 @@ export function areNeighbours(a: string, b: string): boolean {
   return NEIGHBOURS.get(a)?.has(b) ?? false;
 }
 
+const KEYBOARD_COSTS: AlignmentCosts = {
+  substitution: (typed, index, intended, wanted) => {
+    const letter = typed.charAt(index);
+    const meant = intended.charAt(wanted);
+    return letter === meant ? 0 : areNeighbours(letter, meant) ? 1 : 2;
+  },
+  insertion: (typed, index) => {
+    const letter = typed.charAt(index);
+    return areNeighbours(letter, typed.charAt(index - 1)) || areNeighbours(letter, typed.charAt(index + 1))
+      ? 1
+      : 2;
+  },
+  unit: 2,
+};
+
 /**
  * The edit distance between `typed` and `intended` in which a substitution by a neighbouring key, or an
  * inserted letter next to a neighbour of one it follows or precedes ("stoip": `i` beside `o`), costs
@@ -45,33 +62,6 @@ export function areNeighbours(a: string, b: string): boolean {
 export function keyboardDistance(typed: string, intended: string, limit: number): number {
   // Computed in half edits, so that every cost is an integer.
   const cap = Math.round(limit * 2);
-  if (Math.abs(typed.length - intended.length) > cap) return limit + 0.5;
-  let before: number[] = [];
-  let previous = Array.from({ length: intended.length + 1 }, (_, index) => index * 2);
-  for (let i = 1; i <= typed.length; i++) {
-    const letter = typed.charAt(i - 1);
-    const brushed = areNeighbours(letter, typed.charAt(i - 2)) || areNeighbours(letter, typed.charAt(i));
-    const insertion = brushed ? 1 : 2;
-    const current = [(previous[0] ?? 0) + insertion];
-    let best = current[0] ?? 0;
-    for (let j = 1; j <= intended.length; j++) {
-      const wanted = intended.charAt(j - 1);
-      const substitution = letter === wanted ? 0 : areNeighbours(letter, wanted) ? 1 : 2;
-      let value = Math.min(
-        (previous[j] ?? 0) + insertion,
-        (current[j - 1] ?? 0) + 2,
-        (previous[j - 1] ?? 0) + substitution,
-      );
-      if (i > 1 && j > 1 && letter === intended.charAt(j - 2) && typed.charAt(i - 2) === wanted) {
-        value = Math.min(value, (before[j - 2] ?? 0) + 2);
-      }
-      current.push(value);
-      if (value < best) best = value;
-    }
-    if (best > cap) return limit + 0.5;
-    before = previous;
-    previous = current;
-  }
-  const distance = previous[intended.length] ?? 0;
+  const distance = alignmentDistance(typed, intended, cap, KEYBOARD_COSTS);
   return distance > cap ? limit + 0.5 : distance / 2;
 }

@@ -1,4 +1,4 @@
-import { alternation, byFirstCharacter, escapeRegExp, rawSource } from './regex.js';
+import { alternation, byLiteralStart, escapeRegExp, rawSource } from './regex.js';
 import { safeCharacterWidth } from './safe-characters.js';
 import type { Policy } from './types.js';
 
@@ -20,6 +20,8 @@ export interface PrefilterInput {
 }
 
 const SINGLE_WORD_LENGTH = 24;
+// Up to three ASCII words with a digit among them ("Sotp 2") still read as one.
+const MAX_RUNS = 3;
 
 const ASCII_WORD = /^[a-z0-9']+$/;
 const NON_ASCII_OR_QUOTE = '[\\u0080-\\uFFFF>]';
@@ -72,7 +74,7 @@ export function compilePrefilter(input: PrefilterInput): (body: string) => boole
   };
 }
 
-/** Anchor words and pairs (the second words of a pair grouped) as one alternation by first letter. */
+/** Anchor words and pairs (the second words of a pair grouped) as one alternation by literal start. */
 function anchorSource(words: readonly string[], pairs: readonly string[]): string | undefined {
   const seconds = new Map<string, string[]>();
   for (const pair of pairs) {
@@ -85,7 +87,7 @@ function anchorSource(words: readonly string[], pairs: readonly string[]): strin
       ([first, rest]) => `${rawSource(escapeRegExp(first))}[^a-z0-9]+${alternation(rest, rawSource)}`,
     ),
   ];
-  return sources.length === 0 ? undefined : byFirstCharacter(sources);
+  return sources.length === 0 ? undefined : byLiteralStart(sources);
 }
 
 /**
@@ -135,11 +137,11 @@ function isSingleShortWord(body: string): boolean {
   for (let index = start; index < end; index++) {
     const code = body.charCodeAt(index);
     const alphanumeric = isAsciiAlphanumeric(code);
-    if (alphanumeric && !inside) runs++;
+    if (alphanumeric && !inside && ++runs > MAX_RUNS) return false;
     if (code >= 0x30 && code <= 0x39) digit = true;
     inside = alphanumeric;
   }
-  return runs <= 1 || (digit && runs <= 3);
+  return runs <= 1 || digit;
 }
 
 function isApostrophe(code: number): boolean {

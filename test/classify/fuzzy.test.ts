@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { editDistance, judgeFuzzy, squeeze } from '../../src/classify/fuzzy.js';
+import { editDistance } from '../../src/classify/alignment.js';
+import { judgeFuzzy, squeeze } from '../../src/classify/fuzzy.js';
 import { classifyMessage } from '../../src/classify/index.js';
 import { areNeighbours, keyboardDistance } from '../../src/classify/keyboard.js';
 import { fuzzy, NONE, REVIEW } from './helpers.js';
@@ -86,6 +87,37 @@ describe('edit distance', () => {
         expect(distance === 0).toBe(a === b);
         expect(distance).toBeLessThanOrEqual(limit + 1);
       }),
+    );
+  });
+
+  test('is the full optimal-string-alignment distance whenever that is within the limit', () => {
+    // The textbook table, with no cap and no shortcut: what the capped, bounded loop must agree with.
+    const reference = (a: string, b: string): number => {
+      const table = Array.from({ length: a.length + 1 }, (_, i) =>
+        Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+      );
+      for (let i = 1; i <= a.length; i++) {
+        for (let j = 1; j <= b.length; j++) {
+          const row = table[i] as number[];
+          const above = table[i - 1] as number[];
+          row[j] = Math.min(
+            (above[j] as number) + 1,
+            (row[j - 1] as number) + 1,
+            (above[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
+          );
+          if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+            row[j] = Math.min(row[j] as number, ((table[i - 2] as number[])[j - 2] as number) + 1);
+          }
+        }
+      }
+      return (table[a.length] as number[])[b.length] as number;
+    };
+    const word = fc.stringMatching(/^[a-z]{0,10}$/);
+    fc.assert(
+      fc.property(word, word, fc.integer({ min: 0, max: 4 }), (a, b, limit) => {
+        expect(editDistance(a, b, limit)).toBe(Math.min(reference(a, b), limit + 1));
+      }),
+      { numRuns: 3_000 },
     );
   });
 

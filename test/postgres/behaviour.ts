@@ -541,6 +541,35 @@ export function runPostgresBehaviourTests(backend: Backend): void {
     expect(partition.invalid).toHaveLength(1);
   });
 
+  // PREPARE and EXPLAIN EXECUTE need one session: PGlite and the single pg Client.
+  test.skipIf(!backend.sameSession)(
+    "a number's status row is found through the primary key, even by a generic plan made while the table is small",
+    async () => {
+      // A pooled connection keeps the generic plan of a prepared statement; made on an empty table,
+      // it must not pick the index by status, which scans the whole tenant for one number.
+      const session = backend.sameSession?.() as RawQuery;
+      const { table } = await setup();
+      await session('SET plan_cache_mode = force_generic_plan');
+      try {
+        await session(
+          `PREPARE head_lookup (text, text) AS SELECT head_seq FROM ${table('statuses')} WHERE tenant_id = $1 AND phone = $2`,
+        );
+        const plan = await session(`EXPLAIN EXECUTE head_lookup('default', '${PHONE}')`);
+        expect(plan.map((row) => String(row['QUERY PLAN'])).join('\n')).toContain('statuses_pkey');
+        // The index by status still serves the listing by status.
+        const listing = await session(
+          `EXPLAIN SELECT phone FROM ${table('statuses')} WHERE tenant_id = 'default' AND status = 'opted_out' ORDER BY phone`,
+        );
+        expect(listing.map((row) => String(row['QUERY PLAN'])).join('\n')).toMatch(
+          /statuses_status_tenant_phone_idx/,
+        );
+      } finally {
+        await session('DEALLOCATE head_lookup').catch(() => undefined);
+        await session('RESET plan_cache_mode');
+      }
+    },
+  );
+
   test('migrate() is idempotent and records each version once', async () => {
     const { store, raw, table } = await setup();
     const current = { version: POSTGRES_SCHEMA_VERSION, applied: [] };
