@@ -41,7 +41,8 @@ export interface InboundWebhookEvent {
   readonly message: TwilioInboundMessage;
   /**
    * What the manager recorded. `duplicate` is true for a retry of a message already handled;
-   * `reply`, when present, is the confirmation the answer carries unless it was already sent.
+   * `reply`, when present, is the confirmation `handleInbound` claimed, which the answer carries
+   * unless `onInbound` sends it itself (`consent.sendReply`).
    */
   readonly result: InboundResult;
   readonly tenantId: string | undefined;
@@ -60,7 +61,7 @@ export interface StatusWebhookEvent {
 /** Options of {@link createTwilioWebhook}. */
 export interface TwilioWebhookOptions {
   /** The consent manager that records what the webhooks report. */
-  readonly consent: Pick<ConsentManager, 'handleInbound' | 'assertCanSend' | 'record'>;
+  readonly consent: Pick<ConsentManager, 'handleInbound' | 'sendReply' | 'releaseReply' | 'record'>;
   /** The auth token of the Twilio account that signs the webhooks. */
   readonly authToken: string;
   /**
@@ -122,7 +123,7 @@ const WHERE = 'createTwilioWebhook';
  * `X-Twilio-Signature` against the URL Twilio called as `twilio.validateRequest` does, validates
  * the fields and records through the consent manager:
  * - `inbound` answers TwiML: empty `<Response/>`, or the one opt-out confirmation as a `<Message>`
- *   when Twilio did not confirm the opt-out itself (consumed from the send guard, so a retried
+ *   when Twilio did not confirm the opt-out itself (the one `handleInbound` claimed, so a retried
  *   webhook never sends a second one). A duplicate `MessageSid` records nothing new.
  * - `status` records an opt-out for `ErrorCode=21610`; other statuses change nothing.
  *

@@ -8,8 +8,16 @@ import type { ConsentStore, PendingConfirmation, StoredStatus } from '../store/c
 import type { WriteOutcome } from './write.js';
 
 // The one home of the FCC rule "after an opt-out the provider did not confirm, exactly one
-// confirmation may be sent, at once" (47 CFR 64.1200(a)(12)): which write allows it, which inbound
-// result carries it, and how the send guard lets it through once.
+// confirmation may be sent, at once" (47 CFR 64.1200(a)(12)): which write allows it, how the inbound
+// result that carries it claims it, how a claim is sent or put back, and how the send guard lets it
+// through once.
+//
+// A claim is the store's consume: the opt-out's own write transaction decides the confirmation and
+// never leaves it pending, so of concurrent redeliveries of one STOP exactly one result carries it.
+// The manager then holds the claim in memory (see `createReplyClaims`) until it is sent (the webhook's
+// answer, `sendReply`, the send guard with that body), put back (`releaseReply`, a failed send, a
+// webhook answer that cannot carry it) or its window ends. Only a put-back confirmation is pending in
+// the store, where a redelivery of the same text or the send guard can claim it again.
 
 /** How long the one confirmation may follow an opt-out. */
 export const CONFIRMATION_WINDOW_MS = 5 * 60 * 1000;
@@ -56,28 +64,115 @@ export function confirmationFor(
   return until >= now.getTime() ? { text, until: new Date(until).toISOString() } : undefined;
 }
 
+/** The reply to a help request, when the provider did not answer it itself. */
+export function helpReply(providerBlocks: boolean, replies: Replies): string | undefined {
+  return providerBlocks || replies.help === false ? undefined : replies.help;
+}
+
+/** The one confirmation a result or a send claimed, to send or put back. */
+export interface ConfirmationClaim extends PendingConfirmation {
+  /** The opt-out the confirmation answers. */
+  readonly causeEventId: string | undefined;
+}
+
 /**
- * The text an inbound keyword's result carries: the pending opt-out confirmation when this event
- * is the one that opted the number out (a redelivery of it included), or the opt-in confirmation
- * after an opt-in the provider did not confirm; none when the provider answered the keyword itself.
+ * The claims this manager holds, by tenant and number: each is the one confirmation an inbound
+ * result claimed and nobody has sent or put back yet. At most one per number (a new claim needs a
+ * new opt-out, which replaces it); a claim is gone once taken, and pruned once its window ended.
  */
-export function inboundReply(
+export interface ReplyClaims {
+  hold(tenantId: string, phone: E164, claim: ConfirmationClaim): void;
+  /** The held claim when `fits` it, without taking it. */
+  peek(
+    tenantId: string,
+    phone: E164,
+    fits: (claim: ConfirmationClaim) => boolean,
+  ): ConfirmationClaim | undefined;
+  /** The held claim when `fits` it, taken: no one else can send it from here. */
+  take(
+    tenantId: string,
+    phone: E164,
+    fits: (claim: ConfirmationClaim) => boolean,
+  ): ConfirmationClaim | undefined;
+  /** Told of every write: a number no longer opted out gets no confirmation of the opt-out it left. */
+  written(outcome: WriteOutcome): void;
+}
+
+/** The manager's claims, in memory: a claim lives for one process, as the result that carries it does. */
+export function createReplyClaims(clock: Clock): ReplyClaims {
+  const held = new Map<string, ConfirmationClaim>();
+  const keyOf = (tenantId: string, phone: E164) => `${tenantId}\u0000${phone}`;
+  const peek: ReplyClaims['peek'] = (tenantId, phone, fits) => {
+    const claim = held.get(keyOf(tenantId, phone));
+    return claim && fits(claim) ? claim : undefined;
+  };
+  return {
+    hold(tenantId, phone, claim) {
+      // Claims come in about the order their windows end: dropping the ended ones at the front
+      // keeps the map to the last five minutes of unsent confirmations.
+      const now = clock.now().getTime();
+      for (const [key, old] of held) {
+        if (Date.parse(old.until) >= now) break;
+        held.delete(key);
+      }
+      const key = keyOf(tenantId, phone);
+      held.delete(key);
+      held.set(key, claim);
+    },
+    peek,
+    take(tenantId, phone, fits) {
+      const claim = peek(tenantId, phone, fits);
+      if (claim) held.delete(keyOf(tenantId, phone));
+      return claim;
+    },
+    written({ status }) {
+      if (held.size > 0 && status.status !== 'opted_out') held.delete(keyOf(status.tenantId, status.phone));
+    },
+  };
+}
+
+type Parts = { readonly store: ConsentStore; readonly clock: Clock; readonly claims: ReplyClaims };
+
+/**
+ * The text an inbound keyword's result carries. For an opt-out: the one confirmation, claimed for
+ * this result (held by the manager), when this event is the one that opted the number out — by its
+ * own write, which claimed it in its transaction, or for a redelivery of it, by consuming the
+ * confirmation a failed send put back; none when it is claimed already (sent, or being sent). For an
+ * opt-in: the opt-in confirmation, when the provider did not confirm it.
+ */
+export async function inboundReply(
+  parts: Parts,
   intent: Extract<Intent, 'opt_out' | 'opt_in'>,
   providerBlocks: boolean,
   outcome: WriteOutcome,
   replies: Replies,
-): string | undefined {
-  if (intent === 'opt_out') {
-    const causedIt = outcome.status.cause?.id === outcome.event.id;
-    return causedIt ? outcome.pendingConfirmation?.text : undefined;
+): Promise<string | undefined> {
+  if (intent === 'opt_in') {
+    const text = replies.optInConfirmation;
+    return !providerBlocks && outcome.changed && text !== false ? text : undefined;
   }
-  const text = replies.optInConfirmation;
-  return !providerBlocks && outcome.changed && text !== false ? text : undefined;
+  const claim = outcome.claimedConfirmation
+    ? { ...outcome.claimedConfirmation, causeEventId: outcome.event.id }
+    : await reclaim(parts, providerBlocks, outcome);
+  if (!claim) return undefined;
+  parts.claims.hold(outcome.status.tenantId, outcome.status.phone, claim);
+  return claim.text;
 }
 
-/** The reply to a help request, when the provider did not answer it itself. */
-export function helpReply(providerBlocks: boolean, replies: Replies): string | undefined {
-  return providerBlocks || replies.help === false ? undefined : replies.help;
+/** A redelivery of the opt-out takes the confirmation back when a failed send put it back. */
+async function reclaim(
+  parts: Parts,
+  providerBlocks: boolean,
+  outcome: WriteOutcome,
+): Promise<ConfirmationClaim | undefined> {
+  const pending = outcome.pendingConfirmation;
+  if (providerBlocks || !outcome.duplicate || !pending || outcome.status.cause?.id !== outcome.event.id) {
+    return undefined;
+  }
+  const { tenantId, phone } = outcome.status;
+  const now = parts.clock.now().toISOString();
+  const consumed = await parts.store.consumeConfirmation(tenantId, phone, pending.text, now);
+  return consumed ? { ...pending, causeEventId: outcome.event.id } : undefined;
 }
 
 /** Whether a message may go out. */
@@ -88,41 +183,50 @@ export interface SendCheck {
   readonly reason?: 'opted_out' | 'opt_out_confirmation';
 }
 
-type Parts = { readonly store: ConsentStore; readonly clock: Clock };
+/** A held claim fits a send of `body` while the number is opted out by its opt-out and its window is open. */
+function fitsSend(stored: StoredStatus, body: string | undefined, now: Date) {
+  return (claim: ConfirmationClaim) =>
+    claim.text === body &&
+    claim.causeEventId === stored.cause?.id &&
+    now.getTime() <= Date.parse(claim.until);
+}
 
-/** Whether `body` may go to the number now: anything when it has not opted out, else only the pending confirmation. */
+/**
+ * Whether `body` may go to the number now: anything when it has not opted out, else only the one
+ * confirmation, while this manager holds it or it is pending in the store.
+ */
 export async function sendCheck(
-  { store, clock }: Parts,
+  parts: Parts,
   tenantId: string,
   phone: E164,
   body: string | undefined,
 ): Promise<SendCheck> {
-  return checkStored(await store.getStatus(tenantId, phone), body, clock.now());
+  const stored = await parts.store.getStatus(tenantId, phone);
+  const now = parts.clock.now();
+  if (stored?.status !== 'opted_out') return { allowed: true, status: stored?.status ?? 'unknown' };
+  return parts.claims.peek(tenantId, phone, fitsSend(stored, body, now)) || isPending(stored, body, now)
+    ? CONFIRMATION_ONLY
+    : REFUSED;
 }
 
-function checkStored(stored: StoredStatus | null, body: string | undefined, now: Date): SendCheck {
-  if (stored?.status !== 'opted_out') return { allowed: true, status: stored?.status ?? 'unknown' };
+const CONFIRMATION_ONLY: SendCheck = { allowed: true, status: 'opted_out', reason: 'opt_out_confirmation' };
+const REFUSED: SendCheck = { allowed: false, status: 'opted_out', reason: 'opted_out' };
+
+function isPending(stored: StoredStatus, body: string | undefined, now: Date): boolean {
   const { confirmation } = stored;
-  const isConfirmation =
+  return (
     body !== undefined &&
     confirmation !== undefined &&
     confirmation.text === body &&
-    now.getTime() <= Date.parse(confirmation.until);
-  return isConfirmation
-    ? { allowed: true, status: 'opted_out', reason: 'opt_out_confirmation' }
-    : { allowed: false, status: 'opted_out', reason: 'opted_out' };
-}
-
-/** The one confirmation a send took (see {@link claimConfirmation}), to put back if the send fails. */
-export interface ConfirmationClaim extends PendingConfirmation {
-  /** The opt-out the confirmation answers. */
-  readonly causeEventId: string | undefined;
+    now.getTime() <= Date.parse(confirmation.until)
+  );
 }
 
 /**
- * The send guard: throws `OptedOutError` unless `body` may go out. The one confirmation is used up
- * atomically in the store (of concurrent senders exactly one gets it through) and returned as the
- * claim {@link releaseConfirmation} puts back; undefined for an ordinary allowed send.
+ * The send guard: throws `OptedOutError` unless `body` may go out. The one confirmation is taken
+ * from the claim this manager holds (no store write), else used up atomically in the store (of
+ * concurrent senders exactly one gets it through), and returned as the claim
+ * {@link releaseConfirmation} puts back; undefined for an ordinary allowed send.
  */
 export async function claimConfirmation(
   parts: Parts,
@@ -131,28 +235,29 @@ export async function claimConfirmation(
   body: string | undefined,
 ): Promise<ConfirmationClaim | undefined> {
   const stored = await parts.store.getStatus(tenantId, phone);
-  const check = checkStored(stored, body, parts.clock.now());
-  if (!check.allowed) throw new OptedOutError(phone, tenantId);
-  const confirmation = stored?.confirmation;
-  if (check.reason !== 'opt_out_confirmation' || body === undefined || !confirmation) return undefined;
-  const now = parts.clock.now().toISOString();
-  if (!(await parts.store.consumeConfirmation(tenantId, phone, body, now))) {
+  if (stored?.status !== 'opted_out') return undefined;
+  const now = parts.clock.now();
+  const held = parts.claims.take(tenantId, phone, fitsSend(stored, body, now));
+  if (held) return held;
+  if (!isPending(stored, body, now)) throw new OptedOutError(phone, tenantId);
+  const confirmation = stored.confirmation as PendingConfirmation;
+  if (!(await parts.store.consumeConfirmation(tenantId, phone, body as string, now.toISOString()))) {
     throw new OptedOutError(
       phone,
       tenantId,
       `${phone} has opted out of SMS; its one confirmation was already sent`,
     );
   }
-  return { ...confirmation, causeEventId: stored?.cause?.id };
+  return { ...confirmation, causeEventId: stored.cause?.id };
 }
 
 /**
- * Puts a claimed confirmation back after its send failed, so that a retry can still send the one
- * confirmation: in the number's transaction, and only while the number is still opted out by the
- * same opt-out and the window is open. True when it is pending again.
+ * Puts a claimed confirmation back after its send failed (or could not be made), so that a retry or
+ * a redelivery can still send the one confirmation: in the number's transaction, and only while the
+ * number is still opted out by the same opt-out and the window is open. True when it is pending again.
  */
 export async function releaseConfirmation(
-  parts: Parts,
+  parts: Pick<Parts, 'store' | 'clock'>,
   tenantId: string,
   phone: E164,
   claim: ConfirmationClaim,
@@ -173,10 +278,35 @@ export async function releaseConfirmation(
   });
 }
 
+type OnReleaseError = (error: unknown) => void;
+
+const logReleaseError: OnReleaseError = (error) =>
+  console.error('sms-consent: could not put back the opt-out confirmation of a failed send', error);
+
+/**
+ * Runs `send` for a claim (or an ordinary send, `claim` undefined); when it fails the claim is put
+ * back before the error is rethrown (a failure to put it back goes to `onReleaseError`; the send's
+ * error still wins).
+ */
+async function sendClaimed<T>(
+  parts: Parts,
+  tenantId: string,
+  phone: E164,
+  claim: ConfirmationClaim | undefined,
+  send: () => Promise<T>,
+  onReleaseError: OnReleaseError,
+): Promise<T> {
+  try {
+    return await send();
+  } catch (error) {
+    if (claim) await releaseConfirmation(parts, tenantId, phone, claim).catch(onReleaseError);
+    throw error;
+  }
+}
+
 /**
  * Sends through the guard: `send` runs only when {@link claimConfirmation} lets `body` out, and when
- * it fails after taking the one confirmation, the confirmation is put back before the error is
- * rethrown (a failure to put it back goes to `onReleaseError`; the send's error still wins).
+ * it fails after taking the one confirmation, the confirmation is put back.
  */
 export async function sendChecked<T>(
   parts: Parts,
@@ -184,14 +314,69 @@ export async function sendChecked<T>(
   phone: E164,
   body: string | undefined,
   send: () => Promise<T>,
-  onReleaseError: (error: unknown) => void = (error) =>
-    console.error('sms-consent: could not put back the opt-out confirmation of a failed send', error),
+  onReleaseError: OnReleaseError = logReleaseError,
 ): Promise<T> {
   const claim = await claimConfirmation(parts, tenantId, phone, body);
-  try {
-    return await send();
-  } catch (error) {
-    if (claim) await releaseConfirmation(parts, tenantId, phone, claim).catch(onReleaseError);
-    throw error;
+  return sendClaimed(parts, tenantId, phone, claim, send, onReleaseError);
+}
+
+/** What {@link sendReply} and {@link releaseReply} read of an inbound result. */
+export interface ReplyResult {
+  readonly intent: Intent;
+  readonly reply?: string;
+  readonly status: { readonly tenantId: string; readonly phone: E164 };
+  readonly event?: { readonly id: string };
+}
+
+/** The claim `result` carries, while this manager still holds it. */
+function claimOf(result: ReplyResult, now: Date) {
+  return (claim: ConfirmationClaim) =>
+    claim.text === result.reply &&
+    claim.causeEventId === result.event?.id &&
+    now.getTime() <= Date.parse(claim.until);
+}
+
+/**
+ * Sends an inbound result's reply. The opt-out confirmation goes out once: from the claim this
+ * manager holds for the result (no store call), else, when it was put back, through the send guard
+ * (which uses it up in the store); when `send` fails it is put back again. An opt-in or help reply
+ * goes through the guard. Undefined, without calling `send`, when there is nothing to send: no
+ * reply, a confirmation already sent (or its window over, or the number no longer opted out by that
+ * opt-out), or a reply the guard refuses.
+ */
+export async function sendReply<T>(
+  parts: Parts,
+  result: ReplyResult,
+  send: (phone: E164, body: string) => Promise<T>,
+  onReleaseError: OnReleaseError = logReleaseError,
+): Promise<T | undefined> {
+  const { reply, status } = result;
+  if (reply === undefined) return undefined;
+  const { tenantId, phone } = status;
+  const confirms = result.intent === 'opt_out';
+  let claim = confirms ? parts.claims.take(tenantId, phone, claimOf(result, parts.clock.now())) : undefined;
+  if (!claim) {
+    try {
+      claim = await claimConfirmation(parts, tenantId, phone, reply);
+    } catch (error) {
+      if (error instanceof OptedOutError) return undefined;
+      throw error;
+    }
+    // The guard lets anything reach a number no longer opted out: not a stale confirmation.
+    if (confirms && !claim) return undefined;
   }
+  return sendClaimed(parts, tenantId, phone, claim, () => send(phone, reply), onReleaseError);
+}
+
+/**
+ * Puts back the opt-out confirmation an inbound result claimed and nobody sent: this manager no
+ * longer holds it, and it is pending in the store again (see {@link releaseConfirmation}). False
+ * when the result holds no claim any more (none, sent, already put back, window over) or the
+ * number is no longer opted out by that opt-out.
+ */
+export async function releaseReply(parts: Parts, result: ReplyResult): Promise<boolean> {
+  if (result.intent !== 'opt_out' || result.reply === undefined) return false;
+  const { tenantId, phone } = result.status;
+  const claim = parts.claims.take(tenantId, phone, claimOf(result, parts.clock.now()));
+  return claim ? releaseConfirmation(parts, tenantId, phone, claim) : false;
 }

@@ -2,7 +2,7 @@ import type { Classification } from '../classify/index.js';
 import type { Clock, IdGenerator } from '../consent/ids.js';
 import type { E164, NormalizeOptions } from '../phone.js';
 import type { ConsentStore } from '../store/contract.js';
-import type { Replies } from './confirmation.js';
+import type { Replies, ReplyClaims } from './confirmation.js';
 import type { Write, WriteMany } from './write.js';
 
 /**
@@ -26,6 +26,8 @@ export interface ConsentContext {
    */
   readonly tenantOf: (value?: { readonly tenantId?: unknown }) => string;
   readonly replies: Replies;
+  /** The opt-out confirmations inbound results claimed and nobody has sent or put back yet. */
+  readonly claims: ReplyClaims;
   /** Writes one event into the ledger, with the jobs, MAC and listeners the manager was given. */
   readonly write: Write;
   /** Writes a batch in one store transaction per tenant (stores with `transactMany`; else absent). */

@@ -13,6 +13,7 @@ import type {
 } from '../consent/types.js';
 import { ConsentError, ValidationError } from '../errors.js';
 import { forEachLimit } from '../helpers/each-limit.js';
+import { omitUndefined } from '../helpers/omit-undefined.js';
 import type { E164 } from '../phone.js';
 import type { ConsentStore, PendingConfirmation, PhoneTransaction } from '../store/contract.js';
 import { confirmationFor } from './confirmation.js';
@@ -39,7 +40,12 @@ export interface WriteOutcome {
   readonly reason?: NotAppliedReason;
   readonly previous: ConsentStatusValue;
   readonly status: ConsentStatus;
-  /** The confirmation the send guard still lets through for this number, if any. */
+  /**
+   * The one opt-out confirmation this write claimed in its transaction (an opt-out it caused, with
+   * `confirm`): it is never pending in the store, so exactly one write's outcome carries it.
+   */
+  readonly claimedConfirmation?: PendingConfirmation;
+  /** For a duplicate: the confirmation pending in the store (one a failed send put back), if any. */
   readonly pendingConfirmation?: PendingConfirmation;
 }
 
@@ -48,7 +54,7 @@ export type JobsFor = (event: ConsentEvent, changed: boolean) => readonly string
 
 /**
  * Writes one event. `confirm`: the event comes from a text the provider did not answer itself, so
- * an opt-out it causes may be followed by the one confirmation.
+ * an opt-out it causes claims the one confirmation (`claimedConfirmation`).
  */
 export type Write = (draft: EventDraft, options?: { readonly confirm?: boolean }) => Promise<WriteOutcome>;
 
@@ -176,18 +182,17 @@ async function writeInTransaction(
   const cause = pick(after.cause);
   const lastEvent = pick(after.lastEvent);
   const changed = before.status !== after.status;
-  // null clears a pending confirmation once the number is no longer opted out; undefined keeps it.
-  const confirmation =
-    after.status !== 'opted_out'
-      ? null
-      : confirm
-        ? confirmationFor(event, changed, parts.confirmation, clock.now())
-        : undefined;
+  // The confirmation an opt-out allows is claimed right here, in its transaction, so it is never
+  // pending; null clears one a failed send put back once the number is no longer opted out.
+  const claimed =
+    confirm && after.status === 'opted_out'
+      ? confirmationFor(event, changed, parts.confirmation, clock.now())
+      : undefined;
   await tx.putStatus({
     status: after.status,
     ...(cause ? { since: cause.occurredAt, causeEventId: cause.id } : {}),
     ...(lastEvent ? { lastEventId: lastEvent.id } : {}),
-    ...(confirmation === undefined ? {} : { confirmation }),
+    ...(after.status === 'opted_out' ? {} : { confirmation: null }),
   });
   for (const kind of parts.jobsFor?.(event, changed) ?? []) {
     await tx.enqueue({
@@ -213,7 +218,7 @@ async function writeInTransaction(
       ...(cause ? { since: cause.occurredAt, cause } : {}),
       ...(lastEvent ? { lastEvent } : {}),
     },
-    ...(confirmation ? { pendingConfirmation: confirmation } : {}),
+    ...omitUndefined({ claimedConfirmation: claimed }),
   };
 }
 

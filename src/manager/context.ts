@@ -4,7 +4,7 @@ import { ConsentError } from '../errors.js';
 import { omitUndefined } from '../helpers/omit-undefined.js';
 import { DEFAULT_TENANT } from '../helpers/tenant.js';
 import { assertTenantId } from '../helpers/tenant-id.js';
-import { resolveReplies } from '../ledger/confirmation.js';
+import { createReplyClaims, resolveReplies } from '../ledger/confirmation.js';
 import type { ConsentContext } from '../ledger/context.js';
 import { createBatchWriter, createWriter, type JobsFor, type WriteOutcome } from '../ledger/write.js';
 import { isCountryCode, normalizePhone, tryNormalizePhone } from '../phone.js';
@@ -19,7 +19,7 @@ export interface WriteHooks {
 
 /**
  * The composition root's one context: the store, clock, ids, classifier, normalization, tenant rule,
- * replies and the writer, each built once from the manager's options.
+ * replies, the held reply claims and the writer, each built once from the manager's options.
  */
 export function createContext(options: ConsentManagerOptions, hooks: WriteHooks): ConsentContext {
   const { store } = options;
@@ -33,7 +33,18 @@ export function createContext(options: ConsentManagerOptions, hooks: WriteHooks)
   const ids = options.ids ?? createIdGenerator(clock);
   const replies = resolveReplies(options.replies);
   const normalizeOptions = omitUndefined({ defaultCountry: options.defaultCountry });
-  const writer = { store, ids, clock, confirmation: replies.optOutConfirmation, ...hooks };
+  const claims = createReplyClaims(clock);
+  const writer = {
+    store,
+    ids,
+    clock,
+    confirmation: replies.optOutConfirmation,
+    ...hooks,
+    onWritten: (outcome: WriteOutcome) => {
+      claims.written(outcome);
+      hooks.onWritten(outcome);
+    },
+  };
   return {
     store,
     clock,
@@ -50,6 +61,7 @@ export function createContext(options: ConsentManagerOptions, hooks: WriteHooks)
       return tenantId;
     },
     replies,
+    claims,
     write: createWriter(writer),
     writeMany: createBatchWriter(writer),
   };

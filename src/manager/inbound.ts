@@ -12,7 +12,8 @@ import type { InboundResult } from './types.js';
 
 /**
  * `handleInbound`: classifies one inbound text, writes the opt-out or opt-in it says (idempotent by
- * the provider's message id), queues an undecided one for review, and returns the reply to send.
+ * the provider's message id), queues an undecided one for review, and returns the reply to send
+ * (an opt-out confirmation already claimed for this result: see `inboundReply`).
  */
 export async function handleInbound(
   context: ConsentContext,
@@ -69,7 +70,9 @@ export async function handleInbound(
     duplicate: outcome.duplicate,
     status: outcome.status,
     event: outcome.event,
-    ...omitUndefined({ reply: inboundReply(intent, providerBlocks, outcome, context.replies) }),
+    ...omitUndefined({
+      reply: await inboundReply(context, intent, providerBlocks, outcome, context.replies),
+    }),
   };
 }
 

@@ -1,6 +1,12 @@
 import { createCrmSetup } from '../crm/options.js';
 import { auditKeyOf, createAuditTrail } from '../ledger/audit-trail.js';
-import { claimConfirmation, sendCheck, sendChecked } from '../ledger/confirmation.js';
+import {
+  claimConfirmation,
+  releaseReply,
+  sendCheck,
+  sendChecked,
+  sendReply,
+} from '../ledger/confirmation.js';
 import {
   explainNumber,
   exportOptOutLines,
@@ -66,6 +72,8 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
       const key = normalize(phone);
       return sendChecked(context, tenantOf(value), key, value?.body, () => send(key));
     },
+    sendReply: (result, send) => sendReply(context, result, send),
+    releaseReply: (result) => releaseReply(context, result),
     partitionRecipients: async (phones, value) =>
       partitionRecipients(
         store,

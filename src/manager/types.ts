@@ -69,7 +69,13 @@ export interface InboundResult extends Classification {
   /** The provider delivered this message id before: nothing new was recorded. */
   readonly duplicate: boolean;
   readonly status: ConsentStatus;
-  /** Text the app must send back now (the one allowed confirmation), if any. */
+  /**
+   * Text the app must send back now, if any. The one opt-out confirmation is already claimed for this
+   * result (in the store, in the opt-out's own write): of concurrent deliveries of one STOP exactly
+   * one result carries it, and a redelivery while it is claimed carries none (it is sent, or being
+   * sent). Send it with `sendReply` (or the send guard with this body), or put it back with
+   * `releaseReply`; the claim lasts as long as this process, within the five-minute window.
+   */
   readonly reply?: string;
   /** The event recorded (or, for a duplicate, recorded the first time). */
   readonly event?: ConsentEvent;
@@ -89,7 +95,10 @@ export interface RecordResult {
 
 /** Options of `canSend` and `assertCanSend`. */
 export interface SendOptions extends TenantOption {
-  /** The text about to be sent: lets the one pending opt-out confirmation through. */
+  /**
+   * The text about to be sent: lets the one opt-out confirmation through (the claim this manager's
+   * `handleInbound` holds, or one put back in the store).
+   */
   readonly body?: string;
 }
 
@@ -125,6 +134,34 @@ export interface ConsentManager extends ConsentIntegrations, AuditTrail {
    * await consent.sendChecked(lead.phone, { body: result.reply }, (to) => sms.send({ to, body: result.reply }));
    */
   sendChecked<T>(phone: string, options: SendOptions, send: (phone: E164) => Promise<T>): Promise<T>;
+  /**
+   * Sends the reply of a `handleInbound` result: `send` gets the normalized number and the text. The
+   * opt-out confirmation the result claimed goes out with no store call and only once; when `send`
+   * fails it is put back (as `releaseReply` does), so a redelivery of the same text or a retry
+   * through `sendChecked` can still send it. An opt-in or help reply goes through the send guard.
+   * Resolves to what `send` returned, or undefined without calling it when there is nothing to send
+   * (no reply, a claim already sent or put back, its window over, a reply the guard refuses).
+   *
+   * @example
+   * const result = await consent.handleInbound(message);
+   * await consent.sendReply(result, (to, body) => sms.send({ to, body }));
+   */
+  sendReply<T>(
+    result: InboundResult,
+    send: (phone: E164, body: string) => Promise<T>,
+  ): Promise<T | undefined>;
+  /**
+   * Puts back the opt-out confirmation a `handleInbound` result claimed when it will not be sent
+   * (the answer that would carry it failed, the app sends it elsewhere): it is pending in the store
+   * again, within its window and while the number is still opted out by that opt-out, for a
+   * redelivery of the same text or `sendChecked` with that body. True when it is pending again;
+   * false when the result holds no claim (none, sent, already put back, window over).
+   *
+   * @example
+   * const result = await consent.handleInbound(message);
+   * if (!(await deliver(result.reply))) await consent.releaseReply(result);
+   */
+  releaseReply(result: InboundResult): Promise<boolean>;
   partitionRecipients(phones: Iterable<string>, options?: PartitionOptions): Promise<RecipientPartition>;
   history(phone: string, options?: TenantOption): Promise<ConsentEvent[]>;
   explain(phone: string, options?: TenantOption): Promise<string>;

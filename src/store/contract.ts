@@ -6,8 +6,10 @@ import type { E164 } from '../phone.js';
 import type { NewReview, Review, ReviewPage, ReviewQuery, ReviewResolution } from '../review/types.js';
 
 /**
- * The one FCC-allowed confirmation text after an opt-out the provider did not confirm itself: the
- * send guard lets exactly this body through, once, until `until`.
+ * The one FCC-allowed confirmation text after an opt-out the provider did not confirm itself, pending
+ * on the status row once a claimed one was put back (its send failed): the send guard, or a
+ * redelivery of the opt-out, takes exactly this body, once, until `until`. An opt-out's own write
+ * claims it in its transaction and never stores it.
  */
 export interface PendingConfirmation {
   readonly text: string;
@@ -21,7 +23,7 @@ export interface StatusWrite {
   readonly since?: string;
   readonly causeEventId?: string;
   readonly lastEventId?: string;
-  /** Set to allow the confirmation; `null` clears one; absent keeps what is there. */
+  /** Set to put a claimed confirmation back; `null` clears one; absent keeps what is there. */
   readonly confirmation?: PendingConfirmation | null;
 }
 

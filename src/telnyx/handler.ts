@@ -24,7 +24,8 @@ export interface TelnyxHandlerOptions extends WebhookHandlerOptions {
  * records `message.received` texts and `message.finalized` error 40300 ("Blocked due to STOP
  * message") as a delivery-error opt-out. Answers an empty 200; 5xx makes Telnyx retry. Telnyx blocks
  * and answers its own STOP keywords, so `reply` in `onInbound` is only set for opt-outs it did not
- * catch (plain-language ones): send it through `guardSend`.
+ * catch (plain-language ones): send it with `consent.sendReply` (or `guardSend`); one `onInbound`
+ * did not send is put back for the send guard.
  *
  * @example
  * export const POST = telnyxHandler({ consent, publicKey: process.env.TELNYX_PUBLIC_KEY! });

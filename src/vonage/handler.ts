@@ -60,7 +60,8 @@ type Source =
  *
  * A failed check answers 403 and records nothing. Answers an empty 200 (Vonage retries anything
  * else). With Opt-Out Assist enabled Vonage blocks and answers STOP itself; without it nothing is
- * blocked at Vonage, and `reply` in `onInbound` is the confirmation to send through a guarded client.
+ * blocked at Vonage, and `reply` in `onInbound` is the claimed confirmation to send with
+ * `consent.sendReply` (or a guarded client); one `onInbound` did not send is put back.
  *
  * @example
  * export const POST = vonageHandler({ consent, signatureSecret: process.env.VONAGE_SIGNATURE_SECRET!, smsSignatureMethod: 'sha256hmac' });

@@ -1,7 +1,7 @@
 import { deliveryErrorKey } from '../consent/evidence.js';
 import { ConsentError, InvalidPhoneNumberError, ValidationError } from '../errors.js';
 import { omitUndefined } from '../helpers/omit-undefined.js';
-import type { RecordResult } from '../manager/manager.js';
+import type { InboundResult, RecordResult } from '../manager/manager.js';
 import { mediaType, type RawBody, type Refusal } from './body.js';
 import {
   EXCHANGE_ENTRY,
@@ -11,7 +11,6 @@ import {
   type WebhookAnswer,
   type WebhookExchange,
 } from './exchange.js';
-import { claimReply } from './reply.js';
 import { textAnswer } from './respond.js';
 import type {
   ProviderEvent,
@@ -60,8 +59,8 @@ export interface ProviderSpec {
   /** Parses the fields; throws `ValidationError` (400) for malformed ones. */
   parse(request: WebhookRequest): readonly ProviderEvent[];
   /**
-   * True when the provider sends what the webhook answers (TwiML, Plivo XML): the core then claims
-   * the one pending confirmation from the send guard, so a redelivery never sends it twice.
+   * True when the provider sends what the webhook answers (TwiML, Plivo XML): the answer then
+   * carries the confirmation `handleInbound` claimed, so a redelivery never sends it twice.
    */
   readonly answersReply: boolean;
   /** The success answer. */
@@ -118,7 +117,8 @@ export function createWebhookEntry<R>(
   where: string,
 ): ExchangeEntry<R> {
   const { consent } = options;
-  if (typeof consent?.handleInbound !== 'function' || typeof consent.record !== 'function') {
+  const methods = ['handleInbound', 'sendReply', 'releaseReply', 'record'] as const;
+  if (methods.some((name) => typeof consent?.[name] !== 'function')) {
     throw new ConsentError('CONFIG', `${where}: consent must be a consent manager`);
   }
   const maxBytes = positiveInteger(options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, 'maxBodyBytes', where);
@@ -153,12 +153,40 @@ export function createWebhookEntry<R>(
     const input = await verified(exchange, urls, method, body, type);
     if (!('url' in input)) return refusalResponse(input);
     const events = spec.parse(input);
-    const replies: (string | undefined)[] = [];
-    for (const event of events) {
-      if (event.kind === 'inbound') replies.push(await inbound(event, exchange));
-      else if (event.kind === 'status') await status(event, exchange);
+    const results: InboundResult[] = [];
+    try {
+      for (const event of events) {
+        if (event.kind === 'inbound') await inbound(event, exchange, results);
+        else if (event.kind === 'status') await status(event, exchange);
+      }
+    } catch (error) {
+      // The provider retries a failed request: its redelivery takes back what this one claimed.
+      await Promise.all(
+        results.map((result) =>
+          consent.releaseReply(result).catch((failed) => reportError(failed, exchange.request)),
+        ),
+      );
+      throw error;
     }
-    return spec.respond({ events, replies, method });
+    return spec.respond({ events, replies: await repliesOf(results, exchange), method });
+  }
+
+  /**
+   * The confirmation each result claimed, for an answer that carries it (TwiML, Plivo XML): sent by
+   * answering, with no store call. One the answer cannot carry (a HEAD has no body; the other
+   * providers never send an answer's text) and the app did not send in `onInbound` is put back, so a
+   * later delivery, or the app's send guard, can still send it once. The opt-out is recorded by
+   * then: a failure to put one back is reported, and the answer is still a success.
+   */
+  async function repliesOf(results: readonly InboundResult[], exchange: WebhookExchange<R>) {
+    const carries = spec.answersReply && exchange.method !== 'HEAD';
+    return Promise.all(
+      results.map(async (result) => {
+        if (carries) return consent.sendReply(result, async (_phone, body) => body);
+        await consent.releaseReply(result).catch((failed) => reportError(failed, exchange.request));
+        return undefined;
+      }),
+    );
   }
 
   /**
@@ -191,7 +219,12 @@ export function createWebhookEntry<R>(
     return first ?? { status: 403, message: 'No URL to check the signature against' };
   }
 
-  async function inbound(event: Extract<ProviderEvent, { kind: 'inbound' }>, exchange: WebhookExchange<R>) {
+  /** Handles one inbound text; its result joins `results` at once, so a failing hook puts its claim back. */
+  async function inbound(
+    event: Extract<ProviderEvent, { kind: 'inbound' }>,
+    exchange: WebhookExchange<R>,
+    results: InboundResult[],
+  ): Promise<void> {
     const { message } = event;
     const tenantId =
       tenantOf &&
@@ -208,6 +241,7 @@ export function createWebhookEntry<R>(
         event,
       ));
     const result = await consent.handleInbound(tenantId === undefined ? message : { ...message, tenantId });
+    results.push(result);
     if (options.onInbound) {
       await options.onInbound({
         provider: spec.provider,
@@ -219,10 +253,6 @@ export function createWebhookEntry<R>(
         },
       });
     }
-    // A HEAD answer has no body to carry the confirmation: it stays pending for the next delivery.
-    return spec.answersReply && exchange.method !== 'HEAD'
-      ? claimReply(consent, result.reply, message.from, tenantId)
-      : undefined;
   }
 
   async function status(event: Extract<ProviderEvent, { kind: 'status' }>, exchange: WebhookExchange<R>) {

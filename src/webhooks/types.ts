@@ -65,8 +65,10 @@ export interface WebhookInboundEvent<R = Request> {
   readonly message: ProviderInbound;
   /**
    * What the manager recorded. `duplicate` is true for a redelivery. `reply`, when present, is the
-   * one opt-out (or HELP/START) confirmation the app must send itself; send it through `guardSend`
-   * or a guarded client, which lets exactly that text through once.
+   * one opt-out (or HELP/START) confirmation; the opt-out one is claimed for this result. Where the
+   * answer does not carry it (all but Twilio and Plivo), send it with `consent.sendReply(result,
+   * send)` or through `guardSend` or a guarded client, which let exactly that text through once; one
+   * that `onInbound` did not send is put back when it returns, for the send guard to send later.
    */
   readonly result: InboundResult;
   readonly tenantId: string | undefined;
@@ -84,7 +86,7 @@ export interface WebhookStatusEvent<R = Request> {
 }
 
 /** The manager methods a webhook handler uses. */
-export type WebhookConsent = Pick<ConsentManager, 'handleInbound' | 'assertCanSend' | 'record'>;
+export type WebhookConsent = Pick<ConsentManager, 'handleInbound' | 'sendReply' | 'releaseReply' | 'record'>;
 
 /** Options every provider's handler takes. */
 export interface WebhookHandlerOptions<R = Request> {

@@ -67,6 +67,8 @@ export function runPostgresBehaviourTests(backend: Backend): void {
       receivedAt: new Date(Date.UTC(2026, 2, 2, 13, 59, 59, 1)),
     });
     expect(inbound).toMatchObject({ intent: 'opt_out', changed: true });
+    // Put back, the claimed confirmation is stored with its window.
+    expect(await consent.releaseReply(inbound)).toBe(true);
     const recorded = await consent.record({
       phone: PHONE,
       action: 'opt_in',

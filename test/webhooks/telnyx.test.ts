@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { type TelnyxHandlerOptions, telnyxHandler, verifyTelnyxSignature } from 'sms-consent/telnyx';
 import { TelnyxWebhook } from 'telnyx/lib/webhooks';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { freshConsent, LEAD, ledgerSize } from './harness.js';
 import { telnyxFinalized, telnyxInbound, telnyxKeyPair, telnyxSign } from './providers.js';
 
@@ -43,6 +43,40 @@ describe('telnyxHandler', () => {
     const response = await handler(signed(telnyxInbound({ text: 'STOP' })));
     expect(response.status).toBe(200);
     expect(await response.text()).toBe('');
+    expect((await consent.getStatus(LEAD)).status).toBe('opted_out');
+  });
+
+  it('hands onInbound the claimed confirmation to send; one it did not send is put back for the send guard', async () => {
+    const sent: string[] = [];
+    const { consent, store, handler } = setup({
+      onInbound: async ({ result }) => {
+        await consent.sendReply(result, async (_to, body) => sent.push(body));
+      },
+    });
+    const text = 'please stop texting me';
+    expect((await handler(signed(telnyxInbound({ text })))).status).toBe(200);
+    expect(sent).toHaveLength(1);
+    expect((await store.getStatus('default', consent.normalize(LEAD)))?.confirmation).toBeUndefined();
+
+    const later = setup({ onInbound: () => {} });
+    expect((await later.handler(signed(telnyxInbound({ text })))).status).toBe(200);
+    const body = (await later.store.getStatus('default', consent.normalize(LEAD)))?.confirmation?.text;
+    expect(body).toBeTypeOf('string');
+    await later.consent.sendChecked(LEAD, { body: body as string }, async () => {});
+    expect((await later.store.getStatus('default', consent.normalize(LEAD)))?.confirmation).toBeUndefined();
+  });
+
+  it('answers 200 and reports it when the unsent confirmation cannot be put back: the opt-out is recorded', async () => {
+    const errors: unknown[] = [];
+    const { consent, store, handler } = setup({
+      onError: (error) => errors.push(error),
+      onInbound: () => {
+        vi.spyOn(store, 'transact').mockRejectedValue(new Error('database down'));
+      },
+    });
+    const response = await handler(signed(telnyxInbound({ text: 'please stop texting me' })));
+    expect(response.status).toBe(200);
+    expect(errors).toEqual([new Error('database down')]);
     expect((await consent.getStatus(LEAD)).status).toBe('opted_out');
   });
 

@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { toNodeHandler } from 'sms-consent/node';
 import { type TwilioHandlerOptions, twilioHandler } from 'sms-consent/twilio';
 import twilio from 'twilio';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { inboundParams, twilioSid } from '../twilio/fixtures.js';
 import {
   AUTH_TOKEN,
@@ -52,6 +52,32 @@ describe('twilioHandler', () => {
     const again = await handler(signedTwilioRequest(URL_, params));
     expect(await again.text()).toBe(EMPTY);
     expect((await consent.getStatus(LEAD)).status).toBe('opted_out');
+  });
+
+  it('answers with the confirmation handleInbound claimed, with no second consume in the store', async () => {
+    const { store, handler } = setup();
+    const consume = vi.spyOn(store, 'consumeConfirmation');
+    const params = inboundParams({ Body: 'please stop texting me' });
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, async () => (await handler(signedTwilioRequest(URL_, params))).text()),
+    );
+    expect(answers.filter((answer) => answer.includes('<Message>'))).toHaveLength(1);
+    expect(consume).not.toHaveBeenCalled();
+  });
+
+  it('puts the claimed confirmation back when onInbound fails, so the retry answers with it', async () => {
+    let fail = true;
+    const { consent, store, handler } = setup({
+      onInbound: () => {
+        if (fail) throw new Error('app database down');
+      },
+    });
+    const params = inboundParams({ Body: 'please stop texting me' });
+    expect((await handler(signedTwilioRequest(URL_, params))).status).toBe(500);
+    expect((await store.getStatus('default', consent.normalize(LEAD)))?.confirmation).toBeDefined();
+    fail = false;
+    expect(await (await handler(signedTwilioRequest(URL_, params))).text()).toContain('<Message>');
+    expect((await store.getStatus('default', consent.normalize(LEAD)))?.confirmation).toBeUndefined();
   });
 
   it('refuses a forged signature with 403 and records nothing', async () => {

@@ -1,9 +1,28 @@
+import { createConsentManager } from '../../manager/manager.js';
 import { PHONE } from './fixtures.js';
 import type { GroupKit } from './types.js';
 
 /** The one confirmation text after an opt-out: used once, within its window. */
 export function confirmationTests({ define, expect }: GroupKit): void {
-  define('the pending confirmation is used up exactly once', async ({ store, consent, clock }) => {
+  define(
+    'of concurrent deliveries of one opt-out, on two managers, exactly one result claims the confirmation',
+    async ({ store, consent, clock }) => {
+      // Two managers on one store stand for two processes the provider's retries reach.
+      const other = createConsentManager({ store, clock, defaultCountry: 'US' });
+      const message = { from: PHONE, body: 'please stop texting me', messageId: 'SM-race' };
+      const results = await Promise.all(
+        Array.from({ length: 6 }, (_, index) => (index % 2 ? other : consent).handleInbound(message)),
+      );
+      const replies = results.map((result) => result.reply).filter((reply) => reply !== undefined);
+      expect(replies).toHaveLength(1);
+      // Claimed, it is not pending: the store's own consume finds nothing.
+      const now = clock.now().toISOString();
+      expect(await store.consumeConfirmation('default', PHONE, replies[0] as string, now)).toBe(false);
+      expect((await consent.handleInbound(message)).reply).toBeUndefined();
+    },
+  );
+
+  define('a put-back confirmation is used up exactly once', async ({ store, consent, clock }) => {
     const inbound = await consent.handleInbound({
       from: PHONE,
       body: 'please stop texting me',
@@ -11,6 +30,9 @@ export function confirmationTests({ define, expect }: GroupKit): void {
     });
     expect(inbound.reply).toBeTypeOf('string');
     const text = inbound.reply as string;
+    // The result claimed it in the opt-out's write; put back, it is pending in the store.
+    expect(await store.consumeConfirmation('default', PHONE, text, clock.now().toISOString())).toBe(false);
+    expect(await consent.releaseReply(inbound)).toBe(true);
     const now = clock.now().toISOString();
     expect(await store.consumeConfirmation('default', PHONE, 'Big sale!', now)).toBe(false);
     const results = await Promise.all(
@@ -22,6 +44,7 @@ export function confirmationTests({ define, expect }: GroupKit): void {
 
   define('the confirmation expires after its window', async ({ store, consent, clock }) => {
     const inbound = await consent.handleInbound({ from: PHONE, body: 'Stop.', messageId: 'SM-folded' });
+    expect(await consent.releaseReply(inbound)).toBe(true);
     clock.advance(5 * 60_000 + 1);
     expect(
       await store.consumeConfirmation('default', PHONE, inbound.reply ?? '', clock.now().toISOString()),

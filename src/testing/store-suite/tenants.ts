@@ -50,6 +50,8 @@ export function tenantTests({ define, expect }: GroupKit): void {
     });
     const text = inbound.reply ?? '';
     expect(text).not.toBe('');
+    // The result claimed it; put back, it is pending in the store.
+    expect(await consent.releaseReply(inbound)).toBe(true);
     const now = clock.now().toISOString();
     expect(await store.consumeConfirmation('firm-b', PHONE, text, now)).toBe(false);
     expect(await store.consumeConfirmation('firm-a', PHONE, text, now)).toBe(true);
