@@ -6,7 +6,8 @@ import { editDistance } from './alignment.js';
  * inserted, dropped, replaced or two neighbours swapped), or the same once doubled letters are squeezed;
  * keywords of nine or more letters ("unsubscribe") allow two edits. Words that are everyday English and
  * could be the whole reply ("step", "shop", "quiet") are never guesses, and neither is a word as close
- * to an opt-in or help keyword. The past tense of STOP or UNSUBSCRIBE alone ("Stopped") counts too: the
+ * to an opt-in or help keyword, nor the keyword's own opposite: "subscribe" and "resubscribe" are not a
+misspelt "unsubscribe" (two edits, all of them on its negating prefix). The past tense of STOP or UNSUBSCRIBE alone ("Stopped") counts too: the
  * person says it is done. A word two edits from a short keyword, or the unfinished start of one ("St",
  * at least half of it), is only flagged for review.
  */
@@ -19,6 +20,8 @@ const EVERYDAY: ReadonlySet<string> = new Set(
   'step steps shop shops top tops spot stay stat stir stops quiet quits cancer candle'.split(' '),
 );
 const LONG_KEYWORD = 9;
+// A keyword that negates a word of its own: "unsubscribe" is "subscribe" undone.
+const NEGATED = /^un([a-z]{4,})$/;
 // "Stopped", "Unsubscribed": said alone, the person reports having done what they ask.
 const INFLECTED = /^(stop|unsubscribe|optout|quit)(?:ped|ted|d|ed)$/;
 // Digits typed for the letters they look like: `ST0P`.
@@ -58,7 +61,7 @@ export function judgeFuzzy(
   let weak = false;
   const squeezed = squeeze(word);
   for (const keyword of optOut) {
-    if (keyword.length < MIN_KEYWORD) continue;
+    if (keyword.length < MIN_KEYWORD || isOpposite(word, keyword)) continue;
     if (squeezed === squeeze(keyword)) return { kind: 'clear', keyword };
     if (isTruncation(word, keyword)) weak = true;
     if (Math.abs(keyword.length - squeezed.length) > 2) continue;
@@ -69,6 +72,18 @@ export function judgeFuzzy(
     if (word.length >= 3 && editDistance(squeezed, keyword, 2) <= 2) weak = true;
   }
   return weak ? WEAK : NO_MATCH;
+}
+
+/**
+ * Whether `word` is nearer to `keyword` with its negating prefix dropped or turned around
+ * ("subscribe", "resubscribe" for "unsubscribe") than to the keyword itself: the opposite request,
+ * never a guess at it. A dropped letter of the prefix ("usubscribe") is as near to both, and stays one.
+ */
+function isOpposite(word: string, keyword: string): boolean {
+  const base = NEGATED.exec(keyword)?.[1];
+  if (base === undefined) return false;
+  const toOpposite = Math.min(editDistance(word, base, 1), editDistance(word, `re${base}`, 1));
+  return toOpposite <= 1 && toOpposite < editDistance(word, keyword, 2);
 }
 
 /**

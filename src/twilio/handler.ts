@@ -7,7 +7,7 @@ import { secretList } from '../webhooks/secrets.js';
 import type { ProviderEvent, WebhookHandler, WebhookHandlerOptions } from '../webhooks/types.js';
 import { parseTwilioInbound } from './inbound.js';
 import { decodeForm, queryParams } from './params.js';
-import { type TwilioSignatureAlgorithm, validateTwilioSignature } from './signature.js';
+import { type TwilioSignatureAlgorithm, twilioSignatureMatches } from './signature.js';
 import { parseTwilioStatusCallback, TWILIO_UNSUBSCRIBED_RECIPIENT } from './status-callback.js';
 import { EMPTY_TWIML, twimlResponse } from './twiml.js';
 
@@ -111,7 +111,7 @@ export function twilioSpec(
         params: input.body === undefined || json ? undefined : paramsOf(input),
         rawBody: input.body?.bytes,
       });
-      if (tokens.some((authToken) => validateTwilioSignature({ ...signed, authToken }))) return undefined;
+      if (twilioSignatureMatches(tokens, signed)) return undefined;
       return {
         status: 403,
         message: `X-Twilio-Signature does not match ${input.url}; behind a proxy or tunnel, set publicUrl (and trustProxy)`,

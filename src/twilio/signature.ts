@@ -56,6 +56,11 @@ function sign(
   params: TwilioParams,
   algorithm: TwilioSignatureAlgorithm,
 ): string {
+  return hmacBase64(authToken, algorithm, signedText(url, params));
+}
+
+/** What Twilio signs: the URL, then every parameter sorted by name, as name + value. */
+function signedText(url: string, params: TwilioParams): string {
   let data = url;
   for (const name of Object.keys(params).sort()) {
     const value = params[name];
@@ -63,7 +68,7 @@ function sign(
     if (typeof value === 'string') data += name + value;
     else for (const item of [...new Set(value)].sort()) data += name + item;
   }
-  return hmacBase64(authToken, algorithm, data);
+  return data;
 }
 
 let lastKey: { readonly authToken: string; readonly key: KeyObject } | undefined;
@@ -106,19 +111,37 @@ export function twilioBodyHash(rawBody: string | Uint8Array): string {
  * const ok = validateTwilioSignature({ authToken, url: 'https://app.example.com/twilio/inbound', params, signature: req.get('X-Twilio-Signature') });
  */
 export function validateTwilioSignature(input: TwilioSignatureInput): boolean {
-  const { authToken, signature, url } = input;
+  return twilioSignatureMatches([input.authToken], input);
+}
+
+/**
+ * {@link validateTwilioSignature} for several auth tokens at once (rotation): true when any of them
+ * signed the request. The one home of the check; the webhook handler calls it directly, so the text
+ * each candidate URL signs is built once for all tokens and no input object is made per token.
+ */
+export function twilioSignatureMatches(
+  authTokens: readonly string[],
+  input: Omit<TwilioSignatureInput, 'authToken'>,
+): boolean {
+  const { signature, url } = input;
   if (!signature) return false;
   const given = Buffer.from(signature);
   const jsonBody = url.includes('bodySHA256');
   const params = jsonBody ? {} : (input.params ?? {});
   const algorithm = input.algorithm ?? 'HMAC_SHA1';
+  const signedBy = (candidate: string): boolean => {
+    const data = signedText(candidate, params);
+    return authTokens.some((authToken) =>
+      safeEqual(given, Buffer.from(hmacBase64(authToken, algorithm, data))),
+    );
+  };
 
   // The URL as received is always one of the first two candidates (its port is either default-less
   // or already there), so trying it first changes no outcome and usually settles it in one HMAC.
-  let valid = safeEqual(given, Buffer.from(sign(authToken, url, params, algorithm)));
+  let valid = signedBy(url);
   if (!valid) {
     for (const candidate of candidateUrls(url)) {
-      if (candidate !== url && safeEqual(given, Buffer.from(sign(authToken, candidate, params, algorithm)))) {
+      if (candidate !== url && signedBy(candidate)) {
         valid = true;
         break;
       }

@@ -26,8 +26,6 @@ import { createUrlResolver } from './url.js';
 export interface WebhookRequest {
   /** A header by its lower-case name, or null. */
   header(name: string): string | null;
-  /** The request as a Fetch `Request` (built on first use under `toNodeHandler`). */
-  readonly request: unknown;
   /** Upper-cased. */
   readonly method: string;
   /** The URL the provider called (see `publicUrl`). */
@@ -206,16 +204,9 @@ export function createWebhookEntry<R>(
   ): Promise<WebhookRequest | Refusal> {
     let first: Refusal | ConsentError | undefined;
     for (const url of urls) {
-      const input: WebhookRequest = {
-        header: (name) => exchange.header(name),
-        get request() {
-          return exchange.request;
-        },
-        method,
-        url,
-        body,
-        type,
-      };
+      // No `request` here: no spec reads it, and a literal with a getter is built through the
+      // runtime (about 0.4 µs against a few ns), once per candidate URL of every request.
+      const input: WebhookRequest = { header: (name) => exchange.header(name), method, url, body, type };
       let refusal: Refusal | ConsentError | undefined;
       try {
         refusal = await spec.verify(input);

@@ -34,6 +34,42 @@ describe('fuzzy rule: a misspelt keyword standing alone', () => {
     },
   );
 
+  test.each(['Subscribe', 'SUBSCRIBE', 'Resubscribe', 'subscrib', 'Re-subscribe', 'Subscribe!'])(
+    '%j is the opposite of UNSUBSCRIBE, not a misspelling of it: never an opt-out',
+    (body) => {
+      for (const policy of ['standard', 'reasonable'] as const) {
+        expect(classifyMessage(body, { policy }).intent).not.toBe('opt_out');
+      }
+    },
+  );
+
+  test.each([
+    ['Usubscribe', 'UNSUBSCRIBE'],
+    ['Nsubscribe', 'UNSUBSCRIBE'],
+    ['Unsubscrbe', 'UNSUBSCRIBE'],
+  ])('%j, a slip inside the negating prefix or after it, still opts out as fuzzy %s', (body, keyword) => {
+    expect(classifyMessage(body)).toEqual(fuzzy(keyword));
+  });
+
+  test("a word nearer to a negated keyword's base than to the keyword is never its guess", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('subscribe', 'resubscribe'),
+        fc.nat(12),
+        fc.constantFrom('', 'x', 'e'),
+        (base, at, letter) => {
+          const index = Math.min(at, base.length);
+          const word = base.slice(0, index) + letter + base.slice(index);
+          fc.pre(editDistance(word, base, 1) < editDistance(word, 'unsubscribe', 3));
+          expect(judgeFuzzy(word, ['unsubscribe', 'stop'], ['start'])).not.toEqual({
+            kind: 'clear',
+            keyword: 'unsubscribe',
+          });
+        },
+      ),
+    );
+  });
+
   test.each(['Stpp2', 'Sty', 'Stip0'])('%j, two edits away, is only flagged for review', (body) => {
     const verdict = classifyMessage(body);
     expect(verdict.intent === 'opt_out' ? verdict.rule : verdict).toEqual(
