@@ -33,6 +33,20 @@ const CHATTER = [
 const KEYWORDS = ['STOP', 'Stop.', 'START', 'HELP', 'please stop texting me'];
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
 
+// The servers run the published build (`dist/`, which `npm run bench` builds first), as an app that
+// installs the package does. Run from source under tsx, every closure made per request is wrapped for
+// `keepNames` (an `Object.defineProperty` call each, 2–3 % of the webhook's profile): a cost of the
+// bench's loader, not of the library, and one the baselines (three closures per request against
+// about fifteen) barely pay.
+type Library = {
+  '': typeof import('sms-consent');
+  twilio: typeof import('sms-consent/twilio');
+  node: typeof import('sms-consent/node');
+  express: typeof import('sms-consent/express');
+};
+const built = <K extends keyof Library>(subpath: K): Promise<Library[K]> =>
+  import(new URL(`../dist/${subpath === '' ? '' : `${subpath}/`}index.js`, import.meta.url).href);
+
 type AppKind = 'bare-express' | 'consent-express' | 'bare-http' | 'fetch-http';
 const KINDS: readonly AppKind[] = ['bare-express', 'consent-express', 'bare-http', 'fetch-http'];
 
@@ -45,7 +59,7 @@ if (!isMainThread && parentPort) {
 
 /** Runs in the worker: starts one of the apps on 127.0.0.1 and returns its port. */
 async function serve(kind: AppKind): Promise<number> {
-  const { createConsentManager, createMemoryStore } = await import('sms-consent');
+  const { createConsentManager, createMemoryStore } = await built('');
   const consent = createConsentManager({ store: createMemoryStore(), defaultCountry: 'US' });
   const messages: { from: string; body: string; sid: string }[] = [];
   const onInbound = ({ message }: { message: { from: string; body: string; messageId: string } }) => {
@@ -70,8 +84,8 @@ async function serve(kind: AppKind): Promise<number> {
         });
       });
     } else {
-      const { twilioHandler } = await import('sms-consent/twilio');
-      const { toNodeHandler } = await import('sms-consent/node');
+      const { twilioHandler } = await built('twilio');
+      const { toNodeHandler } = await built('node');
       const handler = twilioHandler({
         consent,
         authToken: AUTH_TOKEN,
@@ -91,7 +105,7 @@ async function serve(kind: AppKind): Promise<number> {
         res.type('text/xml').send(EMPTY_TWIML);
       });
     } else {
-      const { createTwilioWebhook } = await import('sms-consent/express');
+      const { createTwilioWebhook } = await built('express');
       const hook = createTwilioWebhook({
         consent,
         authToken: AUTH_TOKEN,
@@ -122,7 +136,7 @@ function makePhones(random: () => number): string[] {
 
 /** Signed requests with fresh MessageSids, ~5% keywords (signing is not timed). */
 async function prepare(count: number, phones: readonly string[], random: () => number): Promise<Prepared[]> {
-  const { signTwilioRequest } = await import('sms-consent/twilio');
+  const { signTwilioRequest } = await built('twilio');
   return Array.from({ length: count }, () => {
     const pool = random() < 0.05 ? KEYWORDS : CHATTER;
     const from = phones[Math.floor(random() * phones.length)] as string;
