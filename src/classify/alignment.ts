@@ -31,7 +31,7 @@ export function alignmentDistance(
   costs: AlignmentCosts,
 ): number {
   const { unit } = costs;
-  // Each letter of difference in length is an insertion or a drop, of a unit or more.
+  // Each letter of difference in length is an insertion or a drop, which costs at least 1.
   if (Math.abs(typed.length - intended.length) > cap) return cap + 1;
   if (letterBagDistance(typed, intended) > cap) return cap + 1;
   const columns = intended.length + 1;
@@ -76,7 +76,7 @@ const bag = new Int32Array(32);
 
 /**
  * A lower bound of every alignment distance, computed without the table: each edit takes at most one
- * letter out of the word and puts at most one in, for a unit or more, and a swap changes neither, so
+ * letter out of the word and puts at most one in, for a cost of at least 1, and a swap changes neither, so
  * the edits are at least the letters `typed` has that `intended` lacks, and the other way round.
  * Letters that share a slot only lower the bound.
  */

@@ -183,13 +183,15 @@ export interface SendCheck {
   readonly reason?: 'opted_out' | 'opt_out_confirmation';
 }
 
-/** A held claim fits a send of `body` while the number is opted out by its opt-out and its window is open. */
-function fitsSend(stored: StoredStatus, body: string | undefined, now: Date) {
+/** A held claim fits when it is `text` answering the opt-out `causeEventId`, and its window is open. */
+function fits(text: string | undefined, causeEventId: string | undefined, now: Date) {
   return (claim: ConfirmationClaim) =>
-    claim.text === body &&
-    claim.causeEventId === stored.cause?.id &&
-    now.getTime() <= Date.parse(claim.until);
+    claim.text === text && claim.causeEventId === causeEventId && now.getTime() <= Date.parse(claim.until);
 }
+
+/** A held claim fits a send of `body` while the number is opted out by its opt-out. */
+const fitsSend = (stored: StoredStatus, body: string | undefined, now: Date) =>
+  fits(body, stored.cause?.id, now);
 
 /**
  * Whether `body` may go to the number now: anything when it has not opted out, else only the one
@@ -348,17 +350,12 @@ type ReplyParts = Parts & {
  * The result's tenant and number, checked and normalized as any send's are: a result the app
  * rebuilt (or forged) with a raw number or another tenant meets the guard under the key it names.
  */
-function keyOf(parts: ReplyParts, result: ReplyResult) {
+function resultKey(parts: ReplyParts, result: ReplyResult) {
   return { tenantId: parts.tenantOf(result.status), phone: parts.normalize(result.status.phone) };
 }
 
 /** The claim `result` carries, while this manager still holds it. */
-function claimOf(result: ReplyResult, now: Date) {
-  return (claim: ConfirmationClaim) =>
-    claim.text === result.reply &&
-    claim.causeEventId === result.event?.id &&
-    now.getTime() <= Date.parse(claim.until);
-}
+const claimOf = (result: ReplyResult, now: Date) => fits(result.reply, result.event?.id, now);
 
 /**
  * Sends an inbound result's reply. The opt-out confirmation goes out once: from the claim this
@@ -376,7 +373,7 @@ export async function sendReply<T>(
 ): Promise<T | undefined> {
   const { reply } = result;
   if (reply === undefined) return undefined;
-  const { tenantId, phone } = keyOf(parts, result);
+  const { tenantId, phone } = resultKey(parts, result);
   const confirms = result.intent === 'opt_out';
   let claim: ConfirmationClaim | undefined;
   try {
@@ -422,7 +419,7 @@ async function replyClaim(
  */
 export async function releaseReply(parts: ReplyParts, result: ReplyResult): Promise<boolean> {
   if (result.intent !== 'opt_out' || result.reply === undefined) return false;
-  const { tenantId, phone } = keyOf(parts, result);
+  const { tenantId, phone } = resultKey(parts, result);
   const claim = parts.claims.take(tenantId, phone, claimOf(result, parts.clock.now()));
   return claim ? releaseConfirmation(parts, tenantId, phone, claim) : false;
 }

@@ -47,7 +47,8 @@ const JSON_TYPE = 'application/json';
  *
  * Inbound texts answer TwiML: empty, or the one opt-out confirmation as a `<Message>` when Twilio
  * did not confirm the opt-out itself (the one `handleInbound` claimed, so a redelivery never sends a
- * second one; put back when the answer cannot carry it, as for HEAD or a failed request). A status callback with error 21610 records a delivery-error opt-out.
+ * second one; put back when the answer cannot carry it, as for HEAD or a failed request). A status
+ * callback with error 21610 records a delivery-error opt-out.
  *
  * Answers: 403 bad or missing signature (nothing recorded), 400 malformed, 405, 408 body too slow,
  * 413 too large, 415 unsupported body, 500 store or tenant failure (Twilio retries), 200 otherwise.

@@ -184,6 +184,8 @@ export function createWebhookEntry<R>(
     const carries = spec.answersReply && exchange.method !== 'HEAD';
     return Promise.all(
       results.map(async (result) => {
+        // Chatter, almost every text, has no reply: nothing to send or put back.
+        if (result.reply === undefined) return undefined;
         if (carries) return consent.sendReply(result, async (_phone, body) => body);
         await consent.releaseReply(result).catch((failed) => reportError(failed, exchange.request));
         return undefined;

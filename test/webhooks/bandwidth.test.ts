@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { bandwidthHandler, verifyBandwidthCredentials } from 'sms-consent/bandwidth';
 import { describe, expect, it } from 'vitest';
 import { freshConsent, LEAD, ledgerSize } from './harness.js';
+import { bandwidthReceived as received } from './providers.js';
 
 const URL_ = 'https://sms.example.com/bandwidth';
 const CREDENTIALS = { username: 'bandwidth', password: 'callback-password-0123456789' };
@@ -29,26 +30,6 @@ function post(
     },
     body: JSON.stringify(events),
   });
-}
-
-function received(text: string, id = crypto.randomUUID()) {
-  return {
-    type: 'message-received',
-    time: '2026-12-01T12:00:00.000Z',
-    description: 'Incoming message received',
-    to: '+18005550100',
-    message: {
-      id,
-      time: '2026-12-01T12:00:00.000Z',
-      to: ['+18005550100'],
-      from: LEAD,
-      text,
-      applicationId: '93de2206-9669-4e07-948d-329f4b722ee2',
-      owner: '+18005550100',
-      direction: 'in',
-      segmentCount: 1,
-    },
-  };
 }
 
 function failed(errorCode: number, id = crypto.randomUUID()) {

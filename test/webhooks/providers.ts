@@ -1,4 +1,5 @@
 import { createHash, createHmac, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
+import { LEAD } from './harness.js';
 
 /** A Telnyx-style Ed25519 key pair: the public key base64 as Mission Control shows it. */
 export function telnyxKeyPair(): { publicKey: string; privateKey: KeyObject } {
@@ -184,5 +185,26 @@ export function vonageSmsReceipt(
     'message-timestamp': '2026-12-01 12:00:00',
     timestamp: String(timestamp),
     nonce: crypto.randomUUID(),
+  };
+}
+
+/** A Bandwidth `message-received` callback event, as its messaging API posts it (in a JSON array). */
+export function bandwidthReceived(text: string, id: string = crypto.randomUUID(), from = LEAD) {
+  return {
+    type: 'message-received',
+    time: '2026-12-01T12:00:00.000Z',
+    description: 'Incoming message received',
+    to: '+18005550100',
+    message: {
+      id,
+      time: '2026-12-01T12:00:00.000Z',
+      to: ['+18005550100'],
+      from,
+      text,
+      applicationId: '93de2206-9669-4e07-948d-329f4b722ee2',
+      owner: '+18005550100',
+      direction: 'in',
+      segmentCount: 1,
+    },
   };
 }

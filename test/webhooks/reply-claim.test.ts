@@ -5,7 +5,7 @@ import twilio from 'twilio';
 import { describe, expect, it, vi } from 'vitest';
 import { inboundParams } from '../twilio/fixtures.js';
 import { AUTH_TOKEN, freshConsent, LEAD, signedTwilioRequest } from './harness.js';
-import { telnyxInbound, telnyxKeyPair, telnyxSign } from './providers.js';
+import { bandwidthReceived, telnyxInbound, telnyxKeyPair, telnyxSign } from './providers.js';
 
 // Attacks on the confirmation a webhook answers with or puts back: whatever happens to the request,
 // the number gets the one confirmation once, and it is never lost where it is promised back.
@@ -14,6 +14,20 @@ const PHRASE = 'please stop texting me';
 const URL_ = 'https://sms.example.com/hook';
 const NOW = new Date('2026-12-01T12:00:00Z');
 const keys = telnyxKeyPair();
+
+/** A Telnyx handler on `consent` at the fixed time, with the app's `onInbound`. */
+function telnyxFor(
+  consent: ReturnType<typeof freshConsent>['consent'],
+  onInbound: NonNullable<Parameters<typeof telnyxHandler>[0]['onInbound']>,
+) {
+  return telnyxHandler({
+    consent,
+    publicKey: keys.publicKey,
+    clock: { now: () => NOW },
+    onError: () => {},
+    onInbound,
+  });
+}
 
 function telnyxRequest(body: string): Request {
   const timestamp = String(Math.floor(NOW.getTime() / 1000));
@@ -60,17 +74,11 @@ describe('the confirmation a webhook claimed', () => {
     const sent: string[] = [];
     let fail = true;
     const { consent } = freshConsent({ clock: { now: () => NOW } });
-    const handler = telnyxHandler({
-      consent,
-      publicKey: keys.publicKey,
-      clock: { now: () => NOW },
-      onError: () => {},
-      onInbound: async ({ result }) => {
-        await consent.sendReply(result, async (_to, body) => {
-          if (fail) throw new Error('provider unreachable');
-          sent.push(body);
-        });
-      },
+    const handler = telnyxFor(consent, async ({ result }) => {
+      await consent.sendReply(result, async (_to, body) => {
+        if (fail) throw new Error('provider unreachable');
+        sent.push(body);
+      });
     });
     const body = telnyxInbound({ text: PHRASE, id: 'msg-telnyx-1' });
     expect((await handler(telnyxRequest(body))).status).toBe(500);
@@ -89,17 +97,11 @@ describe('the confirmation a webhook claimed', () => {
     });
     let sending: Promise<unknown> = Promise.resolve();
     const { consent } = freshConsent({ clock: { now: () => NOW } });
-    const handler = telnyxHandler({
-      consent,
-      publicKey: keys.publicKey,
-      clock: { now: () => NOW },
-      onError: () => {},
-      onInbound: ({ result }) => {
-        sending = consent.sendReply(result, async (_to, text) => {
-          await flight;
-          sent.push(text);
-        });
-      },
+    const handler = telnyxFor(consent, ({ result }) => {
+      sending = consent.sendReply(result, async (_to, text) => {
+        await flight;
+        sent.push(text);
+      });
     });
     const body = telnyxInbound({ text: PHRASE, id: 'msg-telnyx-2' });
     expect((await handler(telnyxRequest(body))).status).toBe(200);
@@ -123,23 +125,6 @@ describe('the confirmation a webhook claimed', () => {
         if (calls === 2) throw new Error('app database down');
       },
     });
-    const event = (text: string, id: string, from: string) => ({
-      type: 'message-received',
-      time: '2026-12-01T12:00:00.000Z',
-      description: 'Incoming message received',
-      to: '+18005550100',
-      message: {
-        id,
-        time: '2026-12-01T12:00:00.000Z',
-        to: ['+18005550100'],
-        from,
-        text,
-        applicationId: '93de2206-9669-4e07-948d-329f4b722ee2',
-        owner: '+18005550100',
-        direction: 'in',
-        segmentCount: 1,
-      },
-    });
     const request = () =>
       new Request(URL_, {
         method: 'POST',
@@ -147,7 +132,10 @@ describe('the confirmation a webhook claimed', () => {
           'Content-Type': 'application/json',
           Authorization: `Basic ${Buffer.from('bw:callback-password-0123456789').toString('base64')}`,
         },
-        body: JSON.stringify([event(PHRASE, 'bw-1', LEAD), event('hello', 'bw-2', '+14155550123')]),
+        body: JSON.stringify([
+          bandwidthReceived(PHRASE, 'bw-1', LEAD),
+          bandwidthReceived('hello', 'bw-2', '+14155550123'),
+        ]),
       });
     expect((await handler(request())).status).toBe(500);
     const pending = (await store.getStatus('default', consent.normalize(LEAD)))?.confirmation;
