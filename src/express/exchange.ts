@@ -16,7 +16,7 @@ export function expressExchange(req: Request): WebhookExchange<Request> {
     url: `${req.protocol ?? 'http'}://${hostOf(req)}${req.originalUrl || req.url}`,
     header: (name) => headerOf(req, name),
     readBody: (limits) => Promise.resolve(parsedForm(req) ?? readNodeBody(req, limits)),
-    request: req,
+    request: () => req,
   };
 }
 

@@ -47,7 +47,7 @@ export function nodeExchange(req: NodeRequest, url: string = requestUrl(req)): W
     url,
     header: (name) => headerOf(req, name),
     readBody: (limits) => readNodeBody(req, limits),
-    get request() {
+    request: () => {
       request ??= new Request(url, { method, headers: requestHeaders(req) });
       return request;
     },

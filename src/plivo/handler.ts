@@ -1,7 +1,7 @@
 import { omitUndefined } from '../helpers/omit-undefined.js';
 import { decodeForm, queryParams } from '../twilio/params.js';
 import { escapeXml } from '../twilio/twiml.js';
-import { createWebhookHandler, type ProviderSpec, type WebhookRequest } from '../webhooks/core.js';
+import { createWebhookHandler, decodedOnce, type ProviderSpec, type WebhookRequest } from '../webhooks/core.js';
 import { xmlAnswer } from '../webhooks/respond.js';
 import { secretList } from '../webhooks/secrets.js';
 import type { ProviderInbound, WebhookHandler, WebhookHandlerOptions } from '../webhooks/types.js';
@@ -29,15 +29,9 @@ const EMPTY_XML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
  */
 export function plivoHandler(options: PlivoHandlerOptions): WebhookHandler {
   const authToken = secretList(options.authToken, 'authToken', 'plivoHandler');
-  const decoded = new WeakMap<WebhookRequest, Record<string, string | string[]>>();
-  const paramsOf = (input: WebhookRequest) => {
-    let params = decoded.get(input);
-    if (!params) {
-      params = input.body === undefined ? queryParams(input.url) : decodeForm(input.body.text);
-      decoded.set(input, params);
-    }
-    return params;
-  };
+  const decodeParams = (input: WebhookRequest) =>
+    input.body === undefined ? queryParams(input.url) : decodeForm(input.body.text);
+  const paramsOf = (input: WebhookRequest) => decodedOnce(input, decodeParams);
   const spec: ProviderSpec = {
     provider: 'plivo',
     methods: ['POST', 'GET'],

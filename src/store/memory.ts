@@ -106,15 +106,18 @@ export function createMemoryStore(): MemoryConsentStore {
   function toStatus(data: MemoryTenantData, row: MemoryStatusRow): StoredStatus {
     const cause = row.causeEventId === undefined ? undefined : data.eventsById.get(row.causeEventId);
     const lastEvent = row.lastEventId === undefined ? undefined : data.eventsById.get(row.lastEventId);
-    return omitUndefined({
+    // Every read of a status builds one (each text reads its number's): a literal with the fields
+    // that are there, not `omitUndefined` over one that may hold undefined ones.
+    const status: { -readonly [K in keyof StoredStatus]: StoredStatus[K] } = {
       tenantId: row.tenantId,
       phone: row.phone,
       status: row.status,
-      since: row.since,
-      cause,
-      lastEvent,
-      ...(row.confirmation ? { confirmation: row.confirmation } : {}),
-    });
+    };
+    if (row.since !== undefined) status.since = row.since;
+    if (cause !== undefined) status.cause = cause;
+    if (lastEvent !== undefined) status.lastEvent = lastEvent;
+    if (row.confirmation) status.confirmation = row.confirmation;
+    return status;
   }
 
   async function transact<T>(

@@ -1,6 +1,6 @@
 import { ConsentError } from '../errors.js';
 import { decodeForm, emptyRecord, queryParams } from '../twilio/params.js';
-import { createWebhookHandler, type ProviderSpec, type WebhookRequest } from '../webhooks/core.js';
+import { createWebhookHandler, decodedOnce, type ProviderSpec, type WebhookRequest } from '../webhooks/core.js';
 import { parseJsonBody } from '../webhooks/parse.js';
 import { emptyAnswer } from '../webhooks/respond.js';
 import { secretList } from '../webhooks/secrets.js';
@@ -84,15 +84,7 @@ export function vonageHandler(options: VonageHandlerOptions): WebhookHandler {
       `vonageHandler: maxAgeSeconds must be a number of seconds, got ${typeof maxAgeSeconds === 'number' ? maxAgeSeconds : JSON.stringify(maxAgeSeconds)}`,
     );
   }
-  const sources = new WeakMap<WebhookRequest, Source>();
-  const sourceOf = (input: WebhookRequest): Source => {
-    let source = sources.get(input);
-    if (!source) {
-      source = readSource(input);
-      sources.set(input, source);
-    }
-    return source;
-  };
+  const sourceOf = (input: WebhookRequest): Source => decodedOnce(input, readSource);
   const spec: ProviderSpec = {
     provider: 'vonage',
     methods: ['POST', 'GET'],

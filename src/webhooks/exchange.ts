@@ -14,8 +14,12 @@ export interface WebhookExchange<R = Request> {
   header(name: string): string | null;
   /** Reads the raw body once, within the limits. */
   readBody(limits: BodyLimits): Promise<BodyOutcome>;
-  /** The request for hooks: a Fetch `Request` (built on first use; its body is already read), or the adapter's own. */
-  readonly request: R;
+  /**
+   * The request for hooks: a Fetch `Request` (built on first use; its body is already read), or the
+   * adapter's own. A function rather than a getter: an object literal with a getter is built
+   * through V8's runtime, about 0.6 µs against a few ns, on every request.
+   */
+  request(): R;
 }
 
 /** What the core answers; turned into a `Response`, or written straight to a Node response. */
@@ -40,7 +44,7 @@ export function fetchExchange(request: Request): WebhookExchange {
     url: request.url,
     header: (name) => request.headers.get(name),
     readBody: (limits) => readBody(request, limits),
-    request,
+    request: () => request,
   };
 }
 
