@@ -1,7 +1,12 @@
 import { omitUndefined } from '../helpers/omit-undefined.js';
 import { decodeForm, queryParams } from '../twilio/params.js';
 import { escapeXml } from '../twilio/twiml.js';
-import { createWebhookHandler, decodedOnce, type ProviderSpec, type WebhookRequest } from '../webhooks/core.js';
+import {
+  createWebhookHandler,
+  decodedOnce,
+  type ProviderSpec,
+  type WebhookRequest,
+} from '../webhooks/core.js';
 import { xmlAnswer } from '../webhooks/respond.js';
 import { secretList } from '../webhooks/secrets.js';
 import type { ProviderInbound, WebhookHandler, WebhookHandlerOptions } from '../webhooks/types.js';

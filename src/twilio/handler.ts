@@ -1,7 +1,12 @@
 import { ConsentError, ValidationError } from '../errors.js';
 import { omitUndefined } from '../helpers/omit-undefined.js';
 import type { Refusal } from '../webhooks/body.js';
-import { createWebhookHandler, decodedOnce, type ProviderSpec, type WebhookRequest } from '../webhooks/core.js';
+import {
+  createWebhookHandler,
+  decodedOnce,
+  type ProviderSpec,
+  type WebhookRequest,
+} from '../webhooks/core.js';
 import { xmlAnswer } from '../webhooks/respond.js';
 import { secretList } from '../webhooks/secrets.js';
 import type { ProviderEvent, WebhookHandler, WebhookHandlerOptions } from '../webhooks/types.js';

@@ -1,6 +1,11 @@
 import { ConsentError } from '../errors.js';
 import { decodeForm, emptyRecord, queryParams } from '../twilio/params.js';
-import { createWebhookHandler, decodedOnce, type ProviderSpec, type WebhookRequest } from '../webhooks/core.js';
+import {
+  createWebhookHandler,
+  decodedOnce,
+  type ProviderSpec,
+  type WebhookRequest,
+} from '../webhooks/core.js';
 import { parseJsonBody } from '../webhooks/parse.js';
 import { emptyAnswer } from '../webhooks/respond.js';
 import { secretList } from '../webhooks/secrets.js';
