@@ -71,17 +71,24 @@ function signedText(url: string, params: TwilioParams): string {
   return data;
 }
 
-let lastKey: { readonly authToken: string; readonly key: KeyObject } | undefined;
+/** Key objects of the auth tokens in use; a few at most (rotation), so the cache is bounded small. */
+const keys = new Map<string, KeyObject>();
+const MAX_KEYS = 16;
 
 /**
- * `createHmac(...).update(data).digest('base64')` with the token's key object made once (for the
- * last token used) instead of on every request.
+ * `createHmac(...).update(data).digest('base64')` with each token's key object made once instead
+ * of on every request. Every token is kept, not only the last one used: during a rotation a
+ * request signed with the second token is checked against both, and a one-entry cache made a new
+ * key object for each of them on every request.
  */
 function hmacBase64(authToken: string, algorithm: TwilioSignatureAlgorithm, data: string): string {
-  if (lastKey?.authToken !== authToken) {
-    lastKey = { authToken, key: createSecretKey(Buffer.from(authToken, 'utf8')) };
+  let key = keys.get(authToken);
+  if (key === undefined) {
+    if (keys.size >= MAX_KEYS) keys.clear();
+    key = createSecretKey(Buffer.from(authToken, 'utf8'));
+    keys.set(authToken, key);
   }
-  return createHmac(algorithm === 'HMAC_SHA256' ? 'sha256' : 'sha1', lastKey.key)
+  return createHmac(algorithm === 'HMAC_SHA256' ? 'sha256' : 'sha1', key)
     .update(data, 'utf8')
     .digest('base64');
 }
