@@ -231,13 +231,11 @@ export function runPostgresBehaviourTests(backend: Backend): void {
     for (let index = 0; index < 3; index++) {
       await consent.record({ phone: PHONE, action: index % 2 ? 'opt_in' : 'opt_out', source: 'api' });
     }
-    // What two writers on one folder would leave behind: a twin of the number's event 2.
-    const columns = `phone, action, source, occurred_at, recorded_at, applied, reason, idempotency_key, evidence,
-       prev_hash, hash, chain, mac`;
-    await raw(
-      `INSERT INTO ${table('events')} (tenant_id, seq, id, ${columns})
-       SELECT tenant_id, seq, id || 'x', ${columns} FROM ${table('events')} WHERE phone = '${PHONE}' AND seq = 2`,
-    );
+    // What two writers on one folder would leave behind: a twin of the number's event 2 (the
+    // unique index on the chain's places refuses it until its owner drops the index).
+    await expect(raw(twinOfSecond(table))).rejects.toThrow(/events_number_seq_key/);
+    await raw(`DROP INDEX ${table('events_number_seq_key')}`);
+    await raw(twinOfSecond(table));
     expect(await consent.verifyAuditTrail()).toMatchObject({
       ok: false,
       checked: 2,
@@ -687,4 +685,12 @@ export function runPostgresBehaviourTests(backend: Backend): void {
     );
     expect(createPostgresStore({ client: backend.client() }).schema).toBe('sms_consent');
   });
+}
+
+/** A copy of the number's event 2 under another id: a second row in the same place of its chain. */
+function twinOfSecond(table: (name: string) => string): string {
+  const columns = `phone, action, source, occurred_at, recorded_at, applied, reason, idempotency_key, evidence,
+     prev_hash, hash, chain, mac`;
+  return `INSERT INTO ${table('events')} (tenant_id, seq, id, ${columns})
+     SELECT tenant_id, seq, id || 'x', ${columns} FROM ${table('events')} WHERE phone = '${PHONE}' AND seq = 2`;
 }
