@@ -135,6 +135,8 @@ export function optimisticStatement(
 
 /** The chains of the numbers this process wrote or read last, at most `size` of them. */
 export interface ChainCache {
+  /** False for a cache of size 0: the store then writes every transaction the locked way. */
+  readonly enabled: boolean;
   get(key: string): KnownChain | undefined;
   set(key: string, chain: KnownChain | undefined): void;
   delete(key: string): void;
@@ -144,6 +146,7 @@ export interface ChainCache {
 export function createChainCache(size: number): ChainCache {
   const chains = new Map<string, KnownChain>();
   return {
+    enabled: size > 0,
     get(key) {
       const chain = chains.get(key);
       if (chain !== undefined) {

@@ -268,15 +268,21 @@ async function writeAlone<R>(
     ]),
   );
   const [, written, commit, durable] = answers;
-  const commitSent = commit !== undefined || client.pipeline === true;
   const failure = firstFailure(answers.slice(0, 3));
   if (failure !== undefined) {
     // Without pipelining the COMMIT was never sent after a failure: end the aborted transaction.
     if (commit === undefined && !options.isLost())
       await client.query({ text: 'ROLLBACK' }).catch(() => undefined);
     const neverSent = failure instanceof Error && failure.message.includes(NOT_SENT);
-    // Once COMMIT was sent (at once, when pipelining), a lost connection leaves the outcome unknown.
-    if (commitSent && !neverSent && isConnectionLoss(failure)) {
+    // The server sends each statement's answer before it reads the next one: a statement whose
+    // answer never came did not finish, so its COMMIT committed nothing. Only a connection lost
+    // after the statement's answer, with COMMIT on the way, leaves the outcome unknown.
+    if (
+      written?.status === 'fulfilled' &&
+      commit?.status !== 'fulfilled' &&
+      !neverSent &&
+      isConnectionLoss(failure)
+    ) {
       throw storeFailure('Connection lost during COMMIT; the outcome is unknown', failure);
     }
     throw statementFailure(failure, true);

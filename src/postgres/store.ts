@@ -51,9 +51,10 @@ export interface PostgresStoreOptions {
   readonly retryDelayMs?: number;
   /**
    * Numbers whose chain (events and head) the store keeps after writing or reading them (default
-   * 10,000; 0 keeps none). A write to a number whose chain is known here, or to a number the database
-   * has never seen, goes out as one statement in one round trip; when another writer moved the
-   * chain since, nothing is written and the write goes the locked way (two round trips).
+   * 10,000). A write to a number whose chain is known here, or to a number the database has never
+   * seen, goes out as one statement in one round trip; when another writer moved the chain since,
+   * nothing is written and the write goes the locked way (two round trips). 0 sends every write the
+   * locked way.
    */
   readonly chainCacheSize?: number;
   /** Phone numbers per statement in `getStatuses` (default 50,000). */
@@ -188,7 +189,9 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresCons
     try {
       // One round trip on the chain this process last saw; the locked way when it moved since.
       const number = { tenantId, phone, lockKey: driver.exclusive ? undefined : key };
-      const written = await optimisticWrite(driver, t, number, chains.get(key), fn, checkVersion);
+      const written = chains.enabled
+        ? await optimisticWrite(driver, t, number, chains.get(key), fn, checkVersion)
+        : undefined;
       if (written) {
         chains.set(key, written.chain);
         return written.result;
