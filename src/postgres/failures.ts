@@ -86,6 +86,19 @@ export function statementFailure(error: unknown, idempotent: boolean): ConsentEr
   );
 }
 
+const unknownOutcome = new WeakSet<Error>();
+
+/** Marks `error` as a write whose commit may or may not have happened (the connection was lost during COMMIT). */
+export function outcomeUnknown(error: ConsentError): ConsentError {
+  unknownOutcome.add(error);
+  return error;
+}
+
+/** Whether the write that failed with `error` may have been committed after all. */
+export function isOutcomeUnknown(error: unknown): boolean {
+  return error instanceof Error && unknownOutcome.has(error);
+}
+
 /** Whether {@link storeFailure} marked this error as safe to retry. */
 export function isRetryable(error: unknown): boolean {
   return error instanceof Error && retryable.has(error);

@@ -2,7 +2,7 @@ import type { ChainHead } from '../consent/audit.js';
 import type { E164 } from '../phone.js';
 import type { PhoneTransaction } from '../store/contract.js';
 import type { Driver, Statement } from './client.js';
-import { isChainConflict, isRetryable } from './failures.js';
+import { isChainConflict, isOutcomeUnknown, isRetryable } from './failures.js';
 import { POSTGRES_SCHEMA_VERSION } from './migrations.js';
 import type { TableNames } from './schema.js';
 import { versionSubquery } from './schema-version.js';
@@ -83,6 +83,9 @@ export async function optimisticWrite<T>(
     const cause = error instanceof Error ? error.cause : undefined;
     // Nothing was written: a lost place on the chain, or a failure the locked run retries.
     if (isChainConflict(cause) || isRetryable(error)) return undefined;
+    // Perhaps written: with a key claimed, the locked run finds out (a landed write owns the key,
+    // and the run answers its duplicate); without one, running it again could record it twice.
+    if (isOutcomeUnknown(error) && claims.length > 0) return undefined;
     throw error;
   }
   checkVersion(rows);

@@ -12,7 +12,7 @@ import type {
   Statement,
   TransactionSettings,
 } from './client.js';
-import { isConnectionLoss, statementFailure, storeFailure } from './failures.js';
+import { isConnectionLoss, outcomeUnknown, statementFailure, storeFailure } from './failures.js';
 
 /** Stable names for prepared statements: the same text gets the same name on every connection. */
 function createStatementNames(): (text: string) => string {
@@ -268,22 +268,17 @@ async function writeAlone<R>(
     ]),
   );
   const [, written, commit, durable] = answers;
+  const commitSent = commit !== undefined || client.pipeline === true;
   const failure = firstFailure(answers.slice(0, 3));
   if (failure !== undefined) {
     // Without pipelining the COMMIT was never sent after a failure: end the aborted transaction.
     if (commit === undefined && !options.isLost())
       await client.query({ text: 'ROLLBACK' }).catch(() => undefined);
     const neverSent = failure instanceof Error && failure.message.includes(NOT_SENT);
-    // The server sends each statement's answer before it reads the next one: a statement whose
-    // answer never came did not finish, so its COMMIT committed nothing. Only a connection lost
-    // after the statement's answer, with COMMIT on the way, leaves the outcome unknown.
-    if (
-      written?.status === 'fulfilled' &&
-      commit?.status !== 'fulfilled' &&
-      !neverSent &&
-      isConnectionLoss(failure)
-    ) {
-      throw storeFailure('Connection lost during COMMIT; the outcome is unknown', failure);
+    // With COMMIT sent (at once, when pipelining), a lost connection leaves the outcome unknown: a
+    // network cut can lose the statement's answer after the server committed.
+    if (commitSent && !neverSent && isConnectionLoss(failure)) {
+      throw outcomeUnknown(storeFailure('Connection lost during COMMIT; the outcome is unknown', failure));
     }
     throw statementFailure(failure, true);
   }
