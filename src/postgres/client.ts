@@ -98,6 +98,12 @@ export interface Driver {
     first?: FirstStatement,
     settings?: TransactionSettings,
   ): Promise<T>;
+  /**
+   * Runs one statement as a transaction of its own, with the transactions' settings (lock and
+   * statement timeouts): `BEGIN`, the statement and `COMMIT` leave together, one round trip on a
+   * pipelining client. Rejects with a `STORE_FAILURE` whose `cause` is the database's error.
+   */
+  write<R>(statement: Statement): Promise<R[]>;
   /** Whether concurrent transactions run on separate connections (a pool). */
   readonly concurrent: boolean;
   /** Whether nothing but this driver can reach the database (PGlite), so cross-process locks are moot. */

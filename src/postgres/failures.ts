@@ -1,4 +1,5 @@
 import { ConsentError } from '../errors.js';
+import { CHAIN_SEQ_INDEX } from './migrations.js';
 
 /** SQLSTATEs after which the server has rolled the transaction back, so running it again is safe. */
 const ROLLED_BACK = new Set(['40001', '40P01']);
@@ -34,6 +35,18 @@ export function isRolledBack(error: unknown): boolean {
   return code !== undefined && ROLLED_BACK.has(code);
 }
 
+/**
+ * A unique violation on a number chain's place: another writer appended there first, so the head
+ * this write assumed is stale. Nothing of the statement was written; read the head and try again.
+ */
+export function isChainConflict(error: unknown): boolean {
+  if (codeOf(error) !== '23505') return false;
+  const constraint = (error as { constraint?: unknown }).constraint;
+  return typeof constraint === 'string'
+    ? constraint === CHAIN_SEQ_INDEX
+    : error instanceof Error && error.message.includes(`"${CHAIN_SEQ_INDEX}"`);
+}
+
 /** The connection was lost or could not be made; what the statement did is unknown unless it was read-only. */
 export function isConnectionLoss(error: unknown): boolean {
   const code = codeOf(error);
@@ -60,7 +73,8 @@ export function storeFailure(message: string, cause: unknown, retry = false): Co
 }
 
 /**
- * A failed statement as a `STORE_FAILURE`: retryable when the server rolled it back, or when the
+ * A failed statement as a `STORE_FAILURE`: retryable when the server rolled it back, when it lost a
+ * number chain's place to another writer ({@link isChainConflict}), or when the
  * connection was lost and the statement was `idempotent` (a read, or any statement of a transaction,
  * which the server rolls back with the connection).
  */
@@ -68,8 +82,21 @@ export function statementFailure(error: unknown, idempotent: boolean): ConsentEr
   return storeFailure(
     'PostgreSQL statement failed',
     error,
-    isRolledBack(error) || (idempotent && isConnectionLoss(error)),
+    isRolledBack(error) || isChainConflict(error) || (idempotent && isConnectionLoss(error)),
   );
+}
+
+const unknownOutcome = new WeakSet<Error>();
+
+/** Marks `error` as a write whose commit may or may not have happened (the connection was lost during COMMIT). */
+export function outcomeUnknown(error: ConsentError): ConsentError {
+  unknownOutcome.add(error);
+  return error;
+}
+
+/** Whether the write that failed with `error` may have been committed after all. */
+export function isOutcomeUnknown(error: unknown): boolean {
+  return error instanceof Error && unknownOutcome.has(error);
 }
 
 /** Whether {@link storeFailure} marked this error as safe to retry. */

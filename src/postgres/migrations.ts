@@ -24,6 +24,9 @@ interface MigrationStep {
   readonly sql: (t: TableNames) => string;
 }
 
+/** The unique index on a number chain's places; a write that collides on it assumed a stale head. */
+export const CHAIN_SEQ_INDEX = 'events_number_seq_key';
+
 const STEPS: readonly MigrationStep[] = [
   {
     version: 1,
@@ -177,6 +180,15 @@ CREATE TRIGGER checkpoint_heads_append_only BEFORE UPDATE OR DELETE ON ${t.check
     sql: (t) => `
 DROP INDEX "${t.schema}".statuses_tenant_status_phone_idx;
 CREATE INDEX statuses_status_tenant_phone_idx ON ${t.statuses} (status, tenant_id, phone);
+`,
+  },
+  {
+    version: 5,
+    name: 'one event per place of a number chain',
+    // The arbiter of writes sent without the number's lock (see `optimisticWrite`): of two writers
+    // that assumed the same head, the second's event collides here and nothing of it is written.
+    sql: (t) => `
+CREATE UNIQUE INDEX ${CHAIN_SEQ_INDEX} ON ${t.events} (tenant_id, phone, seq) WHERE chain = 'number';
 `,
   },
 ];

@@ -12,7 +12,7 @@ import type {
   Statement,
   TransactionSettings,
 } from './client.js';
-import { isConnectionLoss, statementFailure, storeFailure } from './failures.js';
+import { isConnectionLoss, outcomeUnknown, statementFailure, storeFailure } from './failures.js';
 
 /** Stable names for prepared statements: the same text gets the same name on every connection. */
 function createStatementNames(): (text: string) => string {
@@ -244,6 +244,56 @@ async function inTransaction<T>(
   return result;
 }
 
+/**
+ * One statement as its own transaction (see `Driver.write`): `BEGIN` with the settings, the statement
+ * and `COMMIT` in one socket write, so a pipelining client spends one round trip, against two for
+ * {@link inTransaction} (which waits for its opening before it sends the writes).
+ */
+async function writeAlone<R>(
+  client: PgClientLike,
+  nameOf: ((text: string) => string) | undefined,
+  statement: Statement,
+  options: DriverOptions & { readonly isLost: () => boolean },
+): Promise<R[]> {
+  const answers = await together(client, () =>
+    sendTogether(client, [
+      { text: beginText(options) },
+      {
+        text: statement.text,
+        values: [...statement.params],
+        ...(nameOf ? { name: nameOf(statement.text) } : {}),
+      },
+      { text: 'COMMIT' },
+      ...(options.groupCommit ? [{ text: 'SELECT txid_current()' }] : []),
+    ]),
+  );
+  const [, written, commit, durable] = answers;
+  const commitSent = commit !== undefined || client.pipeline === true;
+  const failure = firstFailure(answers.slice(0, 3));
+  if (failure !== undefined) {
+    // Without pipelining the COMMIT was never sent after a failure: end the aborted transaction.
+    if (commit === undefined && !options.isLost())
+      await client.query({ text: 'ROLLBACK' }).catch(() => undefined);
+    const neverSent = failure instanceof Error && failure.message.includes(NOT_SENT);
+    // With COMMIT sent (at once, when pipelining), a lost connection leaves the outcome unknown: a
+    // network cut can lose the statement's answer after the server committed.
+    if (commitSent && !neverSent && isConnectionLoss(failure)) {
+      throw outcomeUnknown(storeFailure('Connection lost during COMMIT; the outcome is unknown', failure));
+    }
+    throw statementFailure(failure, true);
+  }
+  if (commit?.status === 'fulfilled' && commit.value.command === 'ROLLBACK') {
+    throw storeFailure('The transaction was rolled back', new Error('COMMIT answered ROLLBACK'));
+  }
+  if (durable?.status === 'rejected') {
+    throw storeFailure(
+      'Committed, but the connection was lost before the commit was known durable',
+      durable.reason,
+    );
+  }
+  return (written as PromiseFulfilledResult<{ rows: unknown[] }>).value.rows as R[];
+}
+
 /** A `pg` Pool: every transaction on its own connection, checked out for its duration. */
 export function pgPoolDriver(pool: PgPoolLike, options: DriverOptions): Driver {
   const nameOf = options.preparedStatements ? createStatementNames() : undefined;
@@ -251,36 +301,47 @@ export function pgPoolDriver(pool: PgPoolLike, options: DriverOptions): Driver {
     concurrent: true,
     exclusive: false,
     run: (text, params, idempotent) => runStatement(pool, nameOf, text, params, idempotent),
-    async transaction(fn, first, settings) {
-      let client: PgPoolClientLike;
-      try {
-        client = await pool.connect();
-      } catch (error) {
-        throw storeFailure('Could not get a PostgreSQL connection', error, isConnectionLoss(error));
-      }
-      // A checked-out client has no error listener of the pool's: without one, a dropped connection
-      // would crash the process. A client that failed this way is destroyed, not returned.
-      let lost: Error | undefined;
-      const onError = (error: Error) => {
-        lost = error;
-      };
-      client.on('error', onError);
-      try {
-        return await inTransaction(client, nameOf, fn, {
+    transaction: (fn, first, settings) =>
+      withConnection(pool, (client, isLost) =>
+        inTransaction(client, nameOf, fn, {
           ...timed(options, settings),
           ...(first ? { first } : {}),
-          isLost: () => lost !== undefined,
-        });
-      } catch (error) {
-        const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
-        if (isConnectionLoss(cause)) lost ??= error as Error;
-        throw error;
-      } finally {
-        client.off('error', onError);
-        client.release(lost ?? false);
-      }
-    },
+          isLost,
+        }),
+      ),
+    write: (statement) =>
+      withConnection(pool, (client, isLost) => writeAlone(client, nameOf, statement, { ...options, isLost })),
   };
+}
+
+/** Runs `work` on a connection checked out of `pool`, watching it for errors; releases it after. */
+async function withConnection<T>(
+  pool: PgPoolLike,
+  work: (client: PgPoolClientLike, isLost: () => boolean) => Promise<T>,
+): Promise<T> {
+  let client: PgPoolClientLike;
+  try {
+    client = await pool.connect();
+  } catch (error) {
+    throw storeFailure('Could not get a PostgreSQL connection', error, isConnectionLoss(error));
+  }
+  // A checked-out client has no error listener of the pool's: without one, a dropped connection
+  // would crash the process. A client that failed this way is destroyed, not returned.
+  let lost: Error | undefined;
+  const onError = (error: Error) => {
+    lost = error;
+  };
+  client.on('error', onError);
+  try {
+    return await work(client, () => lost !== undefined);
+  } catch (error) {
+    const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
+    if (isConnectionLoss(cause)) lost ??= error as Error;
+    throw error;
+  } finally {
+    client.off('error', onError);
+    client.release(lost ?? false);
+  }
 }
 
 /**
@@ -311,6 +372,10 @@ export function pgClientDriver(client: PgClientLike, options: DriverOptions): Dr
           groupCommit: false,
           isLost: () => false,
         }),
+      ),
+    write: (statement) =>
+      exclusive(() =>
+        writeAlone(client, nameOf, statement, { ...options, groupCommit: false, isLost: () => false }),
       ),
   };
 }

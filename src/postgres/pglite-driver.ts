@@ -28,7 +28,7 @@ function pgliteSession(target: PGliteTransactionLike, beforeCommit: Statement[])
  * COMMIT or ROLLBACK, so every other statement waits its turn.
  */
 export function pgliteDriver(db: PGliteLike): Driver {
-  return {
+  const driver: Driver = {
     concurrent: false,
     exclusive: true,
     async run<R>(text: string, params: readonly unknown[]) {
@@ -56,5 +56,7 @@ export function pgliteDriver(db: PGliteLike): Driver {
         throw statementFailure(error, false);
       }
     },
+    write: (statement) => driver.transaction((session) => session.query(statement.text, statement.params)),
   };
+  return driver;
 }

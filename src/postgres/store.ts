@@ -10,6 +10,7 @@ import { holdFolder } from './embedded.js';
 import { withRetry } from './failures.js';
 import { createTransactionGates, defaultPerTenant } from './gates.js';
 import { type MigrationResult, migrateSchema } from './migrations.js';
+import { createChainCache, optimisticWrite } from './optimistic.js';
 import { claimJobs, completeJob, consumeConfirmation, listJobs, retryJob } from './outbox.js';
 import {
   getChainHead,
@@ -29,6 +30,7 @@ import {
   type BufferedWrites,
   createNumberTransaction,
   createPhoneTransaction,
+  type KnownChain,
   phoneLockKey,
   phoneLockSql,
   phonesLockSql,
@@ -47,6 +49,14 @@ export interface PostgresStoreOptions {
   readonly maxRetries?: number;
   /** Base delay of the jittered exponential backoff between retries, in ms (default 10). */
   readonly retryDelayMs?: number;
+  /**
+   * Numbers whose chain (events and head) the store keeps after writing or reading them (default
+   * 10,000). A write to a number whose chain is known here, or to a number the database has never
+   * seen, goes out as one statement in one round trip; when another writer moved the chain since,
+   * nothing is written and the write goes the locked way (two round trips). 0 sends every write the
+   * locked way.
+   */
+  readonly chainCacheSize?: number;
   /** Phone numbers per statement in `getStatuses` (default 50,000). */
   readonly statusChunkSize?: number;
   /**
@@ -153,6 +163,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresCons
       })
     : undefined;
   const schemaGuard = createSchemaGuard(driver, t);
+  const chains = createChainCache(Math.max(0, options.chainCacheSize ?? 10_000));
   const lockSql = phoneLockSql(t);
   const manyLockSql = phonesLockSql(t);
   const guarded =
@@ -176,18 +187,32 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresCons
     if (driver.exclusive) await schemaGuard.check();
     const release = await local?.enter(tenantId, key);
     try {
-      return await withRetry(context.retry, () =>
+      // One round trip on the chain this process last saw; the locked way when it moved since.
+      const number = { tenantId, phone, lockKey: driver.exclusive ? undefined : key };
+      const written = chains.enabled
+        ? await optimisticWrite(driver, t, number, chains.get(key), fn, checkVersion)
+        : undefined;
+      if (written) {
+        chains.set(key, written.chain);
+        return written.result;
+      }
+      chains.delete(key);
+      let chain: KnownChain | undefined;
+      const result = await withRetry(context.retry, () =>
         driver.transaction(
           async (session) => {
             const pending = createPhoneTransaction(session, t, tenantId, phone);
             const result = await fn(pending.tx);
             pending.flush();
+            chain = pending.chain();
             return result;
           },
           // PGlite is one in-process connection: its transactions already run one at a time.
           driver.exclusive ? undefined : { text: lockSql, params: [key], check: checkVersion },
         ),
       );
+      chains.set(key, chain);
+      return result;
     } finally {
       release?.();
     }
@@ -205,6 +230,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresCons
     const keys = phones.map((phone) => phoneLockKey(t.schema, tenantId, phone));
     if (driver.exclusive) await schemaGuard.check();
     const release = await local?.enterMany(tenantId, keys);
+    for (const key of keys) chains.delete(key);
     try {
       return await withRetry(context.retry, () =>
         driver.transaction(

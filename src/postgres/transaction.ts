@@ -113,6 +113,8 @@ export interface PendingTransaction {
   readonly tx: PhoneTransaction;
   /** Hands what the callback appended, put and enqueued to the session as one statement sent with COMMIT. */
   flush(): void;
+  /** The number's chain with this transaction's events, if the transaction read it. */
+  chain(): KnownChain | undefined;
 }
 
 /**
@@ -127,9 +129,14 @@ export function createPhoneTransaction(
   tenantId: string,
   phone: E164,
 ): PendingTransaction {
-  const { tx, writes } = createNumberTransaction(directReads(session, t, tenantId, phone), tenantId, phone);
+  const { tx, writes, chain } = createNumberTransaction(
+    directReads(session, t, tenantId, phone),
+    tenantId,
+    phone,
+  );
   return {
     tx,
+    chain,
     flush() {
       const statement = writeStatement(t, tenantId, phone, writes());
       if (statement) session.withCommit(statement);
@@ -147,12 +154,13 @@ export function createNumberTransaction(
   reads: NumberReads,
   tenantId: string,
   phone: E164,
-): { readonly tx: PhoneTransaction; writes(): BufferedWrites } {
+  known?: KnownChain,
+): { readonly tx: PhoneTransaction; writes(): BufferedWrites; chain(): KnownChain | undefined } {
   const appended: ConsentEvent[] = [];
   const jobs: NewOutboxJob[] = [];
   let statusWrite: StatusWrite | undefined;
-  let committed: ConsentEvent[] | undefined;
-  let head: ChainHead | null | undefined;
+  let committed: readonly ConsentEvent[] | undefined = known?.events;
+  let head: ChainHead | null | undefined = known?.head;
 
   function keep(row: Prefetch | undefined): void {
     const events =
@@ -212,7 +220,28 @@ export function createNumberTransaction(
       jobs.push(job);
     },
   };
-  return { tx, writes: () => ({ appended, statusWrite, jobs }) };
+  return {
+    tx,
+    writes: () => ({ appended, statusWrite, jobs }),
+    chain: () =>
+      committed === undefined || head === undefined
+        ? undefined
+        : {
+            // Copies: the caller gets the appended events back and may change them; a later fold may not.
+            events: [...committed, ...appended.map((event) => ({ ...event }))],
+            head: appended.length > 0 ? headOf(appended.at(-1) as ConsentEvent) : head,
+          },
+  };
+}
+
+/** A number's committed events and chain head, as one writer last saw them. */
+export interface KnownChain {
+  readonly events: readonly ConsentEvent[];
+  readonly head: ChainHead | null;
+}
+
+function headOf(event: ConsentEvent): ChainHead {
+  return { seq: event.seq, hash: event.hash };
 }
 
 /** One number's buffered writes as one statement (events, status row with the head, jobs), or none. */
@@ -220,19 +249,39 @@ function writeStatement(
   t: TableNames,
   tenantId: string,
   phone: E164,
-  { appended, statusWrite, jobs }: BufferedWrites,
+  writes: BufferedWrites,
 ): Statement | undefined {
   const values: unknown[] = [tenantId, phone];
-  const param = (value: unknown): string => {
+  const parts = writeParts(t, writes, parameters(values));
+  return parts.length > 0 ? { text: `WITH ${parts.join(',\n')} SELECT 1`, params: values } : undefined;
+}
+
+/** Adds a value to `values` and answers its placeholder. */
+export function parameters(values: unknown[]): (value: unknown) => string {
+  return (value) => {
     values.push(value);
     return `$${values.length}`;
   };
+}
+
+/**
+ * The CTEs that write a number's buffered writes (`$1` is the tenant, `$2` the phone). With `gate`,
+ * an SQL condition, every row is written only where it holds, and `appended` returns its rows.
+ */
+export function writeParts(
+  t: TableNames,
+  { appended, statusWrite, jobs }: BufferedWrites,
+  param: (value: unknown) => string,
+  gate?: string,
+): string[] {
+  const rowsOf = (rows: string): string =>
+    gate ? `SELECT * FROM (VALUES ${rows}) AS v WHERE ${gate}` : `VALUES ${rows}`;
   const parts: string[] = [];
   const last = appended.at(-1);
   if (last) {
     const rows = appended.map(
       (event) =>
-        `($1, ${param(event.seq)}::bigint, ${param(event.id)}::text, $2, ${param(event.action)}::text,
+        `($1::text, ${param(event.seq)}::bigint, ${param(event.id)}::text, $2::text, ${param(event.action)}::text,
         ${param(event.source)}::text, ${param(event.occurredAt)}::timestamptz, ${param(event.recordedAt)}::timestamptz,
         ${param(event.applied)}::boolean, ${param(event.reason ?? null)}::text, ${param(event.idempotencyKey ?? null)}::text,
         ${param(JSON.stringify(event.evidence))}::text::jsonb, ${param(event.prevHash)}::text, ${param(event.hash)}::text,
@@ -241,26 +290,27 @@ function writeStatement(
     parts.push(`appended AS (
       INSERT INTO ${t.events} (tenant_id, seq, id, phone, action, source, occurred_at, recorded_at, applied, reason,
         idempotency_key, evidence, prev_hash, hash, mac)
-      VALUES ${rows.join(', ')})`);
+      ${rowsOf(rows.join(', '))}${gate ? ' RETURNING 1' : ''})`);
   }
   if (last && !statusWrite) {
     // The head lives in the status row: an append without a status write still moves it.
     parts.push(`head AS (
       INSERT INTO ${t.statuses} (tenant_id, phone, status, head_seq, head_hash)
-      VALUES ($1, $2, 'unknown', ${param(last.seq)}::bigint, ${param(last.hash)}::text)
+      ${rowsOf(`($1::text, $2::text, 'unknown'::text, ${param(last.seq)}::bigint, ${param(last.hash)}::text)`)}
       ON CONFLICT (tenant_id, phone) DO UPDATE SET head_seq = EXCLUDED.head_seq, head_hash = EXCLUDED.head_hash)`);
   }
   if (statusWrite) {
     const headFrom = last ? 'EXCLUDED' : 'cur';
     const keep = statusWrite.confirmation === undefined;
     const confirmation = statusWrite.confirmation ?? null;
+    const row = `($1::text, $2::text, ${param(statusWrite.status)}::text, ${param(statusWrite.since ?? null)}::timestamptz,
+        ${param(statusWrite.causeEventId ?? null)}::text, ${param(statusWrite.lastEventId ?? null)}::text,
+        ${param(confirmation?.text ?? null)}::text, ${param(confirmation?.until ?? null)}::timestamptz,
+        ${last ? param(last.seq) : 'NULL'}::bigint, ${last ? param(last.hash) : 'NULL'}::text)`;
     parts.push(`status AS (
       INSERT INTO ${t.statuses} AS cur (tenant_id, phone, status, since, cause_event_id, last_event_id,
         confirmation_text, confirmation_until, head_seq, head_hash)
-      VALUES ($1, $2, ${param(statusWrite.status)}::text, ${param(statusWrite.since ?? null)}::timestamptz,
-        ${param(statusWrite.causeEventId ?? null)}::text, ${param(statusWrite.lastEventId ?? null)}::text,
-        ${param(confirmation?.text ?? null)}::text, ${param(confirmation?.until ?? null)}::timestamptz,
-        ${last ? `${param(last.seq)}::bigint` : 'NULL'}, ${last ? `${param(last.hash)}::text` : 'NULL'})
+      ${rowsOf(row)}
       ON CONFLICT (tenant_id, phone) DO UPDATE SET status = EXCLUDED.status, since = EXCLUDED.since,
         cause_event_id = EXCLUDED.cause_event_id, last_event_id = EXCLUDED.last_event_id,
         head_seq = ${headFrom}.head_seq, head_hash = ${headFrom}.head_hash,
@@ -277,9 +327,9 @@ function writeStatement(
     parts.push(`jobs AS (
       INSERT INTO ${t.jobs} (id, tenant_id, phone, kind, event_id, created_at, available_at)
       SELECT j.id, j.tenant_id, j.phone, j.kind, j.event_id, j.created_at, j.created_at
-      FROM (VALUES ${rows.join(', ')}) AS j(id, tenant_id, phone, kind, event_id, created_at))`);
+      FROM (VALUES ${rows.join(', ')}) AS j(id, tenant_id, phone, kind, event_id, created_at)${gate ? ` WHERE ${gate}` : ''})`);
   }
-  return parts.length > 0 ? { text: `WITH ${parts.join(',\n')} SELECT 1`, params: values } : undefined;
+  return parts;
 }
 
 /** NUL or an unpaired UTF-16 surrogate: PostgreSQL text cannot hold them, and pg would silently replace a surrogate. */

@@ -231,13 +231,11 @@ export function runPostgresBehaviourTests(backend: Backend): void {
     for (let index = 0; index < 3; index++) {
       await consent.record({ phone: PHONE, action: index % 2 ? 'opt_in' : 'opt_out', source: 'api' });
     }
-    // What two writers on one folder would leave behind: a twin of the number's event 2.
-    const columns = `phone, action, source, occurred_at, recorded_at, applied, reason, idempotency_key, evidence,
-       prev_hash, hash, chain, mac`;
-    await raw(
-      `INSERT INTO ${table('events')} (tenant_id, seq, id, ${columns})
-       SELECT tenant_id, seq, id || 'x', ${columns} FROM ${table('events')} WHERE phone = '${PHONE}' AND seq = 2`,
-    );
+    // What two writers on one folder would leave behind: a twin of the number's event 2 (the
+    // unique index on the chain's places refuses it until its owner drops the index).
+    await expect(raw(twinOfSecond(table))).rejects.toThrow(/events_number_seq_key/);
+    await raw(`DROP INDEX ${table('events_number_seq_key')}`);
+    await raw(twinOfSecond(table));
     expect(await consent.verifyAuditTrail()).toMatchObject({
       ok: false,
       checked: 2,
@@ -401,6 +399,85 @@ export function runPostgresBehaviourTests(backend: Backend): void {
     expect(results?.filter((result) => result.startsWith('evt_'))).toHaveLength(1);
     expect(results?.filter((result) => result.startsWith('duplicate of'))).toHaveLength(1);
     expect(await verifyTenantLedger(store, 'default')).toEqual({ ok: true, checked: 1 });
+  });
+
+  test('a store whose known chain went stale writes on the real head: no fork, the status is the fold', async () => {
+    const schema = newSchema();
+    const first = createPostgresStore({ client: backend.client(), schema });
+    await first.migrate();
+    // Two stores on the same tables, each with its own chain cache, as two processes would be.
+    const second = createPostgresStore({ client: backend.client(), schema });
+    const one = createConsentManager({ store: first, defaultCountry: 'US' });
+    const other = createConsentManager({ store: second, defaultCountry: 'US' });
+    const text = (body: string, messageId: string) => ({ from: PHONE, to: '+18005550100', body, messageId });
+    await one.handleInbound(text('STOP', 'SM-1'));
+    // Never seen by `second`, but the number has a status row: it goes the locked way.
+    await other.handleInbound(text('START', 'SM-2'));
+    // `first` still believes the number opted out at seq 1; folded on that, this would change nothing.
+    const third = await one.handleInbound(text('STOP', 'SM-3'));
+    expect(third).toMatchObject({ changed: true, duplicate: false });
+    expect(third.event?.seq).toBe(3);
+    expect((await first.getEvents('default', PHONE)).map((event) => event.seq)).toEqual([1, 2, 3]);
+    expect(await first.getStatus('default', PHONE)).toMatchObject({
+      status: 'opted_out',
+      cause: { id: third.event?.id },
+    });
+    const again = await other.handleInbound(text('START', 'SM-4'));
+    expect(again).toMatchObject({ changed: true, event: { seq: 4 } });
+    expect(await one.verifyAuditTrail()).toEqual({ ok: true, checked: 4 });
+  });
+
+  test('a redelivered text is a duplicate on the store that wrote it and on another: its key is claimed once', async () => {
+    const schema = newSchema();
+    const first = createPostgresStore({ client: backend.client(), schema });
+    await first.migrate();
+    const second = createPostgresStore({ client: backend.client(), schema });
+    const one = createConsentManager({ store: first, defaultCountry: 'US' });
+    const other = createConsentManager({ store: second, defaultCountry: 'US' });
+    const stop = { from: PHONE, to: '+18005550100', body: 'STOP', messageId: 'SM-once' };
+    const written = await one.handleInbound(stop);
+    expect(written).toMatchObject({ duplicate: false, changed: true });
+    expect(await one.handleInbound(stop)).toMatchObject({
+      duplicate: true,
+      event: written.event as ConsentEvent,
+    });
+    expect(await other.handleInbound(stop)).toMatchObject({
+      duplicate: true,
+      event: written.event as ConsentEvent,
+    });
+    const inspector = createInspector(backend.raw(), schema);
+    expect(await inspector.keyCount('default')).toBe(1);
+    expect(await inspector.events('default')).toEqual([written.event]);
+  });
+
+  test('an event in the place a write assumed free is never forked: the unique index refuses the write, nothing is written', async () => {
+    const schema = newSchema();
+    const store = createPostgresStore({ client: backend.client(), schema, maxRetries: 1, retryDelayMs: 0 });
+    await store.migrate();
+    const raw = backend.raw();
+    const consent = createConsentManager({ store, defaultCountry: 'US' });
+    const first = await consent.record({ phone: PHONE, action: 'opt_out', source: 'api' });
+    // A row in place 2 that the status row's head does not know of: the store's chain (and the
+    // head it reads under the lock) says place 2 is free, and every attempt collides.
+    const columns = `phone, action, source, occurred_at, recorded_at, applied, reason, idempotency_key, evidence,
+       prev_hash, hash, chain, mac`;
+    await raw(
+      `INSERT INTO "${schema}".events (tenant_id, seq, id, ${columns})
+       SELECT tenant_id, 2, id || 'x', ${columns} FROM "${schema}".events WHERE id = $1`,
+      [first.event.id],
+    );
+    const failure = await consent
+      .handleInbound({ from: PHONE, to: '+18005550100', body: 'START', messageId: 'SM-refused' })
+      .catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: 'STORE_FAILURE' });
+    expect(String((failure as Error).message)).toMatch(/events_number_seq_key/);
+    const inspector = createInspector(raw, schema);
+    expect((await inspector.events('default')).map((event) => event.seq)).toEqual([1, 2]);
+    expect(await inspector.keyCount('default')).toBe(0);
+    expect(await inspector.status('default', PHONE)).toEqual({
+      status: 'opted_out',
+      causeEventId: first.event.id,
+    });
   });
 
   test("transactMany waits for another store's write of one of its numbers and sees it", async () => {
@@ -687,4 +764,12 @@ export function runPostgresBehaviourTests(backend: Backend): void {
     );
     expect(createPostgresStore({ client: backend.client() }).schema).toBe('sms_consent');
   });
+}
+
+/** A copy of the number's event 2 under another id: a second row in the same place of its chain. */
+function twinOfSecond(table: (name: string) => string): string {
+  const columns = `phone, action, source, occurred_at, recorded_at, applied, reason, idempotency_key, evidence,
+     prev_hash, hash, chain, mac`;
+  return `INSERT INTO ${table('events')} (tenant_id, seq, id, ${columns})
+     SELECT tenant_id, seq, id || 'x', ${columns} FROM ${table('events')} WHERE phone = '${PHONE}' AND seq = 2`;
 }

@@ -158,6 +158,8 @@ export function createTamperer(raw: RawQuery, schema: string): StoreTamperer {
       await raw(`ALTER TABLE ${q(table)} ENABLE TRIGGER ${trigger}`);
     }
   };
+  // The unique index on a number chain's places refuses a twin or a swap; its owner can drop it.
+  const dropPlaceIndex = () => raw(`DROP INDEX IF EXISTS "${schema}".events_number_seq_key`);
   const eventValues = (event: ConsentEvent): unknown[] => [
     event.tenantId,
     event.seq,
@@ -200,6 +202,7 @@ export function createTamperer(raw: RawQuery, schema: string): StoreTamperer {
       await raw(`DELETE FROM ${q('statuses')} WHERE tenant_id = $1 AND phone = $2`, [tenantId, phone]);
     },
     async insertEvent(event) {
+      await dropPlaceIndex();
       await raw(
         `INSERT INTO ${q('events')} (tenant_id, seq, id, phone, action, source, occurred_at, recorded_at, applied,
            reason, idempotency_key, evidence, prev_hash, hash, mac, chain)
@@ -208,6 +211,7 @@ export function createTamperer(raw: RawQuery, schema: string): StoreTamperer {
       );
     },
     async updateEvent(tenantId, eventId, event) {
+      await dropPlaceIndex();
       await withoutTrigger(
         'events',
         'events_append_only',

@@ -80,7 +80,7 @@ describe('migrating a tenant-chained ledger (schema 1) to per-number chains', ()
     const schema = randomSchema();
     const legacy = await legacyLedger(schema);
     const store = createPostgresStore({ client: db, schema });
-    expect(await store.migrate()).toEqual({ version: 4, applied: [2, 3, 4] });
+    expect(await store.migrate()).toEqual({ version: 5, applied: [2, 3, 4, 5] });
     expect(await store.readLedger('default', { limit: 10 })).toEqual(legacy);
     const clock = createFixedClock('2026-03-02T14:00:00Z');
     const consent = createConsentManager({ store, clock, defaultCountry: 'US' });
