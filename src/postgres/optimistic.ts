@@ -38,7 +38,7 @@ interface WriteAnswer {
  * `known` (what this process last wrote or read of it; a number it never saw is assumed to have no
  * events and no status row). The callback runs against that assumption, every key it claims counts
  * as claimed, and its writes go out as one statement that takes the number's advisory lock, checks
- * the assumption against the status row, claims the keys and writes events, status row and jobs only
+ * the assumption against the status row (and, for a number assumed new, against its events), claims the keys and writes events, status row and jobs only
  * if all of that holds. The unique index on the number chain's places is the arbiter: a writer that
  * committed the same place after this statement's snapshot makes it fail with nothing written.
  *
@@ -105,9 +105,11 @@ export function optimisticStatement(
   const values: unknown[] = [number.tenantId, number.phone];
   const param = parameters(values);
   const row = `SELECT 1 FROM ${t.statuses} WHERE tenant_id = $1 AND phone = $2`;
+  // A number assumed new has no status row and no event at all: a status row can be deleted by raw
+  // SQL, and a number whose history is only on the legacy tenant chain has no place to collide on.
   const fits =
     assumed === null
-      ? `NOT EXISTS (${row})`
+      ? `NOT EXISTS (${row}) AND NOT EXISTS (SELECT 1 FROM ${t.events} WHERE tenant_id = $1 AND phone = $2)`
       : `EXISTS (${row} AND head_seq = ${param(assumed.seq)}::bigint AND head_hash = ${param(assumed.hash)}::text)`;
   // The lock comes first: every row below is written only after the guard, so under the lock.
   const lock =
