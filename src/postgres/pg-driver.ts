@@ -274,12 +274,18 @@ async function writeAlone<R>(
     if (commit === undefined && !options.isLost())
       await client.query({ text: 'ROLLBACK' }).catch(() => undefined);
     const neverSent = failure instanceof Error && failure.message.includes(NOT_SENT);
-    // The server sends each statement's answer before it reads the next one: a statement whose
-    // answer never came did not finish, so its COMMIT committed nothing. Only a connection lost
-    // after the statement's answer, with COMMIT on the way, leaves the outcome unknown.
+    // An error the server answered for BEGIN or the statement aborted the transaction, so its COMMIT
+    // committed nothing. An answer that never came proves nothing: the server may have sent it and
+    // committed, and the connection died before the answer arrived. With COMMIT sent (a pipelining
+    // client sends it with the statement), a connection lost without such an error leaves the
+    // outcome unknown, and running the write again could write it twice.
+    const refused = answers
+      .slice(0, 2)
+      .some((answer) => answer.status === 'rejected' && isServerError(answer.reason));
     if (
-      written?.status === 'fulfilled' &&
-      commit?.status !== 'fulfilled' &&
+      commit !== undefined &&
+      commit.status !== 'fulfilled' &&
+      !refused &&
       !neverSent &&
       isConnectionLoss(failure)
     ) {
@@ -297,6 +303,11 @@ async function writeAlone<R>(
     );
   }
   return (written as PromiseFulfilledResult<{ rows: unknown[] }>).value.rows as R[];
+}
+
+/** An error the server sent (an ErrorResponse carries its severity), not one of the client or socket. */
+function isServerError(error: unknown): boolean {
+  return typeof (error as { severity?: unknown } | null)?.severity === 'string';
 }
 
 /** A `pg` Pool: every transaction on its own connection, checked out for its duration. */
