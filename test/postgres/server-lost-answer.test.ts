@@ -8,6 +8,8 @@ import { ConsentError, createConsentManager, type E164 } from 'sms-consent';
 import { createPostgresStore } from 'sms-consent/postgres';
 import { sealEvent } from 'sms-consent/store';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { tableNames } from '../../src/postgres/schema.js';
+import { phoneLockKey, phoneLockSql } from '../../src/postgres/transaction.js';
 import { createServerPool, DATABASE_URL, NEEDS_SERVER, randomSchema } from './helpers.js';
 
 const PHONE = '+14155552671' as E164;
@@ -168,4 +170,42 @@ describe.skipIf(!DATABASE_URL)(`a write whose answer is lost after the server co
       expect(await consent.verifyAuditTrail()).toMatchObject({ ok: true, checked: 2 });
     });
   }
+
+  test('a pipelined one-statement write killed while it waits for the lock is run again: one event', async () => {
+    const schema = randomSchema();
+    schemas.push(schema);
+    const application = `lost_${schema}`;
+    const pool = createServerPool({ max: 2, pipeline: true, application_name: application });
+    pool.on('error', () => undefined);
+    pools.push(pool);
+    const store = createPostgresStore({ client: pool, schema, retryDelayMs: 0 });
+    await store.migrate();
+    const consent = createConsentManager({ store, defaultCountry: 'US' });
+    const blocker = await admin.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query(phoneLockSql(tableNames(schema)), [phoneLockKey(schema, 'default', PHONE)]);
+      const pending = consent.handleInbound({ from: PHONE, body: 'STOP', messageId: 'SM-pipelined' });
+      let pid: number | undefined;
+      const deadline = Date.now() + 10_000;
+      while (pid === undefined && Date.now() < deadline) {
+        const { rows } = await admin.query(
+          `SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`,
+          [application],
+        );
+        pid = rows[0]?.pid as number | undefined;
+      }
+      expect(pid).toBeDefined();
+      // The server answers the waiting statement with an error (57P01) before it closes: nothing committed.
+      await admin.query('SELECT pg_terminate_backend($1, 5000)', [pid]);
+      await blocker.query('COMMIT');
+      expect(await pending).toMatchObject({ intent: 'opt_out', changed: true, duplicate: false });
+      const events = await admin.query(`SELECT id FROM "${schema}".events`);
+      expect(events.rows).toHaveLength(1);
+      expect(await consent.verifyAuditTrail()).toMatchObject({ ok: true, checked: 1 });
+    } finally {
+      await blocker.query('ROLLBACK').catch(() => undefined);
+      blocker.release();
+    }
+  });
 });
