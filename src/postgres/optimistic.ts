@@ -92,7 +92,9 @@ export async function optimisticWrite<T>(
 
 /**
  * The statement of {@link optimisticWrite}, or none when the callback appended no event (a write
- * without an event has no place on the chain to collide on, so it goes the locked way).
+ * without an event has no place on the chain to collide on, so it goes the locked way) or claimed
+ * more than one key (of two claims, one could be taken and the other committed for an event never
+ * written: the locked way lets the callback see each claim's answer).
  */
 export function optimisticStatement(
   t: TableNames,
@@ -101,7 +103,7 @@ export function optimisticStatement(
   claims: readonly Claim[],
   assumed: ChainHead | null,
 ): Statement | undefined {
-  if (writes.appended.length === 0) return undefined;
+  if (writes.appended.length === 0 || claims.length > 1) return undefined;
   const values: unknown[] = [number.tenantId, number.phone];
   const param = parameters(values);
   const row = `SELECT 1 FROM ${t.statuses} WHERE tenant_id = $1 AND phone = $2`;
