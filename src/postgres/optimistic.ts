@@ -3,7 +3,7 @@ import type { E164 } from '../phone.js';
 import type { PhoneTransaction } from '../store/contract.js';
 import type { Driver, Statement } from './client.js';
 import { isChainConflict, isRetryable } from './failures.js';
-import { POSTGRES_SCHEMA_VERSION } from './migrations.js';
+import { CHAIN_SEQ_INDEX_VERSION, POSTGRES_SCHEMA_VERSION } from './migrations.js';
 import type { TableNames } from './schema.js';
 import { versionSubquery } from './schema-version.js';
 import {
@@ -119,7 +119,9 @@ export function optimisticStatement(
       ? ''
       : `, pg_advisory_xact_lock(hashtextextended(${param(number.lockKey)}, 0))`;
   const parts = [`guard AS (SELECT ${versionSubquery(t)} AS version, ${fits} AS fits${lock})`];
-  let gate = `(SELECT fits AND coalesce(version, 0) <= ${POSTGRES_SCHEMA_VERSION} FROM guard)`;
+  // A schema a team's own tool has not yet taken to the unique index goes the locked way: without
+  // the index, a writer behind the lock (whose snapshot predates the commit it waited for) would fork.
+  let gate = `(SELECT fits AND coalesce(version, 0) BETWEEN ${CHAIN_SEQ_INDEX_VERSION} AND ${POSTGRES_SCHEMA_VERSION} FROM guard)`;
   if (claims.length > 0) {
     parts.push(`claim AS (
       INSERT INTO ${t.keys} (tenant_id, key, event_id)
