@@ -135,7 +135,9 @@ describe('a legacy number whose status row was deleted by raw SQL', () => {
       expect((await consent.getStatus(stopped)).status).toBe('opted_out');
       expect(await consent.canSend(stopped)).toMatchObject({ allowed: false });
       const events = await store.getEvents('default', stopped);
-      expect(events.map((event) => [event.action, event.applied, event.chain ?? 'number', event.seq])).toEqual([
+      expect(
+        events.map((event) => [event.action, event.applied, event.chain ?? 'number', event.seq]),
+      ).toEqual([
         ['opt_out', true, 'tenant', 2],
         ['opt_in', false, 'number', 1],
       ]);

@@ -68,144 +68,152 @@ function createAnswerEatingProxy(target: string) {
   };
 }
 
-describe.skipIf(!DATABASE_URL)(`a write whose answer is lost after the server committed it (${NEEDS_SERVER})`, () => {
-  const url = new URL(DATABASE_URL ?? 'postgres:///postgres');
-  const host = url.hostname === '' ? '/var/run/postgresql' : decodeURIComponent(url.hostname);
-  const proxy = createAnswerEatingProxy(join(host, `.s.PGSQL.${url.port || 5432}`));
-  let admin: pg.Pool;
-  const pools: pg.Pool[] = [];
-  const schemas: string[] = [];
+describe.skipIf(!DATABASE_URL)(
+  `a write whose answer is lost after the server committed it (${NEEDS_SERVER})`,
+  () => {
+    const url = new URL(DATABASE_URL ?? 'postgres:///postgres');
+    const host = url.hostname === '' ? '/var/run/postgresql' : decodeURIComponent(url.hostname);
+    const proxy = createAnswerEatingProxy(join(host, `.s.PGSQL.${url.port || 5432}`));
+    let admin: pg.Pool;
+    const pools: pg.Pool[] = [];
+    const schemas: string[] = [];
 
-  beforeAll(async () => {
-    admin = createServerPool({ max: 2 });
-    await proxy.listen();
-  });
-  afterAll(async () => {
-    for (const pool of pools) await pool.end().catch(() => undefined);
-    for (const schema of schemas) await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await admin?.end();
-    await proxy.close();
-  });
-
-  /** A store on a pipelining pool whose connections go through the proxy. */
-  async function proxiedStore(chainCacheSize: number) {
-    const schema = randomSchema();
-    schemas.push(schema);
-    const pool = new pg.Pool({
-      host: proxy.folder,
-      database: decodeURIComponent(url.pathname.slice(1)) || 'postgres',
-      user: decodeURIComponent(url.username) || process.env.PGUSER || userInfo().username,
-      max: 2,
-      pipeline: true,
-    } as pg.PoolConfig);
-    pool.on('error', () => undefined);
-    pools.push(pool);
-    const store = createPostgresStore({ client: pool, schema, retryDelayMs: 0, chainCacheSize });
-    await store.migrate();
-    const count = async () =>
-      Number((await admin.query(`SELECT count(*) AS n FROM "${schema}".events`)).rows[0]?.n);
-    // The connection is cut only once the server has committed the write it was sent.
-    const armAfterCommit = (committed: number) =>
-      proxy.arm(async () => {
-        const deadline = Date.now() + 10_000;
-        while ((await count()) < committed && Date.now() < deadline) {
-          await new Promise((resolve) => setTimeout(resolve, 10));
-        }
-      });
-    return { store, count, armAfterCommit };
-  }
-
-  /** The server committed the write; the client was never told: it must say so, not write it again. */
-  function expectUnknownOutcome(outcome: unknown): void {
-    expect(outcome).toBeInstanceOf(ConsentError);
-    expect(outcome).toMatchObject({ code: 'STORE_FAILURE' });
-    expect((outcome as Error).message).toMatch(/outcome is unknown/);
-  }
-
-  for (const chainCacheSize of [10_000, 0]) {
-    test(`a recorded opt-out answers that its outcome is unknown (chainCacheSize ${chainCacheSize})`, async () => {
-      const { store, count, armAfterCommit } = await proxiedStore(chainCacheSize);
-      const consent = createConsentManager({ store, defaultCountry: 'US' });
-      armAfterCommit(1);
-      const outcome = await consent
-        .record({ phone: PHONE, action: 'opt_out', source: 'admin' })
-        .catch((error: unknown) => error);
-      expect(await count()).toBe(1);
-      expectUnknownOutcome(outcome);
-      expect(await consent.verifyAuditTrail()).toMatchObject({ ok: true, checked: 1 });
+    beforeAll(async () => {
+      admin = createServerPool({ max: 2 });
+      await proxy.listen();
+    });
+    afterAll(async () => {
+      for (const pool of pools) await pool.end().catch(() => undefined);
+      for (const schema of schemas) await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await admin?.end();
+      await proxy.close();
     });
 
-    test(`a transaction whose callback makes its event is not run again (chainCacheSize ${chainCacheSize})`, async () => {
-      const { store, count, armAfterCommit } = await proxiedStore(chainCacheSize);
-      const consent = createConsentManager({ store, defaultCountry: 'US' });
-      // A known chain (one event written before), so the one-statement way is taken when enabled.
-      await consent.record({ phone: PHONE, action: 'opt_in', source: 'admin' });
-      armAfterCommit(2);
-      let runs = 0;
-      const outcome = await store
-        .transact('default', PHONE, async (tx) => {
-          runs++;
-          const at = new Date().toISOString();
-          const event = sealEvent(
-            {
-              id: `evt_${randomUUID()}`,
-              tenantId: 'default',
-              phone: PHONE,
-              action: 'opt_out',
-              source: 'admin',
-              occurredAt: at,
-              recordedAt: at,
-              applied: true,
-              evidence: {},
-            },
-            await tx.chainHead(),
-          );
-          await tx.append(event);
-          await tx.putStatus({ status: 'opted_out', since: at, causeEventId: event.id, lastEventId: event.id });
-        })
-        .catch((error: unknown) => error);
-      expect(await count()).toBe(2);
-      expectUnknownOutcome(outcome);
-      expect(runs).toBe(1);
-      expect(await consent.verifyAuditTrail()).toMatchObject({ ok: true, checked: 2 });
-    });
-  }
-
-  test('a pipelined one-statement write killed while it waits for the lock is run again: one event', async () => {
-    const schema = randomSchema();
-    schemas.push(schema);
-    const application = `lost_${schema}`;
-    const pool = createServerPool({ max: 2, pipeline: true, application_name: application });
-    pool.on('error', () => undefined);
-    pools.push(pool);
-    const store = createPostgresStore({ client: pool, schema, retryDelayMs: 0 });
-    await store.migrate();
-    const consent = createConsentManager({ store, defaultCountry: 'US' });
-    const blocker = await admin.connect();
-    try {
-      await blocker.query('BEGIN');
-      await blocker.query(phoneLockSql(tableNames(schema)), [phoneLockKey(schema, 'default', PHONE)]);
-      const pending = consent.handleInbound({ from: PHONE, body: 'STOP', messageId: 'SM-pipelined' });
-      let pid: number | undefined;
-      const deadline = Date.now() + 10_000;
-      while (pid === undefined && Date.now() < deadline) {
-        const { rows } = await admin.query(
-          `SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`,
-          [application],
-        );
-        pid = rows[0]?.pid as number | undefined;
-      }
-      expect(pid).toBeDefined();
-      // The server answers the waiting statement with an error (57P01) before it closes: nothing committed.
-      await admin.query('SELECT pg_terminate_backend($1, 5000)', [pid]);
-      await blocker.query('COMMIT');
-      expect(await pending).toMatchObject({ intent: 'opt_out', changed: true, duplicate: false });
-      const events = await admin.query(`SELECT id FROM "${schema}".events`);
-      expect(events.rows).toHaveLength(1);
-      expect(await consent.verifyAuditTrail()).toMatchObject({ ok: true, checked: 1 });
-    } finally {
-      await blocker.query('ROLLBACK').catch(() => undefined);
-      blocker.release();
+    /** A store on a pipelining pool whose connections go through the proxy. */
+    async function proxiedStore(chainCacheSize: number) {
+      const schema = randomSchema();
+      schemas.push(schema);
+      const pool = new pg.Pool({
+        host: proxy.folder,
+        database: decodeURIComponent(url.pathname.slice(1)) || 'postgres',
+        user: decodeURIComponent(url.username) || process.env.PGUSER || userInfo().username,
+        max: 2,
+        pipeline: true,
+      } as pg.PoolConfig);
+      pool.on('error', () => undefined);
+      pools.push(pool);
+      const store = createPostgresStore({ client: pool, schema, retryDelayMs: 0, chainCacheSize });
+      await store.migrate();
+      const count = async () =>
+        Number((await admin.query(`SELECT count(*) AS n FROM "${schema}".events`)).rows[0]?.n);
+      // The connection is cut only once the server has committed the write it was sent.
+      const armAfterCommit = (committed: number) =>
+        proxy.arm(async () => {
+          const deadline = Date.now() + 10_000;
+          while ((await count()) < committed && Date.now() < deadline) {
+            await new Promise((resolve) => setTimeout(resolve, 10));
+          }
+        });
+      return { store, count, armAfterCommit };
     }
-  });
-});
+
+    /** The server committed the write; the client was never told: it must say so, not write it again. */
+    function expectUnknownOutcome(outcome: unknown): void {
+      expect(outcome).toBeInstanceOf(ConsentError);
+      expect(outcome).toMatchObject({ code: 'STORE_FAILURE' });
+      expect((outcome as Error).message).toMatch(/outcome is unknown/);
+    }
+
+    for (const chainCacheSize of [10_000, 0]) {
+      test(`a recorded opt-out answers that its outcome is unknown (chainCacheSize ${chainCacheSize})`, async () => {
+        const { store, count, armAfterCommit } = await proxiedStore(chainCacheSize);
+        const consent = createConsentManager({ store, defaultCountry: 'US' });
+        armAfterCommit(1);
+        const outcome = await consent
+          .record({ phone: PHONE, action: 'opt_out', source: 'admin' })
+          .catch((error: unknown) => error);
+        expect(await count()).toBe(1);
+        expectUnknownOutcome(outcome);
+        expect(await consent.verifyAuditTrail()).toMatchObject({ ok: true, checked: 1 });
+      });
+
+      test(`a transaction whose callback makes its event is not run again (chainCacheSize ${chainCacheSize})`, async () => {
+        const { store, count, armAfterCommit } = await proxiedStore(chainCacheSize);
+        const consent = createConsentManager({ store, defaultCountry: 'US' });
+        // A known chain (one event written before), so the one-statement way is taken when enabled.
+        await consent.record({ phone: PHONE, action: 'opt_in', source: 'admin' });
+        armAfterCommit(2);
+        let runs = 0;
+        const outcome = await store
+          .transact('default', PHONE, async (tx) => {
+            runs++;
+            const at = new Date().toISOString();
+            const event = sealEvent(
+              {
+                id: `evt_${randomUUID()}`,
+                tenantId: 'default',
+                phone: PHONE,
+                action: 'opt_out',
+                source: 'admin',
+                occurredAt: at,
+                recordedAt: at,
+                applied: true,
+                evidence: {},
+              },
+              await tx.chainHead(),
+            );
+            await tx.append(event);
+            await tx.putStatus({
+              status: 'opted_out',
+              since: at,
+              causeEventId: event.id,
+              lastEventId: event.id,
+            });
+          })
+          .catch((error: unknown) => error);
+        expect(await count()).toBe(2);
+        expectUnknownOutcome(outcome);
+        expect(runs).toBe(1);
+        expect(await consent.verifyAuditTrail()).toMatchObject({ ok: true, checked: 2 });
+      });
+    }
+
+    test('a pipelined one-statement write killed while it waits for the lock is run again: one event', async () => {
+      const schema = randomSchema();
+      schemas.push(schema);
+      const application = `lost_${schema}`;
+      const pool = createServerPool({ max: 2, pipeline: true, application_name: application });
+      pool.on('error', () => undefined);
+      pools.push(pool);
+      const store = createPostgresStore({ client: pool, schema, retryDelayMs: 0 });
+      await store.migrate();
+      const consent = createConsentManager({ store, defaultCountry: 'US' });
+      const blocker = await admin.connect();
+      try {
+        await blocker.query('BEGIN');
+        await blocker.query(phoneLockSql(tableNames(schema)), [phoneLockKey(schema, 'default', PHONE)]);
+        const pending = consent.handleInbound({ from: PHONE, body: 'STOP', messageId: 'SM-pipelined' });
+        let pid: number | undefined;
+        const deadline = Date.now() + 10_000;
+        while (pid === undefined && Date.now() < deadline) {
+          const { rows } = await admin.query(
+            `SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`,
+            [application],
+          );
+          pid = rows[0]?.pid as number | undefined;
+        }
+        expect(pid).toBeDefined();
+        // The server answers the waiting statement with an error (57P01) before it closes: nothing committed.
+        await admin.query('SELECT pg_terminate_backend($1, 5000)', [pid]);
+        await blocker.query('COMMIT');
+        expect(await pending).toMatchObject({ intent: 'opt_out', changed: true, duplicate: false });
+        const events = await admin.query(`SELECT id FROM "${schema}".events`);
+        expect(events.rows).toHaveLength(1);
+        expect(await consent.verifyAuditTrail()).toMatchObject({ ok: true, checked: 1 });
+      } finally {
+        await blocker.query('ROLLBACK').catch(() => undefined);
+        blocker.release();
+      }
+    });
+  },
+);
