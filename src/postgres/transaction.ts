@@ -227,7 +227,8 @@ export function createNumberTransaction(
       committed === undefined || head === undefined
         ? undefined
         : {
-            events: [...committed, ...appended],
+            // Copies: the caller gets the appended events back and may change them; a later fold may not.
+            events: [...committed, ...appended.map((event) => ({ ...event }))],
             head: appended.length > 0 ? headOf(appended.at(-1) as ConsentEvent) : head,
           },
   };

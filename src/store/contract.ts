@@ -165,7 +165,10 @@ export interface ClaimJobsOptions {
  * - The event, its status row, its idempotency claim and its outbox jobs MUST be committed in one
  *   atomic step: after a failure nothing of the transaction is visible.
  * - Transient failures (lost connection, serialization failure, deadlock) MAY be retried by
- *   re-running `fn` from the start; `fn` is written to be re-run. Other failures MUST reject with a
+ *   re-running `fn` from the start; `fn` is written to be re-run. (The PostgreSQL store also runs `fn`
+ *   first against the chain it last saw and commits that run only if the chain has not moved; else
+ *   the run is discarded, nothing of it written, and `fn` runs again on what the database holds.)
+ *   Other failures MUST reject with a
  *   `ConsentError` (code `STORE_FAILURE`) carrying the original error as `cause`.
  * - Transactions of different numbers MUST NOT wait on each other: nothing tenant-wide is locked,
  *   counted or updated in the write path. (A store on one connection, as PGlite or a single `pg`
