@@ -39,8 +39,9 @@ interface WriteAnswer {
  * events and no status row). The callback runs against that assumption, every key it claims counts
  * as claimed, and its writes go out as one statement that takes the number's advisory lock, checks
  * the assumption against the status row (and, for a number assumed new, against its events), claims
- * the keys and writes events, status row and jobs only if all of that holds. The unique index on the number chain's places is the arbiter: a writer that
- * committed the same place after this statement's snapshot makes it fail with nothing written.
+ * the keys and writes events, status row and jobs only if all of that holds. The unique index on
+ * the number chain's places is the arbiter: a writer that committed the same place after this
+ * statement's snapshot makes it fail with nothing written.
  *
  * Answers undefined when the assumption did not hold (another writer moved the head, a key was
  * already claimed, the callback wrote no event or failed on the assumed chain): nothing was written,
