@@ -215,5 +215,38 @@ describe.skipIf(!DATABASE_URL)(
         blocker.release();
       }
     });
+
+    test('a pipelined one-statement write cancelled by statement_timeout writes nothing; its text lands once later', async () => {
+      const schema = randomSchema();
+      schemas.push(schema);
+      const pool = createServerPool({ max: 2, pipeline: true });
+      pools.push(pool);
+      const store = createPostgresStore({ client: pool, schema, lockTimeoutMs: 0, statementTimeoutMs: 300 });
+      await store.migrate();
+      const consent = createConsentManager({ store, defaultCountry: 'US' });
+      const blocker = await admin.connect();
+      try {
+        await blocker.query('BEGIN');
+        await blocker.query(phoneLockSql(tableNames(schema)), [phoneLockKey(schema, 'default', PHONE)]);
+        const failure = await consent
+          .handleInbound({ from: PHONE, body: 'STOP', messageId: 'SM-slow' })
+          .catch((error: unknown) => error);
+        expect(failure).toBeInstanceOf(ConsentError);
+        expect((failure as ConsentError).cause).toMatchObject({ code: '57014' });
+        const counts = await admin.query(
+          `SELECT (SELECT count(*) FROM "${schema}".events)::int AS events,
+           (SELECT count(*) FROM "${schema}".idempotency_keys)::int AS keys,
+           (SELECT count(*) FROM "${schema}".statuses)::int AS statuses,
+           (SELECT count(*) FROM "${schema}".outbox_jobs)::int AS jobs`,
+        );
+        expect(counts.rows).toEqual([{ events: 0, keys: 0, statuses: 0, jobs: 0 }]);
+      } finally {
+        await blocker.query('ROLLBACK').catch(() => undefined);
+        blocker.release();
+      }
+      const again = await consent.handleInbound({ from: PHONE, body: 'STOP', messageId: 'SM-slow' });
+      expect(again).toMatchObject({ duplicate: false, changed: true });
+      expect(await consent.verifyAuditTrail()).toMatchObject({ ok: true, checked: 1 });
+    });
   },
 );
