@@ -48,6 +48,7 @@ describe.skipIf(!DATABASE_URL)(`three instances writing the same numbers at once
     const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
     const texts = new Map<string, E164>();
     const work: Promise<unknown>[] = [];
+    const sealed: Promise<Awaited<ReturnType<(typeof managers)[number]['consent']['checkpoint']>>>[] = [];
     for (let round = 0; round < 240; round++) {
       const phone = pick(NUMBERS);
       const kind = next();
@@ -61,6 +62,8 @@ describe.skipIf(!DATABASE_URL)(`three instances writing the same numbers at once
         const action = kind < 0.8 ? 'opt_in' : 'opt_out';
         work.push(pick(managers).consent.record({ phone, action, source: 'admin' }));
       }
+      // Checkpoints sealed while writes are in flight: each must be a prefix of the final ledger.
+      if (round % 40 === 20) sealed.push(pick(managers).consent.checkpoint());
       if (round % 12 === 11) await Promise.all(work.splice(0));
     }
     await Promise.all(work);
@@ -89,6 +92,10 @@ describe.skipIf(!DATABASE_URL)(`three instances writing the same numbers at once
     const checkpoint = await consent.checkpoint();
     expect(checkpoint.numbers).toBe(NUMBERS.length);
     expect(await consent.verifyAuditTrail({ checkpoint })).toMatchObject({ ok: true });
+    for (const earlier of await Promise.all(sealed)) {
+      expect(await consent.verifyAuditTrail({ checkpoint: earlier })).toMatchObject({ ok: true });
+    }
+    expect(sealed).toHaveLength(6);
     // Every instance answers what the ledger folds to, whatever its cache held.
     for (const phone of NUMBERS) {
       const statuses = await Promise.all(managers.map((each) => each.consent.getStatus(phone)));
