@@ -27,6 +27,9 @@ interface MigrationStep {
 /** The unique index on a number chain's places; a write that collides on it assumed a stale head. */
 export const CHAIN_SEQ_INDEX = 'events_number_seq_key';
 
+/** The schema version that created {@link CHAIN_SEQ_INDEX}: below it, nothing arbitrates a write sent without the lock. */
+export const CHAIN_SEQ_INDEX_VERSION = 5;
+
 const STEPS: readonly MigrationStep[] = [
   {
     version: 1,
@@ -183,7 +186,7 @@ CREATE INDEX statuses_status_tenant_phone_idx ON ${t.statuses} (status, tenant_i
 `,
   },
   {
-    version: 5,
+    version: CHAIN_SEQ_INDEX_VERSION,
     name: 'one event per place of a number chain',
     // The arbiter of writes sent without the number's lock (see `optimisticWrite`): of two writers
     // that assumed the same head, the second's event collides here and nothing of it is written.

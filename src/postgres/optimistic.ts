@@ -3,7 +3,7 @@ import type { E164 } from '../phone.js';
 import type { PhoneTransaction } from '../store/contract.js';
 import type { Driver, Statement } from './client.js';
 import { isChainConflict, isOutcomeUnknown, isRetryable } from './failures.js';
-import { POSTGRES_SCHEMA_VERSION } from './migrations.js';
+import { CHAIN_SEQ_INDEX_VERSION, POSTGRES_SCHEMA_VERSION } from './migrations.js';
 import type { TableNames } from './schema.js';
 import { versionSubquery } from './schema-version.js';
 import {
@@ -38,9 +38,10 @@ interface WriteAnswer {
  * `known` (what this process last wrote or read of it; a number it never saw is assumed to have no
  * events and no status row). The callback runs against that assumption, every key it claims counts
  * as claimed, and its writes go out as one statement that takes the number's advisory lock, checks
- * the assumption against the status row, claims the keys and writes events, status row and jobs only
- * if all of that holds. The unique index on the number chain's places is the arbiter: a writer that
- * committed the same place after this statement's snapshot makes it fail with nothing written.
+ * the assumption against the status row (and, for a number assumed new, against its events), claims
+ * the keys and writes events, status row and jobs only if all of that holds. The unique index on
+ * the number chain's places is the arbiter: a writer that committed the same place after this
+ * statement's snapshot makes it fail with nothing written.
  *
  * Answers undefined when the assumption did not hold (another writer moved the head, a key was
  * already claimed, the callback wrote no event or failed on the assumed chain): nothing was written,
@@ -95,7 +96,9 @@ export async function optimisticWrite<T>(
 
 /**
  * The statement of {@link optimisticWrite}, or none when the callback appended no event (a write
- * without an event has no place on the chain to collide on, so it goes the locked way).
+ * without an event has no place on the chain to collide on, so it goes the locked way) or claimed
+ * more than one key (of two claims, one could be taken and the other committed for an event never
+ * written: the locked way lets the callback see each claim's answer).
  */
 export function optimisticStatement(
   t: TableNames,
@@ -104,13 +107,15 @@ export function optimisticStatement(
   claims: readonly Claim[],
   assumed: ChainHead | null,
 ): Statement | undefined {
-  if (writes.appended.length === 0) return undefined;
+  if (writes.appended.length === 0 || claims.length > 1) return undefined;
   const values: unknown[] = [number.tenantId, number.phone];
   const param = parameters(values);
   const row = `SELECT 1 FROM ${t.statuses} WHERE tenant_id = $1 AND phone = $2`;
+  // A number assumed new has no status row and no event at all: a status row can be deleted by raw
+  // SQL, and a number whose history is only on the legacy tenant chain has no place to collide on.
   const fits =
     assumed === null
-      ? `NOT EXISTS (${row})`
+      ? `NOT EXISTS (${row}) AND NOT EXISTS (SELECT 1 FROM ${t.events} WHERE tenant_id = $1 AND phone = $2)`
       : `EXISTS (${row} AND head_seq = ${param(assumed.seq)}::bigint AND head_hash = ${param(assumed.hash)}::text)`;
   // The lock comes first: every row below is written only after the guard, so under the lock.
   const lock =
@@ -118,7 +123,9 @@ export function optimisticStatement(
       ? ''
       : `, pg_advisory_xact_lock(hashtextextended(${param(number.lockKey)}, 0))`;
   const parts = [`guard AS (SELECT ${versionSubquery(t)} AS version, ${fits} AS fits${lock})`];
-  let gate = `(SELECT fits AND coalesce(version, 0) <= ${POSTGRES_SCHEMA_VERSION} FROM guard)`;
+  // A schema a team's own tool has not yet taken to the unique index goes the locked way: without
+  // the index, a writer behind the lock (whose snapshot predates the commit it waited for) would fork.
+  let gate = `(SELECT fits AND coalesce(version, 0) BETWEEN ${CHAIN_SEQ_INDEX_VERSION} AND ${POSTGRES_SCHEMA_VERSION} FROM guard)`;
   if (claims.length > 0) {
     parts.push(`claim AS (
       INSERT INTO ${t.keys} (tenant_id, key, event_id)

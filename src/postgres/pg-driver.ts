@@ -275,9 +275,15 @@ async function writeAlone<R>(
     if (commit === undefined && !options.isLost())
       await client.query({ text: 'ROLLBACK' }).catch(() => undefined);
     const neverSent = failure instanceof Error && failure.message.includes(NOT_SENT);
-    // With COMMIT sent (at once, when pipelining), a lost connection leaves the outcome unknown: a
-    // network cut can lose the statement's answer after the server committed.
-    if (commitSent && !neverSent && isConnectionLoss(failure)) {
+    // An error the server answered for BEGIN or the statement aborted the transaction, so its COMMIT
+    // committed nothing. An answer that never came proves nothing: the server may have sent it and
+    // committed, and the connection died before the answer arrived. With COMMIT sent (a pipelining
+    // client sends it with the statement), a connection lost without such an error leaves the
+    // outcome unknown, and running the write again could write it twice.
+    const refused = answers
+      .slice(0, 2)
+      .some((answer) => answer.status === 'rejected' && isServerError(answer.reason));
+    if (commitSent && commit?.status !== 'fulfilled' && !refused && !neverSent && isConnectionLoss(failure)) {
       throw outcomeUnknown(storeFailure('Connection lost during COMMIT; the outcome is unknown', failure));
     }
     throw statementFailure(failure, true);
@@ -292,6 +298,11 @@ async function writeAlone<R>(
     );
   }
   return (written as PromiseFulfilledResult<{ rows: unknown[] }>).value.rows as R[];
+}
+
+/** An error the server sent (an ErrorResponse carries its severity), not one of the client or socket. */
+function isServerError(error: unknown): boolean {
+  return typeof (error as { severity?: unknown } | null)?.severity === 'string';
 }
 
 /** A `pg` Pool: every transaction on its own connection, checked out for its duration. */

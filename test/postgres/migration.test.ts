@@ -116,3 +116,32 @@ describe('migrating a tenant-chained ledger (schema 1) to per-number chains', ()
     ]);
   });
 });
+
+describe('a legacy number whose status row was deleted by raw SQL', () => {
+  // The number's only history is on the tenant chain: a write that never saw it must not take it
+  // for a number without events (an opt-in the person did not text would then lift their STOP).
+  for (const chainCacheSize of [10_000, 0]) {
+    test(`a new event is folded over the legacy history (chainCacheSize ${chainCacheSize})`, async () => {
+      const schema = randomSchema();
+      await legacyLedger(schema);
+      const store = createPostgresStore({ client: db, schema, chainCacheSize });
+      await store.migrate();
+      const stopped = '+14155550123' as E164;
+      await db.query(`DELETE FROM "${schema}".statuses WHERE phone = $1`, [stopped]);
+      const clock = createFixedClock('2026-03-02T14:00:00Z');
+      const consent = createConsentManager({ store, clock, defaultCountry: 'US' });
+      const written = await consent.record({ phone: stopped, action: 'opt_in', source: 'admin' });
+      expect(written).toMatchObject({ applied: false, reason: 'requires_sms_opt_in' });
+      expect((await consent.getStatus(stopped)).status).toBe('opted_out');
+      expect(await consent.canSend(stopped)).toMatchObject({ allowed: false });
+      const events = await store.getEvents('default', stopped);
+      expect(
+        events.map((event) => [event.action, event.applied, event.chain ?? 'number', event.seq]),
+      ).toEqual([
+        ['opt_out', true, 'tenant', 2],
+        ['opt_in', false, 'number', 1],
+      ]);
+      expect(await consent.verifyAuditTrail()).toMatchObject({ ok: true });
+    });
+  }
+});

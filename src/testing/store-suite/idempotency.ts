@@ -1,7 +1,7 @@
 import { sealEvent } from '../../consent/audit.js';
 import { createIdGenerator } from '../../consent/ids.js';
 import type { E164 } from '../../phone.js';
-import { draftEvent, OTHER, PHONE } from './fixtures.js';
+import { draftEvent, OTHER, PHONE, writeOptOut } from './fixtures.js';
 import type { GroupKit } from './types.js';
 
 /** Idempotency keys: claimed atomically, once per tenant. */
@@ -70,4 +70,27 @@ export function idempotencyTests({ define, expect }: GroupKit): void {
     expect(a.duplicate).toBe(false);
     expect(b.duplicate).toBe(false);
   });
+
+  define(
+    'a transaction that fails on its second key claim leaves its first key unclaimed',
+    async ({ store, inspector }) => {
+      const ids = createIdGenerator();
+      await store.transact('default', OTHER, async (tx) => {
+        expect(await tx.claimKey('msg:taken', 'evt_taken')).toEqual({ claimed: true });
+        await writeOptOut(tx, ids);
+      });
+      // A number this store never wrote: its first write may be sent before anything is read.
+      const attempt = store.transact('default', PHONE, async (tx) => {
+        await tx.claimKey('msg:free', 'evt_both');
+        const second = await tx.claimKey('msg:taken', 'evt_both');
+        await writeOptOut(tx, ids);
+        if (!second.claimed) throw new Error('the second message was recorded before');
+      });
+      await expect(attempt).rejects.toThrow('recorded before');
+      expect(await store.getEvents('default', PHONE)).toEqual([]);
+      if (inspector) expect(await inspector.keyCount('default')).toBe(1);
+      const again = await store.transact('default', PHONE, (tx) => tx.claimKey('msg:free', 'evt_later'));
+      expect(again).toEqual({ claimed: true });
+    },
+  );
 }
