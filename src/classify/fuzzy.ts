@@ -1,10 +1,12 @@
 import { editDistance } from './alignment.js';
+import { isSlidTyping } from './keyboard.js';
 
 /**
  * Misspelt keywords standing alone ("Qiut", "Unsubsribe", "Sotp", "Xtop", "Quiiit"): the `fuzzy` rule.
  * A word is a clear misspelling of a keyword of four or more letters when it is one edit away (a letter
  * inserted, dropped, replaced or two neighbours swapped), or the same once doubled letters are squeezed;
- * keywords of nine or more letters ("unsubscribe") allow two edits. Words that are everyday English and
+ * keywords of nine or more letters ("unsubscribe") allow two edits, and so does a hand that slid one
+ * key to the same side for two letters ("Stio" for STOP; see `isSlidTyping`). Words that are everyday English and
  * could be the whole reply ("step", "shop", "quiet") are never guesses, and neither is a word as close
  * to an opt-in or help keyword, nor the keyword's own opposite: "subscribe" and "resubscribe" are not
  * a misspelt "unsubscribe" (two edits, both on its negating prefix). The past tense of STOP or
@@ -70,7 +72,10 @@ export function judgeFuzzy(
   for (const { keyword, squeezed: squeezedKeyword, base } of prepared(optOut)) {
     const near = Math.abs(keyword.length - squeezed.length) <= 2;
     const allowed = keyword.length >= LONG_KEYWORD ? 2 : 1;
-    const clear = squeezed === squeezedKeyword || (near && editDistance(word, keyword, allowed) <= allowed);
+    const clear =
+      squeezed === squeezedKeyword ||
+      (near && editDistance(word, keyword, allowed) <= allowed) ||
+      isSlidTyping(word, keyword);
     if (
       !clear &&
       !isTruncation(word, keyword) &&
