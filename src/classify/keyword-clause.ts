@@ -14,7 +14,8 @@ import { mayBeName } from './not-a-name.js';
  * - a message that starts with one followed by another keyword or by words that start a new thought
  *   or only stress it ("Quit I have no money", "STOP NO TEXTS", "Quit again!"), or a short message of
  *   a keyword and stray keys ("Quit D") or, after STOP, a word that is not its object ("Stop Yeah"),
- *   or QUIT and the sender's name, capitalised ("Quit Tom Roche", "Quit ACME").
+ *   or QUIT and the sender's name, capitalised ("Quit Tom Roche", "Quit ACME"), or a strong keyword
+ *   and nothing but the texts it points at ("Stop this", "Stop all these").
  * Negations that govern the keyword ("don't stop") and idioms ("the bus stop", "at the END") stay
  * guarded; a weak keyword (CANCEL, END, QUIT) beside a question ("Cancel. Can we do Friday?") only
  * flags the message for review.
@@ -63,6 +64,9 @@ const STRONG_PRECEDERS: ReadonlySet<string> = new Set(
 // events instead ("Cancel Friday", "End Game"), and strong keywords need no object to be read.
 const NAMED_OBJECT: ReadonlySet<string> = new Set(['quit']);
 const MAX_NAME_WORDS = 3;
+// After a strong keyword, the whole rest pointing at the texts themselves: "Stop this", "STOP all these".
+// "Stop it" and "stop that" are what people say to each other, and stay with the ambiguity rules.
+const THE_TEXTS = /^(?:all (?:of )?)?(?:this|these)$/;
 const TIME_WORD =
   /^(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|january|february|march|april|may|june|july|august|september|october|november|december)$/;
 
@@ -133,7 +137,8 @@ export function edgeCommand(clauses: string, body: string, lookup: KeywordLookup
         NEW_THOUGHT.has(next) ||
         (!entry.weak && startsInCapitals(body, first) && isMixedCase(body)) ||
         (rest.length < SHORT_MESSAGE && !rest.includes('|') && isStray(rest, entry.weak)) ||
-        (NAMED_OBJECT.has(first) && isSenderName(rest, body));
+        (NAMED_OBJECT.has(first) && isSenderName(rest, body)) ||
+        (!entry.weak && THE_TEXTS.test(rest.join(' ')));
       if (command) return entry;
     }
   }

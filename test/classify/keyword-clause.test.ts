@@ -85,6 +85,22 @@ describe('keyword-clause rule: a keyword used as a command keeps its force in a 
     },
   );
 
+  test.each([
+    ['Stop this', 'STOP'],
+    ['STOP THESE', 'STOP'],
+    ['stop all of this!', 'STOP'],
+    ['Stop these!!', 'STOP'],
+  ])('%j: a strong keyword and the texts it points at opts out (%j)', (body, keyword) => {
+    expect(classifyMessage(body)).toEqual(keywordClause(keyword));
+  });
+
+  test.each(['Stop it', 'stop that', 'Stop this car', 'Cancel this', 'End this', "don't stop this"])(
+    '%j is no pointing at the texts: what people say to each other, more words, or a weak keyword',
+    (body) => {
+      expect(classifyMessage(body).intent).not.toBe('opt_out');
+    },
+  );
+
   test('a capital keyword counts only in a message written in mixed case', () => {
     expect(classifyMessage('I NEED TO GO TO THE BUS STOP')).toEqual(NONE);
   });
