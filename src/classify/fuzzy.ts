@@ -50,6 +50,21 @@ export function judgeFuzzy(
   optOut: readonly string[],
   others: readonly string[],
 ): FuzzyVerdict {
+  // The keyword-clause and fuzzy rules judge the same word of a one-word message in turn.
+  if (typed === last.typed && optOut === last.optOut && others === last.others) return last.verdict;
+  const verdict = judge(typed, optOut, others);
+  last = { typed, optOut, others, verdict };
+  return verdict;
+}
+
+let last: {
+  readonly typed: string;
+  readonly optOut: readonly string[];
+  readonly others: readonly string[];
+  readonly verdict: FuzzyVerdict;
+} = { typed: '', optOut: [], others: [], verdict: NO_MATCH };
+
+function judge(typed: string, optOut: readonly string[], others: readonly string[]): FuzzyVerdict {
   const word = /[a-z][0-9]|[0-9][a-z]/.test(typed)
     ? typed.replace(/[0135]/g, (digit) => LOOKALIKE[digit] ?? digit)
     : typed;
