@@ -8,6 +8,7 @@ import { judgeFuzzy } from './fuzzy.js';
 import { splitGluedWords } from './glued.js';
 import { isIdiomaticQuit, isIdiomaticStop, isNegated, isTemporary } from './guards.js';
 import { edgeCommand, keywordOnlyClause } from './keyword-clause.js';
+import { findMisspeltObject } from './misspelt-object.js';
 import { isReport } from './reports.js';
 import { NONE, optOut, REVIEW } from './results.js';
 import type { Classification, ClassifyOptions, Policy } from './types.js';
@@ -165,7 +166,7 @@ function matchKeyword(
 /**
  * The `reasonable` policy after keywords failed, in order: wrong-number wording; an instruction echo;
  * a plain-language phrase or removal wording (unless negated or a report about someone else; temporary
- * ones only flag review); a clause of opt-out keywords with courtesy words around it ("stop please",
+ * ones only flag review); a cessation phrase whose object slipped ("quit sending spsm"); a clause of opt-out keywords with courtesy words around it ("stop please",
  * "Stop. Who is this?" — weak keywords like CANCEL only flag review beside a question); a keyword used
  * as a command at the edge of the message; a misspelt keyword standing alone; then the ambiguity rules;
  * then any "stop" or "quit" that no idiom explains (review).
@@ -197,6 +198,10 @@ function classifyReasonably(compiled: CompiledClassifier, words: Words, body: st
       continue;
     }
     return optOut('phrase', found[0].replaceAll(CLAUSE_SEPARATOR, ' '), meta.language, meta.rule);
+  }
+  const slipped = findMisspeltObject(clauses);
+  if (slipped !== undefined && !isNegated(clauses, slipped.index, compiled.negators)) {
+    return optOut('phrase', slipped.phrase, 'en', 'phrase');
   }
   let ambiguousParts = 0;
   for (const part of parts) {

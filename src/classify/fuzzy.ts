@@ -1,10 +1,12 @@
 import { editDistance } from './alignment.js';
+import { isSlidTyping } from './keyboard.js';
 
 /**
  * Misspelt keywords standing alone ("Qiut", "Unsubsribe", "Sotp", "Xtop", "Quiiit"): the `fuzzy` rule.
  * A word is a clear misspelling of a keyword of four or more letters when it is one edit away (a letter
  * inserted, dropped, replaced or two neighbours swapped), or the same once doubled letters are squeezed;
- * keywords of nine or more letters ("unsubscribe") allow two edits. Words that are everyday English and
+ * keywords of nine or more letters ("unsubscribe") allow two edits, and so does a hand that slid one
+ * key to the same side for two letters ("Stio" for STOP; see `isSlidTyping`). Words that are everyday English and
  * could be the whole reply ("step", "shop", "quiet") are never guesses, and neither is a word as close
  * to an opt-in or help keyword, nor the keyword's own opposite: "subscribe" and "resubscribe" are not
  * a misspelt "unsubscribe" (two edits, both on its negating prefix). The past tense of STOP or
@@ -48,11 +50,33 @@ export function judgeFuzzy(
   optOut: readonly string[],
   others: readonly string[],
 ): FuzzyVerdict {
+  // The keyword-clause and fuzzy rules judge the same word of a one-word message in turn.
+  if (typed === last.typed && optOut === last.optOut && others === last.others) return last.verdict;
+  const verdict = judge(typed, optOut, others);
+  last = { typed, optOut, others, verdict };
+  return verdict;
+}
+
+let last: {
+  readonly typed: string;
+  readonly optOut: readonly string[];
+  readonly others: readonly string[];
+  readonly verdict: FuzzyVerdict;
+} = { typed: '', optOut: [], others: [], verdict: NO_MATCH };
+
+function judge(typed: string, optOut: readonly string[], others: readonly string[]): FuzzyVerdict {
   const word = /[a-z][0-9]|[0-9][a-z]/.test(typed)
     ? typed.replace(/[0135]/g, (digit) => LOOKALIKE[digit] ?? digit)
     : typed;
   if (word.length < 2 || word.length > 16 || !/^[a-z]+$/.test(word) || EVERYDAY.has(word)) return NO_MATCH;
-  if (others.some((other) => other.length >= MIN_KEYWORD && editDistance(word, other, 1) <= 1)) {
+  if (
+    others.some(
+      (other) =>
+        other.length >= MIN_KEYWORD &&
+        Math.abs(other.length - word.length) <= 1 &&
+        editDistance(word, other, 1) <= 1,
+    )
+  ) {
     return NO_MATCH;
   }
   const inflected = INFLECTED.exec(word);
@@ -60,28 +84,56 @@ export function judgeFuzzy(
     return { kind: 'clear', keyword: inflected[1] ?? '' };
   let weak = false;
   const squeezed = squeeze(word);
-  for (const keyword of optOut) {
-    if (keyword.length < MIN_KEYWORD || isOpposite(word, keyword)) continue;
-    if (squeezed === squeeze(keyword)) return { kind: 'clear', keyword };
-    if (isTruncation(word, keyword)) weak = true;
-    if (Math.abs(keyword.length - squeezed.length) > 2) continue;
+  for (const { keyword, squeezed: squeezedKeyword, base } of prepared(optOut)) {
+    const near = Math.abs(keyword.length - squeezed.length) <= 2;
     const allowed = keyword.length >= LONG_KEYWORD ? 2 : 1;
-    if (editDistance(word, keyword, allowed) <= allowed) {
-      return { kind: 'clear', keyword };
+    const clear =
+      squeezed === squeezedKeyword ||
+      (near && editDistance(word, keyword, allowed) <= allowed) ||
+      isSlidTyping(word, keyword);
+    if (
+      !clear &&
+      !isTruncation(word, keyword) &&
+      !(near && word.length >= 3 && editDistance(squeezed, keyword, 2) <= 2)
+    ) {
+      continue;
     }
-    if (word.length >= 3 && editDistance(squeezed, keyword, 2) <= 2) weak = true;
+    // Only a word within reach is asked whether it is the keyword's opposite (the dearer test).
+    if (base !== undefined && isOpposite(word, keyword, base)) continue;
+    if (clear) return { kind: 'clear', keyword };
+    weak = true;
   }
   return weak ? WEAK : NO_MATCH;
 }
 
+/** A keyword of at least {@link MIN_KEYWORD} letters as the loop reads it, worked out once per list. */
+interface PreparedKeyword {
+  readonly keyword: string;
+  readonly squeezed: string;
+  /** What the keyword negates ("subscribe" for "unsubscribe"), if it is a negation. */
+  readonly base: string | undefined;
+}
+
+// Keyword lists are compiled once per classifier, so their preparation is kept by list.
+const preparedLists = new WeakMap<readonly string[], readonly PreparedKeyword[]>();
+
+function prepared(optOut: readonly string[]): readonly PreparedKeyword[] {
+  let list = preparedLists.get(optOut);
+  if (list === undefined) {
+    list = optOut
+      .filter((keyword) => keyword.length >= MIN_KEYWORD)
+      .map((keyword) => ({ keyword, squeezed: squeeze(keyword), base: NEGATED.exec(keyword)?.[1] }));
+    preparedLists.set(optOut, list);
+  }
+  return list;
+}
+
 /**
- * Whether `word` is nearer to `keyword` with its negating prefix dropped or turned around
+ * Whether `word` is nearer to `keyword` with its negating prefix dropped (`base`) or turned around
  * ("subscribe", "resubscribe" for "unsubscribe") than to the keyword itself: the opposite request,
  * never a guess at it. A dropped letter of the prefix ("usubscribe") is as near to both, and stays one.
  */
-function isOpposite(word: string, keyword: string): boolean {
-  const base = NEGATED.exec(keyword)?.[1];
-  if (base === undefined) return false;
+function isOpposite(word: string, keyword: string, base: string): boolean {
   const toOpposite = Math.min(editDistance(word, base, 1), editDistance(word, `re${base}`, 1));
   return toOpposite <= 1 && toOpposite < editDistance(word, keyword, 2);
 }

@@ -24,12 +24,15 @@ const MIN_GLUED = 6;
 const MAX_GLUED = 40;
 const MAX_PIECE = 12;
 const LETTERS = /^[a-z]+$/;
+// What every glued word has: a head with a letter after it, at the start of a word.
+const GLUED_START = new RegExp(`(?<![^ ])(?:${HEADS.join('|')})[a-z]`);
 
 /**
  * `words` with every glued word split (see the module comment), or `words` itself when none is. Words
  * that are keywords as they stand (`optout`, `stopall`) are left whole.
  */
 export function splitGluedWords(words: Words, isKeyword: (word: string) => boolean): Words {
+  if (!GLUED_START.test(words.joined)) return words;
   if (!words.joined.split(' ').some((word) => isGlued(word) && !isKeyword(word))) return words;
   return { joined: splitWords(words.joined, isKeyword), clauses: splitWords(words.clauses, isKeyword) };
 }

@@ -10,15 +10,22 @@ const ROWS = ['qwertyuiop', 'asdfghjkl', 'zxcvbnm'];
 // Rows are offset by about half a key: a key touches two keys of the row above and two of the row below.
 const ROW_SHIFT = [0, 0.5, 1];
 
-const NEIGHBOURS: ReadonlyMap<string, ReadonlySet<string>> = buildNeighbours();
+const POSITIONS: ReadonlyMap<string, { readonly row: number; readonly column: number }> = buildPositions();
+const NEIGHBOURS: ReadonlyMap<string, ReadonlySet<string>> = buildNeighbours(POSITIONS);
 
-function buildNeighbours(): Map<string, Set<string>> {
+function buildPositions(): Map<string, { row: number; column: number }> {
   const position = new Map<string, { row: number; column: number }>();
   ROWS.forEach((keys, row) => {
     for (let index = 0; index < keys.length; index++) {
       position.set(keys.charAt(index), { row, column: index + (ROW_SHIFT[row] ?? 0) });
     }
   });
+  return position;
+}
+
+function buildNeighbours(
+  position: ReadonlyMap<string, { readonly row: number; readonly column: number }>,
+): Map<string, Set<string>> {
   const neighbours = new Map<string, Set<string>>();
   for (const [key, at] of position) {
     const near = new Set<string>();
@@ -36,6 +43,30 @@ function buildNeighbours(): Map<string, Set<string>> {
 /** Whether two letters sit next to each other on a QWERTY keyboard. */
 export function areNeighbours(a: string, b: string): boolean {
   return NEIGHBOURS.get(a)?.has(b) ?? false;
+}
+
+const MAX_SLID_LETTERS = 2;
+
+/**
+ * Whether `typed` is `intended` typed by a hand that slid one key sideways for a letter or two: the
+ * same length, every wrong letter (at most two) on a key next to the right one, all on the same side
+ * ("stio" for "stop": `o` and `p` each typed one key to the left). Slips to both sides ("drop" for
+ * "stop") are not a slid hand.
+ */
+export function isSlidTyping(typed: string, intended: string): boolean {
+  if (typed.length !== intended.length) return false;
+  let slips = 0;
+  let side = 0;
+  for (let index = 0; index < typed.length; index++) {
+    const letter = typed.charAt(index);
+    const meant = intended.charAt(index);
+    if (letter === meant) continue;
+    if (++slips > MAX_SLID_LETTERS || !areNeighbours(letter, meant)) return false;
+    const offset = Math.sign((POSITIONS.get(letter)?.column ?? 0) - (POSITIONS.get(meant)?.column ?? 0));
+    if (offset === 0 || (side !== 0 && offset !== side)) return false;
+    side = offset;
+  }
+  return slips > 0;
 }
 
 const KEYBOARD_COSTS: AlignmentCosts = {

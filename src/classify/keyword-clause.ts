@@ -1,6 +1,7 @@
 import type { KeywordEntry } from './compile.js';
 import { isIdiomaticStop } from './guards.js';
 import { isMixedCase } from './letter-case.js';
+import { mayBeName } from './not-a-name.js';
 
 /**
  * A keyword used as a command inside a longer message, the `keyword_clause` rule. A reason, a refusal,
@@ -12,7 +13,9 @@ import { isMixedCase } from './letter-case.js';
  *   is a stray key and a keyword ("X stop");
  * - a message that starts with one followed by another keyword or by words that start a new thought
  *   or only stress it ("Quit I have no money", "STOP NO TEXTS", "Quit again!"), or a short message of
- *   a keyword and stray keys ("Quit D") or, after STOP, a word that is not its object ("Stop Yeah").
+ *   a keyword and stray keys ("Quit D") or, after STOP, a word that is not its object ("Stop Yeah"),
+ *   or QUIT and the sender's name, capitalised ("Quit Tom Roche", "Quit ACME"), or a strong keyword
+ *   and nothing but the texts it points at ("Stop this", "Stop all these").
  * Negations that govern the keyword ("don't stop") and idioms ("the bus stop", "at the END") stay
  * guarded; a weak keyword (CANCEL, END, QUIT) beside a question ("Cancel. Can we do Friday?") only
  * flags the message for review.
@@ -56,6 +59,31 @@ const STRONG_PRECEDERS: ReadonlySet<string> = new Set(
     ' ',
   ),
 );
+
+// Weak keywords whose object may be the sender: "Quit Acme" asks Acme to stop. CANCEL and END take
+// events instead ("Cancel Friday", "End Game"), and strong keywords need no object to be read.
+const NAMED_OBJECT: ReadonlySet<string> = new Set(['quit']);
+const MAX_NAME_WORDS = 3;
+// After a strong keyword, the whole rest pointing at the texts themselves: "Stop this", "STOP all these".
+// "Stop it" and "stop that" are what people say to each other, and stay with the ambiguity rules.
+const THE_TEXTS = /^(?:all (?:of )?)?(?:this|these)$/;
+const TIME_WORD =
+  /^(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|january|february|march|april|may|june|july|august|september|october|november|december)$/;
+
+/**
+ * Whether the words after a leading keyword are a name, as a sender's is written: one to three words
+ * that may be names (not everyday words, days or months), each capitalised in the raw `body` (`Tom
+ * Roche`, `DJW`), in a message of one clause written in mixed case.
+ */
+function isSenderName(rest: readonly string[], body: string): boolean {
+  if (rest.length === 0 || rest.length > MAX_NAME_WORDS || rest.includes('|') || !isMixedCase(body)) {
+    return false;
+  }
+  if (!rest.every((word) => mayBeName(word) && !TIME_WORD.test(word))) return false;
+  const written = body.match(/[A-Za-z]+/g) ?? [];
+  if (written.length !== rest.length + 1) return false;
+  return written.slice(1).every((word) => word.charAt(0) !== word.charAt(0).toLowerCase());
+}
 
 /** A clause whose words are all opt-out keywords: the entry of its first, or `undefined`. */
 export function keywordOnlyClause(words: readonly string[], lookup: KeywordLookup): KeywordEntry | undefined {
@@ -108,7 +136,9 @@ export function edgeCommand(clauses: string, body: string, lookup: KeywordLookup
         lookup.wordEntry(next)?.intent === 'opt_out' ||
         NEW_THOUGHT.has(next) ||
         (!entry.weak && startsInCapitals(body, first) && isMixedCase(body)) ||
-        (rest.length < SHORT_MESSAGE && !rest.includes('|') && isStray(rest, entry.weak));
+        (rest.length < SHORT_MESSAGE && !rest.includes('|') && isStray(rest, entry.weak)) ||
+        (NAMED_OBJECT.has(first) && isSenderName(rest, body)) ||
+        (!entry.weak && THE_TEXTS.test(rest.join(' ')));
       if (command) return entry;
     }
   }

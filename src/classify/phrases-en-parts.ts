@@ -79,29 +79,36 @@ const INTENSIFIER = any(
 // Determiners, then up to two intensifiers or adjectives: "all these damn political texts".
 export const DET = `(?:(?:all|any)(?: of)? )?(?:(?:the|these|those|this|that|your|ur|ya) )?(?:${INTENSIFIER} ){0,2}(?:more )?`;
 export const LIST = `(?:(?:mailing|texting|text|sms|contact|marketing|calling|call|messaging|distribution|subscriber|subscription|email|phone|notification|promo|promotional) )?${any('list', 'lists', 'database', 'system', 'records?', 'contacts', 'everything', NOUN)}`;
-// What may follow a phrase and still leave it a complete request.
-export const SOFT = any(
+/**
+ * Courtesy and urgency words that leave a request as it is, in one home: stripped around a keyword
+ * clause ("stop please", see `PhraseSet.courtesy`) and allowed after a phrase (see {@link SOFT}).
+ */
+export const COURTESY: readonly string[] = [
   'please',
   'pls',
   'plz',
+  'ok',
+  'okay',
   'now',
-  'anymore',
-  'any more',
-  'already',
   'thanks',
   'thank you',
   'thx',
   'ty',
   'asap',
   'immediately',
+  'already',
+  'for good',
+  'permanently',
+];
+// What may follow a phrase besides courtesy: words that only stress it ("stop texting me, ever again").
+export const SOFT = any(
+  ...COURTESY,
+  'anymore',
+  'any more',
   'again',
   'ever again',
   'at all',
-  'for good',
   'forever',
-  'permanently',
   'seriously',
-  'ok',
-  'okay',
 );
 export const END = `(?=$| \\||(?: ${SOFT})(?![^ ]))`;

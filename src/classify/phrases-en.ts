@@ -1,5 +1,16 @@
 import { any, type PhraseSet, pairs, words } from './phrase-set.js';
-import { CONTACT, CONTACT_ING, DET, END, LIST, ME, NOUN, PESTER, PESTER_ING } from './phrases-en-parts.js';
+import {
+  CONTACT,
+  CONTACT_ING,
+  COURTESY,
+  DET,
+  END,
+  LIST,
+  ME,
+  NOUN,
+  PESTER,
+  PESTER_ING,
+} from './phrases-en-parts.js';
 import { ENGLISH_REMOVAL } from './removal-en.js';
 
 // Verbs that after a negation may start a revocation ("don't text me", "never signed up").
@@ -47,6 +58,8 @@ export const ENGLISH_PHRASES: PhraseSet = {
     ...ENGLISH_REMOVAL,
     { source: `(?:opt|opted|opting|opts)(?: me| us)? out|optout|optedout` },
     {
+      // Three common misspellings stay here although the fuzzy rule reads them too: it reads only a
+      // word sent alone, and these also come inside a message ("Please unsubcribe").
       source: any(
         'unsubscribe',
         'unsubscribed',
@@ -92,29 +105,8 @@ export const ENGLISH_PHRASES: PhraseSet = {
     "isn't",
     "wasn't",
   ],
-  courtesy: [
-    'please',
-    'pls',
-    'plz',
-    'ok',
-    'okay',
-    'k',
-    'just',
-    'now',
-    'hey',
-    'hi',
-    'hello',
-    'thanks',
-    'thank you',
-    'thx',
-    'ty',
-    'asap',
-    'immediately',
-    'right now',
-    'already',
-    'for good',
-    'permanently',
-  ],
+  // Greetings and fillers may stand around a keyword clause, not after a phrase.
+  courtesy: [...COURTESY, 'k', 'just', 'hey', 'hi', 'hello', 'right now'],
   loneClauses: [
     // A reply that names the texts as unwanted.
     'spam',

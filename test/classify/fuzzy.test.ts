@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { editDistance } from '../../src/classify/alignment.js';
 import { judgeFuzzy, squeeze } from '../../src/classify/fuzzy.js';
 import { classifyMessage } from '../../src/classify/index.js';
-import { areNeighbours, keyboardDistance } from '../../src/classify/keyboard.js';
+import { areNeighbours, isSlidTyping, keyboardDistance } from '../../src/classify/keyboard.js';
 import { fuzzy, NONE, REVIEW } from './helpers.js';
 
 describe('fuzzy rule: a misspelt keyword standing alone', () => {
@@ -24,6 +24,35 @@ describe('fuzzy rule: a misspelt keyword standing alone', () => {
     ['Stopped', 'STOP'],
   ])('%j opts out as fuzzy %s', (body, keyword) => {
     expect(classifyMessage(body)).toEqual(fuzzy(keyword));
+  });
+
+  test.each([
+    ['Stio', 'STOP'],
+    ['Stol', 'STOP'],
+    ['Quur', 'QUIT'],
+    ['Cancrl', 'CANCEL'],
+    ['Xabcel', 'CANCEL'],
+  ])('%j, a hand slid one key to the same side for two letters, opts out as fuzzy %s', (body, keyword) => {
+    expect(classifyMessage(body)).toEqual(fuzzy(keyword));
+  });
+
+  test.each(['Drop', 'Revile', 'Qyiy', 'Stipp', 'Stop it', 'Stil here'])(
+    '%j is no slid hand: slips to both sides, a longer word, or more than one word',
+    (body) => {
+      expect(classifyMessage(body).match).not.toBe('fuzzy');
+    },
+  );
+
+  test.each([
+    ['stio', 'stop', true],
+    ['atop', 'stop', true],
+    ['drop', 'stop', false],
+    ['stop', 'stop', false],
+    ['stpo', 'stop', false],
+    ['sti', 'stop', false],
+    ['avpvel', 'cancel', false],
+  ])('isSlidTyping(%j, %j) is %s', (typed, intended, expected) => {
+    expect(isSlidTyping(typed, intended)).toBe(expected);
   });
 
   test.each(['Step', 'Shop', 'Top', 'Quiet', 'Stay', 'Suit yourself', 'stop by', 'Start', 'Yes', 'Hello'])(

@@ -58,6 +58,49 @@ describe('keyword-clause rule: a keyword used as a command keeps its force in a 
     },
   );
 
+  test.each([
+    ['Quit Tom Roche', 'QUIT'],
+    ['Quit ACME', 'QUIT'],
+    ['Quit Bellwood Dental', 'QUIT'],
+    ['Quit JRK!', 'QUIT'],
+  ])("%j: QUIT and the sender's name, capitalised, opts out (%j)", (body, keyword) => {
+    expect(classifyMessage(body)).toEqual(keywordClause(keyword));
+  });
+
+  test.each([
+    'Quit Friday',
+    'Quit March',
+    'quit acme',
+    'QUIT ACME NOW PLEASE OK',
+    'Quit Smoking',
+    'Quit Being Stupid',
+    'Quit Tom, see you at 5',
+    'Cancel Appointment',
+    'End Game',
+    'I Quit Tom',
+  ])(
+    "%j is not QUIT and a sender's name: a time, an everyday word, a weak keyword that takes events, or more",
+    (body) => {
+      expect(classifyMessage(body).intent).not.toBe('opt_out');
+    },
+  );
+
+  test.each([
+    ['Stop this', 'STOP'],
+    ['STOP THESE', 'STOP'],
+    ['stop all of this!', 'STOP'],
+    ['Stop these!!', 'STOP'],
+  ])('%j: a strong keyword and the texts it points at opts out (%j)', (body, keyword) => {
+    expect(classifyMessage(body)).toEqual(keywordClause(keyword));
+  });
+
+  test.each(['Stop it', 'stop that', 'Stop this car', 'Cancel this', 'End this', "don't stop this"])(
+    '%j is no pointing at the texts: what people say to each other, more words, or a weak keyword',
+    (body) => {
+      expect(classifyMessage(body).intent).not.toBe('opt_out');
+    },
+  );
+
   test('a capital keyword counts only in a message written in mixed case', () => {
     expect(classifyMessage('I NEED TO GO TO THE BUS STOP')).toEqual(NONE);
   });

@@ -121,8 +121,9 @@ describe('reasonable policy (the default): plain-language revocations opt out', 
     'I want you to stop',
     'Can you stop?',
     'No. Goodbye.',
-    // A QUIT that no rule reads and no idiom explains, as for STOP.
-    'Quit Dan Smith',
+    // A QUIT that no rule reads and no idiom explains, as for STOP (a capitalised name after it is
+    // the sender's: see the keyword-clause rule).
+    'quit dan smith',
     'quit sending pics',
     'Try quit',
   ])('%j is ambiguous: none, flagged for review', (body) => {
