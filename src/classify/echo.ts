@@ -4,14 +4,14 @@ import { keyboardDistance } from './keyboard.js';
 
 /**
  * Instruction echoes: campaigns say "Reply Stop2End to stop", and people echo or mangle it
- * (`Cancel2Stop`, `end to stop`, `STOP=END`, `Quit 2 Stop`, `Quir2End`). Two different opt-out keywords
+ * (`Cancel2Stop`, `end to stop`, `STOP=END`, `Quit 2 Stop`, `Quig2End`). Two different opt-out keywords
  * joined by a connector — a digit, `to`, or nothing once punctuation is gone — are an opt-out: the `echo`
  * rule. A digit joins even a misspelt keyword to a correct one; a lone keyword with a trailing digit
  * (`QUIT2`) is an echo when it is the whole message. Joined in one word (`stop2end`) or by a digit, the
  * echo counts wherever it stands; spelt out with spaces (`stop to end`), only as a clause of its own.
  * A message that is nothing but the echo may be mangled further: a half split off by a space
- * (`Quite 2end`), the same keyword twice (`End2End`), a half typed with neighbouring keys (`Wiot2End`,
- * `Quit2Emf`), or a keyword glued by a digit to a stub of up to four letters (`Quit2Ea`): nobody
+ * (`Quitt 2end`), the same keyword twice (`End2End`), a half typed with neighbouring keys (`Wyiy2End`,
+ * `Quit2Wbd`), or a keyword glued by a digit to a stub of up to four letters (`Quit2Eg`): nobody
  * writes `keyword2xyz` for anything but the instruction, save textspeak for a time (`cancel2day`).
  */
 export interface EchoKeywords {
@@ -33,9 +33,9 @@ const FUNCTION_WORDS: ReadonlySet<string> = new Set(
   'and an any in on at it is to too the then than so go do no not'.split(' '),
 );
 const DIGIT_JOINED = /^([a-z]+)[0-9]+(?:to)?([a-z]*)[0-9]*$/;
-// "Stopped to end": the first keyword inflected.
+// "Ended to stop": the first keyword inflected.
 const INFLECTION = /^(?:ped|ted|ed)(?=to)/;
-// Words before an echo that quote the instruction: "Text stop to quit".
+// Words before an echo that quote the instruction: "Type stop to end".
 const INSTRUCTION: ReadonlySet<string> = new Set(['text', 'txt', 'reply', 'send', 'type']);
 // `to` (also typed `tto`, `too`, `2to`) between two keywords.
 const TO_CONNECTOR = /^(?:[0-9]*t+o+|[0-9]+)/;
@@ -142,8 +142,8 @@ function echoKind(
       rest = rest.slice(connector.length);
     }
     if (rest !== first && keywords.optOut.has(rest)) return 'plain';
-    // Spelt out in a clause of its own, a misspelt half still echoes: "Quit to lend", and after a
-    // connector even a short word typed for the keyword does: "Quit to and".
+    // Spelt out in a clause of its own, a misspelt half still echoes: "Stop to mend", and after a
+    // connector even a short word typed for the keyword does: "Cancel to and".
     const half = rest.slice(connector?.length ?? 0);
     if (whole && isMisspelt(half, keywords, connector === undefined ? 'bare' : 'lenient')) {
       return 'plain';
@@ -174,14 +174,14 @@ function isStub(word: string): boolean {
 /**
  * How far off a half may be: `connected` halves (joined by a digit or `to`) may be further off than
  * `bare` ones, and `lenient` ones (the whole message is the echo, with its connector) may be short
- * function words typed for the keyword ("Quit to and").
+ * function words typed for the keyword ("Cancel to and").
  */
 type Tolerance = 'bare' | 'connected' | 'lenient';
 
 /**
  * Next to a correct keyword, a half may be further off than a word alone: one edit from any keyword,
- * everyday words included ("Quiz2End", "Quit2send"); with a connector, two from one of four letters
- * or more ("Wiit2End"), a slip to a neighbouring key counting half ("Wiot2End", "Quit2Emf"). Short
+ * everyday words included ("Shop2End", "Quit2bend"); with a connector, two from one of four letters
+ * or more ("Wuut2End"), a slip to a neighbouring key counting half ("Wyiy2End", "Quit2Wbd"). Short
  * function words ("and", "on") are words, not slips, unless the tolerance is `lenient`.
  */
 function isMisspelt(word: string, keywords: EchoKeywords, tolerance: Tolerance): boolean {

@@ -2,7 +2,7 @@ import type { Words } from './words.js';
 
 /**
  * Words typed without spaces: a hashtag, a made-up address, a thumb that missed the space bar
- * ("stoptextingme", "#StopTexting", "Stopcallingme.com", "removeme"). A word that starts with a
+ * ("stoptextingme", "#StopTexting", "Stopmessagingme.org", "removeme"). A word that starts with a
  * command and splits completely into words of requests ("stop" "calling" "me") is read as those words,
  * so the phrase rules see "stop calling me". The start must be a prefilter anchor (so the hot path
  * still passes the body), and every piece must come from the small vocabulary below: an ordinary word

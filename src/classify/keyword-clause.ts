@@ -10,11 +10,11 @@ import { mayBeName } from './not-a-name.js';
  * - a clause made only of opt-out keywords (with courtesy words around them: "stop please");
  * - a message that ends with an opt-out keyword after a refusal ("no thanks stop"), or that ends or
  *   starts with one written in capitals in a message that is not ("I am not Delores STOP"), or that
- *   is a stray key and a keyword ("X stop");
+ *   is a stray key and a keyword ("J stop");
  * - a message that starts with one followed by another keyword or by words that start a new thought
- *   or only stress it ("Quit I have no money", "STOP NO TEXTS", "Quit again!"), or a short message of
- *   a keyword and stray keys ("Quit D") or, after STOP, a word that is not its object ("Stop Yeah"),
- *   or QUIT and the sender's name, capitalised ("Quit Tom Roche", "Quit ACME"), or a strong keyword
+ *   or only stress it ("Quit I gave last month", "STOP NO TEXTS", "Quit again, third time"), or a short message of
+ *   a keyword and stray keys ("Quit G") or, after STOP, a word that is not its object ("Stop Dude"),
+ *   or QUIT and the sender's name, capitalised ("Quit Dana Whitfield", "Quit ACME"), or a strong keyword
  *   and nothing but the texts it points at ("Stop this", "Stop all these").
  * Negations that govern the keyword ("don't stop") and idioms ("the bus stop", "at the END") stay
  * guarded; a weak keyword (CANCEL, END, QUIT) beside a question ("Cancel. Can we do Friday?") only
@@ -34,7 +34,7 @@ const JOINERS: ReadonlySet<string> = new Set(['and', 'or', 'n', 'so', 'then', 'a
 const OBJECTS: ReadonlySet<string> = new Set(
   'it me my us our your ur the this that these those them him her his all everything a an'.split(' '),
 );
-// Two-letter words that are words, not stray keys: "Quit D" is a command, "Quit it" is not read here.
+// Two-letter words that are words, not stray keys: "Quit G" is a command, "Quit it" is not read here.
 const SHORT_WORDS: ReadonlySet<string> = new Set(
   'it me my up at by on in to so of ok us we he no go do be is as an or if am'.split(' '),
 );
@@ -47,8 +47,8 @@ const MAX_MISSPELT_CLAUSE = 6;
 const REFUSALS: ReadonlySet<string> = new Set(
   'no nope nah interested thanks thx off alone already again donate donating'.split(' '),
 );
-// Words after a leading keyword that start a new thought or only stress it: "Quit I have no money",
-// "STOP NO TEXTS", "Quit again!".
+// Words after a leading keyword that start a new thought or only stress it: "Quit I gave last month",
+// "STOP NO TEXTS", "Quit again, third time".
 const NEW_THOUGHT: ReadonlySet<string> = new Set(
   "i i'm im i've ive i'll we no nope not wrong who fuck again forever already immediately asap permanently".split(
     ' ',
@@ -158,14 +158,14 @@ function governedByNegation(before: string, negators: ReadonlySet<string>): bool
 
 /**
  * Whether the words after a leading keyword of a short message are stray: keys hit by mistake ("Quit
- * D", "Quit 2r"), or after a strong keyword anything but its object ("Stop Yeah").
+ * G", "Quit 3g"), or after a strong keyword anything but its object ("Stop Dude").
  */
 function isStray(rest: readonly string[], weak: boolean): boolean {
   if (rest.every((word) => word.length <= 2 && !SHORT_WORDS.has(word))) return true;
   return !weak && !OBJECTS.has(rest[0] ?? '');
 }
 
-/** A single letter hit before the keyword ("X stop", "S Quit"), not one that stands for a word ("u", "r"). */
+/** A single letter hit before the keyword ("J stop", "G Quit"), not one that stands for a word ("u", "r"). */
 function isStrayKey(word: string): boolean {
   return word.length === 1 && word >= 'a' && word <= 'z' && !LETTER_WORDS.has(word);
 }

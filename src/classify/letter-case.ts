@@ -5,7 +5,7 @@ const INNER_CAPITAL =
 
 /**
  * Whether `body` is written in mixed case: lower-case letters and a capital that is not just the one a
- * sentence starts with ("Not nicholas" is written in one case, "I'm not Amy" in mixed case). Rules
+ * sentence starts with ("Not bernadette" is written in one case, "I'm not Amy" in mixed case). Rules
  * that read capitals as signals (a name, a keyword shouted) use them only in mixed-case messages.
  */
 export function isMixedCase(body: string): boolean {

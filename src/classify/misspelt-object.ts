@@ -1,7 +1,7 @@
 import { isSlidTyping } from './keyboard.js';
 
 /**
- * A cessation verb whose communication object was typed with a slid thumb ("Quit sending spsm",
+ * A cessation verb whose communication object was typed with a slid thumb ("Quit sending spqm",
  * "stop sending textd"): the phrase it would be spelt right ("quit sending spam"), read by the `phrase`
  * rule. Only the object of "stop/quit/cease sending" ending its clause, and only a slip that
  * `isSlidTyping` allows (one or two letters one key to the same side), so that another word ("stop

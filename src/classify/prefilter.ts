@@ -14,7 +14,7 @@ export interface PrefilterInput {
   readonly reviewCharacters: readonly string[];
   /**
    * `reasonable` only: a short body of one word (see `isSingleShortWord`) always takes the slow path, since
-   * the fuzzy and echo rules read misspelt keywords that no anchor can list ("Qiut", "Wuit2end").
+   * the fuzzy and echo rules read misspelt keywords that no anchor can list ("Qiut", "Sxop2end").
    */
   readonly singleWords: boolean;
 }

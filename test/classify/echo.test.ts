@@ -23,7 +23,7 @@ describe('echo rule: two keywords joined by a connector are an opt-out', () => {
 
   test.each([
     ['Qiut2End', 'qiut2end'],
-    ['Stop2Emd', 'stop2emd'],
+    ['Stop2Ebd', 'stop2ebd'],
     ['Sotp to end', 'sotp to end'],
     ['QUIT2', 'quit2'],
   ])('a digit or a clause of its own joins a misspelt half: %j', (body, keyword) => {

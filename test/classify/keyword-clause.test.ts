@@ -13,12 +13,12 @@ describe('keyword-clause rule: a keyword used as a command keeps its force in a 
     ['no thanks stop', 'STOP'],
     ['I already gave at the office, so STOP', 'STOP'],
     ['STOP I never asked for this', 'STOP'],
-    ['Quit I have no money', 'QUIT'],
-    ['Quit again!', 'QUIT'],
-    ['Stop yeah', 'STOP'],
-    ['Quit d', 'QUIT'],
-    ['X stop', 'STOP'],
-    ['s Quit', 'QUIT'],
+    ['Quit I gave last month', 'QUIT'],
+    ['Quit again, third time', 'QUIT'],
+    ['Stop dude', 'STOP'],
+    ['Quit g', 'QUIT'],
+    ['J stop', 'STOP'],
+    ['g Quit', 'QUIT'],
   ])('%j opts out (%j)', (body, keyword) => {
     expect(classifyMessage(body)).toEqual(keywordClause(keyword));
   });
@@ -59,7 +59,7 @@ describe('keyword-clause rule: a keyword used as a command keeps its force in a 
   );
 
   test.each([
-    ['Quit Tom Roche', 'QUIT'],
+    ['Quit Dana Whitfield', 'QUIT'],
     ['Quit ACME', 'QUIT'],
     ['Quit Bellwood Dental', 'QUIT'],
     ['Quit JRK!', 'QUIT'],

@@ -5,7 +5,7 @@ import { phrase } from './helpers.js';
 
 describe('misspelt object: a cessation phrase whose object was typed with a slid thumb', () => {
   test.each([
-    ['Quit sending spsm', 'quit sending spsm'],
+    ['Quit sending spqm', 'quit sending spqm'],
     ['stop sending textd', 'stop sending textd'],
     ['Stop sending me spsm, thanks', 'stop sending me spsm'],
     ['Please cease sending alwrts', 'cease sending alwrts'],
@@ -25,7 +25,7 @@ describe('misspelt object: a cessation phrase whose object was typed with a slid
   });
 
   test.each([
-    ['quit sending spsm', 'quit sending spsm'],
+    ['quit sending spqm', 'quit sending spqm'],
     ['stop sending me textd | thanks', 'stop sending me textd'],
     ['stop sending texts', undefined],
     ['stop sending pics', undefined],

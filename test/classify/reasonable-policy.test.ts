@@ -125,7 +125,7 @@ describe('reasonable policy (the default): plain-language revocations opt out', 
     // the sender's: see the keyword-clause rule).
     'quit dan smith',
     'quit sending pics',
-    'Try quit',
+    'Maybe quit',
   ])('%j is ambiguous: none, flagged for review', (body) => {
     expect(classifyMessage(body)).toEqual(REVIEW);
   });
