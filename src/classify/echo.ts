@@ -33,7 +33,7 @@ const FUNCTION_WORDS: ReadonlySet<string> = new Set(
   'and an any in on at it is to too the then than so go do no not'.split(' '),
 );
 const DIGIT_JOINED = /^([a-z]+)[0-9]+(?:to)?([a-z]*)[0-9]*$/;
-// "Ended to stop": the first keyword inflected.
+// "Stopped to cancel": the first keyword inflected.
 const INFLECTION = /^(?:ped|ted|ed)(?=to)/;
 // Words before an echo that quote the instruction: "Type stop to end".
 const INSTRUCTION: ReadonlySet<string> = new Set(['text', 'txt', 'reply', 'send', 'type']);

@@ -59,7 +59,7 @@ describe('keyword-clause rule: a keyword used as a command keeps its force in a 
   );
 
   test.each([
-    ['Quit Dana Whitfield', 'QUIT'],
+    ['Quit Lou Marsh', 'QUIT'],
     ['Quit ACME', 'QUIT'],
     ['Quit Bellwood Dental', 'QUIT'],
     ['Quit JRK!', 'QUIT'],
