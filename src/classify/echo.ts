@@ -10,7 +10,7 @@ import { keyboardDistance } from './keyboard.js';
  * (`QUIT2`) is an echo when it is the whole message. Joined in one word (`stop2end`) or by a digit, the
  * echo counts wherever it stands; spelt out with spaces (`stop to end`), only as a clause of its own.
  * A message that is nothing but the echo may be mangled further: a half split off by a space
- * (`Quitt 2end`), the same keyword twice (`End2End`), a half typed with neighbouring keys (`Wyiy2End`,
+ * (`Quitr 2end`), the same keyword twice (`End2End`), a half typed with neighbouring keys (`Wyiy2End`,
  * `Quit2Wbd`), or a keyword glued by a digit to a stub of up to four letters (`Quit2Eg`): nobody
  * writes `keyword2xyz` for anything but the instruction, save textspeak for a time (`cancel2day`).
  */

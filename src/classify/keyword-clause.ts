@@ -41,7 +41,7 @@ const SHORT_WORDS: ReadonlySet<string> = new Set(
 // Letters that stand for words in texts ("u stop" is "you stop", "o stop" is "oh stop", "k" is "okay").
 const LETTER_WORDS: ReadonlySet<string> = new Set('a b c i k n o r u y'.split(' '));
 const SHORT_MESSAGE = 3;
-// Misspelt keywords are read in short clauses of keywords only ("STOP QUIT STTLOP").
+// Misspelt keywords are read in short clauses of keywords only ("STOP QUIT STOPP").
 const MAX_MISSPELT_CLAUSE = 6;
 
 const REFUSALS: ReadonlySet<string> = new Set(

@@ -22,7 +22,7 @@ export const ENGLISH_REMOVAL: readonly PhrasePattern[] = [
   { source: `${REMOVE}(?: out)? ${FROM} (?:(?:the|your|ur|this|that|all|any) )?${LIST}`, rule: 'removal' },
   { source: `(?:remove|delete|erase|unsubscribe|unsub|drop|purge) ${ME}${END}`, rule: 'removal' },
   // Removal verbs that only ever mean taking a person out of something, whatever it is called, when
-  // that is all the clause says ("remove me from all posts", "unsubscribe me from this crap"); not a
+  // that is all the clause says ("remove me from all chats", "unsubscribe me from this crap"); not a
   // booking ("remove me from the waitlist" leaves the person a customer), nor a longer plan ("remove me
   // from the carpool this week"). ("Take me from the airport" is no removal at all.)
   {

@@ -44,8 +44,8 @@ describe('echo rule: two keywords joined by a connector are an opt-out', () => {
   });
 
   test.each([
-    // Three slips each, all to neighbouring keys: w/q i/u o/i; d/s o/i p/o; and two, m/n f/d.
-    ['Wiot 2End', 'wiot 2end'],
+    // Three slips each, all to neighbouring keys: w/q y/u y/t; d/s o/i p/o; and two, m/n f/d.
+    ['Wyiy 2End', 'wyiy 2end'],
     ['Dtio 2 end', 'dtio 2 end'],
     ['Stop 2 Emf', 'stop 2 emf'],
   ])('a half typed with neighbouring keys still echoes: %j', (body, keyword) => {
