@@ -161,11 +161,15 @@ export function createNumberTransaction(
   let statusWrite: StatusWrite | undefined;
   let committed: readonly ConsentEvent[] | undefined = known?.events;
   let head: ChainHead | null | undefined = known?.head;
+  // Events of a known chain are the chain cache's own: the callback (and through it the caller, as a
+  // status's cause) gets copies, so a change made to one cannot reach the fold of a later write.
+  let cached = known !== undefined;
 
   function keep(row: Prefetch | undefined): void {
     const events =
       typeof row?.events === 'string' ? (JSON.parse(row.events) as EventJson[]) : (row?.events ?? []);
     committed = events.map(toEvent);
+    cached = false;
     const stored = typeof row?.head === 'string' ? (JSON.parse(row.head) as HeadJson) : row?.head;
     head = stored?.seq == null ? null : { seq: Number(stored.seq), hash: stored.hash ?? '' };
   }
@@ -175,7 +179,8 @@ export function createNumberTransaction(
     phone,
     async events() {
       if (committed === undefined) keep(await reads.prefetch());
-      return [...(committed ?? []), ...appended];
+      const before = cached ? (committed ?? []).map((event) => ({ ...event })) : (committed ?? []);
+      return [...before, ...appended];
     },
     async claimKey(key, eventId) {
       assertStorableText({ key, eventId }, 'idempotency key');

@@ -173,6 +173,9 @@ export function createMemoryStore(): MemoryConsentStore {
     function commit(): void {
       const isNew = !data.statuses.has(phone) && !data.eventsByPhone.has(phone);
       for (const event of appended) {
+        // Frozen, evidence included: reads hand these very objects out (a status's cause, history),
+        // and a caller that changed one would rewrite the ledger the next write folds.
+        deepFreeze(event);
         data.events.push(event);
         data.eventsById.set(event.id, event);
         const ofPhone = data.eventsByPhone.get(phone);
@@ -435,4 +438,11 @@ function firstIndex<T>(items: readonly T[], isAfter: (item: T) => boolean): numb
     else low = middle + 1;
   }
   return low;
+}
+
+/** Freezes a plain value and every object or array inside it. */
+function deepFreeze(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const inner of Object.values(value)) deepFreeze(inner);
 }

@@ -28,6 +28,25 @@ export function ledgerTests({ define, expect }: GroupKit): void {
     }
   });
 
+  // Reads hand out events (a status's cause, history); a store that hands out the objects it keeps,
+  // or folds from, lets a careless caller rewrite the ledger: an admin opt-in then lifts a STOP.
+  define('an event a read handed out cannot change what the next write folds', async ({ consent }) => {
+    await consent.handleInbound({ from: PHONE, to: '+18005550100', body: 'STOP', messageId: 'SM-held' });
+    const refused = await consent.record({ phone: PHONE, action: 'opt_in', source: 'admin' });
+    expect(refused.status.status).toBe('opted_out');
+    const cause = refused.status.cause as { action: string } | undefined;
+    expect(cause?.action).toBe('opt_out');
+    try {
+      if (cause) cause.action = 'opt_in';
+    } catch {
+      // A frozen event (the memory store's) refuses the change: as good as a copy.
+    }
+    const again = await consent.record({ phone: PHONE, action: 'opt_in', source: 'admin' });
+    expect(again.status.status).toBe('opted_out');
+    const actions = (await consent.history(PHONE)).map((event) => event.action);
+    expect([...actions].sort()).toEqual(['opt_in', 'opt_in', 'opt_out']);
+  });
+
   define('a failed transaction leaves nothing behind', async ({ store, inspector }) => {
     const ids = createIdGenerator();
     const attempt = store.transact('default', PHONE, async (tx) => {
