@@ -123,7 +123,9 @@ export const ENGLISH_PHRASES: PhraseSet = {
   anchors: {
     words: words(
       // "stop by" and "end of" never begin a phrase or a standalone clause: the commonest idioms skip the slow path.
-      'stop(?!\\x20by(?![a-z0-9])) quit cease halt end(?!\\x20of(?![a-z0-9])) cancel block enough unsub unsuscribe',
+      // The idiom's word ends where the word reader ends it: an apostrophe before a letter or digit
+      // continues it ("stop by'Ann" holds the word "by'ann", not the idiom).
+      "stop(?!\\x20by(?![a-z0-9]|'[a-z0-9])) quit cease halt end(?!\\x20of(?![a-z0-9]|'[a-z0-9])) cancel block enough unsub unsuscribe",
       'opt remove delete erase revok withdraw rescind alone wrong spam scam harass harrass report fuck',
       // removal and wrong-number wording; "not" and "here" begin every name denial ("I'm not Ann", "no Ann here")
       "discontinu terminat suspend purge wipe strike cross not here junk isn't isnt ain't aint",
