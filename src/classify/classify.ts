@@ -166,8 +166,9 @@ function matchKeyword(
 /**
  * The `reasonable` policy after keywords failed, in order: wrong-number wording; an instruction echo;
  * a plain-language phrase or removal wording (unless negated or a report about someone else; temporary
- * ones only flag review); a cessation phrase whose object slipped ("quit sending spqm"); a clause of opt-out keywords with courtesy words around it ("stop please",
- * "Stop. Who is this?" — weak keywords like CANCEL only flag review beside a question); a keyword used
+ * ones only flag review); a cessation phrase whose object slipped ("quit sending spqm"); a clause of
+ * opt-out keywords with courtesy words around it ("stop please", "Stop. Who is this?" — weak keywords
+ * like CANCEL only flag review beside a question); a keyword used
  * as a command at the edge of the message; a misspelt keyword standing alone; then the ambiguity rules;
  * then any "stop" or "quit" that no idiom explains (review).
  */

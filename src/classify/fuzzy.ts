@@ -6,12 +6,13 @@ import { isSlidTyping } from './keyboard.js';
  * A word is a clear misspelling of a keyword of four or more letters when it is one edit away (a letter
  * inserted, dropped, replaced or two neighbours swapped), or the same once doubled letters are squeezed;
  * keywords of nine or more letters ("unsubscribe") allow two edits, and so does a hand that slid one
- * key to the same side for two letters ("Stio" for STOP; see `isSlidTyping`). Words that are everyday English and
- * could be the whole reply ("step", "shop", "quiet") are never guesses, and neither is a word as close
- * to an opt-in or help keyword, nor the keyword's own opposite: "subscribe" and "resubscribe" are not
- * a misspelt "unsubscribe" (two edits, both on its negating prefix). The past tense of STOP or
- * UNSUBSCRIBE alone ("Stopped") counts too: the person says it is done. A word two edits from a short keyword, or the unfinished start of one ("St",
- * at least half of it), is only flagged for review.
+ * key to the same side for two letters ("Stio" for STOP; see `isSlidTyping`). Words that are everyday
+ * English and could be the whole reply ("step", "shop", "quiet") are never guesses, and neither is a
+ * word as close to an opt-in or help keyword, nor the keyword's own opposite: "subscribe" and
+ * "resubscribe" are not a misspelt "unsubscribe" (two edits, both on its negating prefix). The past
+ * tense of STOP or UNSUBSCRIBE alone ("Stopped") counts too: the person says it is done. A word two
+ * edits from a short keyword, or the unfinished start of one ("St", at least half of it), is only
+ * flagged for review.
  */
 
 /**

@@ -12,8 +12,9 @@ import { mayBeName } from './not-a-name.js';
  *   starts with one written in capitals in a message that is not ("I am not Delores STOP"), or that
  *   is a stray key and a keyword ("J stop");
  * - a message that starts with one followed by another keyword or by words that start a new thought
- *   or only stress it ("Quit I gave last month", "STOP NO TEXTS", "Quit again, third time"), or a short message of
- *   a keyword and stray keys ("Quit G") or, after STOP, a word that is not its object ("Stop Dude"),
+ *   or only stress it ("Quit I gave last month", "STOP NO TEXTS", "Quit again, third time"), or a
+ *   short message of a keyword and stray keys ("Quit G") or, after STOP, a word that is not its
+ *   object ("Stop Dude"),
  *   or QUIT and the sender's name, capitalised ("Quit Lou Marsh", "Quit ACME"), or a strong keyword
  *   and nothing but the texts it points at ("Stop this", "Stop all these").
  * Negations that govern the keyword ("don't stop") and idioms ("the bus stop", "at the END") stay
