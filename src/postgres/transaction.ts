@@ -162,7 +162,8 @@ export function createNumberTransaction(
   let committed: readonly ConsentEvent[] | undefined = known?.events;
   let head: ChainHead | null | undefined = known?.head;
   // Events of a known chain are the chain cache's own: the callback (and through it the caller, as a
-  // status's cause) gets copies, so a change made to one cannot reach the fold of a later write.
+  // status's cause) gets copies, so a change made to one cannot reach the fold of a later write
+  // (`chain()` copies what goes into the cache the same way).
   let cached = known !== undefined;
 
   function keep(row: Prefetch | undefined): void {
@@ -232,8 +233,9 @@ export function createNumberTransaction(
       committed === undefined || head === undefined
         ? undefined
         : {
-            // Copies: the caller gets the appended events back and may change them; a later fold may not.
-            events: [...committed, ...appended.map((event) => ({ ...event }))],
+            // Copies: the callback saw the committed events and the caller gets the appended ones
+            // back (a status's cause, the written event), and may change them; a later fold may not.
+            events: [...committed, ...appended].map((event) => ({ ...event })),
             head: appended.length > 0 ? headOf(appended.at(-1) as ConsentEvent) : head,
           },
   };
