@@ -232,15 +232,7 @@ async function inTransaction<T>(
     // Nothing was committed: a lost connection or a failed write rolled the transaction back.
     throw statementFailure(failure, true);
   }
-  if (commit?.status === 'fulfilled' && commit.value.command === 'ROLLBACK') {
-    throw storeFailure('The transaction was rolled back', new Error('COMMIT answered ROLLBACK'));
-  }
-  if (durable?.status === 'rejected') {
-    throw storeFailure(
-      'Committed, but the connection was lost before the commit was known durable',
-      durable.reason,
-    );
-  }
+  assertCommitted(commit, durable);
   return result;
 }
 
@@ -288,6 +280,18 @@ async function writeAlone<R>(
     }
     throw statementFailure(failure, true);
   }
+  assertCommitted(commit, durable);
+  return (written as PromiseFulfilledResult<{ rows: unknown[] }>).value.rows as R[];
+}
+
+/**
+ * After the writes went through: a `COMMIT` the server answered with `ROLLBACK` committed nothing,
+ * and a lost answer to the group-commit probe leaves the commit's durability unknown.
+ */
+function assertCommitted(
+  commit: PromiseSettledResult<{ command?: string }> | undefined,
+  durable: PromiseSettledResult<unknown> | undefined,
+): void {
   if (commit?.status === 'fulfilled' && commit.value.command === 'ROLLBACK') {
     throw storeFailure('The transaction was rolled back', new Error('COMMIT answered ROLLBACK'));
   }
@@ -297,7 +301,6 @@ async function writeAlone<R>(
       durable.reason,
     );
   }
-  return (written as PromiseFulfilledResult<{ rows: unknown[] }>).value.rows as R[];
 }
 
 /** An error the server sent (an ErrorResponse carries its severity), not one of the client or socket. */

@@ -401,14 +401,22 @@ export function runPostgresBehaviourTests(backend: Backend): void {
     expect(await verifyTenantLedger(store, 'default')).toEqual({ ok: true, checked: 1 });
   });
 
-  test('a store whose known chain went stale writes on the real head: no fork, the status is the fold', async () => {
+  /** Two stores on the same new tables, each with its own chain cache, as two processes would be. */
+  async function twoInstances() {
     const schema = newSchema();
     const first = createPostgresStore({ client: backend.client(), schema });
     await first.migrate();
-    // Two stores on the same tables, each with its own chain cache, as two processes would be.
     const second = createPostgresStore({ client: backend.client(), schema });
-    const one = createConsentManager({ store: first, defaultCountry: 'US' });
-    const other = createConsentManager({ store: second, defaultCountry: 'US' });
+    return {
+      schema,
+      first,
+      one: createConsentManager({ store: first, defaultCountry: 'US' }),
+      other: createConsentManager({ store: second, defaultCountry: 'US' }),
+    };
+  }
+
+  test('a store whose known chain went stale writes on the real head: no fork, the status is the fold', async () => {
+    const { first, one, other } = await twoInstances();
     const text = (body: string, messageId: string) => ({ from: PHONE, to: '+18005550100', body, messageId });
     await one.handleInbound(text('STOP', 'SM-1'));
     // Never seen by `second`, but the number has a status row: it goes the locked way.
@@ -428,12 +436,7 @@ export function runPostgresBehaviourTests(backend: Backend): void {
   });
 
   test('a redelivered text is a duplicate on the store that wrote it and on another: its key is claimed once', async () => {
-    const schema = newSchema();
-    const first = createPostgresStore({ client: backend.client(), schema });
-    await first.migrate();
-    const second = createPostgresStore({ client: backend.client(), schema });
-    const one = createConsentManager({ store: first, defaultCountry: 'US' });
-    const other = createConsentManager({ store: second, defaultCountry: 'US' });
+    const { schema, one, other } = await twoInstances();
     const stop = { from: PHONE, to: '+18005550100', body: 'STOP', messageId: 'SM-once' };
     const written = await one.handleInbound(stop);
     expect(written).toMatchObject({ duplicate: false, changed: true });

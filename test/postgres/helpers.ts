@@ -38,6 +38,23 @@ function serverConfig(): pg.ClientConfig {
   };
 }
 
+/**
+ * The pid of a backend of `application` that waits on a lock, polled until one does (10 s at most):
+ * how a test knows a write reached the lock another connection holds.
+ */
+export async function lockWaiter(admin: pg.Pool, application: string): Promise<number> {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const { rows } = await admin.query(
+      `SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`,
+      [application],
+    );
+    const pid = rows[0]?.pid as number | undefined;
+    if (pid !== undefined) return pid;
+  }
+  throw new Error(`no backend of ${application} waits on a lock`);
+}
+
 /** A raw SQL runner that bypasses the store. */
 export type RawQuery = (text: string, params?: unknown[]) => Promise<Record<string, unknown>[]>;
 

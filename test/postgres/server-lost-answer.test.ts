@@ -10,7 +10,7 @@ import { sealEvent } from 'sms-consent/store';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { tableNames } from '../../src/postgres/schema.js';
 import { phoneLockKey, phoneLockSql } from '../../src/postgres/transaction.js';
-import { createServerPool, DATABASE_URL, NEEDS_SERVER, randomSchema } from './helpers.js';
+import { createServerPool, DATABASE_URL, lockWaiter, NEEDS_SERVER, randomSchema } from './helpers.js';
 
 const PHONE = '+14155552671' as E164;
 
@@ -88,6 +88,14 @@ describe.skipIf(!DATABASE_URL)(
       await admin?.end();
       await proxy.close();
     });
+
+    /** A connection holding PHONE's lock in `schema`, in an open transaction, as a stalled writer would. */
+    async function holdNumberLock(schema: string): Promise<pg.PoolClient> {
+      const blocker = await admin.connect();
+      await blocker.query('BEGIN');
+      await blocker.query(phoneLockSql(tableNames(schema)), [phoneLockKey(schema, 'default', PHONE)]);
+      return blocker;
+    }
 
     /** A store on a pipelining pool whose connections go through the proxy. */
     async function proxiedStore(chainCacheSize: number) {
@@ -188,21 +196,10 @@ describe.skipIf(!DATABASE_URL)(
       const store = createPostgresStore({ client: pool, schema, retryDelayMs: 0 });
       await store.migrate();
       const consent = createConsentManager({ store, defaultCountry: 'US' });
-      const blocker = await admin.connect();
+      const blocker = await holdNumberLock(schema);
       try {
-        await blocker.query('BEGIN');
-        await blocker.query(phoneLockSql(tableNames(schema)), [phoneLockKey(schema, 'default', PHONE)]);
         const pending = consent.handleInbound({ from: PHONE, body: 'STOP', messageId: 'SM-pipelined' });
-        let pid: number | undefined;
-        const deadline = Date.now() + 10_000;
-        while (pid === undefined && Date.now() < deadline) {
-          const { rows } = await admin.query(
-            `SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`,
-            [application],
-          );
-          pid = rows[0]?.pid as number | undefined;
-        }
-        expect(pid).toBeDefined();
+        const pid = await lockWaiter(admin, application);
         // The server answers the waiting statement with an error (57P01) before it closes: nothing committed.
         await admin.query('SELECT pg_terminate_backend($1, 5000)', [pid]);
         await blocker.query('COMMIT');
@@ -224,10 +221,8 @@ describe.skipIf(!DATABASE_URL)(
       const store = createPostgresStore({ client: pool, schema, lockTimeoutMs: 0, statementTimeoutMs: 300 });
       await store.migrate();
       const consent = createConsentManager({ store, defaultCountry: 'US' });
-      const blocker = await admin.connect();
+      const blocker = await holdNumberLock(schema);
       try {
-        await blocker.query('BEGIN');
-        await blocker.query(phoneLockSql(tableNames(schema)), [phoneLockKey(schema, 'default', PHONE)]);
         const failure = await consent
           .handleInbound({ from: PHONE, body: 'STOP', messageId: 'SM-slow' })
           .catch((error: unknown) => error);

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { type ConsentStore, createConsentManager, type E164 } from 'sms-consent';
 import { createPostgresStore, postgresMigrations } from 'sms-consent/postgres';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createServerPool, DATABASE_URL, NEEDS_SERVER, randomSchema } from './helpers.js';
+import { createServerPool, DATABASE_URL, lockWaiter, NEEDS_SERVER, randomSchema } from './helpers.js';
 
 const PHONE = '+14155552671' as E164;
 
@@ -39,19 +39,6 @@ describe.skipIf(!DATABASE_URL)(
       });
     }
 
-    /** Busy-polls until a backend of `application` waits on a lock. */
-    async function waitsOnLock(application: string): Promise<void> {
-      const deadline = Date.now() + 10_000;
-      while (Date.now() < deadline) {
-        const { rows } = await admin.query(
-          `SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`,
-          [application],
-        );
-        if (rows.length > 0) return;
-      }
-      throw new Error(`no backend of ${application} waits on a lock`);
-    }
-
     /** Schema migrated by a team's own tool, up to `version` (the release's SQL, applied in order). */
     async function migratedTo(version: number): Promise<string> {
       const schema = randomSchema();
@@ -78,7 +65,7 @@ describe.skipIf(!DATABASE_URL)(
               const result = await fn(tx);
               // B holds the lock; A's statement starts now and waits for it.
               aWrite = consentA.record({ phone: PHONE, action: 'opt_out', source: 'admin' });
-              await waitsOnLock(`a_${schema}`);
+              await lockWaiter(admin, `a_${schema}`);
               return result;
             }),
         };
