@@ -31,6 +31,11 @@ export interface FolderLock {
 /** How many stale takeovers may be nested (a takeover whose taker died, and so on) before giving up. */
 const MAX_DEPTH = 4;
 const ATTEMPTS = 8;
+/**
+ * How long to wait, in all, for a running process that is taking a stale lock over to finish (it
+ * holds its marker for a few file operations) before naming it as the holder.
+ */
+const TAKEOVER_WAIT_MS = 2000;
 
 /**
  * The contents of the locks this process holds, shared by every copy of this module loaded in it
@@ -92,7 +97,9 @@ export function lockFolder(dataDir: string): FolderLock {
 
 /** Makes `file` a link of `mine` (our content), taking over a stale holder; see {@link lockFolder}. */
 function take(file: string, mine: string, depth: number): void {
-  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+  let attempts = 0;
+  let waited = 0;
+  while (attempts < ATTEMPTS) {
     try {
       linkSync(mine, file);
       return;
@@ -100,7 +107,10 @@ function take(file: string, mine: string, depth: number): void {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     const found = readRaw(file);
-    if (found === undefined) continue;
+    if (found === undefined) {
+      attempts++;
+      continue;
+    }
     const holder = pidOf(found);
     if (holder !== undefined && holdsLock(holder, found)) throw new FolderLockedError(file, holder);
     if (depth >= MAX_DEPTH) break;
@@ -108,10 +118,15 @@ function take(file: string, mine: string, depth: number): void {
     try {
       take(marker, mine, depth + 1);
     } catch (error) {
-      // Another running process is taking this stale lock over: it becomes the holder.
-      if (error instanceof FolderLockedError) throw new FolderLockedError(file, error.holderPid);
-      throw error;
+      if (!(error instanceof FolderLockedError)) throw error;
+      // A running process is taking this stale lock over. It may yet find the lock replaced by a
+      // third and lose, so the holder is whoever's lock the file holds once it is done: look again.
+      if (waited >= TAKEOVER_WAIT_MS) throw new FolderLockedError(file, error.holderPid);
+      // Pauses double from 1 ms up to 50 ms.
+      waited += pause(Math.min(1 + waited, 50, TAKEOVER_WAIT_MS - waited));
+      continue;
     }
+    attempts++;
     try {
       if (readRaw(file) !== found) continue;
       // Still the stale lock we found, and only the marker's holder may replace it: swap it in one step.
@@ -127,6 +142,12 @@ function take(file: string, mine: string, depth: number): void {
     'STORE_LOCKED',
     `could not take the lock ${file}; remove it if no process uses the folder`,
   );
+}
+
+/** Blocks this thread for `ms` (the lock is taken synchronously, while a store opens) and returns `ms`. */
+function pause(ms: number): number {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+  return ms;
 }
 
 function readRaw(file: string): string | undefined {

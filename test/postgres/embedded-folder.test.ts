@@ -1,10 +1,18 @@
-import { type ChildProcess, fork, spawnSync } from 'node:child_process';
+import { type ChildProcess, fork, spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { createConsentManager } from 'sms-consent';
-import { createPostgresStore, FolderLockedError, lockFileOf, openPGliteStore } from 'sms-consent/postgres';
+import {
+  createPostgresStore,
+  FolderLockedError,
+  lockFileOf,
+  lockFolder,
+  openPGliteStore,
+} from 'sms-consent/postgres';
 import { afterAll, describe, expect, test } from 'vitest';
 import type { AppCommand } from './fixtures/embedded-app.js';
 import type { RacerCommand, RacerReport } from './fixtures/lock-racer.js';
@@ -43,6 +51,45 @@ function ask<T>(child: ChildProcess, command: RacerCommand | AppCommand): Promis
   });
 }
 
+/** A process that runs until killed: a live lock holder that does nothing. */
+function idler(): ChildProcess {
+  return spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e9)'], { stdio: 'ignore' });
+}
+
+/** The marker a taker of the stale lock whose content is `found` creates first (folder-lock.ts). */
+function takeoverMarker(lockFile: string, found: string): string {
+  return `${lockFile}.takeover-${createHash('sha256').update(found).digest('hex').slice(0, 24)}`;
+}
+
+/**
+ * A thread that, once `go` is signalled and `delayMs` more have passed, does what a winning taker
+ * does: puts its lock (`content`) in place, and then removes `marker` as a losing taker would.
+ */
+async function laterTakeover(lockFile: string, content: string, marker: string, delayMs: number) {
+  const go = new Int32Array(new SharedArrayBuffer(4));
+  const thread = new Worker(
+    `const { workerData, parentPort } = require('node:worker_threads');
+     const { renameSync, rmSync, writeFileSync } = require('node:fs');
+     const { go, lockFile, content, marker, delayMs } = workerData;
+     parentPort.postMessage('ready');
+     Atomics.wait(go, 0, 0);
+     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, delayMs);
+     writeFileSync(lockFile + '.winner', content);
+     renameSync(lockFile + '.winner', lockFile);
+     rmSync(marker);`,
+    { eval: true, workerData: { go, lockFile, content, marker, delayMs } },
+  );
+  await new Promise((resolve) => thread.once('message', resolve));
+  const done = new Promise((resolve) => thread.once('exit', resolve));
+  return {
+    start: () => {
+      Atomics.store(go, 0, 1);
+      Atomics.notify(go, 0);
+    },
+    done,
+  };
+}
+
 function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) resolve();
@@ -78,6 +125,56 @@ describe('the lock of an embedded PGlite folder', () => {
     } finally {
       for (const racer of racers) racer.send({ kind: 'exit' } satisfies RacerCommand);
       await Promise.all(racers.map(exited));
+    }
+  });
+
+  test('a racer that finds a takeover under way names the process whose lock the file holds once it is done', async () => {
+    // The race the test above runs, made to happen: a racer finds the stale lock with a running
+    // process (`loser`) holding its marker, while another (`winner`) has already replaced the lock.
+    const [loser, winner] = [idler(), idler()];
+    try {
+      const lockFile = lockFileOf(join(root, 'takeover-lost', 'db'));
+      mkdirSync(join(root, 'takeover-lost'), { recursive: true });
+      const stale = JSON.stringify({ pid: deadPid(), token: 'stale' });
+      writeFileSync(lockFile, stale);
+      const marker = takeoverMarker(lockFile, stale);
+      writeFileSync(marker, JSON.stringify({ pid: loser.pid, token: 'loser' }));
+      const later = await laterTakeover(
+        lockFile,
+        JSON.stringify({ pid: winner.pid, token: 'winner' }),
+        marker,
+        50,
+      );
+      later.start();
+      const refused = (() => {
+        try {
+          lockFolder(join(root, 'takeover-lost', 'db')).release();
+        } catch (error) {
+          return error;
+        }
+      })();
+      await later.done;
+      expect(refused).toBeInstanceOf(FolderLockedError);
+      expect(refused).toMatchObject({ code: 'STORE_LOCKED', holderPid: winner.pid });
+    } finally {
+      loser.kill();
+      winner.kill();
+    }
+  });
+
+  test('a takeover that does not finish within two seconds: its taker is named the holder', async () => {
+    const taker = idler();
+    try {
+      const lockFile = lockFileOf(join(root, 'takeover-stuck', 'db'));
+      mkdirSync(join(root, 'takeover-stuck'), { recursive: true });
+      const stale = JSON.stringify({ pid: deadPid(), token: 'stale' });
+      writeFileSync(lockFile, stale);
+      writeFileSync(takeoverMarker(lockFile, stale), JSON.stringify({ pid: taker.pid, token: 'stuck' }));
+      expect(() => lockFolder(join(root, 'takeover-stuck', 'db'))).toThrow(
+        expect.objectContaining({ code: 'STORE_LOCKED', holderPid: taker.pid }),
+      );
+    } finally {
+      taker.kill();
     }
   });
 
