@@ -17,7 +17,9 @@ import type {
   ProviderStatus,
   WebhookHandler,
   WebhookHandlerOptions,
+  WebhookInboundEvent,
   WebhookProvider,
+  WebhookStatusEvent,
   WebhookTenantContext,
 } from './types.js';
 import { createUrlResolver } from './url.js';
@@ -246,29 +248,23 @@ export function createWebhookEntry<R>(
     const tenantId =
       tenantOf &&
       (await tenantOf(
-        {
+        hookContext<WebhookTenantContext<R>>(exchange, {
           provider: spec.provider,
           kind: 'inbound',
           number: message.to,
           ...omitUndefined({ accountId: event.accountId }),
-          get request() {
-            return exchange.request();
-          },
-        },
+        }),
         event,
       ));
     const result = await consent.handleInbound(tenantId === undefined ? message : { ...message, tenantId });
     results.push(result);
     if (options.onInbound) {
-      await options.onInbound({
-        provider: spec.provider,
-        message,
-        result,
-        tenantId,
-        get request() {
-          return exchange.request();
-        },
-      });
+      const context = hookContext<WebhookInboundEvent<R>>(exchange);
+      context.provider = spec.provider;
+      context.message = message;
+      context.result = result;
+      context.tenantId = tenantId;
+      await options.onInbound(context);
     }
   }
 
@@ -277,27 +273,21 @@ export function createWebhookEntry<R>(
     const tenantId =
       tenantOf &&
       (await tenantOf(
-        {
+        hookContext<WebhookTenantContext<R>>(exchange, {
           provider: spec.provider,
           kind: 'status',
           ...omitUndefined({ number: callback.from, accountId: callback.accountId }),
-          get request() {
-            return exchange.request();
-          },
-        },
+        }),
         event,
       ));
     const recorded = await recordOptedOut(callback, tenantId);
     if (options.onStatus) {
-      await options.onStatus({
-        provider: spec.provider,
-        status: callback,
-        recorded,
-        tenantId,
-        get request() {
-          return exchange.request();
-        },
-      });
+      const context = hookContext<WebhookStatusEvent<R>>(exchange);
+      context.provider = spec.provider;
+      context.status = callback;
+      context.recorded = recorded;
+      context.tenantId = tenantId;
+      await options.onStatus(context);
     }
   }
 
@@ -342,6 +332,36 @@ export function createWebhookEntry<R>(
       return textAnswer(500, `Could not record the webhook; ${spec.provider} will retry`);
     }
   };
+}
+
+/** Where a hook context keeps its exchange, for {@link WITH_REQUEST}. */
+const EXCHANGE: unique symbol = Symbol('sms-consent.webhook-exchange');
+
+/**
+ * The prototype of every hook context: `request` is a getter here, building the request on first
+ * read, not on each context. A literal with its own getter is built through V8's runtime and left
+ * a dictionary (0.7–0.9 µs in a loop, 2–3 µs a request in the server's profile), where a context
+ * made from this prototype with its fields stored one by one takes about 20 ns.
+ */
+const WITH_REQUEST = {
+  get request(): unknown {
+    return (this as unknown as { readonly [EXCHANGE]: WebhookExchange<unknown> })[EXCHANGE].request();
+  },
+};
+
+/**
+ * A hook context on {@link WITH_REQUEST} for this exchange: `fields` copied in, or none, for the
+ * caller to store them (a copy costs about 0.1 µs, the stores a few ns; the hot path stores).
+ */
+function hookContext<C extends { readonly request: unknown }>(
+  exchange: WebhookExchange<unknown>,
+  fields?: Omit<C, 'request'>,
+): { -readonly [K in keyof C]: C[K] } {
+  const context = Object.create(WITH_REQUEST) as { -readonly [K in keyof C]: C[K] } & {
+    [EXCHANGE]: WebhookExchange<unknown>;
+  };
+  context[EXCHANGE] = exchange;
+  return fields === undefined ? context : Object.assign(context, fields);
 }
 
 /** The idempotency key of a delivery-error opt-out; Twilio's is shared with the guard and backfill. */
