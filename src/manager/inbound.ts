@@ -37,7 +37,8 @@ export async function handleInbound(
   const receivedAt = () => given ?? context.clock.now().toISOString();
   if (intent !== 'opt_out' && intent !== 'opt_in') {
     const review = classification.needsReview
-      ? (await reviews.queue({ ...message, tenantId, phone, receivedAt: receivedAt() }, classification)).review
+      ? (await reviews.queue({ ...message, tenantId, phone, receivedAt: receivedAt() }, classification))
+          .review
       : undefined;
     const result = {
       ...classification,

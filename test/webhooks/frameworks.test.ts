@@ -40,6 +40,52 @@ describe('the Fetch handler in real frameworks', () => {
     await expectOptedOut(await sendStop(`${server.origin}/twilio`), consent);
   });
 
+  it('hands every hook the request under Node http: the tenant function, onInbound and onStatus', async () => {
+    const { consent } = freshConsent();
+    const seen: string[] = [];
+    const describeRequest = (where: string, request: Request) =>
+      seen.push(
+        `${where} ${request.method} ${new URL(request.url).pathname} ${request.headers.get('x-test')}`,
+      );
+    const server = await listen(
+      toNodeHandler(
+        twilioHandler({
+          consent,
+          authToken: AUTH_TOKEN,
+          tenant: (context) => {
+            describeRequest(`tenant ${context.kind} ${context.number}`, context.request);
+            return 'acme';
+          },
+          onInbound: (event) =>
+            describeRequest(`inbound ${event.tenantId} ${event.message.body}`, event.request),
+          onStatus: (event) =>
+            describeRequest(`status ${event.tenantId} ${event.status.status}`, event.request),
+        }),
+      ),
+    );
+    servers.push(server);
+    const send = async (params: Record<string, string>) => {
+      const request = signedTwilioRequest(`${server.origin}/twilio`, params);
+      const headers = new Headers(request.headers);
+      headers.set('X-Test', 'seen');
+      return fetch(`${server.origin}/twilio`, { method: 'POST', headers, body: await request.text() });
+    };
+    expect((await send(inboundParams({ Body: 'STOP', To: '+18005550100' }))).status).toBe(200);
+    const callback = {
+      MessageSid: `SM${'a'.repeat(32)}`,
+      MessageStatus: 'delivered',
+      To: LEAD,
+      From: '+18005550100',
+    };
+    expect((await send(callback)).status).toBe(200);
+    expect(seen).toEqual([
+      'tenant inbound +18005550100 POST /twilio seen',
+      'inbound acme STOP POST /twilio seen',
+      'tenant status +18005550100 POST /twilio seen',
+      'status acme delivered POST /twilio seen',
+    ]);
+  });
+
   it('runs any Fetch handler under Node http, streaming the body in and the answer out', async () => {
     const server = await listen(
       toNodeHandler(async (request) => {
