@@ -16,6 +16,10 @@ export interface WebhookTenantContext<R = Request> {
   readonly number?: string;
   /** The provider's account, application or profile id, when the webhook carries one. */
   readonly accountId?: string;
+  /**
+   * The request, built on first read (a getter on the context's prototype, so `{ ...context }`
+   * leaves it out: read it, or destructure it).
+   */
   readonly request: R;
 }
 
@@ -72,6 +76,10 @@ export interface WebhookInboundEvent<R = Request> {
    */
   readonly result: InboundResult;
   readonly tenantId: string | undefined;
+  /**
+   * The request, built on first read (a getter on the context's prototype, so `{ ...context }`
+   * leaves it out: read it, or destructure it).
+   */
   readonly request: R;
 }
 
@@ -82,6 +90,10 @@ export interface WebhookStatusEvent<R = Request> {
   /** The opt-out recorded for a "recipient opted out" error, or null when the callback changed nothing. */
   readonly recorded: RecordResult | null;
   readonly tenantId: string | undefined;
+  /**
+   * The request, built on first read (a getter on the context's prototype, so `{ ...context }`
+   * leaves it out: read it, or destructure it).
+   */
   readonly request: R;
 }
 

@@ -43,10 +43,11 @@ describe('the Fetch handler in real frameworks', () => {
   it('hands every hook the request under Node http: the tenant function, onInbound and onStatus', async () => {
     const { consent } = freshConsent();
     const seen: string[] = [];
-    const describeRequest = (where: string, request: Request) =>
+    const describeRequest = (where: string, request: Request): void => {
       seen.push(
         `${where} ${request.method} ${new URL(request.url).pathname} ${request.headers.get('x-test')}`,
       );
+    };
     const server = await listen(
       toNodeHandler(
         twilioHandler({
