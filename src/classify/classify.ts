@@ -8,6 +8,7 @@ import { judgeFuzzy } from './fuzzy.js';
 import { splitGluedWords } from './glued.js';
 import { isIdiomaticQuit, isIdiomaticStop, isNegated, isTemporary } from './guards.js';
 import { edgeCommand, keywordOnlyClause } from './keyword-clause.js';
+import { findKeywordReason } from './keyword-reason.js';
 import { findMisspeltObject } from './misspelt-object.js';
 import { isReport } from './reports.js';
 import { NONE, optOut, REVIEW } from './results.js';
@@ -165,6 +166,7 @@ function matchKeyword(
 
 /**
  * The `reasonable` policy after keywords failed, in order: wrong-number wording; an instruction echo;
+ * a keyword with its reason glued on ("Stop2manytexts");
  * a plain-language phrase or removal wording (unless negated or a report about someone else; temporary
  * ones only flag review); a cessation phrase whose object slipped ("quit sending spqm"); a clause of
  * opt-out keywords with courtesy words around it ("stop please", "Stop. Who is this?" — weak keywords
@@ -183,6 +185,10 @@ function classifyReasonably(compiled: CompiledClassifier, words: Words, body: st
   const echo = findEcho(clauses, compiled.echo);
   if (echo !== undefined && !isNegated(clauses, clauses.indexOf(echo), compiled.negators)) {
     return optOut('phrase', echo, 'en', 'echo');
+  }
+  const reason = findKeywordReason(clauses, compiled.echo.optOut);
+  if (reason !== undefined && !isNegated(clauses, reason.index, compiled.negators)) {
+    return optOut('phrase', reason.phrase, 'en', 'keyword_reason');
   }
   let review = false;
   const { phrases, phraseMeta } = compiled;

@@ -164,6 +164,8 @@ const PHRASES = [
   'Wyiy 2End',
   'Quit2Eg',
   'End2End',
+  'Stop2manytexts',
+  'quit too many msgs',
   'Cancel to and',
   'J stop',
   'St',
