@@ -440,6 +440,56 @@ describe('classification invariants (property tests)', () => {
       { numRuns: 20_000 },
     );
   });
+
+  // The prefilter answers a body of nothing but courtesy words itself ("Thank you!!"), without reading it.
+  test('a body of courtesy words alone skips the slow path, and the skip never changes a verdict', () => {
+    const compiled = OPTIONS.map((options) => compileClassifier(options));
+    const reasonable = compileClassifier();
+    expect(reasonable.mayMatch('Thank you!!')).toBe(false);
+    expect(reasonable.mayMatch('ok, thanks. Thank you')).toBe(false);
+    expect(reasonable.mayMatch('thanks, stop')).toBe(true);
+    // A courtesy word that is also a custom keyword is read: it is the keyword.
+    const custom = compileClassifier({ keywords: { optIn: ['okay'], optOut: ['thx bye'] } });
+    expect(classifyWith(custom, 'Okay!!', true).intent).toBe('opt_in');
+    expect(classifyWith(custom, 'thx', true)).toEqual(classifyWith(custom, 'thx', false));
+    const courtesy = Object.values(PHRASE_SETS).flatMap((set) => set.courtesy);
+    const part = fc.oneof(
+      { weight: 4, arbitrary: fc.constantFrom(...courtesy) },
+      fc.constantFrom(
+        'stop',
+        'yes',
+        'STOP',
+        'you',
+        'no',
+        "'",
+        '’',
+        '🛑',
+        '👍',
+        '>',
+        '2',
+        'é',
+        'thank',
+        '\u200b',
+      ),
+    );
+    const gap = fc.constantFrom(' ', '  ', '!! ', ', ', '.', '\n', '-', "'", '', ' | ');
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(part, gap), { minLength: 1, maxLength: 5 }),
+        fc.constantFrom(...CASINGS),
+        fc.integer({ min: 0, max: OPTIONS.length - 1 }),
+        (items, casing, index) => {
+          const body = casing(items.map(([text, separator]) => text + separator).join(''));
+          const classifier = compiled[index];
+          if (classifier === undefined) throw new Error(`no options at ${index}`);
+          expect(classifyWith(classifier, body, true), JSON.stringify(OPTIONS[index])).toEqual(
+            classifyWith(classifier, body, false),
+          );
+        },
+      ),
+      { numRuns: 10_000 },
+    );
+  });
 });
 
 // White space as the carrier reading trims it (Twilio trims; the BOM is not white space there).
