@@ -555,6 +555,36 @@ describe('folding, exhaustively over single characters', () => {
     expect(failures).toEqual([]);
   });
 
+  // The ASCII path of toWords is one hand-written pass; these expressions are what it replaced.
+  const asciiByExpressions = (folded: string) => {
+    const clauses = folded
+      .replace(/[^a-z0-9'.!?;:,\n\r|]+|'(?![a-z0-9])|(?<![a-z0-9])'/g, ' ')
+      .replace(/ *[.!?;:,\n\r|][.!?;:,\n\r| ]*/g, ' | ')
+      .replace(/^[ |]+|[ |]+$/g, '')
+      .replace(/ {2,}/g, ' ');
+    return { joined: clauses.replaceAll(' | ', ' '), clauses };
+  };
+  test('the one-pass ASCII reading cuts the same words and clauses as the expressions and the Unicode reading', () => {
+    const ascii = fc.string({
+      unit: fc.constantFrom(...'ab09 \'\t\n\r.!?;:,|-_"#()'.split('')),
+      maxLength: 24,
+    });
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          ascii,
+          messages.map((body) => body.toLowerCase().replace(/[\u0080-\uffff]/g, '')),
+        ),
+        (body) => {
+          expect(toWords(body)).toEqual(asciiByExpressions(body));
+          // A trailing emoji sends the same words down the Unicode reading.
+          expect(toWords(`${body}🙂`)).toEqual(asciiByExpressions(body));
+        },
+      ),
+      { numRuns: 5_000 },
+    );
+  });
+
   test('the unfolded reading of safe characters cuts the same words and clauses as full folding', () => {
     const failures: string[] = [];
     for (let point = 0x80; point <= 0x1faff; point++) {
