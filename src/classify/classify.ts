@@ -13,7 +13,7 @@ import { findMisspeltObject } from './misspelt-object.js';
 import { isReport } from './reports.js';
 import { NONE, optOut, REVIEW } from './results.js';
 import type { Classification, ClassifyOptions, Policy } from './types.js';
-import { CLAUSE_BREAK, dropQuotedLines, toWords, type Words } from './words.js';
+import { CLAUSE_BREAK, dropQuotedLines, splitOn, toWords, type Words } from './words.js';
 import { findWrongNumber } from './wrong-number.js';
 
 const CLAUSE_SEPARATOR = ` ${CLAUSE_BREAK} `;
@@ -176,9 +176,9 @@ function matchKeyword(
  */
 function classifyReasonably(compiled: CompiledClassifier, words: Words, body: string): Classification {
   const { clauses } = words;
-  const parts = clauses
-    .split(CLAUSE_SEPARATOR)
-    .filter((part) => part !== '' && !compiled.courtesyOnly.test(part));
+  const parts = splitOn(clauses, CLAUSE_SEPARATOR).filter(
+    (part) => part !== '' && !compiled.courtesyOnly.test(part),
+  );
   if (parts.length === 0) return STOP_EMOJI.some((emoji) => body.includes(emoji)) ? REVIEW : NONE;
   const wrong = findWrongNumber(clauses, body);
   if (wrong !== undefined) return optOut('phrase', wrong, 'en', 'wrong_number', true);
@@ -213,7 +213,7 @@ function classifyReasonably(compiled: CompiledClassifier, words: Words, body: st
   let ambiguousParts = 0;
   for (const part of parts) {
     const core = part.replace(compiled.courtesyPrefix, '').replace(compiled.courtesySuffix, '');
-    const entry = keywordOnlyClause(core.split(' '), compiled.lookup);
+    const entry = keywordOnlyClause(splitOn(core, ' '), compiled.lookup);
     if (entry !== undefined) {
       if (parts.length === 1 || !entry.weak || !(body.includes('?') || part.startsWith('just '))) {
         return optOut('phrase', part, entry.language, 'keyword_clause');

@@ -1,6 +1,7 @@
 import { editDistance } from './alignment.js';
 import { judgeFuzzy, squeeze } from './fuzzy.js';
 import { keyboardDistance } from './keyboard.js';
+import { splitOn } from './words.js';
 
 /**
  * Instruction echoes: campaigns say "Reply Stop2End to stop", and people echo or mangle it
@@ -48,9 +49,9 @@ const TEXTSPEAK: ReadonlySet<string> = new Set('day dae nite nyt moro mrw mro nd
 /** The echo in `clauses` (words of `toWords`), as its words, or `undefined`. */
 export function findEcho(clauses: string, keywords: EchoKeywords): string | undefined {
   if (!mayEcho(clauses, keywords)) return undefined;
-  const parts = clauses.split(' | ');
+  const parts = splitOn(clauses, ' | ');
   for (const clause of parts) {
-    const tokens = clause.split(' ');
+    const tokens = splitOn(clause, ' ');
     for (let start = 0; start < tokens.length; start++) {
       // Only windows that start with a keyword, hold a digit, or are the whole message can echo.
       const head = tokens[start] ?? '';

@@ -19,6 +19,14 @@ const UNICODE_BREAKS: ReadonlySet<number> = new Set([
 ]);
 const APOSTROPHE = 0x27;
 
+/**
+ * `text.split(separator)`, without a split when `separator` does not occur: most clauses the `reasonable`
+ * rules look at are one clause, often of one word, and a split costs about ten times the search.
+ */
+export function splitOn(text: string, separator: string): string[] {
+  return text.includes(separator) ? text.split(separator) : [text];
+}
+
 /** Drops quoted reply lines (`> Reply STOP to opt out`): words the sender did not write. */
 export function dropQuotedLines(folded: string): string {
   return folded.includes('>') ? folded.replace(QUOTED_LINE, '') : folded;
