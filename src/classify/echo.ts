@@ -67,7 +67,7 @@ export function findEcho(clauses: string, keywords: EchoKeywords): string | unde
         const quoted = start === 1 && size === tokens.length - 1 && INSTRUCTION.has(tokens[0] ?? '');
         const whole = (size === tokens.length || quoted) && parts.length === 1;
         if (!(leading || digit || whole)) continue;
-        const kind = echoKind(text, keywords, whole, size > 1);
+        const kind = echoKind(text, keywords, whole, size > 1, digit);
         if (kind === undefined) continue;
         if (kind === 'plain' && size > 1 && size !== tokens.length && !quoted) continue;
         return tokens.slice(start, start + size).join(' ');
@@ -101,14 +101,15 @@ function mayEcho(clauses: string, keywords: EchoKeywords): boolean {
   return false;
 }
 
-/** `digit` when joined by a digit, `plain` when by `to` or nothing. */
+/** `digit` when joined by a digit, `plain` when by `to` or nothing; `hasDigit` whether `text` has one. */
 function echoKind(
   text: string,
   keywords: EchoKeywords,
   whole: boolean,
   spaced: boolean,
+  hasDigit: boolean,
 ): 'digit' | 'plain' | undefined {
-  const digit = DIGIT_JOINED.exec(text);
+  const digit = hasDigit ? DIGIT_JOINED.exec(text) : null;
   if (digit !== null) {
     const [, first = '', second = ''] = digit;
     if (second === '') return whole && isKeywordLike(first, keywords) ? 'digit' : undefined;
@@ -135,7 +136,7 @@ function echoKind(
     }
     return undefined;
   }
-  for (const first of keywords.optOut) {
+  for (const first of keywords.optOutList) {
     if (!text.startsWith(first)) continue;
     let rest = text.slice(first.length).replace(INFLECTION, '');
     const connector = TO_CONNECTOR.exec(rest)?.[0];

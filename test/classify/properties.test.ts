@@ -4,6 +4,7 @@ import { AMBIGUITY_SETS } from '../../src/classify/ambiguity.js';
 import { classifyWith } from '../../src/classify/classify.js';
 import { compileClassifier } from '../../src/classify/compile.js';
 import { foldForWords, foldLines } from '../../src/classify/fold.js';
+import { lastWords } from '../../src/classify/guards.js';
 import {
   type ClassifyOptions,
   classifyMessage,
@@ -553,6 +554,22 @@ describe('folding, exhaustively over single characters', () => {
       }
     }
     expect(failures).toEqual([]);
+  });
+
+  test('lastWords ends as a split of the whole text does', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom('a', 'b', ' ', '|'), maxLength: 30 }),
+        fc.integer({ min: 1, max: 8 }),
+        (text, count) => {
+          const all = text.split(' ');
+          const last = lastWords(text, count);
+          expect(all.slice(-Math.max(last.length, 1))).toEqual(last);
+          expect(last.length >= Math.min(count, all.length)).toBe(true);
+        },
+      ),
+      { numRuns: 5_000 },
+    );
   });
 
   // The ASCII path of toWords is one hand-written pass; these expressions are what it replaced.
