@@ -74,9 +74,11 @@ export function compilePrefilter(input: PrefilterInput): (body: string) => boole
   const courtesyOnly = courtesyOnlyShape(courtesy);
   return (body) => {
     const first = firstWordHash(body);
-    if (courtesyHashes.has(first) && courtesyOnly?.test(body)) return false;
-    if (singleWords && isSingleShortWord(body)) return true;
-    if (standaloneHashes.has(first) && shape.test(body)) return true;
+    // A body of courtesy words alone has the shape of a standalone text, or is one short word: only
+    // those are looked at again, so that ordinary messages starting with "ok" or "hey" pay nothing.
+    if ((singleWords && isSingleShortWord(body)) || (standaloneHashes.has(first) && shape.test(body))) {
+      return !(courtesyHashes.has(first) && courtesyOnly?.test(body));
+    }
     hot.lastIndex = 0;
     while (hot.test(body)) {
       const index = hot.lastIndex - 1;
