@@ -8,6 +8,11 @@
  * completely into the words below, so that "stop2manyppl" is not read; a negation before it still
  * governs it ("don't stop2manytexts"). "2" followed by anything but a word of volume is "to"
  * ("stop2text you back"), a purpose, and is never read here.
+ *
+ * The other reason a keyword carries glued on is permanence, by the digit for "for": `Stop4good pls`,
+ * `Unsubscribe4ever thank u`. That one only at the start of a clause, where the keyword is a command:
+ * "I quit4good" is someone telling of their smoking. (A message that is nothing but `Stop4good` is
+ * already an echo.)
  */
 
 const TOO: ReadonlySet<string> = new Set(['2', 'too', 'to']);
@@ -24,7 +29,10 @@ const AFTER_VOLUME: ReadonlySet<string> = new Set(
 const MESSAGES: ReadonlySet<string> = new Set(
   'texts txts msgs messages sms spam calls emails ads notifications alerts'.split(' '),
 );
+const PERMANENCE: ReadonlySet<string> = new Set(['ever', 'good']);
 const GLUED = /(?<![^ ])([a-z]+)2([a-z]+)(?![^ ])/g;
+// A keyword glued to permanence at the start of a clause: "stop4good", "unsubscribe4ever".
+const GLUED_FOR = /(?:^|\| )([a-z]+)4([a-z]+)(?![^ ])/g;
 const MAX_PIECE = 13;
 const MAX_TAIL = 40;
 
@@ -33,7 +41,16 @@ export function findKeywordReason(
   clauses: string,
   optOut: ReadonlySet<string>,
 ): { readonly phrase: string; readonly index: number } | undefined {
-  // The cheap test first: every complaint this rule reads has a word of volume.
+  if (clauses.includes('4')) {
+    GLUED_FOR.lastIndex = 0;
+    for (let found = GLUED_FOR.exec(clauses); found !== null; found = GLUED_FOR.exec(clauses)) {
+      const [, keyword = '', tail = ''] = found;
+      if (!optOut.has(keyword) || !PERMANENCE.has(tail)) continue;
+      const index = found.index + found[0].length - keyword.length - tail.length - 1;
+      return { phrase: `${keyword}4${tail}`, index };
+    }
+  }
+  // The cheap test first: every complaint about volume has a word of volume.
   if (!clauses.includes('many') && !clauses.includes('much')) return undefined;
   if (clauses.includes('2')) {
     GLUED.lastIndex = 0;

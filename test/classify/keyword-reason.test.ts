@@ -31,6 +31,30 @@ describe('keyword reason: a keyword with a complaint about volume right after it
   });
 
   test.each([
+    ['Stop4good pls', 'stop4good'],
+    ['Stop4ever!! bye', 'stop4ever'],
+    ['ok. Unsubscribe4ever thank u', 'unsubscribe4ever'],
+    ['Cancel4good, thanks', 'cancel4good'],
+  ])('glued to permanence by the digit for "for", starting a clause: %j opts out (%j)', (body, keyword) => {
+    expect(classifyMessage(body)).toEqual(reason(keyword));
+  });
+
+  test.each([
+    'I quit4good last year',
+    'I quit4good.',
+    "don't stop4ever",
+    'need to stop4gas then home',
+    'Stop4now, brb',
+  ])('permanence told of, negated, or another word glued on: %j is not read', (body) => {
+    expect(classifyMessage(body).rule).not.toBe('keyword_reason');
+    expect(classifyMessage(body).intent).not.toBe('opt_out');
+  });
+
+  test('a message that is nothing but the glued keyword stays an echo', () => {
+    expect(classifyMessage('Stop4good').rule).toBe('echo');
+  });
+
+  test.each([
     'We had to stop too many times',
     'Gotta stop2many times on this road',
     'stop2much fun lol',
@@ -61,20 +85,24 @@ describe('keyword reason: a keyword with a complaint about volume right after it
     ['stop2many times', undefined, undefined],
     ['hey quit too many msgs', undefined, undefined],
     ['stop too many', undefined, undefined],
+    ['ok | stop4good pls', 'stop4good', 5],
+    ['i quit4good', undefined, undefined],
   ])('findKeywordReason(%j) finds %j at %j', (clauses, expected, index) => {
     const found = findKeywordReason(clauses, new Set(['stop', 'quit', 'end']));
     expect(found?.phrase).toBe(expected);
     expect(found?.index).toBe(index);
   });
 
-  test.each(['lol ok. Stop2manytexts', 'Fine whatever, quit too many msgs', 'Stop too many texts'])(
-    'the hot-path prefilter lets %j through',
-    (body) => {
-      const compiled = compileClassifier();
-      expect(classifyWith(compiled, body, true)).toEqual(classifyWith(compiled, body, false));
-      expect(classifyWith(compiled, body, true).rule).toBe('keyword_reason');
-    },
-  );
+  test.each([
+    'lol ok. Stop2manytexts',
+    'Fine whatever, quit too many msgs',
+    'Stop too many texts',
+    'ok. Unsubscribe4ever thank u',
+  ])('the hot-path prefilter lets %j through', (body) => {
+    const compiled = compileClassifier();
+    expect(classifyWith(compiled, body, true)).toEqual(classifyWith(compiled, body, false));
+    expect(classifyWith(compiled, body, true).rule).toBe('keyword_reason');
+  });
 
   test('only `reasonable` reads it', () => {
     expect(classifyMessage('Stop2manytexts', { policy: 'standard' }).intent).toBe('none');

@@ -167,6 +167,7 @@ const PHRASES = [
   'End2End',
   'Stop2manytexts',
   'quit too many msgs',
+  'Stop4good pls',
   'Cancel to and',
   'J stop',
   'St',
