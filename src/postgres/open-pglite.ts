@@ -3,6 +3,7 @@ import type { PGliteLike } from './client.js';
 import { holdFolder } from './embedded.js';
 import { lockFolder } from './folder-lock.js';
 import { createPostgresStore, type PostgresConsentStore, type PostgresStoreOptions } from './store.js';
+import { checkStoreNumbers } from './store-options.js';
 
 /** Options of {@link openPGliteStore}: the store's options, with a data folder instead of a client. */
 export interface PGliteStoreOptions extends Omit<PostgresStoreOptions, 'client'> {
@@ -31,6 +32,8 @@ export interface PGliteConsentStore extends PostgresConsentStore {
  */
 export async function openPGliteStore(options: PGliteStoreOptions): Promise<PGliteConsentStore> {
   const { dataDir, migrate = true, ...storeOptions } = options;
+  // A bad option fails before the folder is locked and PGlite spends seconds opening it.
+  checkStoreNumbers(storeOptions);
   const lock = lockFolder(dataDir);
   let db: (PGliteLike & { close(): Promise<void> }) | undefined;
   try {

@@ -26,6 +26,7 @@ import {
 import { addReview, getReview, listReviews, resolveReview } from './reviews.js';
 import { tableNames } from './schema.js';
 import { createSchemaGuard } from './schema-version.js';
+import { checkStoreNumbers } from './store-options.js';
 import {
   type BufferedWrites,
   createNumberTransaction,
@@ -136,11 +137,21 @@ export interface PostgresConsentStore extends ConsentStore {
  */
 export function createPostgresStore(options: PostgresStoreOptions): PostgresConsentStore {
   const t = tableNames(options.schema);
+  const numbers = checkStoreNumbers({
+    maxRetries: options.maxRetries,
+    retryDelayMs: options.retryDelayMs,
+    lockTimeoutMs: options.lockTimeoutMs,
+    statementTimeoutMs: options.statementTimeoutMs,
+    maxConnectionsPerTenant: options.maxConnectionsPerTenant,
+    queueTimeoutMs: options.queueTimeoutMs,
+    chainCacheSize: options.chainCacheSize,
+    statusChunkSize: options.statusChunkSize,
+  });
   const driver = createDriver(options.client, {
     preparedStatements: options.preparedStatements ?? true,
     groupCommit: options.groupCommit ?? false,
-    lockTimeoutMs: Math.max(0, options.lockTimeoutMs ?? 5000),
-    statementTimeoutMs: Math.max(0, options.statementTimeoutMs ?? 5000),
+    lockTimeoutMs: numbers.lockTimeoutMs ?? 5000,
+    statementTimeoutMs: numbers.statementTimeoutMs ?? 5000,
   });
   // A PGlite folder is one process's database: the store holds its lock until close().
   const releaseFolder = isPGlite(options.client) ? holdFolder(options.client) : undefined;
@@ -151,19 +162,19 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresCons
     driver,
     t,
     retry: {
-      maxRetries: Math.max(0, options.maxRetries ?? 3),
-      baseDelayMs: Math.max(0, options.retryDelayMs ?? 10),
+      maxRetries: numbers.maxRetries ?? 3,
+      baseDelayMs: numbers.retryDelayMs ?? 10,
     },
-    statusChunkSize: Math.max(1, options.statusChunkSize ?? 50_000),
+    statusChunkSize: numbers.statusChunkSize ?? 50_000,
   };
   const local = driver.concurrent
     ? createTransactionGates({
-        perTenant: options.maxConnectionsPerTenant ?? defaultPerTenant(options.client),
-        queueTimeoutMs: Math.max(1, options.queueTimeoutMs ?? 15_000),
+        perTenant: numbers.maxConnectionsPerTenant ?? defaultPerTenant(options.client),
+        queueTimeoutMs: numbers.queueTimeoutMs ?? 15_000,
       })
     : undefined;
   const schemaGuard = createSchemaGuard(driver, t);
-  const chains = createChainCache(Math.max(0, options.chainCacheSize ?? 10_000));
+  const chains = createChainCache(numbers.chainCacheSize ?? 10_000);
   const lockSql = phoneLockSql(t);
   const manyLockSql = phonesLockSql(t);
   const guarded =
