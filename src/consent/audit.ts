@@ -36,23 +36,23 @@ export function hashEvent(
   prevHash: string | null,
   chain: ChainKind = 'number',
 ): string {
-  const { chain: _chain, mac: _mac, ...content } = event as UnsealedEvent & Partial<ConsentEvent>;
-  const evidence = Object.entries(content.evidence)
+  // The fields are named one by one: a sealed event's own `chain`, `mac` (and seal) never enter.
+  const evidence = Object.entries(event.evidence)
     .filter(([, value]) => value !== undefined)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const fields = [
     seq,
     prevHash,
-    content.id,
-    content.tenantId,
-    content.phone,
-    content.action,
-    content.source,
-    content.occurredAt,
-    content.recordedAt,
-    content.applied,
-    content.reason ?? null,
-    content.idempotencyKey ?? null,
+    event.id,
+    event.tenantId,
+    event.phone,
+    event.action,
+    event.source,
+    event.occurredAt,
+    event.recordedAt,
+    event.applied,
+    event.reason ?? null,
+    event.idempotencyKey ?? null,
     evidence,
   ];
   const text = JSON.stringify(chain === 'tenant' ? fields : [NUMBER_CHAIN, ...fields]);
