@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { createConsentManager, type E164, tryNormalizePhone } from 'sms-consent';
 import { createPostgresStore } from 'sms-consent/postgres';
 import { type Bench, formatRate, type Measurement, measure, ratio } from './harness.js';
-import { openBackend, seedOptOuts } from './seed.js';
+import { openBackend, type Raw, seedOptOuts } from './seed.js';
 
 // `npm run bench -- postgres`: a real server when DATABASE_URL is set (scripts/start-postgres.sh), else PGlite.
 const CALLERS = 8;
@@ -29,21 +30,63 @@ async function concurrently(
   );
 }
 
+/** CPU time spent so far, in microseconds: this process, and the server backends of the pool. */
+type CpuProbe = () => Promise<{ readonly node: number; readonly server: number | undefined }>;
+
+/**
+ * A {@link CpuProbe}: `process.cpuUsage()`, and the run time (`/proc/PID/schedstat`, nanoseconds) of
+ * the server backends whose `application_name` is `name`, when the server runs on this machine.
+ */
+function cpuProbe(raw: Raw, name: string | undefined): CpuProbe {
+  return async () => {
+    const usage = process.cpuUsage();
+    if (name === undefined) return { node: usage.user + usage.system, server: undefined };
+    const rows = await raw('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [name]);
+    let server = 0;
+    for (const row of rows) {
+      const text = await readFile(`/proc/${String(row.pid)}/schedstat`, 'utf8').catch(() => undefined);
+      if (text === undefined) return { node: usage.user + usage.system, server: undefined };
+      server += Number(text.split(' ')[0]) / 1000;
+    }
+    // Taken after the query, so that the query's own backend time falls outside the round.
+    const after = process.cpuUsage();
+    return { node: after.user + after.system, server };
+  };
+}
+
+/** CPU per operation of one run, summed over its rounds. */
+interface CpuCount {
+  node: number;
+  server: number | undefined;
+  ops: number;
+}
+
 /** Rounds of `first` and `second` in turns (after one warm-up each): each one's fastest round, and second/first per pair. */
 async function alternate(
   runs: readonly { readonly name: string; readonly ops: number; readonly fn: () => Promise<unknown> }[],
   rounds: number,
-): Promise<{ best: Measurement[]; ratios: number[]; medianRatio: number }> {
+  probe: CpuProbe,
+): Promise<{ best: Measurement[]; ratios: number[]; medianRatio: number; cpu: CpuCount[] }> {
   for (const run of runs) await run.fn();
   const best = runs.map(() => Number.POSITIVE_INFINITY);
+  const cpu: CpuCount[] = runs.map(() => ({ node: 0, server: 0, ops: 0 }));
   const ratios: number[] = [];
   for (let index = 0; index < rounds; index++) {
     const seconds: number[] = [];
     for (const [position, run] of runs.entries()) {
+      const before = await probe();
       const started = performance.now();
       await run.fn();
       seconds.push((performance.now() - started) / 1000);
+      const after = await probe();
       best[position] = Math.min(best[position] as number, seconds[position] as number);
+      const count = cpu[position] as CpuCount;
+      count.node += after.node - before.node;
+      count.server =
+        count.server === undefined || after.server === undefined || before.server === undefined
+          ? undefined
+          : count.server + after.server - before.server;
+      count.ops += run.ops;
     }
     ratios.push((seconds[0] as number) / (seconds[1] as number));
   }
@@ -57,7 +100,14 @@ async function alternate(
     })),
     ratios,
     medianRatio: sorted[Math.floor(sorted.length / 2)] as number,
+    cpu,
   };
+}
+
+/** "Node 412 µs, server 455 µs" per operation. */
+function cpuText(count: CpuCount): string {
+  const server = count.server === undefined ? 'n/a' : `${Math.round(count.server / count.ops)} µs`;
+  return `Node ${Math.round(count.node / count.ops)} µs, server backends ${server}`;
 }
 
 /** 1,000,000 distinct US numbers in E.164 (12 area codes × 800 exchanges × lines). */
@@ -77,9 +127,9 @@ async function timed<T>(work: () => Promise<T>): Promise<{ value: T; seconds: nu
 }
 
 const bench: Bench = async () => {
-  const backend = await openBackend({ max: CALLERS + 2, pipeline: true });
-  const server = Boolean(process.env.DATABASE_URL);
   const schema = `bench_${randomBytes(4).toString('hex')}`;
+  const server = Boolean(process.env.DATABASE_URL);
+  const backend = await openBackend({ max: CALLERS + 2, pipeline: true, applicationName: schema });
   const rows: Measurement[] = [];
   const notes: string[] = [`backend: ${backend.name}; schema ${schema}; ${CALLERS} concurrent callers`];
   try {
@@ -120,12 +170,15 @@ const bench: Bench = async () => {
         { name: 'handleInbound STOP, distinct numbers', ops: events, fn: inboundRound(consent) },
       ],
       5,
+      cpuProbe(backend.raw, server ? schema : undefined),
     );
     const [baseline, stop] = paired.best as [Measurement, Measurement];
     rows.push(baseline, stop);
     notes.push(
       `ratio inbound/raw INSERT: ${ratio(stop, baseline)} fastest rounds, ${paired.medianRatio.toFixed(2)} median of ` +
         `${paired.ratios.length} paired rounds (${paired.ratios.map((value) => value.toFixed(2)).join(', ')}) (target >= 0.5)`,
+      `CPU per operation over the paired rounds: raw INSERT ${cpuText(paired.cpu[0] as CpuCount)}; ` +
+        `STOP ${cpuText(paired.cpu[1] as CpuCount)}`,
     );
     if (server) {
       const plain = createPostgresStore({ client: backend.client, schema, groupCommit: true });

@@ -20,6 +20,8 @@ export interface Backend {
 export async function openBackend(options: {
   readonly max: number;
   readonly pipeline?: boolean;
+  /** The server connections' `application_name`, to find their backends (`serverCpu`). */
+  readonly applicationName?: string;
 }): Promise<Backend> {
   const url = process.env.DATABASE_URL;
   if (url) {
@@ -29,6 +31,7 @@ export async function openBackend(options: {
       connectionString: url,
       max: options.max,
       pipeline: options.pipeline ?? false,
+      ...(options.applicationName === undefined ? {} : { application_name: options.applicationName }),
       ...(parsed.hostname === '' ? { host: '/var/run/postgresql' } : {}),
       ...(parsed.username === '' ? { user: userInfo().username } : {}),
     });

@@ -9,6 +9,7 @@ import {
 import { InvalidPhoneNumberError, type InvalidPhoneReason } from './errors.js';
 import { omitUndefined } from './helpers/omit-undefined.js';
 import { createLruCache, type LruEntry } from './phone-cache.js';
+import { decideE164 } from './phone-fast.js';
 
 /**
  * A phone number in E.164 form (`+` then 7–15 digits, e.g. `+14155552671`): the key consent is
@@ -162,6 +163,9 @@ function isKnownCountry(country: unknown): country is CountryCode {
 }
 
 function compute(raw: string, country: CountryCode | undefined): E164 | InvalidPhoneReason {
+  // Input already in E.164 passes every step below unchanged, and libphonenumber ignores the
+  // default country for it: where it would find the number valid, it answers the number itself.
+  if (E164_PATTERN.test(raw) && decideE164(raw) === 'valid') return raw as E164;
   let text = raw.trim();
   if (text === '') return 'empty';
 

@@ -8,11 +8,12 @@ import { judgeFuzzy } from './fuzzy.js';
 import { splitGluedWords } from './glued.js';
 import { isIdiomaticQuit, isIdiomaticStop, isNegated, isTemporary } from './guards.js';
 import { edgeCommand, keywordOnlyClause } from './keyword-clause.js';
+import { findKeywordReason } from './keyword-reason.js';
 import { findMisspeltObject } from './misspelt-object.js';
 import { isReport } from './reports.js';
 import { NONE, optOut, REVIEW } from './results.js';
 import type { Classification, ClassifyOptions, Policy } from './types.js';
-import { CLAUSE_BREAK, dropQuotedLines, toWords, type Words } from './words.js';
+import { CLAUSE_BREAK, dropQuotedLines, splitOn, toWords, type Words } from './words.js';
 import { findWrongNumber } from './wrong-number.js';
 
 const CLAUSE_SEPARATOR = ` ${CLAUSE_BREAK} `;
@@ -165,6 +166,7 @@ function matchKeyword(
 
 /**
  * The `reasonable` policy after keywords failed, in order: wrong-number wording; an instruction echo;
+ * a keyword with its reason glued on ("Stop2manytexts");
  * a plain-language phrase or removal wording (unless negated or a report about someone else; temporary
  * ones only flag review); a cessation phrase whose object slipped ("quit sending spqm"); a clause of
  * opt-out keywords with courtesy words around it ("stop please", "Stop. Who is this?" — weak keywords
@@ -174,15 +176,19 @@ function matchKeyword(
  */
 function classifyReasonably(compiled: CompiledClassifier, words: Words, body: string): Classification {
   const { clauses } = words;
-  const parts = clauses
-    .split(CLAUSE_SEPARATOR)
-    .filter((part) => part !== '' && !compiled.courtesyOnly.test(part));
+  const parts = splitOn(clauses, CLAUSE_SEPARATOR).filter(
+    (part) => part !== '' && !compiled.courtesyOnly.test(part),
+  );
   if (parts.length === 0) return STOP_EMOJI.some((emoji) => body.includes(emoji)) ? REVIEW : NONE;
   const wrong = findWrongNumber(clauses, body);
   if (wrong !== undefined) return optOut('phrase', wrong, 'en', 'wrong_number', true);
   const echo = findEcho(clauses, compiled.echo);
   if (echo !== undefined && !isNegated(clauses, clauses.indexOf(echo), compiled.negators)) {
     return optOut('phrase', echo, 'en', 'echo');
+  }
+  const reason = findKeywordReason(clauses, compiled.echo.optOut);
+  if (reason !== undefined && !isNegated(clauses, reason.index, compiled.negators)) {
+    return optOut('phrase', reason.phrase, 'en', 'keyword_reason');
   }
   let review = false;
   const { phrases, phraseMeta } = compiled;
@@ -207,7 +213,7 @@ function classifyReasonably(compiled: CompiledClassifier, words: Words, body: st
   let ambiguousParts = 0;
   for (const part of parts) {
     const core = part.replace(compiled.courtesyPrefix, '').replace(compiled.courtesySuffix, '');
-    const entry = keywordOnlyClause(core.split(' '), compiled.lookup);
+    const entry = keywordOnlyClause(splitOn(core, ' '), compiled.lookup);
     if (entry !== undefined) {
       if (parts.length === 1 || !entry.weak || !(body.includes('?') || part.startsWith('just '))) {
         return optOut('phrase', part, entry.language, 'keyword_clause');

@@ -122,6 +122,8 @@ export function compileClassifier(options: ClassifyOptions = {}): CompiledClassi
           anchorPairs: reasonable ? phraseSets.flatMap(([, set]) => set.anchors.pairs) : [],
           reviewCharacters: reasonable ? STOP_EMOJI : [],
           singleWords: reasonable,
+          courtesy: reasonable ? phraseSets.flatMap(([, set]) => set.courtesy) : [],
+          keywords: [...keywords.keys()],
         });
   const loneClauseList = phraseSets.flatMap(([, set]) => set.loneClauses);
   const clauseWord = alternation(

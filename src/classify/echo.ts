@@ -1,6 +1,7 @@
 import { editDistance } from './alignment.js';
 import { judgeFuzzy, squeeze } from './fuzzy.js';
 import { keyboardDistance } from './keyboard.js';
+import { splitOn } from './words.js';
 
 /**
  * Instruction echoes: campaigns say "Reply Stop2End to stop", and people echo or mangle it
@@ -48,9 +49,9 @@ const TEXTSPEAK: ReadonlySet<string> = new Set('day dae nite nyt moro mrw mro nd
 /** The echo in `clauses` (words of `toWords`), as its words, or `undefined`. */
 export function findEcho(clauses: string, keywords: EchoKeywords): string | undefined {
   if (!mayEcho(clauses, keywords)) return undefined;
-  const parts = clauses.split(' | ');
+  const parts = splitOn(clauses, ' | ');
   for (const clause of parts) {
-    const tokens = clause.split(' ');
+    const tokens = splitOn(clause, ' ');
     for (let start = 0; start < tokens.length; start++) {
       // Only windows that start with a keyword, hold a digit, or are the whole message can echo.
       const head = tokens[start] ?? '';
@@ -66,7 +67,7 @@ export function findEcho(clauses: string, keywords: EchoKeywords): string | unde
         const quoted = start === 1 && size === tokens.length - 1 && INSTRUCTION.has(tokens[0] ?? '');
         const whole = (size === tokens.length || quoted) && parts.length === 1;
         if (!(leading || digit || whole)) continue;
-        const kind = echoKind(text, keywords, whole, size > 1);
+        const kind = echoKind(text, keywords, whole, size > 1, digit);
         if (kind === undefined) continue;
         if (kind === 'plain' && size > 1 && size !== tokens.length && !quoted) continue;
         return tokens.slice(start, start + size).join(' ');
@@ -100,14 +101,15 @@ function mayEcho(clauses: string, keywords: EchoKeywords): boolean {
   return false;
 }
 
-/** `digit` when joined by a digit, `plain` when by `to` or nothing. */
+/** `digit` when joined by a digit, `plain` when by `to` or nothing; `hasDigit` whether `text` has one. */
 function echoKind(
   text: string,
   keywords: EchoKeywords,
   whole: boolean,
   spaced: boolean,
+  hasDigit: boolean,
 ): 'digit' | 'plain' | undefined {
-  const digit = DIGIT_JOINED.exec(text);
+  const digit = hasDigit ? DIGIT_JOINED.exec(text) : null;
   if (digit !== null) {
     const [, first = '', second = ''] = digit;
     if (second === '') return whole && isKeywordLike(first, keywords) ? 'digit' : undefined;
@@ -134,7 +136,7 @@ function echoKind(
     }
     return undefined;
   }
-  for (const first of keywords.optOut) {
+  for (const first of keywords.optOutList) {
     if (!text.startsWith(first)) continue;
     let rest = text.slice(first.length).replace(INFLECTION, '');
     const connector = TO_CONNECTOR.exec(rest)?.[0];

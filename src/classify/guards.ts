@@ -12,7 +12,7 @@ const CONDITIONAL: ReadonlySet<string> = new Set(['if', 'unless']);
  * don't stop…", "I don't know how to unsubscribe".
  */
 export function isNegated(clauses: string, index: number, negators: ReadonlySet<string>): boolean {
-  const before = clauses.slice(0, index).trimEnd().split(' ');
+  const before = lastWords(clauses.slice(0, index).trimEnd(), NEGATION_WINDOW + 2);
   for (let distance = 1; distance <= NEGATION_WINDOW; distance++) {
     const word = before[before.length - distance];
     if (word === undefined || word === CLAUSE_BREAK || QUESTION_WORDS.has(word)) return false;
@@ -32,6 +32,19 @@ export function isNegated(clauses: string, index: number, negators: ReadonlySet<
     return true;
   }
   return false;
+}
+
+/**
+ * The last `count` words of `text` split at single spaces, as `text.split(' ')` ends (all of it when
+ * there are fewer): a split of the whole text before a phrase cost more than the rest of the check.
+ */
+export function lastWords(text: string, count: number): string[] {
+  let start = text.length;
+  for (let found = 0; found < count; found++) {
+    start = text.lastIndexOf(' ', start - 1);
+    if (start <= 0) return text.split(' ');
+  }
+  return text.slice(start + 1).split(' ');
 }
 
 const TEMPORARY_COMMON = [

@@ -17,6 +17,13 @@ export interface PrefilterInput {
    * the fuzzy and echo rules read misspelt keywords that no anchor can list ("Qiut", "Sxop2end").
    */
   readonly singleWords: boolean;
+  /**
+   * `reasonable` only: courtesy words and phrases (`thanks`, `thank you`, `ok`). A body of nothing but
+   * these, none of them a word of a keyword, is `none` however it is read (see `courtesyOnlyShape`).
+   */
+  readonly courtesy: readonly string[];
+  /** Every keyword, folded: courtesy words that are also words of a keyword never skip. */
+  readonly keywords: readonly string[];
 }
 
 const SINGLE_WORD_LENGTH = 24;
@@ -58,9 +65,20 @@ export function compilePrefilter(input: PrefilterInput): (body: string) => boole
   );
   const reviewPoints = new Set(input.reviewCharacters.map((character) => character.codePointAt(0)));
   const singleWords = input.singleWords;
+  const keywordWords = new Set(input.keywords.flatMap((keyword) => keyword.split(' ')));
+  const courtesy = input.courtesy.filter(
+    (item) =>
+      ASCII_WORD.test(item.replaceAll(' ', '')) && !item.split(' ').some((word) => keywordWords.has(word)),
+  );
+  const courtesyHashes = new Set(courtesy.map((item) => hashWord(item.split(' ')[0] ?? '')));
+  const courtesyOnly = courtesyOnlyShape(courtesy);
   return (body) => {
-    if (singleWords && isSingleShortWord(body)) return true;
-    if (standaloneHashes.has(firstWordHash(body)) && shape.test(body)) return true;
+    const first = firstWordHash(body);
+    // A body of courtesy words alone has the shape of a standalone text, or is one short word: only
+    // those are looked at again, so that ordinary messages starting with "ok" or "hey" pay nothing.
+    if ((singleWords && isSingleShortWord(body)) || (standaloneHashes.has(first) && shape.test(body))) {
+      return !(courtesyHashes.has(first) && courtesyOnly?.test(body));
+    }
     hot.lastIndex = 0;
     while (hot.test(body)) {
       const index = hot.lastIndex - 1;
@@ -72,6 +90,20 @@ export function compilePrefilter(input: PrefilterInput): (body: string) => boole
     }
     return false;
   };
+}
+
+/**
+ * An expression for a raw body made of nothing but courtesy `items` ("Thank you!!", "ok thanks"), or
+ * `undefined` when there are none. Between items any run of ASCII characters that are neither letters,
+ * digits nor apostrophes; inside an item exactly one space. Such a body is read as clauses of courtesy
+ * only, which the `reasonable` policy drops before any rule, and it is no keyword (its words are none):
+ * `none` without review. A stop sign, a quote marker or any non-ASCII character makes it not match.
+ */
+function courtesyOnlyShape(items: readonly string[]): RegExp | undefined {
+  if (items.length === 0) return undefined;
+  const item = alternation(items);
+  const gap = "[^a-z0-9'\\u0080-\\uFFFF>]";
+  return new RegExp(`^${gap}*${item}(?:${gap}+${item})*${gap}*$`, 'i');
 }
 
 /** Anchor words and pairs (the second words of a pair grouped) as one alternation by literal start. */

@@ -30,6 +30,9 @@ export type MatchKind = 'exact' | 'folded' | 'phrase' | 'fuzzy';
  *   "End, moved away", "STOP - Sent from my iPhone").
  * - `echo` — a campaign's instruction echoed or mangled: two keywords joined by a connector
  *   ("Stop2End", "Quit to end", "STOP=END").
+ * - `keyword_reason` — a keyword with its reason right after it, a complaint about volume glued by a
+ *   digit or spelt out ("Stop2manytexts", "Stop too many texts"), or permanence glued by a digit at
+ *   the start of a clause ("Stop4good pls").
  * - `fuzzy` — a keyword of four or more letters misspelt by one edit, standing alone ("Qiut", "Sotp").
  * - `phrase` — a plain-language revocation ("please stop texting me").
  * - `removal` — a request to be removed from a list or channel ("Remove from contact list",
@@ -42,6 +45,7 @@ export type ClassificationRule =
   | 'keyword'
   | 'keyword_clause'
   | 'echo'
+  | 'keyword_reason'
   | 'fuzzy'
   | 'phrase'
   | 'removal'

@@ -11,12 +11,6 @@ export interface Words {
 
 const QUOTED_LINE = /^[ \t]*>.*$/gm;
 const LETTER_OR_NUMBER = /^[\p{L}\p{N}]$/u;
-// The ASCII path: separators (an apostrophe only when not between two word characters) become one
-// space, then every run of clause punctuation with the spaces around it becomes ` | `.
-const ASCII_SEPARATORS = /[^a-z0-9'.!?;:,\n\r|]+|'(?![a-z0-9])|(?<![a-z0-9])'/g;
-const ASCII_BREAKS = / *[.!?;:,\n\r|][.!?;:,\n\r| ]*/g;
-const EDGES = /^[ |]+|[ |]+$/g;
-const DOUBLE_SPACE = / {2,}/g;
 const NON_ASCII = /[\u0080-\uFFFF]/;
 // Besides ¡ ¿: punctuation that NFKC turns into clause punctuation (‼ → !!), so that a text read
 // without normalising (see foldForWords) cuts where its normalised form would.
@@ -24,6 +18,14 @@ const UNICODE_BREAKS: ReadonlySet<number> = new Set([
   0xa1, 0xbf, 0x2024, 0x2025, 0x2026, 0x203c, 0x2047, 0x2048, 0x2049, 0x2a74,
 ]);
 const APOSTROPHE = 0x27;
+
+/**
+ * `text.split(separator)`, without a split when `separator` does not occur: most clauses the `reasonable`
+ * rules look at are one clause, often of one word, and a split costs about ten times the search.
+ */
+export function splitOn(text: string, separator: string): string[] {
+  return text.includes(separator) ? text.split(separator) : [text];
+}
 
 /** Drops quoted reply lines (`> Reply STOP to opt out`): words the sender did not write. */
 export function dropQuotedLines(folded: string): string {
@@ -35,14 +37,7 @@ export function dropQuotedLines(folded: string): string {
  * and clauses (split at `. ! ? ; : ,`, line breaks, `¡ ¿ |`). Everything else separates words.
  */
 export function toWords(folded: string): Words {
-  if (!NON_ASCII.test(folded)) {
-    const clauses = folded
-      .replace(ASCII_SEPARATORS, ' ')
-      .replace(ASCII_BREAKS, ` ${CLAUSE_BREAK} `)
-      .replace(EDGES, '')
-      .replace(DOUBLE_SPACE, ' ');
-    return { joined: clauses.replaceAll(` ${CLAUSE_BREAK} `, ' '), clauses };
-  }
+  if (!NON_ASCII.test(folded)) return asciiWords(folded);
   const words: string[] = [];
   let clauses = '';
   let pendingBreak = false;
@@ -68,6 +63,48 @@ export function toWords(folded: string): Words {
     index += width;
   }
   return { joined: words.join(' '), clauses };
+}
+
+/**
+ * {@link toWords} of ASCII text in one pass: words are runs of lower-case letters and digits (an
+ * apostrophe between two of them included), and the gap between two words is a clause break when it
+ * holds clause punctuation. Gaps before the first word and after the last are dropped.
+ */
+function asciiWords(text: string): Words {
+  let joined = '';
+  let clauses = '';
+  let start = -1;
+  let pendingBreak = false;
+  const length = text.length;
+  for (let index = 0; index <= length; index++) {
+    const code = index < length ? text.charCodeAt(index) : 0x20;
+    if (isAsciiWordCharacter(code) || (code === APOSTROPHE && start >= 0 && isAsciiWordAt(text, index + 1))) {
+      if (start < 0) start = index;
+      continue;
+    }
+    if (start >= 0) {
+      const word = text.slice(start, index);
+      if (joined.length > 0) {
+        joined += ' ';
+        clauses += pendingBreak ? ` ${CLAUSE_BREAK} ` : ' ';
+      }
+      joined += word;
+      clauses += word;
+      pendingBreak = false;
+      start = -1;
+    }
+    if (isAsciiBreak(code)) pendingBreak = true;
+  }
+  return { joined, clauses };
+}
+
+// a-z and 0-9: folded text has no capitals.
+function isAsciiWordCharacter(code: number): boolean {
+  return (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39);
+}
+
+function isAsciiWordAt(text: string, index: number): boolean {
+  return index < text.length && isAsciiWordCharacter(text.charCodeAt(index));
 }
 
 const WORD = 0;

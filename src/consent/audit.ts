@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type { ConsentEvent, UnsealedEvent } from './types.js';
 
 /** The last sealed event of a chain (a number's, or a migrated ledger's tenant chain), or null before the first. */
@@ -12,6 +12,15 @@ export interface ChainHead {
  * since schema 3), or `tenant`, the one chain of a whole tenant that ledgers written before it used.
  */
 export type ChainKind = 'number' | 'tenant';
+
+/**
+ * SHA-256 of a text, in hex: Node's one-shot `crypto.hash` (Node 20.12 and later) where there is one,
+ * a Hash object elsewhere (older Node, workerd); the same digest either way.
+ */
+const sha256Hex: (text: string) => string =
+  typeof (crypto as { hash?: unknown }).hash === 'function'
+    ? (text) => crypto.hash('sha256', text, 'hex')
+    : (text) => crypto.createHash('sha256').update(text).digest('hex');
 
 /** Domain tag of number-chain hashes: a number-chain event can never pass as a tenant-chain one. */
 const NUMBER_CHAIN = 'sms-consent/number-chain/v1';
@@ -27,27 +36,27 @@ export function hashEvent(
   prevHash: string | null,
   chain: ChainKind = 'number',
 ): string {
-  const { chain: _chain, mac: _mac, ...content } = event as UnsealedEvent & Partial<ConsentEvent>;
-  const evidence = Object.entries(content.evidence)
+  // The fields are named one by one: a sealed event's own `chain`, `mac` (and seal) never enter.
+  const evidence = Object.entries(event.evidence)
     .filter(([, value]) => value !== undefined)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const fields = [
     seq,
     prevHash,
-    content.id,
-    content.tenantId,
-    content.phone,
-    content.action,
-    content.source,
-    content.occurredAt,
-    content.recordedAt,
-    content.applied,
-    content.reason ?? null,
-    content.idempotencyKey ?? null,
+    event.id,
+    event.tenantId,
+    event.phone,
+    event.action,
+    event.source,
+    event.occurredAt,
+    event.recordedAt,
+    event.applied,
+    event.reason ?? null,
+    event.idempotencyKey ?? null,
     evidence,
   ];
   const text = JSON.stringify(chain === 'tenant' ? fields : [NUMBER_CHAIN, ...fields]);
-  return createHash('sha256').update(text).digest('hex');
+  return sha256Hex(text);
 }
 
 /**

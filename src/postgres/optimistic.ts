@@ -95,12 +95,50 @@ export async function optimisticWrite<T>(
 }
 
 /**
+ * Statement texts by schema and shape. A text built anew is a fresh 3 kB string that the statement
+ * name lookup hashes and `pg` compares with the prepared statement's text on every write; the one
+ * kept here is the same string object each time (its hash kept, compared by identity).
+ */
+const texts = new Map<string, string>();
+
+/**
+ * {@link buildOptimisticStatement} with the text of its shape taken from {@link texts}: the text is
+ * a function of the schema and of which parts the statement has, the values fill the parameters.
+ */
+export function optimisticStatement(
+  t: TableNames,
+  number: { readonly tenantId: string; readonly phone: E164; readonly lockKey: string | undefined },
+  writes: BufferedWrites,
+  claims: readonly Claim[],
+  assumed: ChainHead | null,
+): Statement | undefined {
+  const built = buildOptimisticStatement(t, number, writes, claims, assumed);
+  if (!built) return undefined;
+  const shape = [
+    t.schema,
+    assumed === null ? 'new' : 'known',
+    number.lockKey === undefined ? 'unlocked' : 'locked',
+    claims.length,
+    writes.appended.length,
+    writes.statusWrite === undefined ? 'head' : 'status',
+    writes.jobs.length,
+  ].join(' ');
+  let text = texts.get(shape);
+  if (text === undefined) {
+    if (texts.size >= 1000) texts.clear();
+    text = built.text;
+    texts.set(shape, text);
+  }
+  return { text, params: built.params };
+}
+
+/**
  * The statement of {@link optimisticWrite}, or none when the callback appended no event (a write
  * without an event has no place on the chain to collide on, so it goes the locked way) or claimed
  * more than one key (of two claims, one could be taken and the other committed for an event never
  * written: the locked way lets the callback see each claim's answer).
  */
-export function optimisticStatement(
+export function buildOptimisticStatement(
   t: TableNames,
   number: { readonly tenantId: string; readonly phone: E164; readonly lockKey: string | undefined },
   writes: BufferedWrites,

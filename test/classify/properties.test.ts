@@ -4,6 +4,7 @@ import { AMBIGUITY_SETS } from '../../src/classify/ambiguity.js';
 import { classifyWith } from '../../src/classify/classify.js';
 import { compileClassifier } from '../../src/classify/compile.js';
 import { foldForWords, foldLines } from '../../src/classify/fold.js';
+import { lastWords } from '../../src/classify/guards.js';
 import {
   type ClassifyOptions,
   classifyMessage,
@@ -164,6 +165,9 @@ const PHRASES = [
   'Wyiy 2End',
   'Quit2Eg',
   'End2End',
+  'Stop2manytexts',
+  'quit too many msgs',
+  'Stop4good pls',
   'Cancel to and',
   'J stop',
   'St',
@@ -438,6 +442,56 @@ describe('classification invariants (property tests)', () => {
       { numRuns: 20_000 },
     );
   });
+
+  // The prefilter answers a body of nothing but courtesy words itself ("Thank you!!"), without reading it.
+  test('a body of courtesy words alone skips the slow path, and the skip never changes a verdict', () => {
+    const compiled = OPTIONS.map((options) => compileClassifier(options));
+    const reasonable = compileClassifier();
+    expect(reasonable.mayMatch('Thank you!!')).toBe(false);
+    expect(reasonable.mayMatch('ok, thanks. Thank you')).toBe(false);
+    expect(reasonable.mayMatch('thanks, stop')).toBe(true);
+    // A courtesy word that is also a custom keyword is read: it is the keyword.
+    const custom = compileClassifier({ keywords: { optIn: ['okay'], optOut: ['thx bye'] } });
+    expect(classifyWith(custom, 'Okay!!', true).intent).toBe('opt_in');
+    expect(classifyWith(custom, 'thx', true)).toEqual(classifyWith(custom, 'thx', false));
+    const courtesy = Object.values(PHRASE_SETS).flatMap((set) => set.courtesy);
+    const part = fc.oneof(
+      { weight: 4, arbitrary: fc.constantFrom(...courtesy) },
+      fc.constantFrom(
+        'stop',
+        'yes',
+        'STOP',
+        'you',
+        'no',
+        "'",
+        '’',
+        '🛑',
+        '👍',
+        '>',
+        '2',
+        'é',
+        'thank',
+        '\u200b',
+      ),
+    );
+    const gap = fc.constantFrom(' ', '  ', '!! ', ', ', '.', '\n', '-', "'", '', ' | ');
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(part, gap), { minLength: 1, maxLength: 5 }),
+        fc.constantFrom(...CASINGS),
+        fc.integer({ min: 0, max: OPTIONS.length - 1 }),
+        (items, casing, index) => {
+          const body = casing(items.map(([text, separator]) => text + separator).join(''));
+          const classifier = compiled[index];
+          if (classifier === undefined) throw new Error(`no options at ${index}`);
+          expect(classifyWith(classifier, body, true), JSON.stringify(OPTIONS[index])).toEqual(
+            classifyWith(classifier, body, false),
+          );
+        },
+      ),
+      { numRuns: 10_000 },
+    );
+  });
 });
 
 // White space as the carrier reading trims it (Twilio trims; the BOM is not white space there).
@@ -501,6 +555,52 @@ describe('folding, exhaustively over single characters', () => {
       }
     }
     expect(failures).toEqual([]);
+  });
+
+  test('lastWords ends as a split of the whole text does', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom('a', 'b', ' ', '|'), maxLength: 30 }),
+        fc.integer({ min: 1, max: 8 }),
+        (text, count) => {
+          const all = text.split(' ');
+          const last = lastWords(text, count);
+          expect(all.slice(-Math.max(last.length, 1))).toEqual(last);
+          expect(last.length >= Math.min(count, all.length)).toBe(true);
+        },
+      ),
+      { numRuns: 5_000 },
+    );
+  });
+
+  // The ASCII path of toWords is one hand-written pass; these expressions are what it replaced.
+  const asciiByExpressions = (folded: string) => {
+    const clauses = folded
+      .replace(/[^a-z0-9'.!?;:,\n\r|]+|'(?![a-z0-9])|(?<![a-z0-9])'/g, ' ')
+      .replace(/ *[.!?;:,\n\r|][.!?;:,\n\r| ]*/g, ' | ')
+      .replace(/^[ |]+|[ |]+$/g, '')
+      .replace(/ {2,}/g, ' ');
+    return { joined: clauses.replaceAll(' | ', ' '), clauses };
+  };
+  test('the one-pass ASCII reading cuts the same words and clauses as the expressions and the Unicode reading', () => {
+    const ascii = fc.string({
+      unit: fc.constantFrom(...'ab09 \'\t\n\r.!?;:,|-_"#()'.split('')),
+      maxLength: 24,
+    });
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          ascii,
+          messages.map((body) => body.toLowerCase().replace(/[\u0080-\uffff]/g, '')),
+        ),
+        (body) => {
+          expect(toWords(body)).toEqual(asciiByExpressions(body));
+          // A trailing emoji sends the same words down the Unicode reading.
+          expect(toWords(`${body}🙂`)).toEqual(asciiByExpressions(body));
+        },
+      ),
+      { numRuns: 5_000 },
+    );
   });
 
   test('the unfolded reading of safe characters cuts the same words and clauses as full folding', () => {
