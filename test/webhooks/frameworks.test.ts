@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
 import { toNodeHandler } from 'sms-consent/node';
@@ -85,6 +86,32 @@ describe('the Fetch handler in real frameworks', () => {
       'tenant status +18005550100 POST /twilio seen',
       'status acme delivered POST /twilio seen',
     ]);
+  });
+
+  it('a hook context logged or spread shows its fields, never the exchange behind `request`', async () => {
+    const { consent } = freshConsent();
+    const shown: { logged: string; spread: string[] }[] = [];
+    const server = await listen(
+      toNodeHandler(
+        twilioHandler({
+          consent,
+          authToken: AUTH_TOKEN,
+          onInbound: (event) => {
+            shown.push({
+              logged: inspect(event, { depth: 4, showHidden: true }),
+              spread: Object.keys({ ...event }),
+            });
+          },
+        }),
+      ),
+    );
+    servers.push(server);
+    await expectOptedOut(await sendStop(`${server.origin}/twilio`), consent);
+    const [context] = shown;
+    expect(context?.spread.sort()).toEqual(['message', 'provider', 'result', 'tenantId']);
+    // The raw signed form (its signature header and every field) stays inside the exchange.
+    expect(context?.logged).not.toMatch(/x-twilio-signature|AccountSid=|exchange/i);
+    expect(context?.logged).toContain("body: 'STOP'");
   });
 
   it('runs any Fetch handler under Node http, streaming the body in and the answer out', async () => {
