@@ -50,7 +50,7 @@ interface WriteAnswer {
 export async function optimisticWrite<T>(
   driver: Driver,
   t: TableNames,
-  number: { readonly tenantId: string; readonly phone: E164; readonly lockKey: string | undefined },
+  number: WrittenNumber,
   known: KnownChain | undefined,
   fn: (tx: PhoneTransaction) => Promise<T>,
   checkVersion: (rows: readonly unknown[]) => void,
@@ -101,13 +101,20 @@ export async function optimisticWrite<T>(
  */
 const texts = new Map<string, string>();
 
+/** The number a one-statement write is for, and the key of its advisory lock (none: no lock). */
+interface WrittenNumber {
+  readonly tenantId: string;
+  readonly phone: E164;
+  readonly lockKey: string | undefined;
+}
+
 /**
  * {@link buildOptimisticStatement} with the text of its shape taken from {@link texts}: the text is
  * a function of the schema and of which parts the statement has, the values fill the parameters.
  */
 export function optimisticStatement(
   t: TableNames,
-  number: { readonly tenantId: string; readonly phone: E164; readonly lockKey: string | undefined },
+  number: WrittenNumber,
   writes: BufferedWrites,
   claims: readonly Claim[],
   assumed: ChainHead | null,
@@ -140,7 +147,7 @@ export function optimisticStatement(
  */
 export function buildOptimisticStatement(
   t: TableNames,
-  number: { readonly tenantId: string; readonly phone: E164; readonly lockKey: string | undefined },
+  number: WrittenNumber,
   writes: BufferedWrites,
   claims: readonly Claim[],
   assumed: ChainHead | null,
