@@ -5,7 +5,8 @@ import { isSlidTyping } from './keyboard.js';
  * Misspelt keywords standing alone ("Qiut", "Unsubsribe", "Sotp", "Xtop", "Quiiit"): the `fuzzy` rule.
  * A word is a clear misspelling of a keyword of four or more letters when it is one edit away (a letter
  * inserted, dropped, replaced or two neighbours swapped), or the same once doubled letters are squeezed;
- * keywords of nine or more letters ("unsubscribe") allow two edits, and so does a hand that slid one
+ * keywords of nine or more letters ("unsubscribe") allow two edits, shorter keywords ("end") only the
+ * doubled letters ("Enddd"), and so does a hand that slid one
  * key to the same side for two letters ("Stio" for STOP; see `isSlidTyping`). Words that are everyday
  * English and could be the whole reply ("step", "shop", "quiet") are never guesses, and neither is a
  * word as close to an opt-in or help keyword, nor the keyword's own opposite: "subscribe" and
@@ -85,6 +86,11 @@ function judge(typed: string, optOut: readonly string[], others: readonly string
     return { kind: 'clear', keyword: inflected[1] ?? '' };
   let weak = false;
   const squeezed = squeeze(word);
+  // A shorter keyword is too near everyday words for an edit, but a doubled letter is only a stutter
+  // of it: "Enddd", "Eend".
+  if (squeezed !== word && squeezed.length < MIN_KEYWORD && optOut.includes(squeezed)) {
+    return { kind: 'clear', keyword: squeezed };
+  }
   for (const { keyword, squeezed: squeezedKeyword, base } of prepared(optOut)) {
     const near = Math.abs(keyword.length - squeezed.length) <= 2;
     const allowed = keyword.length >= LONG_KEYWORD ? 2 : 1;

@@ -8,7 +8,7 @@ import { mayBeName } from './not-a-name.js';
  * an insult, an emoji or a signature does not cancel it ("Nope not interested STOP", "Hell no. End",
  * "End, moved away", "end cancel quit"). Two shapes:
  * - a clause made only of opt-out keywords (with courtesy words around them: "stop please");
- * - a message that ends with an opt-out keyword after a refusal ("no thanks stop"), or that ends or
+ * - a message that ends with an opt-out keyword after a refusal ("no thanks stop", "go away stop"), or that ends or
  *   starts with one written in capitals in a message that is not ("I am not Delores STOP"), or that
  *   is a stray key and a keyword ("J stop");
  * - a message that starts with one followed by another keyword or by words that start a new thought
@@ -46,7 +46,7 @@ const SHORT_MESSAGE = 3;
 const MAX_MISSPELT_CLAUSE = 6;
 
 const REFUSALS: ReadonlySet<string> = new Set(
-  'no nope nah interested thanks thx off alone already again donate donating'.split(' '),
+  'no nope nah interested thanks thx off away alone already again donate donating'.split(' '),
 );
 // Words after a leading keyword that start a new thought or only stress it: "Quit I gave last month",
 // "STOP NO TEXTS", "Quit again, third time".

@@ -20,7 +20,17 @@ const NEGATED_VERBS =
 /** English revocation phrases, guards and prefilter anchors. */
 export const ENGLISH_PHRASES: PhraseSet = {
   patterns: [
-    { source: `(?:stop|quit|cease|halt) ${CONTACT_ING}(?: ${ME}|${END})`, temporary: 'imperative' },
+    // One or more contact verbs: "stop texting me", "stop calling and texting me", "quit calling or emailing".
+    {
+      source: `(?:stop|quit|cease|halt) ${CONTACT_ING}(?: (?:and|or|n|&) ${CONTACT_ING})?(?: ${ME}|${END})`,
+      temporary: 'imperative',
+    },
+    // Contact itself as the object: "stop all contact", "cease all communication"; and the legal formula.
+    {
+      source: `(?:stop|cease|end|halt) (?:all |any )?(?:contact|communication|communications)(?: with ${ME})?${END}`,
+      temporary: 'imperative',
+    },
+    { source: `(?<=^|\\| )cease and desist` },
     { source: `(?:stop|quit|cease|halt) ${PESTER_ING} ${ME}`, temporary: 'imperative' },
     {
       source: `(?:stop|quit|cease) sending(?: me| us)?(?: ${DET}${NOUN}| (?:these|this|that|them|stuff|things|anything|crap|junk)|${END})`,

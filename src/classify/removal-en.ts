@@ -31,6 +31,14 @@ export const ENGLISH_REMOVAL: readonly PhrasePattern[] = [
     temporary: 'imperative',
   },
   { source: `take ${ME} off${END}`, rule: 'removal' },
+  // A removal or blocking verb that is the whole reply ("Delete", "Remove!", "Blocked"): in answer to a
+  // text its object can only be the number or the texts. Alone, not in a longer message, where it may
+  // be about a photo or a contact ("Delete | I sent the wrong picture").
+  {
+    source:
+      '^(?:please )?(?:remove|delete|erase|unfollow|block|blocked|blocking)(?: please| pls| now| thanks| thank you)?$',
+    rule: 'removal',
+  },
   { source: `(?:remove|delete|erase|lose|purge|wipe) ${MINE}`, rule: 'removal' },
   { source: `take ${MINE} off`, rule: 'removal' },
   { source: `forget (?:${ME}|about me|${MINE}|i exist)`, rule: 'removal' },

@@ -22,6 +22,9 @@ describe('fuzzy rule: a misspelt keyword standing alone', () => {
     ['Unsubsribe!', 'UNSUBSCRIBE'],
     ['ST0P', 'STOP'],
     ['Stopped', 'STOP'],
+    // A keyword of three letters takes no edit, only a stutter of its letters.
+    ['Enddd', 'END'],
+    ['Eend', 'END'],
   ])('%j opts out as fuzzy %s', (body, keyword) => {
     expect(classifyMessage(body)).toEqual(fuzzy(keyword));
   });

@@ -11,6 +11,8 @@ describe('keyword-clause rule: a keyword used as a command keeps its force in a 
     ['Quit and stop', 'quit and stop'],
     ['STOP QUIT STOPP', 'stop quit stopp'],
     ['no thanks stop', 'STOP'],
+    ['Go away stop', 'STOP'],
+    ['stay away STOP', 'STOP'],
     ['I already gave at the office, so STOP', 'STOP'],
     ['STOP I never asked for this', 'STOP'],
     ['Quit I gave last month', 'QUIT'],

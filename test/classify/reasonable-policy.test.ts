@@ -33,6 +33,11 @@ describe('reasonable policy (the default): plain-language revocations opt out', 
     ['remove my number', 'remove my number', 'removal'],
     ['Delete my number from your system', 'delete my number from your system', 'removal'],
     ['lose my number', 'lose my number', 'removal'],
+    ['Stop calling and texting me', 'stop calling and texting me'],
+    ['quit calling or emailing me!', 'quit calling or emailing me'],
+    ['Stop all contact', 'stop all contact'],
+    ['Please cease all communication with me', 'cease all communication with me'],
+    ['Cease and desist.', 'cease and desist'],
     ['I never signed up for this', 'never signed up for this'],
     ["I don't want these texts", "don't want these texts"],
     ['I no longer wish to receive these messages', 'no longer wish to receive these messages'],
@@ -126,6 +131,8 @@ describe('reasonable policy (the default): plain-language revocations opt out', 
     'quit dan smith',
     'quit sending pics',
     'Maybe quit',
+    // Contact that ends for a while, or someone else's: not the person's revocation.
+    'stop all contact with him until friday',
   ])('%j is ambiguous: none, flagged for review', (body) => {
     expect(classifyMessage(body)).toEqual(REVIEW);
   });

@@ -18,6 +18,14 @@ describe('removal rule: removal verbs with a list or contact object, and channel
     ['Remove me from all of it', 'remove me from all of it'],
     ['please unsubscribe me from this crap!', 'unsubscribe me from this'],
     ['Delete me off your sheet now', 'delete me off your sheet now'],
+    // A removal or blocking verb that is the whole reply: its object can only be the number.
+    ['Delete', 'delete'],
+    ['REMOVE!', 'remove'],
+    ['Blocked.', 'blocked'],
+    ['Block', 'block'],
+    ['Delete please', 'delete please'],
+    ['Please remove', 'please remove'],
+    ['Unfollow', 'unfollow'],
   ])('%j opts out (%j)', (body, keyword) => {
     expect(classifyMessage(body)).toEqual(removal(keyword));
   });
@@ -44,6 +52,11 @@ describe('removal rule: removal verbs with a list or contact object, and channel
     'take me from the airport to the hotel',
     'The dentist will remove my wisdom tooth',
     'I need to discontinue my medication, should I call?',
+    // Longer, the verb may be about anything else.
+    'Delete. I sent you the wrong photo',
+    'delete it',
+    'Remove the bandage',
+    'Block 4 is closed, use the other entrance',
   ])('%j is none', (body) => {
     expect(classifyMessage(body).intent).toBe('none');
   });
