@@ -25,6 +25,15 @@ const CLAUSE_SEPARATOR = ` ${CLAUSE_BREAK} `;
 const MAX_READ_LENGTH = 10_000;
 // A STOP or QUIT that no rule above read and no idiom explains is flagged for review.
 const LEFTOVER_COMMAND = /(?<![^ ])(?:stop|quit)(?![^ ])/g;
+/**
+ * Short bodies that pass the prefilter are mostly the same few replies over and over ("Yes!", "Stop.",
+ * "Confirmed 👍", "Ok thanks"), and one word of them takes the full reading (fuzzy, echo and glued-word
+ * rules: a few microseconds). A classifier keeps the frozen verdicts of up to
+ * {@link REMEMBERED_BODIES} such bodies of at most this many code units, and starts afresh when full:
+ * a few kilobytes, and the same verdict as reading again.
+ */
+const REMEMBERED_LENGTH = 48;
+const REMEMBERED_BODIES = 512;
 
 /** A compiled classifier: {@link classifyMessage} with its options bound (see {@link createClassifier}). */
 export type Classifier = (body: string) => Classification;
@@ -118,20 +127,39 @@ function optionsKey({ policy, languages, keywords }: ClassifyOptions): string | 
  */
 export function createClassifier(options?: ClassifyOptions): Classifier {
   const compiled = compileClassifier(options);
-  return (body) => classifyWith(compiled, typeof body === 'string' ? body : '', true);
+  const remembered = new Map<string, Classification>();
+  return (body) => classifyWith(compiled, typeof body === 'string' ? body : '', true, remembered);
 }
 
 /**
  * Classifies with `compiled`; `prefilter: false` skips the hot-path shortcuts, so that tests can prove
- * they never change a verdict.
+ * they never change a verdict. With `remembered`, the verdicts of short bodies that the prefilter let
+ * through are kept there (see {@link REMEMBERED_LENGTH}).
  */
-export function classifyWith(compiled: CompiledClassifier, body: string, prefilter: boolean): Classification {
+export function classifyWith(
+  compiled: CompiledClassifier,
+  body: string,
+  prefilter: boolean,
+  remembered?: Map<string, Classification>,
+): Classification {
   const carrier = matchCarrier(body);
   if (carrier !== undefined) return carrier;
-  const { policy } = compiled;
-  if (policy === 'carrier') return NONE;
+  if (compiled.policy === 'carrier') return NONE;
   const text = body.length > MAX_READ_LENGTH ? body.slice(0, MAX_READ_LENGTH) : body;
   if (prefilter && !compiled.mayMatch(text)) return NONE;
+  if (remembered === undefined || text.length > REMEMBERED_LENGTH) return readWords(compiled, text, body);
+  let verdict = remembered.get(text);
+  if (verdict === undefined) {
+    verdict = readWords(compiled, text, body);
+    if (remembered.size >= REMEMBERED_BODIES) remembered.clear();
+    remembered.set(text, verdict);
+  }
+  return verdict;
+}
+
+/** The verdict on `text` (the `body`, or its start) past the carrier check and the prefilter. */
+function readWords(compiled: CompiledClassifier, text: string, body: string): Classification {
+  const { policy } = compiled;
   const unquoted = dropQuotedLines(foldForWords(text));
   const words =
     policy === 'reasonable'

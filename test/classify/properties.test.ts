@@ -6,8 +6,10 @@ import { compileClassifier } from '../../src/classify/compile.js';
 import { foldForWords, foldLines } from '../../src/classify/fold.js';
 import { lastWords } from '../../src/classify/guards.js';
 import {
+  type Classification,
   type ClassifyOptions,
   classifyMessage,
+  createClassifier,
   DEFAULT_KEYWORDS,
   foldText,
   LANGUAGE_KEYWORDS,
@@ -441,6 +443,29 @@ describe('classification invariants (property tests)', () => {
       }),
       { numRuns: 20_000 },
     );
+  });
+
+  test('a remembered verdict is the verdict read afresh, also after the memory fills up and starts over', () => {
+    const compiled = OPTIONS.map((options) => compileClassifier(options));
+    const memories = OPTIONS.map(() => new Map<string, Classification>());
+    const shortText = fc.oneof(messages, fc.string({ unit: 'binary', maxLength: 20 }), codeUnits);
+    fc.assert(
+      fc.property(shortText, fc.integer({ min: 0, max: OPTIONS.length - 1 }), (body, index) => {
+        const classifier = compiled[index];
+        const memory = memories[index];
+        if (classifier === undefined || memory === undefined) throw new Error(`no options at ${index}`);
+        const fresh = classifyWith(classifier, body, false);
+        // Twice: the first call may fill the memory, the second reads it.
+        expect(classifyWith(classifier, body, true, memory)).toEqual(fresh);
+        expect(classifyWith(classifier, body, true, memory)).toEqual(fresh);
+      }),
+      { numRuns: 5_000 },
+    );
+    expect(memories.every((memory) => memory.size <= 512)).toBe(true);
+    // What a caller gets back is frozen, so a remembered verdict cannot be changed for the next caller.
+    const classify = createClassifier();
+    expect(Object.isFrozen(classify('Confirmed 👍'))).toBe(true);
+    expect(classify('Confirmed 👍')).toBe(classify('Confirmed 👍'));
   });
 
   // The prefilter answers a body of nothing but courtesy words itself ("Thank you!!"), without reading it.
