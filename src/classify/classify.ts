@@ -10,6 +10,7 @@ import { isIdiomaticQuit, isIdiomaticStop, isNegated, isTemporary } from './guar
 import { edgeCommand, keywordOnlyClause } from './keyword-clause.js';
 import { findKeywordReason } from './keyword-reason.js';
 import { findMisspeltObject } from './misspelt-object.js';
+import { isShortReply } from './prefilter.js';
 import { isReport } from './reports.js';
 import { NONE, optOut, REVIEW } from './results.js';
 import type { Classification, ClassifyOptions, Policy } from './types.js';
@@ -175,6 +176,22 @@ function readWords(compiled: CompiledClassifier, text: string, body: string): Cl
   return policy === 'reasonable' ? classifyReasonably(compiled, words, text) : NONE;
 }
 
+/**
+ * The one word of a message (`joined`) whose one clause left (`part`) is that word, or that word with
+ * courtesy words around it in a short reply; otherwise `undefined`.
+ */
+function loneWord(
+  compiled: CompiledClassifier,
+  joined: string,
+  part: string,
+  body: string,
+): string | undefined {
+  if (!joined.includes(' ')) return joined;
+  if (!isShortReply(body)) return undefined;
+  const core = part.replace(compiled.courtesyPrefix, '').replace(compiled.courtesySuffix, '');
+  return core.includes(' ') ? undefined : core;
+}
+
 /** A keyword that is the whole text, or the same opt-out or help keyword repeated ("stop stop"). */
 function matchKeyword(
   compiled: CompiledClassifier,
@@ -255,9 +272,11 @@ function classifyReasonably(compiled: CompiledClassifier, words: Words, body: st
   }
   const command = edgeCommand(clauses, body, compiled.lookup);
   if (command !== undefined) return optOut('phrase', command.keyword, command.language, 'keyword_clause');
-  // A misspelling is read only as the whole message: the prefilter passes single short words alone.
-  if (parts.length === 1 && !words.joined.includes(' ')) {
-    const fuzzy = judgeFuzzy(words.joined, compiled.fuzzy.optOut, compiled.fuzzy.others);
+  // A misspelling is read only as the whole message, or with courtesy words around it in a short
+  // reply ("Sotp please"): the prefilter passes every short reply (see `isShortReply`).
+  const lone = parts.length === 1 ? loneWord(compiled, words.joined, parts[0] ?? '', body) : undefined;
+  if (lone !== undefined) {
+    const fuzzy = judgeFuzzy(lone, compiled.fuzzy.optOut, compiled.fuzzy.others);
     if (fuzzy.kind === 'clear') {
       const entry = compiled.keywords.get(fuzzy.keyword);
       return optOut('fuzzy', entry?.keyword ?? fuzzy.keyword, entry?.language ?? 'en', 'fuzzy');

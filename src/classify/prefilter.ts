@@ -13,8 +13,8 @@ export interface PrefilterInput {
   /** `reasonable` only: characters that alone make a message ambiguous (`STOP_EMOJI`). */
   readonly reviewCharacters: readonly string[];
   /**
-   * `reasonable` only: a short body of one word (see `isSingleShortWord`) always takes the slow path, since
-   * the fuzzy and echo rules read misspelt keywords that no anchor can list ("Qiut", "Sxop2end").
+   * `reasonable` only: a short reply (see {@link isShortReply}) always takes the slow path, since the
+   * fuzzy and echo rules read misspelt keywords that no anchor can list ("Qiut", "Sxop2end", "Sotp pls").
    */
   readonly singleWords: boolean;
   /**
@@ -27,7 +27,7 @@ export interface PrefilterInput {
 }
 
 const SINGLE_WORD_LENGTH = 24;
-// Up to three ASCII words with a digit among them ("Sotp 2") still read as one.
+// Up to three ASCII words: a misspelt keyword with a digit ("Sotp 2") or courtesy words ("Sotp please").
 const MAX_RUNS = 3;
 
 const ASCII_WORD = /^[a-z0-9']+$/;
@@ -76,7 +76,7 @@ export function compilePrefilter(input: PrefilterInput): (body: string) => boole
     const first = firstWordHash(body);
     // A body of courtesy words alone has the shape of a standalone text, or is one short word: only
     // those are looked at again, so that ordinary messages starting with "ok" or "hey" pay nothing.
-    if ((singleWords && isSingleShortWord(body)) || (standaloneHashes.has(first) && shape.test(body))) {
+    if ((singleWords && isShortReply(body)) || (standaloneHashes.has(first) && shape.test(body))) {
       return !(courtesyHashes.has(first) && courtesyOnly?.test(body));
     }
     hot.lastIndex = 0;
@@ -153,10 +153,12 @@ function hashWord(word: string): number {
 }
 
 /**
- * Whether `body` is short (at most {@link SINGLE_WORD_LENGTH} code units) and has one ASCII word, or
- * up to three with a digit among them ("Sotp 2"): what the fuzzy and echo rules read whole.
+ * Whether `body` is a short reply: at most {@link SINGLE_WORD_LENGTH} code units once trimmed, with at
+ * most {@link MAX_RUNS} runs of ASCII letters and digits ("Sotp", "Sotp 2", "Sotp please"). The fuzzy
+ * and echo rules read such a reply whole, so the prefilter always passes it; `classifyReasonably`
+ * reads a misspelling with courtesy words around it only in such a reply, so the two always agree.
  */
-function isSingleShortWord(body: string): boolean {
+export function isShortReply(body: string): boolean {
   if (body.length > SINGLE_WORD_LENGTH * 2) return false;
   let start = 0;
   let end = body.length;
@@ -164,16 +166,13 @@ function isSingleShortWord(body: string): boolean {
   while (end > start && body.charCodeAt(end - 1) <= 0x20) end--;
   if (end - start > SINGLE_WORD_LENGTH) return false;
   let runs = 0;
-  let digit = false;
   let inside = false;
   for (let index = start; index < end; index++) {
-    const code = body.charCodeAt(index);
-    const alphanumeric = isAsciiAlphanumeric(code);
+    const alphanumeric = isAsciiAlphanumeric(body.charCodeAt(index));
     if (alphanumeric && !inside && ++runs > MAX_RUNS) return false;
-    if (code >= 0x30 && code <= 0x39) digit = true;
     inside = alphanumeric;
   }
-  return runs <= 1 || digit;
+  return true;
 }
 
 function isApostrophe(code: number): boolean {

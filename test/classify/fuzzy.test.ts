@@ -39,6 +39,30 @@ describe('fuzzy rule: a misspelt keyword standing alone', () => {
     expect(classifyMessage(body)).toEqual(fuzzy(keyword));
   });
 
+  test.each([
+    ['Sotp please', 'STOP'],
+    ['Qiut thanks', 'QUIT'],
+    ['please Sotp', 'STOP'],
+    ['Unsubsribe pls', 'UNSUBSCRIBE'],
+    ['Sotp!! Thank you', 'STOP'],
+  ])(
+    '%j, a misspelling with courtesy words around it in a short reply, opts out as fuzzy %s',
+    (body, keyword) => {
+      expect(classifyMessage(body)).toEqual(fuzzy(keyword));
+    },
+  );
+
+  test.each(['Sotp it', 'Step please', 'Sotp please, see you at five then', 'ok Sotp the car please'])(
+    '%j is not read as a misspelling: another word, an everyday word, or no short reply',
+    (body) => {
+      expect(classifyMessage(body).match).not.toBe('fuzzy');
+    },
+  );
+
+  test('a word two edits off with courtesy words is still only reviewed', () => {
+    expect(classifyMessage('Sty please')).toEqual(REVIEW);
+  });
+
   test.each(['Drop', 'Revile', 'Qyiy', 'Stipp', 'Stop it', 'Stil here'])(
     '%j is no slid hand: slips to both sides, a longer word, or more than one word',
     (body) => {
