@@ -4,7 +4,7 @@ import { type CompiledClassifier, compileClassifier, type KeywordEntry, POLICIES
 import { findEcho } from './echo.js';
 import { foldForWords } from './fold.js';
 import { dropForeignText } from './foreign-text.js';
-import { judgeFuzzy } from './fuzzy.js';
+import { isTypingSlip, judgeFuzzy } from './fuzzy.js';
 import { splitGluedWords } from './glued.js';
 import { isIdiomaticQuit, isIdiomaticStop, isNegated, isTemporary } from './guards.js';
 import { edgeCommand, keywordOnlyClause } from './keyword-clause.js';
@@ -244,6 +244,7 @@ function classifyReasonably(compiled: CompiledClassifier, words: Words, body: st
     const end = found.index + found[0].length;
     if (
       (meta.temporary !== undefined && isTemporary(clauses, found.index, end, meta.temporary)) ||
+      (meta.reviewIfAsked && body.includes('?')) ||
       isReport(clauses, found.index)
     ) {
       review = true;
@@ -277,11 +278,12 @@ function classifyReasonably(compiled: CompiledClassifier, words: Words, body: st
   const lone = parts.length === 1 ? loneWord(compiled, words.joined, parts[0] ?? '', body) : undefined;
   if (lone !== undefined) {
     const fuzzy = judgeFuzzy(lone, compiled.fuzzy.optOut, compiled.fuzzy.others);
-    if (fuzzy.kind === 'clear') {
+    const alone = lone === words.joined;
+    if (fuzzy.kind === 'clear' && (alone || isTypingSlip(lone, fuzzy.keyword))) {
       const entry = compiled.keywords.get(fuzzy.keyword);
       return optOut('fuzzy', entry?.keyword ?? fuzzy.keyword, entry?.language ?? 'en', 'fuzzy');
     }
-    if (fuzzy.kind === 'weak') review = true;
+    if (fuzzy.kind === 'weak' && alone) review = true;
   }
   if (review) return REVIEW;
   if (ambiguousParts === parts.length || compiled.ambiguousAnywhere.test(clauses)) return REVIEW;

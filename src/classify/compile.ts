@@ -30,6 +30,8 @@ export interface PhraseMeta {
   readonly rule: 'phrase' | 'removal';
   readonly negators: ReadonlySet<string>;
   readonly temporary: TemporaryGuard | undefined;
+  /** Whether a question mark in the message leaves a match for review (`PhrasePattern.question`). */
+  readonly reviewIfAsked: boolean;
 }
 
 /** Everything a classifier needs at run time, compiled once per options. */
@@ -139,7 +141,13 @@ export function compileClassifier(options: ClassifyOptions = {}): CompiledClassi
   for (const [language, set] of phraseSets) {
     const negators = new Set(set.negators);
     for (const pattern of set.patterns) {
-      phraseMeta.push({ language, rule: pattern.rule ?? 'phrase', negators, temporary: pattern.temporary });
+      phraseMeta.push({
+        language,
+        rule: pattern.rule ?? 'phrase',
+        negators,
+        temporary: pattern.temporary,
+        reviewIfAsked: pattern.question === 'review',
+      });
       phraseSources.push(`(${pattern.source})`);
     }
   }

@@ -67,9 +67,7 @@ let last: {
 } = { typed: '', optOut: [], others: [], verdict: NO_MATCH };
 
 function judge(typed: string, optOut: readonly string[], others: readonly string[]): FuzzyVerdict {
-  const word = /[a-z][0-9]|[0-9][a-z]/.test(typed)
-    ? typed.replace(/[0135]/g, (digit) => LOOKALIKE[digit] ?? digit)
-    : typed;
+  const word = withLetters(typed);
   if (word.length < 2 || word.length > 16 || !/^[a-z]+$/.test(word) || EVERYDAY.has(word)) return NO_MATCH;
   if (
     others.some(
@@ -111,6 +109,34 @@ function judge(typed: string, optOut: readonly string[], others: readonly string
     weak = true;
   }
   return weak ? WEAK : NO_MATCH;
+}
+
+/**
+ * Whether `typed`, judged a clear misspelling of `keyword`, is a slip of the fingers that makes no
+ * word: neighbouring letters swapped ("sotp"), letters doubled ("stoop"), digits for letters ("st0p"),
+ * or a long keyword ("unsubscibe"). Beside other words ("Sotp please") only such a slip is read as the
+ * keyword: a letter replaced, added or dropped makes everyday words and names ("Quite thanks", "Quiz
+ * please", "Hi Quin"), and "Stopped thanks" may say the texts stopped.
+ */
+export function isTypingSlip(typed: string, keyword: string): boolean {
+  const word = withLetters(typed);
+  if (keyword.length >= LONG_KEYWORD || squeeze(word) === squeeze(keyword)) return true;
+  if (word.length !== keyword.length) return false;
+  let first = 0;
+  while (first < word.length && word[first] === keyword[first]) first++;
+  return (
+    first + 1 < word.length &&
+    word[first] === keyword[first + 1] &&
+    word[first + 1] === keyword[first] &&
+    word.slice(first + 2) === keyword.slice(first + 2)
+  );
+}
+
+/** `typed` with digits next to letters read as the letters they look like: `st0p` → `stop`. */
+function withLetters(typed: string): string {
+  return /[a-z][0-9]|[0-9][a-z]/.test(typed)
+    ? typed.replace(/[0135]/g, (digit) => LOOKALIKE[digit] ?? digit)
+    : typed;
 }
 
 /** A keyword of at least {@link MIN_KEYWORD} letters as the loop reads it, worked out once per list. */

@@ -46,8 +46,11 @@ const SHORT_MESSAGE = 3;
 const MAX_MISSPELT_CLAUSE = 6;
 
 const REFUSALS: ReadonlySet<string> = new Set(
-  'no nope nah interested thanks thx off away alone already again donate donating'.split(' '),
+  'no nope nah interested thanks thx off alone already again donate donating'.split(' '),
 );
+// "Go away stop": a keyword after a dismissal ends the message as one. Not after any 'away' ("Right
+// away stop", "Going away cancel" are plans; "away end" is the football).
+const DISMISSAL = /(?:^| )(?:go|stay|get|keep|back|fuck|piss|bugger) away$/;
 // Words after a leading keyword that start a new thought or only stress it: "Quit I gave last month",
 // "STOP NO TEXTS", "Quit again, third time".
 const NEW_THOUGHT: ReadonlySet<string> = new Set(
@@ -121,6 +124,7 @@ export function edgeCommand(clauses: string, body: string, lookup: KeywordLookup
       const command =
         previous === '|' ||
         REFUSALS.has(previous) ||
+        (previous === 'away' && DISMISSAL.test(before)) ||
         (before === previous && isStrayKey(previous)) ||
         (!STRONG_PRECEDERS.has(previous) && endsInCapitals(body, last) && isMixedCase(body));
       if (command && !governedByNegation(before, lookup.negators)) return entry;

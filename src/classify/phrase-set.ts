@@ -15,6 +15,12 @@ export interface PhrasePattern {
   readonly temporary?: TemporaryGuard;
   /** The rule a match reports (see `ClassificationRule`); `phrase` unless it is removal wording. */
   readonly rule?: 'removal';
+  /**
+   * `review`: a match in a message with a question mark only flags it for review. For wording that is
+   * an instruction only when stated ("Delete", "Stop all contact"), not asked ("Delete?", "Should I
+   * stop all contact?").
+   */
+  readonly question?: 'review';
 }
 
 /** The phrase rules of one language, for the `reasonable` policy. */

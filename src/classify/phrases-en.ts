@@ -26,11 +26,15 @@ export const ENGLISH_PHRASES: PhraseSet = {
       temporary: 'imperative',
     },
     // Contact itself as the object: "stop all contact", "cease all communication"; and the legal formula.
+    // Both as an instruction that starts its clause, stated: not "we should stop all contact", "the
+    // judge ordered us to cease all communication", "Cease and desist letter was sent today" or a
+    // question.
     {
-      source: `(?:stop|cease|end|halt) (?:all |any )?(?:contact|communication|communications)(?: with ${ME})?${END}`,
+      source: `(?<=(?:^|\\| )(?:please |just |now )?)(?:stop|cease|end|halt) (?:all |any )?(?:contact|communication|communications)(?: with ${ME})?${END}`,
       temporary: 'imperative',
+      question: 'review',
     },
-    { source: `(?<=^|\\| )cease and desist` },
+    { source: `(?<=^|\\| )cease and desist${END}`, question: 'review' },
     { source: `(?:stop|quit|cease|halt) ${PESTER_ING} ${ME}`, temporary: 'imperative' },
     {
       source: `(?:stop|quit|cease) sending(?: me| us)?(?: ${DET}${NOUN}| (?:these|this|that|them|stuff|things|anything|crap|junk)|${END})`,

@@ -33,11 +33,13 @@ export const ENGLISH_REMOVAL: readonly PhrasePattern[] = [
   { source: `take ${ME} off${END}`, rule: 'removal' },
   // A removal or blocking verb that is the whole reply ("Delete", "Remove!", "Blocked"): in answer to a
   // text its object can only be the number or the texts. Alone, not in a longer message, where it may
-  // be about a photo or a contact ("Delete | I sent the wrong picture").
+  // be about a photo or a contact ("Delete | I sent the wrong picture"), and stated, not asked
+  // ("Delete?" asks what to delete).
   {
     source:
       '^(?:please )?(?:remove|delete|erase|unfollow|block|blocked|blocking)(?: please| pls| now| thanks| thank you)?$',
     rule: 'removal',
+    question: 'review',
   },
   { source: `(?:remove|delete|erase|lose|purge|wipe) ${MINE}`, rule: 'removal' },
   { source: `take ${MINE} off`, rule: 'removal' },

@@ -59,8 +59,33 @@ describe('fuzzy rule: a misspelt keyword standing alone', () => {
     },
   );
 
-  test('a word two edits off with courtesy words is still only reviewed', () => {
-    expect(classifyMessage('Sty please')).toEqual(REVIEW);
+  test.each(['Stooop please', 'ST0P thanks', 'Enddd please', 'Stpo thanks'])(
+    '%j, letters doubled, digits for letters or neighbours swapped, opts out beside courtesy words',
+    (body) => {
+      expect(classifyMessage(body).match).toBe('fuzzy');
+    },
+  );
+
+  // A letter replaced, added or dropped makes words and names; beside other words they are read as
+  // such, and a weaker likeness ("Sty", "Sto") is not queued for review either.
+  test.each([
+    'Quite thanks',
+    'Suit please',
+    'Quiz please',
+    'Quilt please',
+    'Quid please',
+    'Stow please',
+    'Atop please',
+    'Hi Quin',
+    'Thanks Quin',
+    'Hello Stoy',
+    'Hi Stol',
+    'Hey Sto',
+    'Sty please',
+    'Stopped thanks',
+    'Ok stopped',
+  ])('%j is not read as a misspelt keyword beside courtesy words', (body) => {
+    expect(classifyMessage(body)).toEqual(NONE);
   });
 
   test.each(['Drop', 'Revile', 'Qyiy', 'Stipp', 'Stop it', 'Stil here'])(

@@ -13,6 +13,7 @@ describe('keyword-clause rule: a keyword used as a command keeps its force in a 
     ['no thanks stop', 'STOP'],
     ['Go away stop', 'STOP'],
     ['stay away STOP', 'STOP'],
+    ['get away stop', 'STOP'],
     ['I already gave at the office, so STOP', 'STOP'],
     ['STOP I never asked for this', 'STOP'],
     ['Quit I gave last month', 'QUIT'],
@@ -49,6 +50,10 @@ describe('keyword-clause rule: a keyword used as a command keeps its force in a 
     'o stop',
     'u stop',
     'Aw stop it',
+    // 'away' that dismisses no one: a plan or the football.
+    'Right away stop',
+    'Going away cancel',
+    'away end',
   ])('%j is guarded: negation or idiom', (body) => {
     expect(classifyMessage(body).intent).not.toBe('opt_out');
   });

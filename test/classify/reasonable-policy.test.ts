@@ -133,6 +133,9 @@ describe('reasonable policy (the default): plain-language revocations opt out', 
     'Maybe quit',
     // Contact that ends for a while, or someone else's: not the person's revocation.
     'stop all contact with him until friday',
+    // Asked, not stated.
+    'Stop all contact?',
+    'Cease and desist?',
   ])('%j is ambiguous: none, flagged for review', (body) => {
     expect(classifyMessage(body)).toEqual(REVIEW);
   });
@@ -189,6 +192,12 @@ describe('reasonable policy: statements and partial requests are reviewed, idiom
     'get me out of here',
     'Can you drop my info at the front desk?',
     'Take me off the waitlist for Friday',
+    // Contact wording that is no instruction to the sender: a question, a plan, someone else's order,
+    // a letter.
+    'Should I stop all contact?',
+    'We should stop all contact',
+    'The judge ordered us to cease all communication',
+    'Cease and desist letter was sent today',
   ])('%j is none', (body) => {
     expect(classifyMessage(body)).toEqual(NONE);
   });

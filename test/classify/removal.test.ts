@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { classifyMessage } from '../../src/classify/index.js';
-import { phrase, removal } from './helpers.js';
+import { phrase, REVIEW, removal } from './helpers.js';
 
 describe('removal rule: removal verbs with a list or contact object, and channel wording', () => {
   test.each([
@@ -60,6 +60,14 @@ describe('removal rule: removal verbs with a list or contact object, and channel
   ])('%j is none', (body) => {
     expect(classifyMessage(body).intent).toBe('none');
   });
+
+  // Asked, or beside other words, the verb may be about anything: only a person can tell.
+  test.each(['Delete?', 'Blocked?', 'Remove?', 'Delete, thanks', 'Blocked, thanks'])(
+    '%j is only flagged for review',
+    (body) => {
+      expect(classifyMessage(body)).toEqual(REVIEW);
+    },
+  );
 });
 
 describe('removal rule through the hot path', () => {
