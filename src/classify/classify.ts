@@ -1,4 +1,5 @@
 import { STOP_EMOJI } from './ambiguity.js';
+import { isAskedOrJoked } from './asked.js';
 import { matchCarrier, trimSpace } from './carrier.js';
 import { type CompiledClassifier, compileClassifier, type KeywordEntry, POLICIES } from './compile.js';
 import { findEcho } from './echo.js';
@@ -173,23 +174,25 @@ function readWords(compiled: CompiledClassifier, text: string, body: string): Cl
       ? verbatim.result
       : keyword.folded;
   }
-  return policy === 'reasonable' ? classifyReasonably(compiled, words, text) : NONE;
+  return policy === 'reasonable' ? classifyReasonably(compiled, words, text, unquoted) : NONE;
 }
 
 /**
  * The one word of a message (`joined`) whose one clause left (`part`) is that word, or that word with
- * courtesy words around it in a short reply; otherwise `undefined`.
+ * courtesy words around it in a short reply (`after`: only after it, "Stp please", not "Hi Quin");
+ * otherwise `undefined`.
  */
 function loneWord(
   compiled: CompiledClassifier,
   joined: string,
   part: string,
   body: string,
-): string | undefined {
-  if (!joined.includes(' ')) return joined;
+): { readonly word: string; readonly alone: boolean; readonly after: boolean } | undefined {
+  if (!joined.includes(' ')) return { word: joined, alone: true, after: false };
   if (!isShortReply(body)) return undefined;
-  const core = part.replace(compiled.courtesyPrefix, '').replace(compiled.courtesySuffix, '');
-  return core.includes(' ') ? undefined : core;
+  const unprefixed = part.replace(compiled.courtesyPrefix, '');
+  const core = unprefixed.replace(compiled.courtesySuffix, '');
+  return core.includes(' ') ? undefined : { word: core, alone: false, after: unprefixed === part };
 }
 
 /** A keyword that is the whole text, or the same opt-out or help keyword repeated ("stop stop"). */
@@ -219,7 +222,12 @@ function matchKeyword(
  * as a command at the edge of the message; a misspelt keyword standing alone; then the ambiguity rules;
  * then any "stop" or "quit" that no idiom explains (review).
  */
-function classifyReasonably(compiled: CompiledClassifier, words: Words, body: string): Classification {
+function classifyReasonably(
+  compiled: CompiledClassifier,
+  words: Words,
+  body: string,
+  unquoted: string,
+): Classification {
   const { clauses } = words;
   const parts = splitOn(clauses, CLAUSE_SEPARATOR).filter(
     (part) => part !== '' && !compiled.courtesyOnly.test(part),
@@ -244,7 +252,7 @@ function classifyReasonably(compiled: CompiledClassifier, words: Words, body: st
     const end = found.index + found[0].length;
     if (
       (meta.temporary !== undefined && isTemporary(clauses, found.index, end, meta.temporary)) ||
-      (meta.reviewIfAsked && body.includes('?')) ||
+      (meta.reviewIfAsked && isAskedOrJoked(unquoted, found[0].replaceAll(CLAUSE_SEPARATOR, ' '))) ||
       isReport(clauses, found.index)
     ) {
       review = true;
@@ -277,13 +285,14 @@ function classifyReasonably(compiled: CompiledClassifier, words: Words, body: st
   // reply ("Sotp please"): the prefilter passes every short reply (see `isShortReply`).
   const lone = parts.length === 1 ? loneWord(compiled, words.joined, parts[0] ?? '', body) : undefined;
   if (lone !== undefined) {
-    const fuzzy = judgeFuzzy(lone, compiled.fuzzy.optOut, compiled.fuzzy.others);
-    const alone = lone === words.joined;
-    if (fuzzy.kind === 'clear' && (alone || isTypingSlip(lone, fuzzy.keyword))) {
+    const fuzzy = judgeFuzzy(lone.word, compiled.fuzzy.optOut, compiled.fuzzy.others);
+    if (fuzzy.kind === 'clear' && (lone.alone || isTypingSlip(lone.word, fuzzy.keyword))) {
       const entry = compiled.keywords.get(fuzzy.keyword);
       return optOut('fuzzy', entry?.keyword ?? fuzzy.keyword, entry?.language ?? 'en', 'fuzzy');
     }
-    if (fuzzy.kind === 'weak' && alone) review = true;
+    // Beside courtesy after it, a likeness that may be a word is asked about ("Stp please", "Quiz
+    // please"); a word after a greeting is most likely a name ("Hi Quin").
+    if ((fuzzy.kind === 'clear' && lone.after) || (fuzzy.kind === 'weak' && lone.alone)) review = true;
   }
   if (review) return REVIEW;
   if (ambiguousParts === parts.length || compiled.ambiguousAnywhere.test(clauses)) return REVIEW;

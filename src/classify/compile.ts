@@ -30,7 +30,7 @@ export interface PhraseMeta {
   readonly rule: 'phrase' | 'removal';
   readonly negators: ReadonlySet<string>;
   readonly temporary: TemporaryGuard | undefined;
-  /** Whether a question mark in the message leaves a match for review (`PhrasePattern.question`). */
+  /** Whether a match that is asked or laughed off is only reviewed (`PhrasePattern.question`). */
   readonly reviewIfAsked: boolean;
 }
 

@@ -23,6 +23,8 @@ import { isSlidTyping } from './keyboard.js';
 const EVERYDAY: ReadonlySet<string> = new Set(
   'step steps shop shops top tops spot stay stat stir stops quiet quits cancer candle'.split(' '),
 );
+// Words that are a keyword with a letter doubled: "Stoop please" is about the porch.
+const DOUBLED_WORDS: ReadonlySet<string> = new Set(['stoop']);
 const LONG_KEYWORD = 9;
 // A keyword that negates a word of its own: "unsubscribe" is "subscribe" undone.
 const NEGATED = /^un([a-z]{4,})$/;
@@ -120,6 +122,7 @@ function judge(typed: string, optOut: readonly string[], others: readonly string
  */
 export function isTypingSlip(typed: string, keyword: string): boolean {
   const word = withLetters(typed);
+  if (DOUBLED_WORDS.has(word)) return false;
   if (keyword.length >= LONG_KEYWORD || squeeze(word) === squeeze(keyword)) return true;
   if (word.length !== keyword.length) return false;
   let first = 0;

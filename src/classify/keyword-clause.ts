@@ -48,9 +48,10 @@ const MAX_MISSPELT_CLAUSE = 6;
 const REFUSALS: ReadonlySet<string> = new Set(
   'no nope nah interested thanks thx off alone already again donate donating'.split(' '),
 );
-// "Go away stop": a keyword after a dismissal ends the message as one. Not after any 'away' ("Right
-// away stop", "Going away cancel" are plans; "away end" is the football).
-const DISMISSAL = /(?:^| )(?:go|stay|get|keep|back|fuck|piss|bugger) away$/;
+// "Go away stop": a keyword after a dismissal that starts its clause ends the message as one. Not
+// after any 'away' ("Right away stop", "Get away cancel" are plans; "away end" is the football).
+const DISMISSAL =
+  /(?:^|\| )(?:just |please |now )?(?:go|stay|keep|back|fuck|piss|bugger)(?: far| tf| the fuck| the hell)? away$/;
 // Words after a leading keyword that start a new thought or only stress it: "Quit I gave last month",
 // "STOP NO TEXTS", "Quit again, third time".
 const NEW_THOUGHT: ReadonlySet<string> = new Set(

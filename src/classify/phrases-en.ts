@@ -17,6 +17,12 @@ import { ENGLISH_REMOVAL } from './removal-en.js';
 const NEGATED_VERBS =
   'want wish need like consent consented agree agreed text txt message msg contact sms spam bother bug harass pester send sending call sign signed subscribe subscribed opt opted';
 
+// Contact as a thing that can end: "stop all contact", "cease all communication".
+const CONTACT_NOUN = any('contact', 'communication', 'communications');
+// What may stand before an instruction to the sender at the start of its clause: courtesy, and the
+// person asking for it ("Kindly", "I want you to", "I demand that you", "You need to").
+const TO_YOU = `(?:(?:please|pls|plz|kindly|just|now|ok|okay|seriously|yes) ){0,2}(?:(?:i (?:want|need|demand|ask|request)(?: that)?|i'm asking|im asking) you (?:to )?|you (?:need|have|must) (?:to )?)?`;
+
 /** English revocation phrases, guards and prefilter anchors. */
 export const ENGLISH_PHRASES: PhraseSet = {
   patterns: [
@@ -26,15 +32,18 @@ export const ENGLISH_PHRASES: PhraseSet = {
       temporary: 'imperative',
     },
     // Contact itself as the object: "stop all contact", "cease all communication"; and the legal formula.
-    // Both as an instruction that starts its clause, stated: not "we should stop all contact", "the
-    // judge ordered us to cease all communication", "Cease and desist letter was sent today" or a
-    // question.
+    // Both as an instruction to the sender, stated: at the start of a clause, after courtesy or "I want
+    // you to" at most; not "we should stop all contact", "the judge ordered us to cease all
+    // communication", "Cease and desist letter was sent today", nor asked.
     {
-      source: `(?<=(?:^|\\| )(?:please |just |now )?)(?:stop|cease|end|halt) (?:all |any )?(?:contact|communication|communications)(?: with ${ME})?${END}`,
+      source: `(?<=(?:^|\\| )${TO_YOU})(?:stop|cease|end|halt) (?:all |any )?${CONTACT_NOUN}(?: with ${ME})?${END}`,
       temporary: 'imperative',
       question: 'review',
     },
-    { source: `(?<=^|\\| )cease and desist${END}`, question: 'review' },
+    {
+      source: `(?<=(?:^|\\| )${TO_YOU})cease and desist(?: (?:all |any )?${CONTACT_NOUN}| ${CONTACT_ING} ${ME})?(?:${END}|(?= or ))`,
+      question: 'review',
+    },
     { source: `(?:stop|quit|cease|halt) ${PESTER_ING} ${ME}`, temporary: 'imperative' },
     {
       source: `(?:stop|quit|cease) sending(?: me| us)?(?: ${DET}${NOUN}| (?:these|this|that|them|stuff|things|anything|crap|junk)|${END})`,

@@ -12,8 +12,20 @@ const OTHER_PERSON = new RegExp(
   ].join(''),
 );
 
-/** Whether the phrase at `index` of `clauses` follows another person as its subject. */
+// Someone's words quoted in the clause before: "Coach said: stop all contact", "Doctor's orders: …".
+const QUOTED_BY = /(?:^| )(?:said|says|orders|protocol|advice|advised|recommends|recommended|suggested)$/;
+// The person quoting themselves is still asking: "I said: stop all contact".
+const SELF_QUOTED = /(?:^| )i(?: already| just| literally)? said$/;
+
+/**
+ * Whether the phrase at `index` of `clauses` follows another person as its subject, or starts its
+ * clause after another clause that quotes someone ("Coach said | stop all contact").
+ */
 export function isReport(clauses: string, index: number): boolean {
   const clauseStart = clauses.lastIndexOf('| ', index) + 1;
-  return OTHER_PERSON.test(clauses.slice(clauseStart, index).trimEnd());
+  if (OTHER_PERSON.test(clauses.slice(clauseStart, index).trimEnd())) return true;
+  if (clauseStart === 0 || clauses.slice(clauseStart, index).trim() !== '') return false;
+  const before = clauses.slice(0, clauseStart - 2).trimEnd();
+  const previous = before.slice(before.lastIndexOf('| ') + 1).trim();
+  return QUOTED_BY.test(previous) && !SELF_QUOTED.test(previous);
 }

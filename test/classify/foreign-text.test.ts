@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { classifyMessage } from '../../src/classify/index.js';
-import { folded, NONE, phrase } from './helpers.js';
+import { folded, NONE, phrase, REVIEW } from './helpers.js';
 
 describe('text the person did not write: reactions and signatures', () => {
   test.each([
@@ -40,5 +40,22 @@ describe('reports, not requests', () => {
     'he opted out already',
   ])('%j is not an opt-out', (body) => {
     expect(classifyMessage(body).intent).toBe('none');
+  });
+
+  // Someone else's words quoted in the clause before: only a person can tell whose request it is.
+  test.each([
+    'Coach said: stop all contact',
+    "Doctor's orders: stop all contact",
+    'Concussion protocol: stop all contact',
+    'Lawyer said, cease and desist',
+  ])('%j, quoted from someone else, is only flagged for review', (body) => {
+    expect(classifyMessage(body)).toEqual(REVIEW);
+  });
+
+  test.each([
+    ['I said: stop all contact!', 'stop all contact'],
+    ['I said, stop texting me', 'stop texting me'],
+  ])('%j, the person quoting themselves, opts out', (body, keyword) => {
+    expect(classifyMessage(body)).toEqual(phrase(keyword));
   });
 });

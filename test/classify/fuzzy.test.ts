@@ -66,8 +66,9 @@ describe('fuzzy rule: a misspelt keyword standing alone', () => {
     },
   );
 
-  // A letter replaced, added or dropped makes words and names; beside other words they are read as
-  // such, and a weaker likeness ("Sty", "Sto") is not queued for review either.
+  // A letter replaced, added or dropped makes words and names. With courtesy after it such a word is
+  // asked about, not applied; after a greeting it is most likely a name; a weaker likeness ("Sty") is
+  // only reviewed alone.
   test.each([
     'Quite thanks',
     'Suit please',
@@ -76,15 +77,24 @@ describe('fuzzy rule: a misspelt keyword standing alone', () => {
     'Quid please',
     'Stow please',
     'Atop please',
+    'Stopped thanks',
+    'Stoop please',
+    'Stp please',
+    'Qit please',
+  ])('%j, a likeness that may be a word with courtesy after it, is only reviewed', (body) => {
+    expect(classifyMessage(body)).toEqual(REVIEW);
+  });
+
+  test.each([
     'Hi Quin',
     'Thanks Quin',
     'Hello Stoy',
     'Hi Stol',
     'Hey Sto',
-    'Sty please',
-    'Stopped thanks',
     'Ok stopped',
-  ])('%j is not read as a misspelt keyword beside courtesy words', (body) => {
+    'Sty please',
+    'Ok stoop',
+  ])('%j is not read as a misspelt keyword: a name after a greeting, or a weaker likeness', (body) => {
     expect(classifyMessage(body)).toEqual(NONE);
   });
 

@@ -13,7 +13,8 @@ describe('keyword-clause rule: a keyword used as a command keeps its force in a 
     ['no thanks stop', 'STOP'],
     ['Go away stop', 'STOP'],
     ['stay away STOP', 'STOP'],
-    ['get away stop', 'STOP'],
+    ['go far away stop', 'STOP'],
+    ['Stay tf away stop', 'STOP'],
     ['I already gave at the office, so STOP', 'STOP'],
     ['STOP I never asked for this', 'STOP'],
     ['Quit I gave last month', 'QUIT'],
@@ -54,6 +55,8 @@ describe('keyword-clause rule: a keyword used as a command keeps its force in a 
     'Right away stop',
     'Going away cancel',
     'away end',
+    'Get away cancel',
+    'Weekend get away cancel',
   ])('%j is guarded: negation or idiom', (body) => {
     expect(classifyMessage(body).intent).not.toBe('opt_out');
   });

@@ -26,6 +26,9 @@ describe('removal rule: removal verbs with a list or contact object, and channel
     ['Delete please', 'delete please'],
     ['Please remove', 'please remove'],
     ['Unfollow', 'unfollow'],
+    // A question in a quoted line is not the person's; an annoyed face is no joke.
+    ['Delete\n> Want 20% off? Reply now', 'delete'],
+    ['Blocked 🙄', 'blocked'],
   ])('%j opts out (%j)', (body, keyword) => {
     expect(classifyMessage(body)).toEqual(removal(keyword));
   });
@@ -62,12 +65,22 @@ describe('removal rule: removal verbs with a list or contact object, and channel
   });
 
   // Asked, or beside other words, the verb may be about anything: only a person can tell.
-  test.each(['Delete?', 'Blocked?', 'Remove?', 'Delete, thanks', 'Blocked, thanks'])(
-    '%j is only flagged for review',
-    (body) => {
-      expect(classifyMessage(body)).toEqual(REVIEW);
-    },
-  );
+  test.each([
+    'Delete?',
+    'Blocked?',
+    'Remove?',
+    'Delete？',
+    'Delete❓',
+    'Delete؟',
+    'Blocked 😂',
+    'Delete 😂',
+    'Delete, thanks',
+    'Blocked, thanks',
+    'Remove, please',
+    'Remove. Thanks',
+  ])('%j (asked, laughed off or beside other words) is only flagged for review', (body) => {
+    expect(classifyMessage(body)).toEqual(REVIEW);
+  });
 });
 
 describe('removal rule through the hot path', () => {
