@@ -46,12 +46,22 @@ const SHORT_MESSAGE = 3;
 const MAX_MISSPELT_CLAUSE = 6;
 
 const REFUSALS: ReadonlySet<string> = new Set(
-  'no nope nah interested thanks thx off alone already again donate donating'.split(' '),
+  'no nope nah interested thanks thx already again donate donating'.split(' '),
 );
 // "Go away stop": a keyword after a dismissal that starts its clause ends the message as one. Not
 // after any 'away' ("Right away stop", "Get away cancel" are plans; "away end" is the football).
-const DISMISSAL =
-  /(?:^|\| )(?:just |please |now )?(?:go|stay|keep|back|fuck|piss|bugger)(?: far| tf| the fuck| the hell)? away$/;
+// The same for "off" and "alone": "Back off stop", "Leave me alone END", not "Time off cancel",
+// "Lights off stop" or "Home alone end".
+const DISMISSAL = new RegExp(
+  [
+    '(?:^|\\| )(?:just |please |now )?(?:',
+    '(?:go|stay|keep|back|fuck|piss|bugger)(?: far| tf| the fuck| the hell)? away',
+    '|(?:back|buzz|bug|fuck|f|eff|piss|sod|bugger|shove) off',
+    '|(?:leave|let) (?:me|us|my (?:phone|number)) (?:the fuck |the hell |tf )?alone',
+    ')$',
+  ].join(''),
+);
+const DISMISSAL_ENDS: ReadonlySet<string> = new Set(['away', 'off', 'alone']);
 // Words after a leading keyword that start a new thought or only stress it: "Quit I gave last month",
 // "STOP NO TEXTS", "Quit again, third time".
 const NEW_THOUGHT: ReadonlySet<string> = new Set(
@@ -125,7 +135,7 @@ export function edgeCommand(clauses: string, body: string, lookup: KeywordLookup
       const command =
         previous === '|' ||
         REFUSALS.has(previous) ||
-        (previous === 'away' && DISMISSAL.test(before)) ||
+        (DISMISSAL_ENDS.has(previous) && DISMISSAL.test(before)) ||
         (before === previous && isStrayKey(previous)) ||
         (!STRONG_PRECEDERS.has(previous) && endsInCapitals(body, last) && isMixedCase(body));
       if (command && !governedByNegation(before, lookup.negators)) return entry;

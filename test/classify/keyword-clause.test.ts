@@ -15,6 +15,8 @@ describe('keyword-clause rule: a keyword used as a command keeps its force in a 
     ['stay away STOP', 'STOP'],
     ['go far away stop', 'STOP'],
     ['Stay tf away stop', 'STOP'],
+    ['Back off STOP', 'STOP'],
+    ['Leave me the fuck alone stop', 'STOP'],
     ['I already gave at the office, so STOP', 'STOP'],
     ['STOP I never asked for this', 'STOP'],
     ['Quit I gave last month', 'QUIT'],
@@ -57,6 +59,10 @@ describe('keyword-clause rule: a keyword used as a command keeps its force in a 
     'away end',
     'Get away cancel',
     'Weekend get away cancel',
+    // Nor 'off' or 'alone' that dismiss no one.
+    'Time off cancel',
+    'Lights off stop',
+    'Home alone end',
   ])('%j is guarded: negation or idiom', (body) => {
     expect(classifyMessage(body).intent).not.toBe('opt_out');
   });
