@@ -286,13 +286,16 @@ function classifyReasonably(
   const lone = parts.length === 1 ? loneWord(compiled, words.joined, parts[0] ?? '', body) : undefined;
   if (lone !== undefined) {
     const fuzzy = judgeFuzzy(lone.word, compiled.fuzzy.optOut, compiled.fuzzy.others);
-    if (fuzzy.kind === 'clear' && (lone.alone || isTypingSlip(lone.word, fuzzy.keyword))) {
+    // A likeness that may be a word is read alone, not asked ("Quiz?", "Suit?").
+    const slip = fuzzy.kind === 'clear' && isTypingSlip(lone.word, fuzzy.keyword);
+    if (fuzzy.kind === 'clear' && (slip || (lone.alone && !isAskedOrJoked(unquoted, lone.word)))) {
       const entry = compiled.keywords.get(fuzzy.keyword);
       return optOut('fuzzy', entry?.keyword ?? fuzzy.keyword, entry?.language ?? 'en', 'fuzzy');
     }
     // Beside courtesy after it, a likeness that may be a word is asked about ("Stp please", "Quiz
     // please"); a word after a greeting is most likely a name ("Hi Quin").
-    if ((fuzzy.kind === 'clear' && lone.after) || (fuzzy.kind === 'weak' && lone.alone)) review = true;
+    if ((fuzzy.kind === 'clear' && (lone.after || lone.alone)) || (fuzzy.kind === 'weak' && lone.alone))
+      review = true;
   }
   if (review) return REVIEW;
   if (ambiguousParts === parts.length || compiled.ambiguousAnywhere.test(clauses)) return REVIEW;
