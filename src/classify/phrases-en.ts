@@ -20,7 +20,8 @@ const NEGATED_VERBS =
 // Contact as a thing that can end: "stop all contact", "cease all communication".
 const CONTACT_NOUN = any('contact', 'communication', 'communications');
 // What may stand before an instruction to the sender at the start of its clause: courtesy, and the
-// person asking for it ("Kindly", "I want you to", "I demand that you", "You need to").
+// person asking for it ("Kindly", "I want you to", "I demand that you", "You need to"). Checked behind
+// the verb once it matched, so that the phrase alternation does not look behind at every position.
 const TO_YOU = `(?:(?:please|pls|plz|kindly|just|now|ok|okay|seriously|yes) ){0,2}(?:(?:i (?:want|need|demand|ask|request)(?: that)?|i'm asking|im asking) you (?:to )?|you (?:need|have|must) (?:to )?)?`;
 
 /** English revocation phrases, guards and prefilter anchors. */
@@ -36,12 +37,12 @@ export const ENGLISH_PHRASES: PhraseSet = {
     // you to" at most; not "we should stop all contact", "the judge ordered us to cease all
     // communication", "Cease and desist letter was sent today", nor asked.
     {
-      source: `(?<=(?:^|\\| )${TO_YOU})(?:stop|cease|end|halt) (?:all |any )?${CONTACT_NOUN}(?: with ${ME})?${END}`,
+      source: `(?:stop|cease|end|halt)(?<=(?:^|\\| )${TO_YOU}[a-z]+) (?:all |any )?${CONTACT_NOUN}(?: with ${ME})?${END}`,
       temporary: 'imperative',
       question: 'review',
     },
     {
-      source: `(?<=(?:^|\\| )${TO_YOU})cease and desist(?: (?:all |any )?${CONTACT_NOUN}| ${CONTACT_ING} ${ME})?(?:${END}|(?= or ))`,
+      source: `cease(?<=(?:^|\\| )${TO_YOU}cease) and desist(?: (?:all |any )?${CONTACT_NOUN}| ${CONTACT_ING} ${ME})?(?:${END}|(?= or ))`,
       question: 'review',
     },
     { source: `(?:stop|quit|cease|halt) ${PESTER_ING} ${ME}`, temporary: 'imperative' },

@@ -14,8 +14,8 @@ const OTHER_PERSON = new RegExp(
 
 // Someone's words quoted in the clause before: "Coach said: stop all contact", "Doctor's orders: …".
 const QUOTED_BY = /(?:^| )(?:said|says|orders|protocol|advice|advised|recommends|recommended|suggested)$/;
-// The person quoting themselves is still asking: "I said: stop all contact".
-const SELF_QUOTED = /(?:^| )i(?: already| just| literally)? said$/;
+// The person quoting themselves is still asking: "I said: stop all contact", "We said, stop texting".
+const SELF_QUOTED = /(?:^| )(?:i|we)(?: already| just| literally)? said$/;
 
 /**
  * Whether the phrase at `index` of `clauses` follows another person as its subject, or starts its
