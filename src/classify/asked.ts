@@ -2,22 +2,32 @@ import { toWords } from './words.js';
 
 /** Question marks as people type them: ASCII, full-width, Arabic, the emoji and the interrobangs. */
 const QUESTION_MARKS = '?？؟❓❔⁇⁈⁉‽';
-/** A sentence that is a question: the text since the last sentence end, up to its question mark. */
-const QUESTION = new RegExp(`[^.!\\n${QUESTION_MARKS}]*[${QUESTION_MARKS}]`, 'g');
-/** Faces that laugh, wink or play dead laughing: with one, a one-word instruction may be a joke. */
-const JOKE = /😂|🤣|😆|😅|😹|😜|😝|😛|😉|🙃|💀/;
+const QUESTION_MARK = new RegExp(`[${QUESTION_MARKS}]`);
+/**
+ * A sentence and the run of marks that ends it. The two classes are disjoint, so the split is one
+ * pass without backtracking whatever the text (a question found by scanning back from each mark was
+ * quadratic on long texts without one).
+ */
+const SENTENCE = new RegExp(`[^.!\\n${QUESTION_MARKS}]+[.!\\n${QUESTION_MARKS}]*`, 'g');
+/** Faces that laugh: with one, a one-word instruction may be a joke. (🙃 and 😉 are more often sarcasm.) */
+const LAUGH = /😂|🤣|😆|😹/;
 
 /**
- * Whether a match (`words`, folded words as the rules read them) is asked or laughed off in
- * `unquoted` (the folded text, quoted lines dropped): the sentence that holds it is a question
- * ("Delete?", "Should I stop all contact?"), or the text laughs ("Blocked 😂"). A question in
+ * The sentences of `unquoted` (the folded text, quoted lines dropped) that ask a question or laugh,
+ * as folded words with a space at each end: a match is asked when one of them holds it (see
+ * {@link isAsked}). "Delete?", "Delete!?", "Should I stop all contact?", "Blocked 😂"; a question in
  * another sentence does not count ("Stop all contact. Who is this?").
  */
-export function isAskedOrJoked(unquoted: string, words: string): boolean {
-  if (JOKE.test(unquoted)) return true;
-  QUESTION.lastIndex = 0;
-  for (let found = QUESTION.exec(unquoted); found !== null; found = QUESTION.exec(unquoted)) {
-    if (` ${toWords(found[0]).joined} `.includes(` ${words} `)) return true;
+export function askedSentences(unquoted: string): readonly string[] {
+  const asked: string[] = [];
+  for (const sentence of unquoted.match(SENTENCE) ?? []) {
+    if (QUESTION_MARK.test(sentence) || LAUGH.test(sentence)) asked.push(` ${toWords(sentence).joined} `);
   }
-  return false;
+  return asked;
+}
+
+/** Whether `words` (a match, folded words as the rules read them) lies in one of the `asked` sentences. */
+export function isAsked(asked: readonly string[], words: string): boolean {
+  const needle = ` ${words} `;
+  return asked.some((sentence) => sentence.includes(needle));
 }

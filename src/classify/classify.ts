@@ -1,5 +1,5 @@
 import { STOP_EMOJI } from './ambiguity.js';
-import { isAskedOrJoked } from './asked.js';
+import { askedSentences, isAsked } from './asked.js';
 import { matchCarrier, trimSpace } from './carrier.js';
 import { type CompiledClassifier, compileClassifier, type KeywordEntry, POLICIES } from './compile.js';
 import { findEcho } from './echo.js';
@@ -229,6 +229,9 @@ function classifyReasonably(
   unquoted: string,
 ): Classification {
   const { clauses } = words;
+  // The sentences that ask or laugh, split once and only when a rule asks (see `askedSentences`).
+  let asked: readonly string[] | undefined;
+  const isAskedHere = (match: string): boolean => isAsked((asked ??= askedSentences(unquoted)), match);
   const parts = splitOn(clauses, CLAUSE_SEPARATOR).filter(
     (part) => part !== '' && !compiled.courtesyOnly.test(part),
   );
@@ -252,7 +255,7 @@ function classifyReasonably(
     const end = found.index + found[0].length;
     if (
       (meta.temporary !== undefined && isTemporary(clauses, found.index, end, meta.temporary)) ||
-      (meta.reviewIfAsked && isAskedOrJoked(unquoted, found[0].replaceAll(CLAUSE_SEPARATOR, ' '))) ||
+      (meta.reviewIfAsked && isAskedHere(found[0].replaceAll(CLAUSE_SEPARATOR, ' '))) ||
       isReport(clauses, found.index)
     ) {
       review = true;
@@ -288,7 +291,7 @@ function classifyReasonably(
     const fuzzy = judgeFuzzy(lone.word, compiled.fuzzy.optOut, compiled.fuzzy.others);
     // A likeness that may be a word is read alone, not asked ("Quiz?", "Suit?").
     const slip = fuzzy.kind === 'clear' && isTypingSlip(lone.word, fuzzy.keyword);
-    if (fuzzy.kind === 'clear' && (slip || (lone.alone && !isAskedOrJoked(unquoted, lone.word)))) {
+    if (fuzzy.kind === 'clear' && (slip || (lone.alone && !isAskedHere(lone.word)))) {
       const entry = compiled.keywords.get(fuzzy.keyword);
       return optOut('fuzzy', entry?.keyword ?? fuzzy.keyword, entry?.language ?? 'en', 'fuzzy');
     }

@@ -115,7 +115,7 @@ function judge(typed: string, optOut: readonly string[], others: readonly string
 
 /**
  * Whether `typed`, judged a clear misspelling of `keyword`, is a slip of the fingers that makes no
- * word: neighbouring letters swapped ("sotp"), letters doubled ("stoop"), digits for letters ("st0p"),
+ * word: neighbouring letters swapped ("sotp"), letters doubled ("stooop"), digits for letters ("st0p"), no vowel left ("stp"),
  * or a long keyword ("unsubscibe"). Beside other words ("Sotp please") only such a slip is read as the
  * keyword: a letter replaced, added or dropped makes everyday words and names ("Quite thanks", "Quiz
  * please", "Hi Quin"), and "Stopped thanks" may say the texts stopped.
@@ -124,6 +124,8 @@ export function isTypingSlip(typed: string, keyword: string): boolean {
   const word = withLetters(typed);
   if (DOUBLED_WORDS.has(word)) return false;
   if (keyword.length >= LONG_KEYWORD || squeeze(word) === squeeze(keyword)) return true;
+  // A dropped vowel leaves no word: "stp", "stpp".
+  if (!/[aeiouy]/.test(word) && /[aeiouy]/.test(keyword)) return true;
   if (word.length !== keyword.length) return false;
   let first = 0;
   while (first < word.length && word[first] === keyword[first]) first++;

@@ -48,16 +48,17 @@ const MAX_MISSPELT_CLAUSE = 6;
 const REFUSALS: ReadonlySet<string> = new Set(
   'no nope nah interested thanks thx already again donate donating'.split(' '),
 );
-// "Go away stop": a keyword after a dismissal that starts its clause ends the message as one. Not
-// after any 'away' ("Right away stop", "Get away cancel" are plans; "away end" is the football).
-// The same for "off" and "alone": "Back off stop", "Leave me alone END", not "Time off cancel",
-// "Lights off stop" or "Home alone end".
+// "Go away stop": a keyword after a dismissal ends the message as one. Not after any 'away' ("Right
+// away stop", "Get away cancel" are plans; "away end" is the football), 'off' ("Time off cancel",
+// "Lights off stop") or 'alone' ("Home alone end"). A profane one anywhere ("Oh fuck off stop",
+// "Fuck right off stop"); the others at the start of their clause, after a few words of stress.
 const DISMISSAL = new RegExp(
   [
-    '(?:^|\\| )(?:just |please |now )?(?:',
-    '(?:go|stay|keep|back|fuck|piss|bugger)(?: far| tf| the fuck| the hell)? away',
-    '|(?:back|buzz|bug|fuck|f|eff|piss|sod|bugger|shove) off',
-    '|(?:leave|let) (?:me|us|my (?:phone|number)) (?:the fuck |the hell |tf )?alone',
+    '(?:^| )(?:fuck|f|eff|frick|piss|bugger|naff|bog|sod)(?: right| the fuck| tf)? off$',
+    '|(?:^|\\| )(?:(?:oh|ok|okay|omg|god|pls|plz|seriously|just|please|now) ){0,2}(?:',
+    '(?:go|stay|keep|back)(?: far| right| tf| the fuck| the hell)? away',
+    '|(?:back|buzz|bug|shove|lay)(?: the fuck| tf| the hell)? off|knock it off',
+    '|(?:leave|let) (?:me|us|him|her|them|(?:my|our) [a-z]+) (?:the (?:fuck|hell|f) |tf )?alone',
     ')$',
   ].join(''),
 );

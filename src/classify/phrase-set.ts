@@ -16,8 +16,8 @@ export interface PhrasePattern {
   /** The rule a match reports (see `ClassificationRule`); `phrase` unless it is removal wording. */
   readonly rule?: 'removal';
   /**
-   * `review`: a match whose sentence is a question, or in a text that laughs, only flags it for
-   * review (see `isAskedOrJoked`). For wording that is an instruction only when stated ("Delete",
+   * `review`: a match whose sentence is a question or laughs only flags it for review (see
+   * `askedSentences`). For wording that is an instruction only when stated ("Delete",
    * "Stop all contact"), not asked or joked ("Delete?", "Should I stop all contact?", "Delete 😂").
    */
   readonly question?: 'review';

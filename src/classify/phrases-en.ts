@@ -22,7 +22,12 @@ const CONTACT_NOUN = any('contact', 'communication', 'communications');
 // What may stand before an instruction to the sender at the start of its clause: courtesy, and the
 // person asking for it ("Kindly", "I want you to", "I demand that you", "You need to"). Checked behind
 // the verb once it matched, so that the phrase alternation does not look behind at every position.
-const TO_YOU = `(?:(?:please|pls|plz|kindly|just|now|ok|okay|seriously|yes) ){0,2}(?:(?:i (?:want|need|demand|ask|request)(?: that)?|i'm asking|im asking) you (?:to )?|you (?:need|have|must) (?:to )?)?`;
+const ASKING = `(?:(?:i (?:want|need|demand|ask|request)(?: that)?|i'm asking|im asking|i (?:told|asked)) you (?:to )?|you (?:need|have|must) (?:to )?|i (?:already |literally |clearly )?said )?`;
+const TO_YOU = `(?:(?:please|pls|plz|kindly|just|now|ok|okay|seriously|yes) ){0,2}${ASKING}`;
+// "Ok" and "yes" answer a question: "Ok cease and desist" picks a remedy with a lawyer.
+const TO_YOU_FORMALLY = `(?:(?:please|pls|plz|kindly|just|now) ){0,2}${ASKING}`;
+// A threat after the formula ("or I will sue"), not another remedy ("or small claims").
+const OR_ELSE = `(?= or (?:else|i(?:'ll| will)?|we(?:'ll| will)?|you(?:'ll| will)?|face|legal)(?![^ ]))`;
 
 /** English revocation phrases, guards and prefilter anchors. */
 export const ENGLISH_PHRASES: PhraseSet = {
@@ -42,7 +47,7 @@ export const ENGLISH_PHRASES: PhraseSet = {
       question: 'review',
     },
     {
-      source: `cease(?<=(?:^|\\| )${TO_YOU}cease) and desist(?: (?:all |any )?${CONTACT_NOUN}| ${CONTACT_ING} ${ME})?(?:${END}|(?= or ))`,
+      source: `cease(?<=(?:^|\\| )${TO_YOU_FORMALLY}cease) and desist(?: (?:all |any )?${CONTACT_NOUN}| ${CONTACT_ING} ${ME})?(?:${END}|${OR_ELSE})`,
       question: 'review',
     },
     { source: `(?:stop|quit|cease|halt) ${PESTER_ING} ${ME}`, temporary: 'imperative' },

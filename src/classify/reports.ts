@@ -12,10 +12,18 @@ const OTHER_PERSON = new RegExp(
   ].join(''),
 );
 
-// Someone's words quoted in the clause before: "Coach said: stop all contact", "Doctor's orders: …".
-const QUOTED_BY = /(?:^| )(?:said|says|orders|protocol|advice|advised|recommends|recommended|suggested)$/;
-// The person quoting themselves is still asking: "I said: stop all contact", "We said, stop texting".
-const SELF_QUOTED = /(?:^| )(?:i|we)(?: already| just| literally)? said$/;
+// Someone else's words quoted in the clause before: "Coach said: stop all contact", "Doctor's
+// orders: …", "Concussion protocol: …". The speaker is named: not "That being said", "Enough said",
+// "Like you said", "Whatever the ad says", nor the person's own lawyer speaking to the sender ("My
+// lawyer advised: cease and desist").
+const QUOTED_BY = new RegExp(
+  [
+    '(?:^| )(?:(?:my|the|his|her|our|their|your) )?(?:coach|doctor|doc|dr|teacher|mom|mum|dad|mother',
+    '|father|parents|boss|trainer|nurse|principal|therapist|counselor|counsellor|judge|police|officer',
+    "|he|she|they|wife|husband|someone)(?:'s)? (?:said|says|advised|recommends|recommended|suggested)$",
+    "|^(?:[a-z']+ ){1,2}(?:orders|protocol)$",
+  ].join(''),
+);
 
 /**
  * Whether the phrase at `index` of `clauses` follows another person as its subject, or starts its
@@ -27,5 +35,5 @@ export function isReport(clauses: string, index: number): boolean {
   if (clauseStart === 0 || clauses.slice(clauseStart, index).trim() !== '') return false;
   const before = clauses.slice(0, clauseStart - 2).trimEnd();
   const previous = before.slice(before.lastIndexOf('| ') + 1).trim();
-  return QUOTED_BY.test(previous) && !SELF_QUOTED.test(previous);
+  return QUOTED_BY.test(previous);
 }

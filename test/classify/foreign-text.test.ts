@@ -47,7 +47,7 @@ describe('reports, not requests', () => {
     'Coach said: stop all contact',
     "Doctor's orders: stop all contact",
     'Concussion protocol: stop all contact',
-    'Lawyer said, cease and desist',
+    'The judge said: cease and desist',
   ])('%j, quoted from someone else, is only flagged for review', (body) => {
     expect(classifyMessage(body)).toEqual(REVIEW);
   });
@@ -55,7 +55,13 @@ describe('reports, not requests', () => {
   test.each([
     ['I said: stop all contact!', 'stop all contact'],
     ['I said, stop texting me', 'stop texting me'],
-  ])('%j, the person quoting themselves, opts out', (body, keyword) => {
+    // No one else is quoted: a set phrase, the person's own advice, or their lawyer's to the sender.
+    ['That being said, stop texting me', 'stop texting me'],
+    ['Enough said. Stop texting me', 'stop texting me'],
+    ['Thanks for the advice, stop texting me', 'stop texting me'],
+    ['Like you said, stop texting me', 'stop texting me'],
+    ['My lawyer advised: cease and desist', 'cease and desist'],
+  ])('%j, the person quoting themselves or no one, opts out', (body, keyword) => {
     expect(classifyMessage(body)).toEqual(phrase(keyword));
   });
 });

@@ -79,10 +79,26 @@ describe('fuzzy rule: a misspelt keyword standing alone', () => {
     'Atop please',
     'Stopped thanks',
     'Stoop please',
-    'Stp please',
     'Qit please',
   ])('%j, a likeness that may be a word with courtesy after it, is only reviewed', (body) => {
     expect(classifyMessage(body)).toEqual(REVIEW);
+  });
+
+  test.each(['Quiz?', 'Suit?', 'Quiz!?', 'Suit...?', 'Quite?', 'Stopped?', 'Stopped 😂'])(
+    '%j, a likeness that may be a word, asked or laughed off, is only reviewed',
+    (body) => {
+      expect(classifyMessage(body)).toEqual(REVIEW);
+    },
+  );
+
+  test.each([
+    ['Sotp?', 'STOP'],
+    ['Qiut?', 'QUIT'],
+    ['Stp?', 'STOP'],
+    ['Stpp?', 'STOP'],
+    ['Stp please', 'STOP'],
+  ])('%j, a slip that makes no word, opts out asked or with courtesy too', (body, keyword) => {
+    expect(classifyMessage(body)).toEqual(fuzzy(keyword));
   });
 
   test.each([

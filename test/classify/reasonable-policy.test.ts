@@ -49,6 +49,11 @@ describe('reasonable policy (the default): plain-language revocations opt out', 
     ['Cease and desist all communication', 'cease and desist all communication'],
     ['Cease and desist contacting me', 'cease and desist contacting me'],
     ['Cease and desist or I will sue', 'cease and desist'],
+    ['Cease and desist or else', 'cease and desist'],
+    ['I said stop all contact', 'stop all contact'],
+    ['I told you to stop all contact', 'stop all contact'],
+    ['Stop all contact. 4th text today 🙃', 'stop all contact'],
+    ['Stop all contact!!! Who is this??', 'stop all contact'],
     ['I never signed up for this', 'never signed up for this'],
     ["I don't want these texts", "don't want these texts"],
     ['I no longer wish to receive these messages', 'no longer wish to receive these messages'],
@@ -147,6 +152,7 @@ describe('reasonable policy (the default): plain-language revocations opt out', 
     // Asked, not stated.
     'Stop all contact?',
     'Cease and desist?',
+    'Stop all contact!?',
   ])('%j is ambiguous: none, flagged for review', (body) => {
     expect(classifyMessage(body)).toEqual(REVIEW);
   });
@@ -209,6 +215,10 @@ describe('reasonable policy: statements and partial requests are reviewed, idiom
     'We should stop all contact',
     'The judge ordered us to cease all communication',
     'Cease and desist letter was sent today',
+    // A client choosing a remedy with their lawyer.
+    'Ok cease and desist',
+    'Yes cease and desist please',
+    'Cease and desist or small claims. Let me know which you recommend',
   ])('%j is none', (body) => {
     expect(classifyMessage(body)).toEqual(NONE);
   });

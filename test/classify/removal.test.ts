@@ -29,6 +29,7 @@ describe('removal rule: removal verbs with a list or contact object, and channel
     // A question in a quoted line is not the person's; an annoyed face is no joke.
     ['Delete\n> Want 20% off? Reply now', 'delete'],
     ['Blocked 🙄', 'blocked'],
+    ['Blocked 🙃', 'blocked'],
   ])('%j opts out (%j)', (body, keyword) => {
     expect(classifyMessage(body)).toEqual(removal(keyword));
   });
@@ -70,6 +71,9 @@ describe('removal rule: removal verbs with a list or contact object, and channel
     'Blocked?',
     'Remove?',
     'Delete？',
+    'Delete!?',
+    'Delete...?',
+    'Blocked!!??',
     'Delete❓',
     'Delete؟',
     'Blocked 😂',
