@@ -123,8 +123,8 @@ export interface WebhookHandlerOptions<R = Request> {
   /** Largest body accepted, in bytes (default 100 KiB); larger ones get 413. */
   readonly maxBodyBytes?: number;
   /**
-   * How long the body may take to arrive, in ms (default 10 000); slower gets 408. On Node (`toNodeHandler`,
-   * Express) the deadline is watched by one shared timer, so the 408 comes up to 100 ms after it.
+   * How long the body may take to arrive, in ms (default 10 000); slower gets 408. On Node
+   * (`toNodeHandler`, Express) one shared timer watches the deadline: the 408 comes up to 100 ms late.
    */
   readonly bodyTimeoutMs?: number;
   /**
