@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { tenantIdProblem } from '../helpers/tenant-id.js';
 import { parseOrThrow } from '../helpers/validation.js';
+import { plainInboundMessage } from './plain-inbound.js';
 import { CONSENT_SOURCES, type ConsentAction, type ConsentEvidence, type ConsentSource } from './types.js';
 
 /** A moment as callers give it: a Date, an ISO 8601 string or epoch milliseconds. */
@@ -79,7 +80,8 @@ const recordSchema = z
   })
   .strict();
 
-const inboundSchema = z
+/** The schema of `handleInbound`'s input: the one source of its rules and errors. */
+export const inboundMessageSchema = z
   .object({
     from: z.string(),
     to: z.string().optional(),
@@ -101,7 +103,13 @@ export function parseRecordInput(input: unknown): RecordInput {
   return parseOrThrow(recordSchema, input, { heading: 'Invalid record input' }) as RecordInput;
 }
 
-/** Validates what `handleInbound` received. */
+/**
+ * Validates what `handleInbound` received. An already well-formed plain input (every webhook's) is
+ * checked without zod's generic run; anything else, and every error, goes through the schema.
+ */
 export function parseInboundMessage(input: unknown): InboundMessage {
-  return parseOrThrow(inboundSchema, input, { heading: 'Invalid handleInbound input' }) as InboundMessage;
+  return (
+    plainInboundMessage(input) ??
+    (parseOrThrow(inboundMessageSchema, input, { heading: 'Invalid handleInbound input' }) as InboundMessage)
+  );
 }

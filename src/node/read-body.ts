@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { BodyLimits, BodyOutcome } from '../webhooks/body.js';
+import { bodyDeadlines } from './deadlines.js';
 
 /** A Node request as `http`, Express 4/5 and Fastify (`request.raw`) hand it over. */
 export type NodeRequest = IncomingMessage & {
@@ -20,7 +21,8 @@ export const CONSUMED_BODY =
 
 /**
  * Reads a Node request's raw body once: at most `maxBytes` (a declared `Content-Length` over it is
- * refused before reading; 413) and within `timeoutMs` (408). A body a parser already consumed is
+ * refused before reading; 413) and within `timeoutMs` (408, up to one tick of the shared deadline
+ * timer late: `BODY_DEADLINE_TICK_MS`). A body a parser already consumed is
  * used when its bytes were kept (`req.rawBody`, or a Buffer or string `req.body`), else 500 saying
  * how to mount. A refused body is read to its end and dropped, and the connection closes after the
  * answer, so the answer reaches the client.
@@ -37,6 +39,7 @@ export function readNodeBody(req: NodeRequest, limits: BodyLimits): Promise<Body
   // webhook shared, 77–95 µs with closures, three alternating runs each). The listeners stay on the
   // request once it is settled and ignore what follows: removing four of them cost more than the
   // flag (each removal deletes a key of the request's listener table, turning it into a dictionary).
+  // The deadline is one entry on a shared coarse timer, not a `setTimeout` (and its clearTimeout) per read.
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -44,7 +47,7 @@ export function readNodeBody(req: NodeRequest, limits: BodyLimits): Promise<Body
     const finish = (outcome: BodyOutcome) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      bodyDeadlines.cancel(onTimeout);
       if (!outcome.ok) abandon(req);
       resolve(outcome);
     };
@@ -61,10 +64,8 @@ export function readNodeBody(req: NodeRequest, limits: BodyLimits): Promise<Body
     };
     const onError = (error: Error) => finish(refusal(400, `Could not read the body: ${error.message}`));
     const onClose = () => finish(refusal(400, 'The request was aborted'));
-    const timer = setTimeout(
-      () => finish(refusal(408, `The body did not arrive within ${limits.timeoutMs} ms`)),
-      limits.timeoutMs,
-    );
+    const onTimeout = () => finish(refusal(408, `The body did not arrive within ${limits.timeoutMs} ms`));
+    bodyDeadlines.add(performance.now() + limits.timeoutMs, onTimeout);
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onError);

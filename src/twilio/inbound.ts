@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { InboundMessage } from '../consent/inputs.js';
 import { omitUndefined } from '../helpers/omit-undefined.js';
-import { field, integerText, parseParams, sid, type TwilioParamsInput } from './params.js';
+import { field, integerText, paramsToRecord, parseParams, sid, type TwilioParamsInput } from './params.js';
+import { plainInboundFields } from './plain-inbound.js';
 
 /** An inbound Twilio message as the consent manager takes it, plus the Twilio fields apps often need. */
 export interface TwilioInboundMessage extends InboundMessage {
@@ -22,7 +23,8 @@ export interface TwilioInboundMessage extends InboundMessage {
 
 const LONGEST_BODY = 100_000;
 
-const inboundSchema = z.object({
+/** The schema of Twilio's inbound fields: the one source of their rules and errors. */
+export const inboundSchema = z.object({
   MessageSid: sid(['SM', 'MM']),
   AccountSid: sid(['AC']),
   From: field().trim().min(1, 'is required').max(200, 'is too long'),
@@ -32,6 +34,9 @@ const inboundSchema = z.object({
   MessagingServiceSid: sid(['MG']).optional(),
   OptOutType: field().trim().max(100, 'is too long').optional(),
 });
+
+/** Twilio's inbound fields as validated (before they are mapped to a {@link TwilioInboundMessage}). */
+export type TwilioInboundFields = z.output<typeof inboundSchema>;
 
 /**
  * Validates the parameters of Twilio's inbound message webhook (form fields or a JSON object) and
@@ -44,7 +49,9 @@ const inboundSchema = z.object({
  * const result = await consent.handleInbound(message);
  */
 export function parseTwilioInbound(params: TwilioParamsInput): TwilioInboundMessage {
-  const parsed = parseParams(inboundSchema, params, 'inbound message');
+  const record = params instanceof URLSearchParams ? paramsToRecord(params) : params;
+  // The ordinary webhook skips zod's generic run; anything else, and every error, goes through it.
+  const parsed = plainInboundFields(record) ?? parseParams(inboundSchema, record, 'inbound message');
   const optOutType = parsed.OptOutType?.toUpperCase();
   return omitUndefined({
     from: parsed.From,

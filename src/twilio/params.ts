@@ -86,11 +86,18 @@ export function field(): z.ZodString {
   });
 }
 
+/** The pattern of a Twilio SID with one of `prefixes`: the prefix, then 32 hex digits. */
+export function sidPattern(prefixes: readonly string[]): RegExp {
+  return new RegExp(`^(?:${prefixes.join('|')})[0-9a-f]{32}$`, 'i');
+}
+
 /** A Twilio SID: two letters, then 32 hex digits. */
 export function sid(prefixes: readonly string[]): z.ZodString {
-  const pattern = new RegExp(`^(?:${prefixes.join('|')})[0-9a-f]{32}$`, 'i');
-  return field().regex(pattern, `must be ${prefixes.join(' or ')} followed by 32 hex digits`);
+  return field().regex(sidPattern(prefixes), `must be ${prefixes.join(' or ')} followed by 32 hex digits`);
 }
+
+/** The texts {@link integerText} reads as a number. */
+export const INTEGER_TEXT = /^\d{1,9}$/;
 
 /**
  * A non-negative integer sent as text (`NumMedia`, `ErrorCode`); JSON bodies may send a number.
@@ -100,7 +107,7 @@ export function integerText(): z.ZodType<number | undefined> {
   return z.unknown().transform((value, context) => {
     if (value === '') return undefined;
     if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
-    if (typeof value === 'string' && /^\d{1,9}$/.test(value)) return Number(value);
+    if (typeof value === 'string' && INTEGER_TEXT.test(value)) return Number(value);
     context.addIssue({ code: 'custom', message: 'must be a non-negative integer' });
     return z.NEVER;
   });

@@ -122,7 +122,10 @@ export interface WebhookHandlerOptions<R = Request> {
   readonly tenant?: string | WebhookTenantResolver<R>;
   /** Largest body accepted, in bytes (default 100 KiB); larger ones get 413. */
   readonly maxBodyBytes?: number;
-  /** How long the body may take to arrive, in ms (default 10 000); slower gets 408. */
+  /**
+   * How long the body may take to arrive, in ms (default 10 000); slower gets 408. On Node
+   * (`toNodeHandler`, Express) one shared timer watches the deadline: the 408 comes up to 100 ms late.
+   */
   readonly bodyTimeoutMs?: number;
   /**
    * Runs after an inbound text is recorded and before the answer. Throwing answers 500 so the
