@@ -231,7 +231,10 @@ function classifyReasonably(
   const { clauses } = words;
   // The sentences that ask or laugh, split once and only when a rule asks (see `askedSentences`).
   let asked: readonly string[] | undefined;
-  const isAskedHere = (match: string): boolean => isAsked((asked ??= askedSentences(unquoted)), match);
+  const isAskedHere = (match: string): boolean => {
+    asked ??= askedSentences(unquoted);
+    return isAsked(asked, match);
+  };
   const parts = splitOn(clauses, CLAUSE_SEPARATOR).filter(
     (part) => part !== '' && !compiled.courtesyOnly.test(part),
   );
