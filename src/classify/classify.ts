@@ -292,16 +292,17 @@ function classifyReasonably(
   const lone = parts.length === 1 ? loneWord(compiled, words.joined, parts[0] ?? '', body) : undefined;
   if (lone !== undefined) {
     const fuzzy = judgeFuzzy(lone.word, compiled.fuzzy.optOut, compiled.fuzzy.others);
-    // A likeness that may be a word is read alone, not asked ("Quiz?", "Suit?").
-    const slip = fuzzy.kind === 'clear' && isTypingSlip(lone.word, fuzzy.keyword);
-    if (fuzzy.kind === 'clear' && (slip || (lone.alone && !isAskedHere(lone.word)))) {
-      const entry = compiled.keywords.get(fuzzy.keyword);
-      return optOut('fuzzy', entry?.keyword ?? fuzzy.keyword, entry?.language ?? 'en', 'fuzzy');
-    }
-    // Beside courtesy after it, a likeness that may be a word is asked about ("Stp please", "Quiz
-    // please"); a word after a greeting is most likely a name ("Hi Quin").
-    if ((fuzzy.kind === 'clear' && (lone.after || lone.alone)) || (fuzzy.kind === 'weak' && lone.alone))
-      review = true;
+    if (fuzzy.kind === 'clear') {
+      // A slip that makes no word is read anywhere in a short reply ("Sotp please"); a likeness that
+      // may be a word only alone and not asked ("Quiz", not "Quiz?" or "Quiz please").
+      if (isTypingSlip(lone.word, fuzzy.keyword) || (lone.alone && !isAskedHere(lone.word))) {
+        const entry = compiled.keywords.get(fuzzy.keyword);
+        return optOut('fuzzy', entry?.keyword ?? fuzzy.keyword, entry?.language ?? 'en', 'fuzzy');
+      }
+      // Asked, or with courtesy after it, it is asked about; after a greeting it is most likely a
+      // name ("Hi Quin").
+      if (lone.alone || lone.after) review = true;
+    } else if (fuzzy.kind === 'weak' && lone.alone) review = true;
   }
   if (review) return REVIEW;
   if (ambiguousParts === parts.length || compiled.ambiguousAnywhere.test(clauses)) return REVIEW;

@@ -115,8 +115,8 @@ function judge(typed: string, optOut: readonly string[], others: readonly string
 
 /**
  * Whether `typed`, judged a clear misspelling of `keyword`, is a slip of the fingers that makes no
- * word: neighbouring letters swapped ("sotp"), letters doubled ("stooop"), digits for letters ("st0p"), no vowel left ("stp"),
- * or a long keyword ("unsubscibe"). Beside other words ("Sotp please") only such a slip is read as the
+ * word: neighbouring letters swapped ("sotp"), letters doubled ("stooop"), digits for letters
+ * ("st0p"), no vowel left ("stp"), or a long keyword ("unsubscibe"). Beside other words ("Sotp please") only such a slip is read as the
  * keyword: a letter replaced, added or dropped makes everyday words and names ("Quite thanks", "Quiz
  * please", "Hi Quin"), and "Stopped thanks" may say the texts stopped.
  */

@@ -23,9 +23,10 @@ const CONTACT_NOUN = any('contact', 'communication', 'communications');
 // person asking for it ("Kindly", "I want you to", "I demand that you", "You need to"). Checked behind
 // the verb once it matched, so that the phrase alternation does not look behind at every position.
 const ASKING = `(?:(?:i (?:want|need|demand|ask|request)(?: that)?|i'm asking|im asking|i (?:told|asked)) you (?:to )?|you (?:need|have|must) (?:to )?|i (?:already |literally |clearly )?said )?`;
-const TO_YOU = `(?:(?:please|pls|plz|kindly|just|now|ok|okay|seriously|yes) ){0,2}${ASKING}`;
+const POLITE = ['please', 'pls', 'plz', 'kindly', 'just', 'now'];
+const TO_YOU = `(?:${any(...POLITE, 'ok', 'okay', 'seriously', 'yes')} ){0,2}${ASKING}`;
 // "Ok" and "yes" answer a question: "Ok cease and desist" picks a remedy with a lawyer.
-const TO_YOU_FORMALLY = `(?:(?:please|pls|plz|kindly|just|now) ){0,2}${ASKING}`;
+const TO_YOU_FORMALLY = `(?:${any(...POLITE)} ){0,2}${ASKING}`;
 // A threat after the formula ("or I will sue"), not another remedy ("or small claims").
 const OR_ELSE = `(?= or (?:else|i(?:'ll| will)?|we(?:'ll| will)?|you(?:'ll| will)?|face|legal)(?![^ ]))`;
 

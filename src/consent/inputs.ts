@@ -103,13 +103,16 @@ export function parseRecordInput(input: unknown): RecordInput {
   return parseOrThrow(recordSchema, input, { heading: 'Invalid record input' }) as RecordInput;
 }
 
+/** The keys `handleInbound` takes, read off its schema. */
+const INBOUND_FIELDS: ReadonlySet<string> = new Set(Object.keys(inboundMessageSchema.shape));
+
 /**
  * Validates what `handleInbound` received. An already well-formed plain input (every webhook's) is
  * checked without zod's generic run; anything else, and every error, goes through the schema.
  */
 export function parseInboundMessage(input: unknown): InboundMessage {
   return (
-    plainInboundMessage(input) ??
+    plainInboundMessage(input, INBOUND_FIELDS) ??
     (parseOrThrow(inboundMessageSchema, input, { heading: 'Invalid handleInbound input' }) as InboundMessage)
   );
 }

@@ -5,6 +5,9 @@ import { plainInboundMessage } from '../../src/consent/plain-inbound.js';
 import { ValidationError } from '../../src/errors.js';
 import { parseOrThrow } from '../../src/helpers/validation.js';
 
+// The fast path is given the schema's keys, as `parseInboundMessage` gives them.
+const KNOWN: ReadonlySet<string> = new Set(Object.keys(inboundMessageSchema.shape));
+
 const text = fc.oneof(
   fc.string(),
   fc.string({ unit: 'grapheme' }),
@@ -104,7 +107,7 @@ function thrown(run: () => unknown): unknown {
 let answered = 0;
 
 function expectSameAsZod(value: unknown): void {
-  const fast = plainInboundMessage(value);
+  const fast = plainInboundMessage(value, KNOWN);
   const zod = inboundMessageSchema.safeParse(value);
   if (!zod.success) expect(fast).toBeUndefined();
   if (fast === undefined) return;
@@ -153,7 +156,7 @@ describe('plainInboundMessage', () => {
       tenantId: 'acme',
       receivedAt: new Date('2026-12-03T12:00:00Z'),
     };
-    expect(plainInboundMessage(message)).toStrictEqual(inboundMessageSchema.parse(message));
+    expect(plainInboundMessage(message, KNOWN)).toStrictEqual(inboundMessageSchema.parse(message));
   });
 
   it('leaves to the schema an unknown key, an epoch number, an invalid date and a bad tenant id', () => {
@@ -169,7 +172,7 @@ describe('plainInboundMessage', () => {
       new Map(Object.entries(base)),
     ];
     for (const value of cases) {
-      expect(plainInboundMessage(value)).toBeUndefined();
+      expect(plainInboundMessage(value, KNOWN)).toBeUndefined();
       expectSameAsZod(value);
     }
   });
