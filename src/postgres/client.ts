@@ -53,6 +53,12 @@ export type PostgresClient = PgPoolLike | PgClientLike | PGliteLike;
 export interface Statement {
   readonly text: string;
   readonly params: readonly unknown[];
+  /**
+   * Plan it once per connection, whatever the values (`plan_cache_mode = force_generic_plan` for
+   * its transaction): for a statement whose best plan does not depend on them, and which the planner
+   * would otherwise plan anew on every run because its arrays' lengths are unknown until then.
+   */
+  readonly genericPlan?: boolean;
 }
 
 /**

@@ -139,8 +139,9 @@ function timed(options: DriverOptions, settings: TransactionSettings | undefined
 }
 
 /** BEGIN with the transaction's settings, sent as one simple query (no parameters, so no round trip each). */
-function beginText(options: DriverOptions): string {
+function beginText(options: DriverOptions, genericPlan = false): string {
   const settings = [
+    ...(genericPlan ? ['SET LOCAL plan_cache_mode = force_generic_plan'] : []),
     ...(options.groupCommit ? ['SET LOCAL synchronous_commit = off'] : []),
     ...(options.lockTimeoutMs > 0 ? [`SET LOCAL lock_timeout = ${Math.floor(options.lockTimeoutMs)}`] : []),
     ...(options.statementTimeoutMs > 0
@@ -249,7 +250,7 @@ async function writeAlone<R>(
 ): Promise<R[]> {
   const answers = await together(client, () =>
     sendTogether(client, [
-      { text: beginText(options) },
+      { text: beginText(options, statement.genericPlan) },
       {
         text: statement.text,
         values: [...statement.params],

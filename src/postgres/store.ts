@@ -9,6 +9,7 @@ import type { StoreContext } from './context.js';
 import { holdFolder } from './embedded.js';
 import { withRetry } from './failures.js';
 import { createTransactionGates, defaultPerTenant } from './gates.js';
+import { createGroupWriter } from './group-write.js';
 import { type MigrationResult, migrateSchema } from './migrations.js';
 import { createChainCache, optimisticWrite } from './optimistic.js';
 import { claimJobs, completeJob, consumeConfirmation, listJobs, retryJob } from './outbox.js';
@@ -175,6 +176,8 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresCons
     : undefined;
   const schemaGuard = createSchemaGuard(driver, t);
   const chains = createChainCache(numbers.chainCacheSize ?? 10_000);
+  // Two statements in flight carry a pool's optimistic writes: under load each carries several numbers.
+  const groups = createGroupWriter(driver, t, driver.concurrent ? 2 : 1);
   const lockSql = phoneLockSql(t);
   const manyLockSql = phonesLockSql(t);
   const guarded =
@@ -201,7 +204,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresCons
       // One round trip on the chain this process last saw; the locked way when it moved since.
       const number = { tenantId, phone, lockKey: driver.exclusive ? undefined : key };
       const written = chains.enabled
-        ? await optimisticWrite(driver, t, number, chains.get(key), fn, checkVersion)
+        ? await optimisticWrite(groups, number, chains.get(key), fn, checkVersion)
         : undefined;
       if (written) {
         chains.set(key, written.chain);

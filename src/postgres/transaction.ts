@@ -271,18 +271,13 @@ export function parameters(values: unknown[]): (value: unknown) => string {
   };
 }
 
-/**
- * The CTEs that write a number's buffered writes (`$1` is the tenant, `$2` the phone). With `gate`,
- * an SQL condition, every row is written only where it holds, and `appended` returns its rows.
- */
-export function writeParts(
+/** The CTEs that write a number's buffered writes (`$1` is the tenant, `$2` the phone). */
+function writeParts(
   t: TableNames,
   { appended, statusWrite, jobs }: BufferedWrites,
   param: (value: unknown) => string,
-  gate?: string,
 ): string[] {
-  const rowsOf = (rows: string): string =>
-    gate ? `SELECT * FROM (VALUES ${rows}) AS v WHERE ${gate}` : `VALUES ${rows}`;
+  const rowsOf = (rows: string): string => `VALUES ${rows}`;
   const parts: string[] = [];
   const last = appended.at(-1);
   if (last) {
@@ -297,7 +292,7 @@ export function writeParts(
     parts.push(`appended AS (
       INSERT INTO ${t.events} (tenant_id, seq, id, phone, action, source, occurred_at, recorded_at, applied, reason,
         idempotency_key, evidence, prev_hash, hash, mac)
-      ${rowsOf(rows.join(', '))}${gate ? ' RETURNING 1' : ''})`);
+      ${rowsOf(rows.join(', '))})`);
   }
   if (last && !statusWrite) {
     // The head lives in the status row: an append without a status write still moves it.
@@ -334,7 +329,7 @@ export function writeParts(
     parts.push(`jobs AS (
       INSERT INTO ${t.jobs} (id, tenant_id, phone, kind, event_id, created_at, available_at)
       SELECT j.id, j.tenant_id, j.phone, j.kind, j.event_id, j.created_at, j.created_at
-      FROM (VALUES ${rows.join(', ')}) AS j(id, tenant_id, phone, kind, event_id, created_at)${gate ? ` WHERE ${gate}` : ''})`);
+      FROM (VALUES ${rows.join(', ')}) AS j(id, tenant_id, phone, kind, event_id, created_at))`);
   }
   return parts;
 }
