@@ -38,8 +38,8 @@ const MAX_MEMBERS = 64;
 
 /**
  * A {@link GroupWriter} that keeps at most `slots` statements in flight. A write that finds a slot
- * free goes out at once, alone; those that arrive while every slot is busy wait and leave together
- * when one frees. Under load every statement then carries several numbers, and the costs of a
+ * free goes out on the next turn of the event loop, with the writes made in the same turn; those
+ * that arrive while every slot is busy wait and leave together when one frees. Under load every statement then carries several numbers, and the costs of a
  * statement and of its transaction (its start, the commit and its WAL flush, the round trip, and
  * in this process the pg queries and the pool checkout) are shared among them. Two members of one
  * number never share a statement: the later one waits for the next.
