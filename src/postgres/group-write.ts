@@ -1,6 +1,7 @@
 import type { ChainHead } from '../consent/audit.js';
 import type { E164 } from '../phone.js';
 import type { Driver, Statement } from './client.js';
+import { storeFailure } from './failures.js';
 import { CHAIN_SEQ_INDEX_VERSION, POSTGRES_SCHEMA_VERSION } from './migrations.js';
 import type { TableNames } from './schema.js';
 import { versionSubquery } from './schema-version.js';
@@ -49,25 +50,29 @@ export function createGroupWriter(driver: Driver, t: TableNames, slots: number):
   let inFlight = 0;
 
   async function send(group: typeof waiting): Promise<void> {
-    const shared = group.length > 1;
-    let outcomes: GroupOutcome[];
+    const settle = (outcome: (index: number) => GroupOutcome) => {
+      for (const [index, entry] of group.entries()) entry.settle(outcome(index));
+    };
+    let row: { version: unknown; written: unknown } | undefined;
     try {
-      const [row] = await driver.write<{ version: unknown; written: unknown }>(
+      [row] = await driver.write<{ version: unknown; written: unknown }>(
         groupStatement(
           t,
           group.map((entry) => entry.member),
         ),
       );
-      const written = new Set(writtenMembers(row?.written));
-      outcomes = group.map((_, index) => ({
-        kind: 'answered',
-        version: row?.version,
-        written: written.has(index + 1),
-      }));
     } catch (error) {
-      outcomes = group.map(() => ({ kind: 'failed', error, shared }));
+      settle(() => ({ kind: 'failed', error, shared: group.length > 1 }));
+      return;
     }
-    for (const [index, entry] of group.entries()) entry.settle(outcomes[index] as GroupOutcome);
+    const written = writtenMembers(row?.written);
+    // Committed, but whose rows is unknown: every member gets the error, none runs again.
+    if (written === undefined) {
+      const error = storeFailure('The group write answered no list of its members', row?.written);
+      settle(() => ({ kind: 'failed', error, shared: false }));
+      return;
+    }
+    settle((index) => ({ kind: 'answered', version: row?.version, written: written.has(index + 1) }));
   }
 
   let scheduled = false;
@@ -126,13 +131,14 @@ const nextTurn: (run: () => void) => void =
         setTimeout(run, 0);
       };
 
-/** The members (by place, from 1) whose rows the statement wrote, as pg or PGlite return the array. */
-function writtenMembers(value: unknown): number[] {
-  if (Array.isArray(value)) return value.map(Number);
-  // An array pg could not parse arrives as its text: {1,2,3}.
-  if (typeof value === 'string' && value.startsWith('{') && value.endsWith('}'))
-    return value.length === 2 ? [] : value.slice(1, -1).split(',').map(Number);
-  return [];
+/**
+ * The members (by place, from 1) whose rows the statement wrote. The statement answers them as text
+ * ("1,6"), the same from every client: a member missed here would be answered as a duplicate of
+ * its own write by the locked run.
+ */
+function writtenMembers(value: unknown): Set<number> | undefined {
+  if (typeof value !== 'string') return undefined;
+  return new Set(value === '' ? [] : value.split(',').map(Number));
 }
 
 /** Statement texts by schema: one text serves every group, its values are the members' columns. */
@@ -235,7 +241,8 @@ queued AS (
     AS v(n, id, tenant_id, phone, kind, event_id, created_at)
   JOIN ok ON ok.n = v.n)
 SELECT (SELECT version FROM version) AS version,
-  array(SELECT DISTINCT ok.n FROM ok JOIN appended a ON ${number('a', 'ok')} ORDER BY ok.n) AS written`;
+  array_to_string(array(SELECT DISTINCT ok.n FROM ok JOIN appended a ON ${number('a', 'ok')} ORDER BY ok.n), ',')
+    AS written`;
 }
 
 /** The statement's 47 parameters: one array per column, every member's rows in them. */

@@ -277,7 +277,6 @@ function writeParts(
   { appended, statusWrite, jobs }: BufferedWrites,
   param: (value: unknown) => string,
 ): string[] {
-  const rowsOf = (rows: string): string => `VALUES ${rows}`;
   const parts: string[] = [];
   const last = appended.at(-1);
   if (last) {
@@ -292,13 +291,13 @@ function writeParts(
     parts.push(`appended AS (
       INSERT INTO ${t.events} (tenant_id, seq, id, phone, action, source, occurred_at, recorded_at, applied, reason,
         idempotency_key, evidence, prev_hash, hash, mac)
-      ${rowsOf(rows.join(', '))})`);
+      VALUES ${rows.join(', ')})`);
   }
   if (last && !statusWrite) {
     // The head lives in the status row: an append without a status write still moves it.
     parts.push(`head AS (
       INSERT INTO ${t.statuses} (tenant_id, phone, status, head_seq, head_hash)
-      ${rowsOf(`($1::text, $2::text, 'unknown'::text, ${param(last.seq)}::bigint, ${param(last.hash)}::text)`)}
+      VALUES ($1::text, $2::text, 'unknown'::text, ${param(last.seq)}::bigint, ${param(last.hash)}::text)
       ON CONFLICT (tenant_id, phone) DO UPDATE SET head_seq = EXCLUDED.head_seq, head_hash = EXCLUDED.head_hash)`);
   }
   if (statusWrite) {
@@ -312,7 +311,7 @@ function writeParts(
     parts.push(`status AS (
       INSERT INTO ${t.statuses} AS cur (tenant_id, phone, status, since, cause_event_id, last_event_id,
         confirmation_text, confirmation_until, head_seq, head_hash)
-      ${rowsOf(row)}
+      VALUES ${row}
       ON CONFLICT (tenant_id, phone) DO UPDATE SET status = EXCLUDED.status, since = EXCLUDED.since,
         cause_event_id = EXCLUDED.cause_event_id, last_event_id = EXCLUDED.last_event_id,
         head_seq = ${headFrom}.head_seq, head_hash = ${headFrom}.head_hash,
