@@ -141,7 +141,7 @@ function writtenMembers(value: unknown): Set<number> | undefined {
   return new Set(value === '' ? [] : value.split(',').map(Number));
 }
 
-/** Statement texts by schema: one text serves every group, its values are the members' columns. */
+/** Statement texts by schema: one text serves every group, its values are the members' rows. */
 const texts = new Map<string, string>();
 
 /**
@@ -176,8 +176,8 @@ function groupText(t: TableNames): string {
   // Scalar subqueries with LIMIT: one index probe per member, never a scan of the whole tenant.
   return `WITH version AS (SELECT ${versionSubquery(t)} AS version),
 input AS (
-  SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[])
-    WITH ORDINALITY AS i(tenant_id, phone, head_seq, head_hash, lock_key, key, event_id, n)),
+  SELECT * FROM json_to_recordset($1::json)
+    AS i(n bigint, tenant_id text, phone text, head_seq bigint, head_hash text, lock_key text, key text, event_id text)),
 guard AS (
   SELECT i.n, i.tenant_id, i.phone, i.key, i.event_id,
     (SELECT coalesce(version, 0) BETWEEN ${CHAIN_SEQ_INDEX_VERSION} AND ${POSTGRES_SCHEMA_VERSION} FROM version)
@@ -201,19 +201,18 @@ appended AS (
   INSERT INTO ${events} (tenant_id, seq, id, phone, action, source, occurred_at, recorded_at, applied, reason,
     idempotency_key, evidence, prev_hash, hash, mac)
   SELECT ok.tenant_id, v.seq, v.id, ok.phone, v.action, v.source, v.occurred_at, v.recorded_at, v.applied, v.reason,
-    v.idempotency_key, v.evidence::jsonb, v.prev_hash, v.hash, v.mac
-  FROM unnest($8::bigint[], $9::bigint[], $10::text[], $11::text[], $12::text[], $13::timestamptz[],
-    $14::timestamptz[], $15::boolean[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[], $21::text[])
-    AS v(n, seq, id, action, source, occurred_at, recorded_at, applied, reason, idempotency_key, evidence, prev_hash,
-      hash, mac)
+    v.idempotency_key, v.evidence, v.prev_hash, v.hash, v.mac
+  FROM json_to_recordset($2::json) AS v(n bigint, seq bigint, id text, action text, source text,
+    occurred_at timestamptz, recorded_at timestamptz, applied boolean, reason text, idempotency_key text,
+    evidence jsonb, prev_hash text, hash text, mac text)
   JOIN ok ON ok.n = v.n
   RETURNING tenant_id, phone),
 status_set AS (
   INSERT INTO ${statuses} AS cur (tenant_id, phone, status, since, cause_event_id, last_event_id,
     confirmation_text, confirmation_until, head_seq, head_hash)
   SELECT ok.tenant_id, ok.phone, v.status, v.since, v.cause, v.last, v.ctext, v.cuntil, v.hseq, v.hhash
-  FROM unnest($22::bigint[], $23::text[], $24::timestamptz[], $25::text[], $26::text[], $27::text[],
-    $28::timestamptz[], $29::bigint[], $30::text[]) AS v(n, status, since, cause, last, ctext, cuntil, hseq, hhash)
+  FROM json_to_recordset($3::json) AS v(n bigint, status text, since timestamptz, cause text, last text, ctext text,
+    cuntil timestamptz, hseq bigint, hhash text)
   JOIN ok ON ok.n = v.n
   ON CONFLICT (tenant_id, phone) DO UPDATE SET status = EXCLUDED.status, since = EXCLUDED.since,
     cause_event_id = EXCLUDED.cause_event_id, last_event_id = EXCLUDED.last_event_id,
@@ -222,8 +221,8 @@ status_set AS (
 status_kept AS (
   INSERT INTO ${statuses} AS cur (tenant_id, phone, status, since, cause_event_id, last_event_id, head_seq, head_hash)
   SELECT ok.tenant_id, ok.phone, v.status, v.since, v.cause, v.last, v.hseq, v.hhash
-  FROM unnest($31::bigint[], $32::text[], $33::timestamptz[], $34::text[], $35::text[], $36::bigint[], $37::text[])
-    AS v(n, status, since, cause, last, hseq, hhash)
+  FROM json_to_recordset($4::json)
+    AS v(n bigint, status text, since timestamptz, cause text, last text, hseq bigint, hhash text)
   JOIN ok ON ok.n = v.n
   ON CONFLICT (tenant_id, phone) DO UPDATE SET status = EXCLUDED.status, since = EXCLUDED.since,
     cause_event_id = EXCLUDED.cause_event_id, last_event_id = EXCLUDED.last_event_id,
@@ -231,85 +230,94 @@ status_kept AS (
 head AS (
   INSERT INTO ${statuses} (tenant_id, phone, status, head_seq, head_hash)
   SELECT ok.tenant_id, ok.phone, 'unknown', v.hseq, v.hhash
-  FROM unnest($38::bigint[], $39::bigint[], $40::text[]) AS v(n, hseq, hhash)
+  FROM json_to_recordset($5::json) AS v(n bigint, hseq bigint, hhash text)
   JOIN ok ON ok.n = v.n
   ON CONFLICT (tenant_id, phone) DO UPDATE SET head_seq = EXCLUDED.head_seq, head_hash = EXCLUDED.head_hash),
 queued AS (
   INSERT INTO ${jobs} (id, tenant_id, phone, kind, event_id, created_at, available_at)
   SELECT v.id, v.tenant_id, v.phone, v.kind, v.event_id, v.created_at, v.created_at
-  FROM unnest($41::bigint[], $42::text[], $43::text[], $44::text[], $45::text[], $46::text[], $47::timestamptz[])
-    AS v(n, id, tenant_id, phone, kind, event_id, created_at)
+  FROM json_to_recordset($6::json)
+    AS v(n bigint, id text, tenant_id text, phone text, kind text, event_id text, created_at timestamptz)
   JOIN ok ON ok.n = v.n)
 SELECT (SELECT version FROM version) AS version,
   array_to_string(array(SELECT DISTINCT ok.n FROM ok JOIN appended a ON ${number('a', 'ok')} ORDER BY ok.n), ',')
     AS written`;
 }
 
-/** The statement's 47 parameters: one array per column, every member's rows in them. */
-function groupParams(members: readonly GroupMember[]): unknown[] {
-  const columns = (count: number): unknown[][] => Array.from({ length: count }, () => []);
-  const input = columns(7);
-  const events = columns(14);
-  const set = columns(9);
-  const kept = columns(7);
-  const heads = columns(3);
-  const queued = columns(7);
-  const push = (target: unknown[][], row: readonly unknown[]) => {
-    for (const [index, value] of row.entries()) (target[index] as unknown[]).push(value);
-  };
+/**
+ * The statement's six parameters: per table, one JSON array of every member's rows (`n`: the
+ * member's place), the evidence inline: pg sends six texts faster than an array per column. Texts
+ * PostgreSQL cannot hold (NUL, an unpaired surrogate) were refused when appended, and would fail
+ * the statement rather than change; the timestamps are canonical ISO strings.
+ */
+function groupParams(members: readonly GroupMember[]): string[] {
+  const input: object[] = [];
+  const events: object[] = [];
+  const set: object[] = [];
+  const kept: object[] = [];
+  const heads: object[] = [];
+  const queued: object[] = [];
   for (const [index, member] of members.entries()) {
     const n = index + 1;
     const { appended, statusWrite, jobs } = member.writes;
-    push(input, [
-      member.tenantId,
-      member.phone,
-      member.assumed?.seq ?? null,
-      member.assumed?.hash ?? null,
-      member.lockKey ?? null,
-      member.claim?.key ?? null,
-      member.claim?.eventId ?? null,
-    ]);
+    input.push({
+      n,
+      tenant_id: member.tenantId,
+      phone: member.phone,
+      head_seq: member.assumed?.seq ?? null,
+      head_hash: member.assumed?.hash ?? null,
+      lock_key: member.lockKey ?? null,
+      key: member.claim?.key ?? null,
+      event_id: member.claim?.eventId ?? null,
+    });
     for (const event of appended)
-      push(events, [
+      events.push({
         n,
-        event.seq,
-        event.id,
-        event.action,
-        event.source,
-        event.occurredAt,
-        event.recordedAt,
-        event.applied,
-        event.reason ?? null,
-        event.idempotencyKey ?? null,
-        JSON.stringify(event.evidence),
-        event.prevHash,
-        event.hash,
-        event.mac ?? null,
-      ]);
+        seq: event.seq,
+        id: event.id,
+        action: event.action,
+        source: event.source,
+        occurred_at: event.occurredAt,
+        recorded_at: event.recordedAt,
+        applied: event.applied,
+        reason: event.reason ?? null,
+        idempotency_key: event.idempotencyKey ?? null,
+        evidence: event.evidence,
+        prev_hash: event.prevHash,
+        hash: event.hash,
+        mac: event.mac ?? null,
+      });
     // Every member has an event (the callers send no other), so its last one is the new head.
     const last = appended.at(-1);
-    const head = [last?.seq ?? null, last?.hash ?? null];
-    if (statusWrite === undefined) push(heads, [n, ...head]);
+    const head = { n, hseq: last?.seq ?? null, hhash: last?.hash ?? null };
+    if (statusWrite === undefined) heads.push(head);
     else {
-      const row = [
-        statusWrite.status,
-        statusWrite.since ?? null,
-        statusWrite.causeEventId ?? null,
-        statusWrite.lastEventId ?? null,
-      ];
+      const row = {
+        ...head,
+        status: statusWrite.status,
+        since: statusWrite.since ?? null,
+        cause: statusWrite.causeEventId ?? null,
+        last: statusWrite.lastEventId ?? null,
+      };
       // A row without a confirmation keeps the one stored (see `putStatus`); one with it sets it.
-      if (statusWrite.confirmation === undefined) push(kept, [n, ...row, ...head]);
+      if (statusWrite.confirmation === undefined) kept.push(row);
       else
-        push(set, [
-          n,
+        set.push({
           ...row,
-          statusWrite.confirmation?.text ?? null,
-          statusWrite.confirmation?.until ?? null,
-          ...head,
-        ]);
+          ctext: statusWrite.confirmation?.text ?? null,
+          cuntil: statusWrite.confirmation?.until ?? null,
+        });
     }
     for (const job of jobs)
-      push(queued, [n, job.id, job.tenantId, job.phone, job.kind, job.eventId, job.createdAt]);
+      queued.push({
+        n,
+        id: job.id,
+        tenant_id: job.tenantId,
+        phone: job.phone,
+        kind: job.kind,
+        event_id: job.eventId,
+        created_at: job.createdAt,
+      });
   }
-  return [...input, ...events, ...set, ...kept, ...heads, ...queued];
+  return [input, events, set, kept, heads, queued].map((rows) => JSON.stringify(rows));
 }

@@ -1,5 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
-import { createConsentManager, type E164 } from 'sms-consent';
+import { type ConsentEvent, createConsentManager, type E164 } from 'sms-consent';
 import { createPostgresStore } from 'sms-consent/postgres';
 import { sealEvent } from 'sms-consent/store';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -20,7 +20,12 @@ afterAll(async () => {
 const at = '2026-03-02T14:00:00.000Z';
 
 /** A member opting `phone` out: its first event, its status row, and a claim of `key`. */
-function member(phone: E164, key: string | undefined, assumed: GroupMember['assumed'] = null): GroupMember {
+function member(
+  phone: E164,
+  key: string | undefined,
+  assumed: GroupMember['assumed'] = null,
+  evidence: ConsentEvent['evidence'] = { body: 'STOP' },
+): GroupMember {
   const event = sealEvent(
     {
       id: `evt_${phone.slice(-4)}_${key ?? 'none'}`,
@@ -32,7 +37,7 @@ function member(phone: E164, key: string | undefined, assumed: GroupMember['assu
       recordedAt: at,
       applied: true,
       ...(key === undefined ? {} : { idempotencyKey: key }),
-      evidence: { body: 'STOP' },
+      evidence,
     },
     assumed,
   );
@@ -97,6 +102,59 @@ test('a group statement writes each member whole or not at all', async () => {
   }
   const audit = await createConsentManager({ store, defaultCountry: 'US' }).verifyAuditTrail();
   expect(audit.ok).toBe(true);
+});
+
+// Every kind of row the statement writes (event, status with and without a confirmation, a head
+// alone, a job) comes back exactly as it went in, texts that JSON must escape included (an event
+// read back equal to the one sealed also hashes the same).
+test('a group statement writes every kind of row exactly', async () => {
+  const schema = randomSchema();
+  const store = createPostgresStore({ client: db, schema });
+  await store.migrate();
+  const driver = createDriver(db, {
+    preparedStatements: true,
+    groupCommit: false,
+    lockTimeoutMs: 5000,
+    statementTimeoutMs: 5000,
+  });
+  const text = 'Stop "now" \\ please\n\t\u2028 😀 ü \u0001 </script>';
+  const until = '2026-03-03T14:00:00.000Z';
+  const evidence = { body: text, note: text, errorCode: 21610, wrongNumber: true };
+  const written = (phone: E164, writes: (id: string) => Partial<GroupMember['writes']>): GroupMember => {
+    const plain = member(phone, undefined, null, evidence);
+    const id = plain.writes.appended[0]?.id as string;
+    return { ...plain, writes: { ...plain.writes, ...writes(id) } };
+  };
+  const members = [
+    member('+14155550111' as E164, 'msg:SM-x', null, evidence),
+    written('+14155550112' as E164, (id) => ({
+      statusWrite: { status: 'opted_out', since: at, causeEventId: id, confirmation: { text, until } },
+    })),
+    written('+14155550113' as E164, () => ({ statusWrite: undefined })),
+    written('+14155550114' as E164, (id) => ({
+      jobs: [
+        {
+          id: 'job_1',
+          tenantId: 'default',
+          phone: '+14155550114' as E164,
+          kind: 'crm_sync',
+          eventId: id,
+          createdAt: at,
+        },
+      ],
+    })),
+  ];
+  const [row] = await driver.write<{ written: unknown }>(groupStatement(tableNames(schema), members));
+  expect(row?.written).toBe('1,2,3,4');
+  for (const entry of members)
+    expect(await store.getEvents('default', entry.phone)).toEqual(entry.writes.appended);
+  expect(await store.getStatus('default', members[1]?.phone as E164)).toMatchObject({
+    confirmation: { text, until },
+  });
+  expect((await store.getStatus('default', members[2]?.phone as E164))?.status).toBe('unknown');
+  expect(await store.listJobs({ state: 'pending', tenantId: 'default', limit: 10 })).toMatchObject([
+    { id: 'job_1', phone: '+14155550114', kind: 'crm_sync', createdAt: at },
+  ]);
 });
 
 describe.skipIf(!DATABASE_URL)('on a server', () => {
