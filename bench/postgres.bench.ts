@@ -136,7 +136,7 @@ const bench: Bench = async () => {
     const store = createPostgresStore({ client: backend.client, schema });
     await store.migrate();
     const consent = createConsentManager({ store, defaultCountry: 'US' });
-    const events = server ? 2_000 : 1_000;
+    const events = server ? 4_000 : 1_000;
     await backend.raw(
       `CREATE TABLE "${schema}".scratch (id bigserial PRIMARY KEY, phone text NOT NULL, body text NOT NULL, received_at timestamptz NOT NULL)`,
     );
@@ -169,7 +169,7 @@ const bench: Bench = async () => {
         { name: 'raw single-row INSERT, same client (baseline)', ops: events, fn: insertRound },
         { name: 'handleInbound STOP, distinct numbers', ops: events, fn: inboundRound(consent) },
       ],
-      5,
+      7,
       cpuProbe(backend.raw, server ? schema : undefined),
     );
     const [baseline, stop] = paired.best as [Measurement, Measurement];
