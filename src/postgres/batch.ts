@@ -1,5 +1,6 @@
 import type { E164 } from '../phone.js';
 import type { Session, Statement } from './client.js';
+import { EVENT_ROW_COLUMNS, eventRow, JOB_ROW_COLUMNS, jobRow } from './rows.js';
 import type { TableNames } from './schema.js';
 import {
   type BufferedWrites,
@@ -162,24 +163,7 @@ export function batchWriteStatement(
   const replacing: StatusJson[] = [];
   const jobs: unknown[] = [];
   for (const [phone, { appended, statusWrite, jobs: queued }] of numbers) {
-    for (const event of appended) {
-      events.push({
-        seq: event.seq,
-        id: event.id,
-        phone,
-        action: event.action,
-        source: event.source,
-        occurred_at: event.occurredAt,
-        recorded_at: event.recordedAt,
-        applied: event.applied,
-        reason: event.reason ?? null,
-        idempotency_key: event.idempotencyKey ?? null,
-        evidence: JSON.stringify(event.evidence),
-        prev_hash: event.prevHash,
-        hash: event.hash,
-        mac: event.mac ?? null,
-      });
-    }
+    for (const event of appended) events.push(eventRow(event));
     const last = appended.at(-1);
     if (statusWrite) {
       const row: StatusJson = {
@@ -197,16 +181,7 @@ export function batchWriteStatement(
     } else if (last) {
       heads.push({ phone, head_seq: last.seq, head_hash: last.hash });
     }
-    for (const job of queued) {
-      jobs.push({
-        id: job.id,
-        tenant_id: job.tenantId,
-        phone: job.phone,
-        kind: job.kind,
-        event_id: job.eventId,
-        created_at: job.createdAt,
-      });
-    }
+    for (const job of queued) jobs.push(jobRow(job));
   }
   if (events.length + heads.length + keeping.length + replacing.length + jobs.length === 0) return undefined;
   const statusColumns = `phone text, status text, since timestamptz, cause_event_id text, last_event_id text,
@@ -231,10 +206,8 @@ export function batchWriteStatement(
       INSERT INTO ${t.events} (tenant_id, seq, id, phone, action, source, occurred_at, recorded_at, applied, reason,
         idempotency_key, evidence, prev_hash, hash, mac)
       SELECT $1, e.seq, e.id, e.phone, e.action, e.source, e.occurred_at, e.recorded_at, e.applied, e.reason,
-        e.idempotency_key, e.evidence::jsonb, e.prev_hash, e.hash, e.mac
-      FROM json_to_recordset($2::json) AS e(seq bigint, id text, phone text, action text, source text,
-        occurred_at timestamptz, recorded_at timestamptz, applied boolean, reason text, idempotency_key text,
-        evidence text, prev_hash text, hash text, mac text)),
+        e.idempotency_key, e.evidence, e.prev_hash, e.hash, e.mac
+      FROM json_to_recordset($2::json) AS e(${EVENT_ROW_COLUMNS})),
     heads AS (
       INSERT INTO ${t.statuses} (tenant_id, phone, status, head_seq, head_hash)
       SELECT $1, h.phone, 'unknown', h.head_seq, h.head_hash
@@ -245,8 +218,7 @@ export function batchWriteStatement(
     jobs AS (
       INSERT INTO ${t.jobs} (id, tenant_id, phone, kind, event_id, created_at, available_at)
       SELECT j.id, j.tenant_id, j.phone, j.kind, j.event_id, j.created_at, j.created_at
-      FROM json_to_recordset($6::json) AS j(id text, tenant_id text, phone text, kind text, event_id text,
-        created_at timestamptz))
+      FROM json_to_recordset($6::json) AS j(${JOB_ROW_COLUMNS}))
     SELECT 1`,
     params: [
       tenantId,

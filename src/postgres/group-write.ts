@@ -3,6 +3,7 @@ import type { E164 } from '../phone.js';
 import type { Driver, Statement } from './client.js';
 import { storeFailure } from './failures.js';
 import { CHAIN_SEQ_INDEX_VERSION, POSTGRES_SCHEMA_VERSION } from './migrations.js';
+import { EVENT_ROW_COLUMNS, eventRow, JOB_ROW_COLUMNS, jobRow } from './rows.js';
 import type { TableNames } from './schema.js';
 import { versionSubquery } from './schema-version.js';
 import type { BufferedWrites } from './transaction.js';
@@ -202,9 +203,7 @@ appended AS (
     idempotency_key, evidence, prev_hash, hash, mac)
   SELECT ok.tenant_id, v.seq, v.id, ok.phone, v.action, v.source, v.occurred_at, v.recorded_at, v.applied, v.reason,
     v.idempotency_key, v.evidence, v.prev_hash, v.hash, v.mac
-  FROM json_to_recordset($2::json) AS v(n bigint, seq bigint, id text, action text, source text,
-    occurred_at timestamptz, recorded_at timestamptz, applied boolean, reason text, idempotency_key text,
-    evidence jsonb, prev_hash text, hash text, mac text)
+  FROM json_to_recordset($2::json) AS v(n bigint, ${EVENT_ROW_COLUMNS})
   JOIN ok ON ok.n = v.n
   RETURNING tenant_id, phone),
 status_set AS (
@@ -236,8 +235,7 @@ head AS (
 queued AS (
   INSERT INTO ${jobs} (id, tenant_id, phone, kind, event_id, created_at, available_at)
   SELECT v.id, v.tenant_id, v.phone, v.kind, v.event_id, v.created_at, v.created_at
-  FROM json_to_recordset($6::json)
-    AS v(n bigint, id text, tenant_id text, phone text, kind text, event_id text, created_at timestamptz)
+  FROM json_to_recordset($6::json) AS v(n bigint, ${JOB_ROW_COLUMNS})
   JOIN ok ON ok.n = v.n)
 SELECT (SELECT version FROM version) AS version,
   array_to_string(array(SELECT DISTINCT ok.n FROM ok JOIN appended a ON ${number('a', 'ok')} ORDER BY ok.n), ',')
@@ -270,23 +268,7 @@ function groupParams(members: readonly GroupMember[]): string[] {
       key: member.claim?.key ?? null,
       event_id: member.claim?.eventId ?? null,
     });
-    for (const event of appended)
-      events.push({
-        n,
-        seq: event.seq,
-        id: event.id,
-        action: event.action,
-        source: event.source,
-        occurred_at: event.occurredAt,
-        recorded_at: event.recordedAt,
-        applied: event.applied,
-        reason: event.reason ?? null,
-        idempotency_key: event.idempotencyKey ?? null,
-        evidence: event.evidence,
-        prev_hash: event.prevHash,
-        hash: event.hash,
-        mac: event.mac ?? null,
-      });
+    for (const event of appended) events.push({ n, ...eventRow(event) });
     // Every member has an event (the callers send no other), so its last one is the new head.
     const last = appended.at(-1);
     const head = { n, hseq: last?.seq ?? null, hhash: last?.hash ?? null };
@@ -308,16 +290,7 @@ function groupParams(members: readonly GroupMember[]): string[] {
           cuntil: statusWrite.confirmation?.until ?? null,
         });
     }
-    for (const job of jobs)
-      queued.push({
-        n,
-        id: job.id,
-        tenant_id: job.tenantId,
-        phone: job.phone,
-        kind: job.kind,
-        event_id: job.eventId,
-        created_at: job.createdAt,
-      });
+    for (const job of jobs) queued.push({ n, ...jobRow(job) });
   }
   return [input, events, set, kept, heads, queued].map((rows) => JSON.stringify(rows));
 }

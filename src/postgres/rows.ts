@@ -1,6 +1,6 @@
 import type { ConsentEvent, ConsentStatusValue, NotAppliedReason } from '../consent/types.js';
 import type { E164 } from '../phone.js';
-import type { OutboxJob, StoredStatus } from '../store/contract.js';
+import type { NewOutboxJob, OutboxJob, StoredStatus } from '../store/contract.js';
 import { isoText } from './schema.js';
 
 /**
@@ -36,6 +36,50 @@ export function toEvent(json: EventJson | string): ConsentEvent {
     ...(chain === 'tenant' ? { chain } : {}),
   };
 }
+
+/**
+ * An event as the write statements take it: one row of a JSON array they unpack with
+ * `json_to_recordset(…) AS alias({@link EVENT_ROW_COLUMNS})`, the evidence inline.
+ */
+export function eventRow(event: ConsentEvent): object {
+  return {
+    seq: event.seq,
+    id: event.id,
+    phone: event.phone,
+    action: event.action,
+    source: event.source,
+    occurred_at: event.occurredAt,
+    recorded_at: event.recordedAt,
+    applied: event.applied,
+    reason: event.reason ?? null,
+    idempotency_key: event.idempotencyKey ?? null,
+    evidence: event.evidence,
+    prev_hash: event.prevHash,
+    hash: event.hash,
+    mac: event.mac ?? null,
+  };
+}
+
+/** The columns of an {@link eventRow}. */
+export const EVENT_ROW_COLUMNS = `seq bigint, id text, phone text, action text, source text, occurred_at timestamptz,
+  recorded_at timestamptz, applied boolean, reason text, idempotency_key text, evidence jsonb, prev_hash text,
+  hash text, mac text`;
+
+/** An outbox job as the write statements take it, like {@link eventRow}. */
+export function jobRow(job: NewOutboxJob): object {
+  return {
+    id: job.id,
+    tenant_id: job.tenantId,
+    phone: job.phone,
+    kind: job.kind,
+    event_id: job.eventId,
+    created_at: job.createdAt,
+  };
+}
+
+/** The columns of a {@link jobRow}. */
+export const JOB_ROW_COLUMNS =
+  'id text, tenant_id text, phone text, kind text, event_id text, created_at timestamptz';
 
 /** Columns of a status row joined with its cause and last event (aliases s, c, l). */
 export function statusColumns(): string {
