@@ -143,6 +143,57 @@ export function runPostgresBehaviourTests(backend: Backend): void {
     expect(await consent.verifyAuditTrail()).toEqual({ ok: true, checked: 2 });
   });
 
+  // Texts outside the event (a job's kind, a status row's confirmation) are not refused: `pg` sends
+  // an unpaired surrogate as U+FFFD. The one-statement write carries them in JSON, where PostgreSQL
+  // refuses the escaped surrogate; such a write goes the locked way, and the STOP is recorded.
+  test('a STOP is recorded when a job kind holds an unpaired surrogate', async () => {
+    const { store } = await setup();
+    const kind = 'notify_😀'.slice(0, 8);
+    const consent = createConsentManager({ store, defaultCountry: 'US', jobsFor: () => [kind] });
+    const result = await consent.handleInbound({
+      from: PHONE,
+      to: '+18005550100',
+      body: 'STOP',
+      messageId: 'SM-surrogate',
+    });
+    expect(result.status.status).toBe('opted_out');
+    expect(await store.listJobs({ state: 'pending', tenantId: 'default', limit: 10 })).toMatchObject([
+      { kind: 'notify_\uFFFD', eventId: result.event?.id },
+    ]);
+    expect(await consent.verifyAuditTrail()).toEqual({ ok: true, checked: 1 });
+  });
+
+  test('a confirmation text with an unpaired surrogate is stored as the locked way stores it', async () => {
+    const { store } = await setup();
+    const ids = createIdGenerator();
+    const until = '2026-03-03T14:00:00.000Z';
+    await store.transact('default', PHONE, async (tx) => {
+      const event = sealEvent(
+        {
+          id: ids('evt'),
+          tenantId: 'default',
+          phone: PHONE,
+          action: 'opt_out',
+          source: 'api',
+          occurredAt: '2026-03-02T14:00:00.000Z',
+          recordedAt: '2026-03-02T14:00:00.000Z',
+          applied: true,
+          evidence: { body: 'STOP' },
+        },
+        await tx.chainHead(),
+      );
+      await tx.append(event);
+      await tx.putStatus({
+        status: 'opted_out',
+        since: event.occurredAt,
+        causeEventId: event.id,
+        lastEventId: event.id,
+        confirmation: { text: 'Bye \uD83D', until },
+      });
+    });
+    expect((await store.getStatus('default', PHONE))?.confirmation).toEqual({ text: 'Bye \uFFFD', until });
+  });
+
   test('the store itself refuses text it cannot give back exactly, and writes nothing', async () => {
     const { store } = await setup();
     const ids = createIdGenerator();
