@@ -33,6 +33,29 @@ export interface Backend {
 
 const PHONE = '+14155552671' as E164;
 
+/** An `api` opt-out of the transaction's number, sealed on its chain head. */
+async function sealedOptOut(
+  tx: PhoneTransaction,
+  id: string,
+  evidence: ConsentEvent['evidence'],
+  at = '2026-03-02T14:00:00.000Z',
+): Promise<ConsentEvent> {
+  return sealEvent(
+    {
+      id,
+      tenantId: tx.tenantId,
+      phone: tx.phone,
+      action: 'opt_out',
+      source: 'api',
+      occurredAt: at,
+      recordedAt: at,
+      applied: true,
+      evidence,
+    },
+    await tx.chainHead(),
+  );
+}
+
 /**
  * Behaviour of the PostgreSQL adapter beyond the conformance suite, run the same way on PGlite and
  * on a real server: exact round trips, the append-only ledger, tamper detection, migrations, errors.
@@ -168,20 +191,7 @@ export function runPostgresBehaviourTests(backend: Backend): void {
     const ids = createIdGenerator();
     const until = '2026-03-03T14:00:00.000Z';
     await store.transact('default', PHONE, async (tx) => {
-      const event = sealEvent(
-        {
-          id: ids('evt'),
-          tenantId: 'default',
-          phone: PHONE,
-          action: 'opt_out',
-          source: 'api',
-          occurredAt: '2026-03-02T14:00:00.000Z',
-          recordedAt: '2026-03-02T14:00:00.000Z',
-          applied: true,
-          evidence: { body: 'STOP' },
-        },
-        await tx.chainHead(),
-      );
+      const event = await sealedOptOut(tx, ids('evt'), { body: 'STOP' });
       await tx.append(event);
       await tx.putStatus({
         status: 'opted_out',
@@ -198,20 +208,7 @@ export function runPostgresBehaviourTests(backend: Backend): void {
     const { store } = await setup();
     const ids = createIdGenerator();
     const attempt = store.transact('default', PHONE as E164, async (tx) => {
-      const event = sealEvent(
-        {
-          id: ids('evt'),
-          tenantId: 'default',
-          phone: PHONE as E164,
-          action: 'opt_out',
-          source: 'api',
-          occurredAt: '2026-03-02T14:00:00.000Z',
-          recordedAt: '2026-03-02T14:00:00.000Z',
-          applied: true,
-          evidence: { body: 'STOP\u0000' },
-        },
-        await tx.chainHead(),
-      );
+      const event = await sealedOptOut(tx, ids('evt'), { body: 'STOP\u0000' });
       await tx.append(event);
       await tx.putStatus({ status: 'opted_out', since: event.occurredAt, causeEventId: event.id });
     });
@@ -336,20 +333,7 @@ export function runPostgresBehaviourTests(backend: Backend): void {
       const id = `evt_${tx.phone.slice(-4)}_${key(tx.phone).length}`;
       const claim = await tx.claimKey(key(tx.phone), id);
       if (!claim.claimed) return `duplicate of ${claim.eventId}`;
-      const event = sealEvent(
-        {
-          id,
-          tenantId: tx.tenantId,
-          phone: tx.phone,
-          action: 'opt_out',
-          source: 'api',
-          occurredAt: '2026-03-02T12:00:00.000Z',
-          recordedAt: '2026-03-02T12:00:00.000Z',
-          applied: true,
-          evidence: { note: 'batch' },
-        },
-        await tx.chainHead(),
-      );
+      const event = await sealedOptOut(tx, id, { note: 'batch' }, '2026-03-02T12:00:00.000Z');
       const existing = await tx.events();
       expect(existing).toHaveLength(event.seq - 1);
       await tx.append(event);
