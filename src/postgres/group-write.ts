@@ -245,8 +245,10 @@ SELECT (SELECT version FROM version) AS version,
 /**
  * The statement's six parameters: per table, one JSON array of every member's rows (`n`: the
  * member's place), the evidence inline: pg sends six texts faster than an array per column. Texts
- * PostgreSQL cannot hold (NUL, an unpaired surrogate) were refused when appended, and would fail
- * the statement rather than change; the timestamps are canonical ISO strings.
+ * PostgreSQL cannot hold fail the statement rather than change: an event's (NUL, an unpaired
+ * surrogate) were refused when appended, a write with an unpaired surrogate elsewhere goes the
+ * locked way instead (see `optimisticWrite`), and a NUL fails there too. The timestamps are
+ * canonical ISO strings.
  */
 function groupParams(members: readonly GroupMember[]): string[] {
   const input: object[] = [];
