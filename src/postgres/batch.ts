@@ -1,6 +1,6 @@
 import type { E164 } from '../phone.js';
 import type { Session, Statement } from './client.js';
-import { EVENT_ROW_COLUMNS, eventRow, JOB_ROW_COLUMNS, jobRow } from './rows.js';
+import { EVENT_ROW_COLUMNS, eventRow, JOB_ROW_COLUMNS, jobRow, jsonRows } from './rows.js';
 import type { TableNames } from './schema.js';
 import {
   type BufferedWrites,
@@ -157,11 +157,11 @@ export function batchWriteStatement(
   tenantId: string,
   numbers: ReadonlyMap<E164, BufferedWrites>,
 ): Statement | undefined {
-  const events: unknown[] = [];
+  const events: object[] = [];
   const heads: { phone: E164; head_seq: number; head_hash: string }[] = [];
   const keeping: StatusJson[] = [];
   const replacing: StatusJson[] = [];
-  const jobs: unknown[] = [];
+  const jobs: object[] = [];
   for (const [phone, { appended, statusWrite, jobs: queued }] of numbers) {
     for (const event of appended) events.push(eventRow(event));
     const last = appended.at(-1);
@@ -222,11 +222,11 @@ export function batchWriteStatement(
     SELECT 1`,
     params: [
       tenantId,
-      JSON.stringify(events),
-      JSON.stringify(heads),
-      JSON.stringify(keeping),
-      JSON.stringify(replacing),
-      JSON.stringify(jobs),
+      jsonRows(events),
+      jsonRows(heads),
+      jsonRows(keeping),
+      jsonRows(replacing),
+      jsonRows(jobs),
     ],
   };
 }

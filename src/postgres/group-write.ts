@@ -3,7 +3,7 @@ import type { E164 } from '../phone.js';
 import type { Driver, Statement } from './client.js';
 import { storeFailure } from './failures.js';
 import { CHAIN_SEQ_INDEX_VERSION, POSTGRES_SCHEMA_VERSION } from './migrations.js';
-import { EVENT_ROW_COLUMNS, eventRow, JOB_ROW_COLUMNS, jobRow } from './rows.js';
+import { EVENT_ROW_COLUMNS, eventRow, JOB_ROW_COLUMNS, jobRow, jsonRows } from './rows.js';
 import type { TableNames } from './schema.js';
 import { versionSubquery } from './schema-version.js';
 import type { BufferedWrites } from './transaction.js';
@@ -245,10 +245,8 @@ SELECT (SELECT version FROM version) AS version,
 /**
  * The statement's six parameters: per table, one JSON array of every member's rows (`n`: the
  * member's place), the evidence inline: pg sends six texts faster than an array per column. Texts
- * PostgreSQL cannot hold fail the statement rather than change: an event's (NUL, an unpaired
- * surrogate) were refused when appended, a write with an unpaired surrogate elsewhere goes the
- * locked way instead (see `optimisticWrite`), and a NUL fails there too. The timestamps are
- * canonical ISO strings.
+ * are stored as the locked way stores them (see {@link jsonRows}); a NUL fails the statement, as
+ * it fails the locked way. The timestamps are canonical ISO strings.
  */
 function groupParams(members: readonly GroupMember[]): string[] {
   const input: object[] = [];
@@ -294,5 +292,5 @@ function groupParams(members: readonly GroupMember[]): string[] {
     }
     for (const job of jobs) queued.push({ n, ...jobRow(job) });
   }
-  return [input, events, set, kept, heads, queued].map((rows) => JSON.stringify(rows));
+  return [input, events, set, kept, heads, queued].map(jsonRows);
 }

@@ -2,13 +2,7 @@ import type { E164 } from '../phone.js';
 import type { PhoneTransaction } from '../store/contract.js';
 import { isChainConflict, isOutcomeUnknown, isRetryable } from './failures.js';
 import type { GroupWriter } from './group-write.js';
-import {
-  type BufferedWrites,
-  createNumberTransaction,
-  type KnownChain,
-  type NumberReads,
-  UNPAIRED_SURROGATE,
-} from './transaction.js';
+import { createNumberTransaction, type KnownChain, type NumberReads } from './transaction.js';
 
 /** What an optimistic write committed: the callback's result and the number's chain after it. */
 export interface Written<T> {
@@ -33,9 +27,8 @@ interface WrittenNumber {
  *
  * Answers undefined when the write did not happen and the locked way should decide: the assumption
  * did not hold (another writer moved the head or holds the number's lock, a key was already claimed),
- * the callback wrote no event, claimed more than one key or failed on the assumed chain, its status
- * row or jobs hold text the statement's JSON cannot carry, or the statement failed with nothing
- * written.
+ * the callback wrote no event, claimed more than one key or failed on the assumed chain, or the
+ * statement failed with nothing written.
  */
 export async function optimisticWrite<T>(
   writer: GroupWriter,
@@ -68,7 +61,7 @@ export async function optimisticWrite<T>(
   // A write without an event has no place on the chain to collide on; of two claims, one could be
   // taken and the other committed for an event never written: both go the locked way, which lets
   // the callback see each claim's answer.
-  if (writes.appended.length === 0 || claims.length > 1 || !carriedByJson(writes)) return undefined;
+  if (writes.appended.length === 0 || claims.length > 1) return undefined;
   const outcome = await writer.write({ ...number, assumed: assumed.head, writes, claim: claims[0] });
   if (outcome.kind === 'failed') {
     const { error } = outcome;
@@ -87,18 +80,6 @@ export async function optimisticWrite<T>(
   checkVersion([{ version: outcome.version }]);
   if (!outcome.written) return undefined;
   return { result, chain: pending.chain() };
-}
-
-/**
- * Whether the group statement's JSON carries these writes as the locked way's text parameters do.
- * JSON escapes an unpaired surrogate, which PostgreSQL then refuses, where `pg` sends U+FFFD in its
- * place. The event's texts were refused when appended (see `assertStorableText`); the status row's
- * and the jobs' are not checked, so a write with one there goes the locked way.
- */
-function carriedByJson({ statusWrite, jobs }: BufferedWrites): boolean {
-  const texts = [statusWrite?.causeEventId, statusWrite?.lastEventId, statusWrite?.confirmation?.text];
-  for (const job of jobs) texts.push(job.id, job.tenantId, job.phone, job.kind, job.eventId);
-  return !texts.some((text) => text !== undefined && UNPAIRED_SURROGATE.test(text));
 }
 
 /** The chains of the numbers this process wrote or read last, at most `size` of them. */

@@ -81,6 +81,24 @@ export function jobRow(job: NewOutboxJob): object {
 export const JOB_ROW_COLUMNS =
   'id text, tenant_id text, phone text, kind text, event_id text, created_at timestamptz';
 
+/**
+ * `JSON.stringify` escapes an unpaired UTF-16 surrogate (`\ud83d`; paired ones it writes as they
+ * are), and PostgreSQL refuses the escape in a `json` parameter. An escape preceded by an even
+ * number of backslashes is one such surrogate, not text that merely reads `\ud83d`.
+ */
+const ESCAPED_SURROGATE = /(?<=(?:^|[^\\])(?:\\\\)*)\\ud[89a-f][0-9a-f]{2}/g;
+
+/**
+ * Rows as the JSON text of a write statement's parameter. An unpaired surrogate becomes U+FFFD, as
+ * `pg` sends it in a text parameter, so a row is stored alike through JSON and through text. An
+ * event's texts never hold one: they were refused when appended, since the change would break the
+ * event's hash.
+ */
+export function jsonRows(rows: readonly object[]): string {
+  const text = JSON.stringify(rows);
+  return text.includes('\\ud') ? text.replace(ESCAPED_SURROGATE, '\uFFFD') : text;
+}
+
 /** Columns of a status row joined with its cause and last event (aliases s, c, l). */
 export function statusColumns(): string {
   return `s.tenant_id, s.phone, s.status, ${isoText('s.since')} AS since, s.confirmation_text,

@@ -334,7 +334,7 @@ function writeParts(
 }
 
 /** NUL or an unpaired UTF-16 surrogate: PostgreSQL text cannot hold them, and pg would silently replace a surrogate. */
-export const UNPAIRED_SURROGATE = /\p{Cs}/u;
+const UNPAIRED_SURROGATE = /\p{Cs}/u;
 const NUL = String.fromCharCode(0);
 
 /** Refuses strings PostgreSQL would reject or change, which would break the audit chain's hashes. */

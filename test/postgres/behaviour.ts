@@ -186,11 +186,13 @@ export function runPostgresBehaviourTests(backend: Backend): void {
     expect(await consent.verifyAuditTrail()).toEqual({ ok: true, checked: 1 });
   });
 
-  test('a confirmation text with an unpaired surrogate is stored as the locked way stores it', async () => {
+  // The one-number and the many-number writes carry status rows and jobs as JSON; both store them
+  // as `pg` stores a text parameter (the locked way), U+FFFD for the unpaired surrogate.
+  test('status and job texts with an unpaired surrogate are stored alike by every write', async () => {
     const { store } = await setup();
     const ids = createIdGenerator();
     const until = '2026-03-03T14:00:00.000Z';
-    await store.transact('default', PHONE, async (tx) => {
+    const write = async (tx: PhoneTransaction) => {
       const event = await sealedOptOut(tx, ids('evt'), { body: 'STOP' });
       await tx.append(event);
       await tx.putStatus({
@@ -200,8 +202,25 @@ export function runPostgresBehaviourTests(backend: Backend): void {
         lastEventId: event.id,
         confirmation: { text: 'Bye \uD83D', until },
       });
-    });
-    expect((await store.getStatus('default', PHONE))?.confirmation).toEqual({ text: 'Bye \uFFFD', until });
+      await tx.enqueue({
+        id: ids('job'),
+        tenantId: tx.tenantId,
+        phone: tx.phone,
+        kind: 'notify_\uDE00\uD83D',
+        eventId: event.id,
+        createdAt: event.recordedAt,
+      });
+    };
+    const other = '+14155552672' as E164;
+    await store.transact('default', PHONE, write);
+    await store.transactMany?.('default', [other], write);
+    for (const phone of [PHONE, other])
+      expect((await store.getStatus('default', phone))?.confirmation).toEqual({ text: 'Bye \uFFFD', until });
+    const jobs = await store.listJobs({ state: 'pending', tenantId: 'default', limit: 10 });
+    expect(jobs.map((job) => [job.phone, job.kind])).toEqual([
+      [PHONE, 'notify_\uFFFD\uFFFD'],
+      [other, 'notify_\uFFFD\uFFFD'],
+    ]);
   });
 
   test('the store itself refuses text it cannot give back exactly, and writes nothing', async () => {
